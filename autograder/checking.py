@@ -1,0 +1,250 @@
+"""What hidden checks are written with: points, comparisons, and messages students can act on.
+
+A hidden check is a pytest test marked with `@points(n)`.  It gets its inputs
+from the fixtures `student` (the submission, behind a sandboxed worker),
+`reference` (the solution, in the grader's process) and `data`, and judges
+with the `expect_*` helpers below, which raise `CheckFailed` with one line
+saying what was expected and what came back, in English and Chinese.
+"""
+from __future__ import annotations
+
+import ast
+import math
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import pytest
+import torch
+
+from autograder.execution import StudentError
+from autograder.worker.wire import Opaque
+
+LANGUAGE = "both"  # "en", "zh" or "both"; set by the CLI's --lang
+
+
+def points(value: float):
+    """Mark a check as worth `value` points."""
+    return pytest.mark.points(value)
+
+
+def tr(en: str, zh: str) -> str:
+    """One message in the configured language(s)."""
+    if LANGUAGE == "en":
+        return en
+    if LANGUAGE == "zh":
+        return zh
+    return f"{en} | {zh}"
+
+
+class CheckFailed(AssertionError):
+    """The student's answer is wrong; the message says how."""
+
+
+def fail(en: str, zh: str) -> None:
+    """Fail the check with a bilingual message."""
+    raise CheckFailed(tr(en, zh))
+
+
+# ---------------------------------------------------------------- formatting
+
+def show(value: Any, limit: int = 8) -> str:
+    """A short, readable rendering of a value for messages."""
+    if isinstance(value, torch.Tensor):
+        if value.is_meta:
+            return f"a meta tensor of shape {tuple(value.shape)}"
+        if value.numel() <= limit and value.dim() <= 2:
+            items = value.detach().tolist()
+            return f"tensor({_round(items)}, dtype={str(value.dtype).removeprefix('torch.')})"
+        return f"a tensor of shape {tuple(value.shape)}, dtype {str(value.dtype).removeprefix('torch.')}"
+    if isinstance(value, np.ndarray):
+        if value.size <= limit:
+            return f"array({_round(value.tolist())}, dtype={value.dtype})"
+        return f"an array of shape {value.shape}, dtype {value.dtype}"
+    if isinstance(value, Opaque):
+        return f"a {value.type} object"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, (list, tuple)) and len(value) > limit:
+        return f"a {type(value).__name__} of {len(value)} items"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 80 else value[:77] + "...")
+    return repr(value)
+
+
+def _round(items: Any) -> Any:
+    if isinstance(items, float):
+        return round(items, 4)
+    if isinstance(items, list):
+        return [_round(item) for item in items]
+    return items
+
+
+def describe_type(value: Any) -> str:
+    """'a float', 'a Tensor', 'None', ...: the kind of value for messages."""
+    if value is None:
+        return "None"
+    if isinstance(value, Opaque):
+        return f"a {value.type}"
+    return f"a {type(value).__name__}"
+
+
+# ---------------------------------------------------------------- comparisons
+
+def expect_equal(got: Any, expected: Any, what: str) -> None:
+    """Exact equality (for ints, strings, shapes, lists of those)."""
+    if type(got) is bool or type(expected) is bool:
+        same = type(got) is type(expected) and got == expected
+    else:
+        same = _plain_equal(got, expected)
+    if not same:
+        fail(f"{what}: expected {show(expected)}, got {show(got)}",
+             f"{what}：期望 {show(expected)}，实际 {show(got)}")
+
+
+def _plain_equal(got: Any, expected: Any) -> bool:
+    if isinstance(expected, (torch.Tensor, np.ndarray)) or isinstance(got, (torch.Tensor, np.ndarray)):
+        return False
+    if isinstance(expected, (list, tuple)):
+        return (
+            isinstance(got, (list, tuple))
+            and len(got) == len(expected)
+            and all(_plain_equal(g, e) for g, e in zip(got, expected))
+        )
+    if isinstance(expected, int) and isinstance(got, int):
+        return got == expected
+    if isinstance(expected, (int, float)) and isinstance(got, (int, float)):
+        return got == expected
+    return type(got) is type(expected) and got == expected
+
+
+def expect_type(got: Any, kinds: type | tuple[type, ...], what: str, advice: str = "", advice_zh: str = "") -> None:
+    """`got` is an instance of `kinds` (bool is never accepted as a number)."""
+    kinds = kinds if isinstance(kinds, tuple) else (kinds,)
+    ok = isinstance(got, kinds) and not (isinstance(got, bool) and bool not in kinds)
+    if not ok:
+        names = " or ".join(k.__name__ for k in kinds)
+        fail(f"{what}: expected a {names}, got {describe_type(got)}" + (f"; {advice}" if advice else ""),
+             f"{what}：应返回 {names}，实际是 {describe_type(got)}" + (f"；{advice_zh}" if advice_zh else ""))
+
+
+def expect_tensor(got: Any, what: str, shape: Sequence[int] | None = None, dtype: torch.dtype | None = None) -> torch.Tensor:
+    """`got` is a tensor (with this shape and dtype when given); returns it."""
+    if not isinstance(got, torch.Tensor):
+        fail(f"{what}: expected a tensor, got {describe_type(got)}",
+             f"{what}：应返回 tensor，实际是 {describe_type(got)}")
+    if shape is not None and tuple(got.shape) != tuple(shape):
+        fail(f"{what}: expected shape {tuple(shape)}, got {tuple(got.shape)}",
+             f"{what}：形状应为 {tuple(shape)}，实际为 {tuple(got.shape)}")
+    if dtype is not None and got.dtype != dtype:
+        name, got_name = str(dtype).removeprefix("torch."), str(got.dtype).removeprefix("torch.")
+        fail(f"{what}: expected dtype {name}, got {got_name}", f"{what}：dtype 应为 {name}，实际为 {got_name}")
+    return got
+
+
+def expect_close(got: Any, expected: Any, what: str, atol: float = 1e-5, rtol: float = 1e-4,
+                 check_dtype: bool = False) -> None:
+    """Numbers or tensors equal within tolerance, shapes (and dtypes when asked) equal."""
+    if isinstance(expected, (torch.Tensor, np.ndarray)):
+        expected_t = torch.as_tensor(expected)
+        if isinstance(got, np.ndarray) and isinstance(expected, np.ndarray):
+            got = torch.as_tensor(got)
+        got_t = expect_tensor(got, what, shape=tuple(expected_t.shape),
+                              dtype=expected_t.dtype if check_dtype else None)
+        _compare_tensors(got_t, expected_t, what, atol, rtol)
+        return
+    if isinstance(got, torch.Tensor) and got.numel() == 1 and got.dim() == 0:
+        got = got.item()
+    expect_type(got, (int, float), what)
+    if not _close(float(got), float(expected), atol, rtol):
+        fail(f"{what}: expected {show(float(expected))}, got {show(float(got))}",
+             f"{what}：期望 {show(float(expected))}，实际 {show(float(got))}")
+
+
+def _close(got: float, expected: float, atol: float, rtol: float) -> bool:
+    if math.isnan(expected):
+        return math.isnan(got)
+    return math.isclose(got, expected, rel_tol=rtol, abs_tol=atol)
+
+
+def _compare_tensors(got: torch.Tensor, expected: torch.Tensor, what: str, atol: float, rtol: float) -> None:
+    if got.is_meta:
+        fail(f"{what}: got a tensor without data (meta device)", f"{what}：返回的 tensor 没有数据（meta 设备）")
+    got64 = got.detach().to(torch.float64) if not got.is_complex() else got.detach()
+    exp64 = expected.detach().to(got64.dtype)
+    if got64.numel() == 0:
+        return
+    close = torch.isclose(got64, exp64, rtol=rtol, atol=atol, equal_nan=True)
+    if bool(close.all()):
+        return
+    bad = int((~close).sum())
+    index = tuple(int(i) for i in torch.nonzero(~close)[0])
+    at = f"[{', '.join(map(str, index))}]" if index else ""
+    fail(
+        f"{what}: {bad} of {got64.numel()} values differ; at {at or 'the value'} expected "
+        f"{exp64[index].item():.6g}, got {got64[index].item():.6g}",
+        f"{what}：{got64.numel()} 个值中有 {bad} 个不对；位置 {at or ''} 期望 {exp64[index].item():.6g}，"
+        f"实际 {got64[index].item():.6g}",
+    )
+
+
+def expect_each_equal(outcomes: Any, expected: list[Any], calls: list[str]) -> None:
+    """Judge the outcomes of the `call_each` probe case by case; reports the first wrong case and the count."""
+    if not isinstance(outcomes, list) or len(outcomes) != len(expected):
+        fail("could not evaluate all cases", "无法完成所有用例")
+    errors = [StudentError(o[1]) for o in outcomes if isinstance(o, list) and len(o) == 2 and o[0] == "error"]
+    if len(errors) == len(outcomes) and len({str(e) for e in errors}) == 1:
+        raise errors[0]
+    wrong = []
+    for call, outcome, want in zip(calls, outcomes, expected):
+        kind, value = outcome if isinstance(outcome, list) and len(outcome) == 2 else ("error", {})
+        if kind != "ok":
+            raised = StudentError(value)
+            wrong.append((call, f"raised {raised}", f"抛出 {raised}", want))
+        elif type(value) is bool or not _plain_equal(value, want):
+            wrong.append((call, f"got {show(value)}", f"实际 {show(value)}", want))
+    if wrong:
+        call, got_en, got_zh, want = wrong[0]
+        fail(f"{len(wrong)} of {len(expected)} cases wrong; first: {call} should be {show(want)}, {got_en}",
+             f"{len(expected)} 个用例中有 {len(wrong)} 个错误；例如 {call} 应为 {show(want)}，{got_zh}")
+
+
+def call_text(name: str, kwargs: dict[str, Any]) -> str:
+    """'f(a=1, b=2)' for messages."""
+    return f"{name}({', '.join(f'{k}={v!r}' for k, v in kwargs.items())})"
+
+
+SOURCE_LIMIT = 1024 * 1024
+
+
+def names_in_function(source: str | None, function: str) -> set[str] | None:
+    """Every name and attribute mentioned in the body of `function` (top level or a method), or
+    None when the source is missing, too large, unparsable, or has no such function.
+
+    Used for "write it by hand" requirements; the student's text is parsed, never run."""
+    if source is None or len(source) > SOURCE_LIMIT:
+        return None
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == function:
+            names = set()
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Name):
+                    names.add(inner.id)
+                elif isinstance(inner, ast.Attribute):
+                    names.add(inner.attr)
+            return names
+    return None
+
+
+def expect_written_by_hand(source: str | None, function: str, forbidden: set[str], instead: str, instead_zh: str) -> None:
+    """Fail when `function`'s body mentions any of `forbidden` (e.g. torchvision's ToTensor)."""
+    names = names_in_function(source, function)
+    if names is None:
+        fail(f"could not find a function named {function} to inspect", f"找不到可检查的函数 {function}")
+    used = sorted(names & forbidden)
+    if used:
+        fail(f"{function} must be written by hand, but it uses {', '.join(used)}; {instead}",
+             f"{function} 需要手写实现，但使用了 {', '.join(used)}；{instead_zh}")

@@ -1,0 +1,116 @@
+"""The `autograder` command line.
+
+Exit status: 0 when the command did its job (whatever the score), 1 when
+`sync --check` finds stale stubs, 2 when the grader itself could not run.
+Heavy modules (torch) are imported only after the sandbox's template has
+been launched, so the two imports overlap.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from autograder import catalog
+from autograder.errors import KitError
+
+
+class CommandError(KitError):
+    """A problem to report in one line and exit with status 2."""
+
+
+def _add_grade(sub) -> None:
+    grade = sub.add_parser("grade", help="grade one submission (a repo, an exercises/ folder, or one exercise)")
+    grade.add_argument("path", type=Path, help="the submission: repo root, exercises/ folder, solutions/, or NN_topic/")
+    grade.add_argument("--exercise", action="append", default=[], metavar="ID",
+                       help="grade only this exercise (repeatable), e.g. 07_maxpool")
+    grade.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N (default: auto)")
+    grade.add_argument("--format", default=None, choices=["table", "json"],
+                       help="output format (default: table on a terminal, json otherwise)")
+    grade.add_argument("--output", type=Path, help="write the report here instead of stdout")
+    grade.add_argument("--lang", default="both", choices=["en", "zh", "both"], help="language of feedback")
+    grade.add_argument("--data-root", type=Path, default=None,
+                       help="folder with real data sets (default: $AUTOGRADER_DATA, else synthetic data)")
+    grade.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1),
+                       help="torch threads per worker")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="autograder", description="PyTorch exercise kit: grading and generation")
+    sub = parser.add_subparsers(dest="command", required=True)
+    _add_grade(sub)
+    sync = sub.add_parser("sync", help="regenerate exercises/ stubs from solutions/")
+    sync.add_argument("--check", action="store_true", help="only check; exit 1 if a stub is stale or missing")
+    data = sub.add_parser("data", help="show which data the grader will use; --real downloads the real sets")
+    data.add_argument("--real", action="store_true", help="download real CIFAR-10 and ants/bees (needs a network)")
+    data.add_argument("--data-root", type=Path, default=None, help="where real data lives or is downloaded to")
+    return parser
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from autograder.sandbox import Sandbox
+
+    sandbox = Sandbox().start()
+    try:
+        from autograder import checking, grading, reports
+        from autograder.data import default_root
+
+        checking.LANGUAGE = args.lang
+        options = grading.GradeOptions(exercises=args.exercise, device=args.device, threads=args.threads,
+                                       data_root=args.data_root or default_root())
+        result = grading.grade(args.path, options, sandbox=sandbox)
+    finally:
+        sandbox.close()
+    fmt = args.format or ("table" if sys.stdout.isatty() or args.output is None else "json")
+    text = reports.render(result, fmt)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from autograder import stubs
+
+    statuses = stubs.sync(check_only=args.check)
+    changed = [status for status in statuses if status.state != "fresh"]
+    for status in changed:
+        verb = {"stale": "is stale", "missing": "is missing"}[status.state] if args.check else "regenerated"
+        print(f"{status.path.relative_to(catalog.KIT_ROOT)} {verb}")
+    if args.check and changed:
+        print("run `autograder sync` to regenerate the stubs from solutions/", file=sys.stderr)
+        return 1
+    if not changed:
+        print(f"all {len(statuses)} stubs are up to date")
+    return 0
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    from autograder.data import DataStore, default_root, fetch_real
+
+    root = args.data_root or default_root()
+    if args.real:
+        if root is None:
+            raise CommandError("--real needs a --data-root (or $AUTOGRADER_DATA) to download into")
+        for line in fetch_real(root):
+            print(line)
+    print(DataStore(root).describe())
+    return 0
+
+
+COMMANDS = {"grade": cmd_grade, "sync": cmd_sync, "data": cmd_data}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except KitError as exc:
+        print(f"autograder: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Parameter grids for output-size functions, with the answers real torch layers give."""
+from __future__ import annotations
+
+import itertools
+from functools import lru_cache
+
+import torch
+from torch import nn
+
+
+def _layer_size(layer: nn.Module, size: int) -> int | None:
+    """Output width of `layer` on a 1-channel size x size input, or None when torch rejects it."""
+    try:
+        with torch.no_grad():
+            return int(layer(torch.zeros(1, 1, size, size)).shape[-1])
+    except RuntimeError:
+        return None
+
+
+@lru_cache(maxsize=None)
+def pooling_cases(ceil_mode: bool) -> tuple[tuple[dict, int], ...]:
+    """Every valid (kwargs, expected) for maxpool2d_output_size on a small grid, per ceil mode."""
+    cases = []
+    for size, kernel, stride, dilation in itertools.product(range(1, 17), range(1, 6), (None, 1, 2, 3), (1, 2)):
+        for padding in range(0, kernel // 2 + 1):
+            layer = nn.MaxPool2d(kernel, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode)
+            expected = _layer_size(layer, size)
+            if expected is not None:
+                kwargs = {"size": size, "kernel_size": kernel, "stride": stride, "padding": padding,
+                          "dilation": dilation, "ceil_mode": ceil_mode}
+                cases.append((kwargs, expected))
+    return tuple(cases)
+
+
+@lru_cache(maxsize=None)
+def conv_cases() -> tuple[tuple[dict, int], ...]:
+    """Every valid (kwargs, expected) for conv2d_output_size on a small grid."""
+    cases = []
+    for size, kernel, stride, padding, dilation in itertools.product(
+        range(1, 17), range(1, 6), (1, 2, 3), (0, 1, 2, 3), (1, 2, 3)
+    ):
+        layer = nn.Conv2d(1, 1, kernel, stride=stride, padding=padding, dilation=dilation, bias=False)
+        expected = _layer_size(layer, size)
+        if expected is not None:
+            kwargs = {"size": size, "kernel_size": kernel, "stride": stride, "padding": padding, "dilation": dilation}
+            cases.append((kwargs, expected))
+    return tuple(cases)
+
+
+def ceil_edge_cases() -> tuple[tuple[dict, int], ...]:
+    """Ceil-mode cases where the last window would start in the right padding (torch drops it)."""
+    return tuple(
+        (kwargs, expected)
+        for kwargs, expected in pooling_cases(True)
+        if kwargs["padding"] > 0 and _naive_ceil(kwargs) != expected
+    )
+
+
+def _naive_ceil(kwargs: dict) -> int:
+    stride = kwargs["stride"] or kwargs["kernel_size"]
+    span = kwargs["size"] + 2 * kwargs["padding"] - kwargs["dilation"] * (kwargs["kernel_size"] - 1) - 1
+    return -(-span // stride) + 1

@@ -1,0 +1,145 @@
+"""Judging: run the hidden checks with pytest, in the grader's process, and collect points.
+
+The hidden checks under `autograder/hidden/` are ordinary pytest tests marked
+with `@points(n)`.  `run_checks` runs them through `pytest.main` with the
+`GradingPlugin` below, which supplies the fixtures (`student`, `reference`,
+`data`, `device`) and turns each test's outcome into a `CheckResult`.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from autograder import catalog
+from autograder.catalog import Exercise
+from autograder.checking import tr
+from autograder.errors import KitError
+from autograder.execution import LocalModule, RemoteModule, RunSettings, StudentProblem
+from autograder.results import CheckResult, ExerciseResult
+from autograder.sandbox import Sandbox
+
+
+class GraderError(KitError):
+    """The grader itself could not run (a broken hidden check, a missing solution, ...)."""
+
+
+@dataclass
+class GradingContext:
+    """What the fixtures need for one submission."""
+
+    sandbox: Sandbox
+    folders: dict[str, Path | None]
+    settings: RunSettings
+    data: Any
+    reference_root: Path = catalog.SOLUTIONS_DIR
+
+
+def exercise_of(path: Path) -> Exercise:
+    """The exercise a hidden-check file belongs to: `test_07_maxpool.py` -> 07_maxpool."""
+    return catalog.get(path.stem.removeprefix("test_"))
+
+
+class GradingPlugin:
+    """pytest plugin: fixtures for hidden checks, and result collection."""
+
+    def __init__(self, context: GradingContext) -> None:
+        self.context = context
+        self.results: dict[str, ExerciseResult] = {}
+        self.remotes: dict[str, RemoteModule] = {}
+        self.internal_errors: list[str] = []
+        self.defects: list[str] = []
+
+    # ------------------------------------------------------------ fixtures
+
+    @pytest.fixture(scope="module")
+    def student(self, request) -> RemoteModule:
+        exercise = exercise_of(Path(request.module.__file__))
+        remote = RemoteModule(self.context.sandbox, exercise, self.context.folders.get(exercise.id),
+                              self.context.settings)
+        self.remotes[exercise.id] = remote
+        yield remote
+        remote.close()
+        self._result(exercise).output = remote.output()
+
+    @pytest.fixture(scope="module")
+    def reference(self, request) -> LocalModule:
+        exercise = exercise_of(Path(request.module.__file__))
+        return LocalModule(exercise, self.context.reference_root / exercise.id, self.context.sandbox.scratch)
+
+    @pytest.fixture(scope="session")
+    def data(self) -> Any:
+        return self.context.data
+
+    @pytest.fixture(scope="session")
+    def device(self) -> str:
+        return self.context.settings.device
+
+    # ------------------------------------------------------------ hooks
+
+    def _result(self, exercise: Exercise) -> ExerciseResult:
+        if exercise.id not in self.results:
+            self.results[exercise.id] = ExerciseResult(exercise.id, exercise.title)
+        return self.results[exercise.id]
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        exercise = exercise_of(Path(item.fspath))
+        result = self._result(exercise)
+        result.duration_s += report.duration
+        if call.when == "call" or (call.when == "setup" and report.failed):
+            result.checks.append(self._check_result(item, call))
+
+    def _check_result(self, item, call) -> CheckResult:
+        marker = item.get_closest_marker("points")
+        if marker is None:
+            self.defects.append(f"hidden check {item.nodeid} has no @points marker")
+        worth = float(marker.args[0]) if marker else 0.0
+        name = item.name.removeprefix("test_")
+        description = (item.function.__doc__ or "").strip().splitlines()[0] if item.function.__doc__ else ""
+        if call.excinfo is None:
+            return CheckResult(name, worth, worth, "passed", "", description)
+        status, message = self._classify(item, call.excinfo.value)
+        return CheckResult(name, 0.0, worth, status, message, description)
+
+    def _classify(self, item, error: BaseException) -> tuple[str, str]:
+        if isinstance(error, StudentProblem):
+            return error.status, str(error)
+        if isinstance(error, AssertionError):
+            return "failed", str(error) or tr("wrong answer", "答案不正确")
+        detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+        self.internal_errors.append(f"{item.nodeid}: {detail}")
+        return "error", tr(f"the grader hit an internal error in this check ({detail})",
+                           f"评分程序在此检查中出错（{detail}）")
+
+    def pytest_collectreport(self, report) -> None:
+        if report.failed:
+            self.defects.append(f"could not load hidden checks {report.nodeid}: {report.longreprtext[-800:]}")
+
+
+PYTEST_ARGS = ("-p", "no:cacheprovider", "-p", "no:terminal", "--import-mode=importlib")
+
+
+def run_checks(context: GradingContext, exercises: list[Exercise]) -> list[ExerciseResult]:
+    """Run the hidden checks of `exercises` against one submission; one result per exercise."""
+    plugin = GradingPlugin(context)
+    files = [str(exercise.hidden_checks) for exercise in exercises]
+    for path in files:
+        if not Path(path).exists():
+            raise GraderError(f"hidden checks {path} are missing")
+    args = [*PYTEST_ARGS, "--rootdir", str(catalog.HIDDEN_DIR), "-c", str(catalog.HIDDEN_DIR / "pytest.ini"), *files]
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink):
+        code = pytest.main(args, plugins=[plugin])
+    if plugin.defects:
+        raise GraderError("; ".join(plugin.defects))
+    if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.NO_TESTS_COLLECTED):
+        raise GraderError(f"pytest could not run the hidden checks (exit code {int(code)}): {sink.getvalue()[-800:]}")
+    return [plugin._result(exercise) for exercise in exercises]

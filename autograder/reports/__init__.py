@@ -1,0 +1,17 @@
+"""Reports: turn a GradeResult into what people and machines read.
+
+Each format lives in its own module with one `render(result) -> str`.
+"""
+from __future__ import annotations
+
+from autograder.reports import json_report, table
+from autograder.results import GradeResult
+
+FORMATS = {"table": table.render, "json": json_report.render}
+
+
+def render(result: GradeResult, fmt: str) -> str:
+    """The result in format `fmt`; ValueError naming the known formats otherwise."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return FORMATS[fmt](result)

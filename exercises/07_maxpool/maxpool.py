@@ -1,0 +1,55 @@
+"""Exercise 07 · Max pooling (最大池化).
+
+Max pooling slides a window over the input and keeps the largest value of
+each window. It shrinks the feature map while keeping the strongest signal.
+`ceil_mode=True` keeps a last, partial window that `ceil_mode=False` drops.
+"""
+import torch
+from torch import nn
+
+# The course's 5x5 input.
+COURSE_INPUT = [
+    [1, 2, 0, 3, 1],
+    [0, 1, 2, 3, 1],
+    [1, 2, 1, 0, 0],
+    [5, 2, 3, 1, 1],
+    [2, 1, 0, 1, 1],
+]
+
+
+def maxpool2d_output_size(size, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+    """Output height (or width) of `nn.MaxPool2d` for an input of height (or width) `size`.
+
+    Must agree with `nn.MaxPool2d` for every valid combination of arguments.
+    """
+    # Hint: stride defaults to kernel_size. out = floor or ceil of (size + 2*padding - dilation*(kernel_size-1) - 1) / stride, plus 1; in ceil mode, drop a last window that would start entirely inside the right padding.
+    # YOUR CODE HERE
+    raise NotImplementedError('maxpool2d_output_size is not written yet / 尚未实现')
+
+
+class MaxPoolNet(nn.Module):
+    """The course's network: one `MaxPool2d(kernel_size=3, ceil_mode=True)`.
+
+    `forward` must also accept integer tensors (the course hits
+    `"max_pool2d" not implemented for 'Long'`) and always return float32.
+    """
+
+    def __init__(self):
+        super().__init__()
+        # YOUR CODE HERE
+        raise NotImplementedError('MaxPoolNet.__init__ is not written yet / 尚未实现')
+
+    def forward(self, x):
+        # Hint: convert the input to float32 before pooling, then return the pooled tensor.
+        # YOUR CODE HERE
+        raise NotImplementedError('MaxPoolNet.forward is not written yet / 尚未实现')
+
+
+def course_example(ceil_mode):
+    """Pool the course's 5x5 input, shaped (1, 1, 5, 5), with kernel_size=3 and the given ceil_mode.
+
+    Returns a float32 tensor of shape (1, 1, H, W): [[2, 3], [5, 1]] with ceil mode, [[2]] without.
+    """
+    # Hint: torch.tensor(COURSE_INPUT, dtype=torch.float32).reshape(1, 1, 5, 5), then nn.MaxPool2d(3, ceil_mode=...).
+    # YOUR CODE HERE
+    raise NotImplementedError('course_example is not written yet / 尚未实现')

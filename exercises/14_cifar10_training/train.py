@@ -1,0 +1,51 @@
+"""Exercise 14 · Training on CIFAR-10 (完整的模型训练套路).
+
+The course's full training loop: for each epoch, train on every batch
+(zero_grad, forward, loss, backward, step), then evaluate on the test set
+with autograd off and the model in eval mode. Everything moves to `device`,
+so the same code trains on a CPU or a GPU.
+"""
+import torch
+from torch import nn
+
+
+class CIFAR10Net(nn.Module):
+    """Given (not graded): the course's network, 145,578 parameters, (N, 3, 32, 32) -> (N, 10)."""
+
+    def __init__(self):
+        super().__init__()
+        self.model = nn.Sequential(
+            nn.Conv2d(3, 32, 5, padding=2),
+            nn.MaxPool2d(2),
+            nn.Conv2d(32, 32, 5, padding=2),
+            nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 5, padding=2),
+            nn.MaxPool2d(2),
+            nn.Flatten(),
+            nn.Linear(64 * 4 * 4, 64),
+            nn.Linear(64, 10),
+        )
+
+    def forward(self, x):
+        return self.model(x)
+
+
+def evaluate(model, loader, loss_fn, device):
+    """(mean loss per image, accuracy as a fraction in [0, 1]) of `model` on `loader`.
+
+    Put the model in eval mode and turn autograd off while evaluating.
+    """
+    # Hint: model.eval(); with torch.no_grad(): ...; accuracy = correct / total (a fraction, not a percentage).
+    # YOUR CODE HERE
+    raise NotImplementedError('evaluate is not written yet / 尚未实现')
+
+
+def train(model, train_loader, test_loader, *, epochs, lr, device):
+    """Train `model` in place with SGD(lr) and cross-entropy, evaluating after every epoch.
+
+    `device` may be "cpu", "cuda" or a torch.device. Returns one dict per epoch:
+    {"epoch": 1, "train_loss": float, "test_loss": float, "test_accuracy": float}.
+    """
+    # Hint: move the model once (model.to(device)) and every batch (images.to(device)); call model.train() at the start of each epoch, since evaluate switches to eval mode.
+    # YOUR CODE HERE
+    raise NotImplementedError('train is not written yet / 尚未实现')
