@@ -40,6 +40,21 @@ class CheckFailed(AssertionError):
     """The student's answer is wrong; the message says how."""
 
 
+_notes: list[str] = []
+
+
+def note(en: str, zh: str) -> None:
+    """Attach a remark to the running check, shown even when it passes (e.g. a measured accuracy)."""
+    _notes.append(tr(en, zh))
+
+
+def take_notes() -> str:
+    """The remarks attached since the last call, joined; clears them."""
+    text = "; ".join(_notes)
+    _notes.clear()
+    return text
+
+
 def fail(en: str, zh: str) -> None:
     """Fail the check with a bilingual message."""
     raise CheckFailed(tr(en, zh))

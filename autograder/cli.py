@@ -34,6 +34,8 @@ def _add_grade(sub) -> None:
                        help="folder with real data sets (default: $AUTOGRADER_DATA, else synthetic data)")
     grade.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1),
                        help="torch threads per worker")
+    grade.add_argument("--time-scale", type=float, default=1.0,
+                       help="multiply every time limit by this (e.g. 2 on a slow machine)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,7 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     from autograder.sandbox import Sandbox
+    from autograder.submission import locate
 
+    locate(args.path)
+    for exercise_id in args.exercise:
+        catalog.get(exercise_id)
     sandbox = Sandbox().start()
     try:
         from autograder import checking, grading, reports
@@ -58,7 +64,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
         checking.LANGUAGE = args.lang
         options = grading.GradeOptions(exercises=args.exercise, device=args.device, threads=args.threads,
-                                       data_root=args.data_root or default_root())
+                                       data_root=args.data_root or default_root(), time_scale=args.time_scale)
         result = grading.grade(args.path, options, sandbox=sandbox)
     finally:
         sandbox.close()

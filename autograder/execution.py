@@ -248,6 +248,7 @@ class RunSettings:
     threads: int = 1
     device: str = "cpu"
     limits: Limits = field(default_factory=Limits)
+    time_scale: float = 1.0  # multiplies every exercise's time limits (slow machines, or tests)
 
 
 class RemoteModule:
@@ -263,6 +264,8 @@ class RemoteModule:
         for directory in (self.submission_dir, self.data_dir, self.work_dir):
             directory.mkdir(parents=True)
         self.missing = self._copy_submission(folder)
+        self.call_timeout = exercise.call_timeout_s * settings.time_scale
+        self.budget = exercise.budget_s * settings.time_scale
         self.worker: Worker | None = None
         self.import_error: StudentProblem | None = None
         self.used_s = 0.0
@@ -288,7 +291,7 @@ class RemoteModule:
     # ------------------------------------------------------------ worker life
 
     def _remaining(self) -> float:
-        return self.exercise.budget_s - self.used_s
+        return self.budget - self.used_s
 
     def _ensure_worker(self) -> Worker:
         if self.missing:
@@ -305,7 +308,7 @@ class RemoteModule:
             "module": self.exercise.module,
             "module_file": str(self.submission_dir / self.exercise.filename),
             "workdir": str(self.work_dir),
-            "limits": self.settings.limits.rlimits(int(self.exercise.budget_s * max(1, self.settings.threads)) + 30),
+            "limits": self.settings.limits.rlimits(int(self.budget * max(1, self.settings.threads)) + 30),
             "threads": self.settings.threads,
             "result_limit": self.settings.limits.result_bytes,
             "pid_namespace": False,
@@ -314,7 +317,7 @@ class RemoteModule:
         self.worker = worker
         started = time.monotonic()
         try:
-            worker.handshake(min(self.exercise.call_timeout_s, self._remaining()))
+            worker.handshake(min(self.call_timeout, self._remaining()))
         except StudentProblem as exc:
             if not isinstance(exc, WorkerCrashed):
                 self.import_error = exc
@@ -343,10 +346,10 @@ class RemoteModule:
     def probe(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Run the named probe against the student's module in the sandbox."""
         if self._remaining() <= 0:
-            raise StudentTimeout(f"the exercise's time budget of {self.exercise.budget_s:.0f} s is used up")
+            raise StudentTimeout(f"the exercise's time budget of {self.budget:.0f} s is used up")
         during = _describe_call(name, args)
         worker = self._ensure_worker()
-        timeout = min(self.exercise.call_timeout_s, self._remaining())
+        timeout = min(self.call_timeout, self._remaining())
         started = time.monotonic()
         try:
             return worker.call(name, args, kwargs, timeout, during)

@@ -22,6 +22,7 @@ class GradeOptions:
     device: str = "cpu"
     threads: int = 2
     data_root: Path | None = None
+    time_scale: float = 1.0
 
 
 def resolve_device(requested: str) -> str:
@@ -55,7 +56,8 @@ def grade(path: Path, options: GradeOptions, sandbox: Sandbox | None = None) -> 
     own_sandbox = sandbox is None
     sandbox = sandbox or Sandbox().start()
     try:
-        settings = RunSettings(threads=options.threads, device=resolve_device(options.device))
+        settings = RunSettings(threads=options.threads, device=resolve_device(options.device),
+                               time_scale=options.time_scale)
         sandbox.wait_ready()
         context = judge.GradingContext(sandbox, submission.folders, settings, DataStore(options.data_root))
         results = judge.run_checks(context, exercises)

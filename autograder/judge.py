@@ -18,7 +18,7 @@ import pytest
 
 from autograder import catalog
 from autograder.catalog import Exercise
-from autograder.checking import tr
+from autograder.checking import take_notes, tr
 from autograder.errors import KitError
 from autograder.execution import LocalModule, RemoteModule, RunSettings, StudentProblem
 from autograder.results import CheckResult, ExerciseResult
@@ -104,8 +104,9 @@ class GradingPlugin:
         worth = float(marker.args[0]) if marker else 0.0
         name = item.name.removeprefix("test_")
         description = (item.function.__doc__ or "").strip().splitlines()[0] if item.function.__doc__ else ""
+        notes = take_notes()
         if call.excinfo is None:
-            return CheckResult(name, worth, worth, "passed", "", description)
+            return CheckResult(name, worth, worth, "passed", notes, description)
         status, message = self._classify(item, call.excinfo.value)
         return CheckResult(name, 0.0, worth, status, message, description)
 

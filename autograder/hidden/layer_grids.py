@@ -1,11 +1,34 @@
-"""Parameter grids for output-size functions, with the answers real torch layers give."""
+"""Parameter grids for output-size functions, with the answers real torch layers give.
+
+Running a few thousand real layers takes about a second, so the answers are
+cached on disk per torch version (the same layers always give the same sizes).
+"""
 from __future__ import annotations
 
 import itertools
+import json
+import os
 from functools import lru_cache
 
 import torch
 from torch import nn
+
+from autograder.data import default_cache
+
+
+def _disk_cached(name: str, compute) -> tuple[tuple[dict, int], ...]:
+    path = default_cache() / f"layer-grid-{name}-torch-{torch.__version__}.json"
+    if path.exists():
+        try:
+            return tuple((kwargs, expected) for kwargs, expected in json.loads(path.read_text()))
+        except (ValueError, TypeError):
+            pass
+    cases = compute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    partial.write_text(json.dumps(cases))
+    os.replace(partial, path)
+    return cases
 
 
 def _layer_size(layer: nn.Module, size: int) -> int | None:
@@ -20,6 +43,10 @@ def _layer_size(layer: nn.Module, size: int) -> int | None:
 @lru_cache(maxsize=None)
 def pooling_cases(ceil_mode: bool) -> tuple[tuple[dict, int], ...]:
     """Every valid (kwargs, expected) for maxpool2d_output_size on a small grid, per ceil mode."""
+    return _disk_cached(f"maxpool-ceil-{ceil_mode}", lambda: _pooling_cases(ceil_mode))
+
+
+def _pooling_cases(ceil_mode: bool) -> tuple[tuple[dict, int], ...]:
     cases = []
     for size, kernel, stride, dilation in itertools.product(range(1, 17), range(1, 6), (None, 1, 2, 3), (1, 2)):
         for padding in range(0, kernel // 2 + 1):
@@ -35,6 +62,10 @@ def pooling_cases(ceil_mode: bool) -> tuple[tuple[dict, int], ...]:
 @lru_cache(maxsize=None)
 def conv_cases() -> tuple[tuple[dict, int], ...]:
     """Every valid (kwargs, expected) for conv2d_output_size on a small grid."""
+    return _disk_cached("conv", _conv_cases)
+
+
+def _conv_cases() -> tuple[tuple[dict, int], ...]:
     cases = []
     for size, kernel, stride, padding, dilation in itertools.product(
         range(1, 17), range(1, 6), (1, 2, 3), (0, 1, 2, 3), (1, 2, 3)

@@ -25,12 +25,15 @@ def _wrap(first: str, text: str, indent: int = 8) -> list[str]:
 
 
 def _problems(exercise: ExerciseResult) -> list[str]:
-    """Lost checks grouped by identical message, so one import error is printed once."""
+    """Notes of passed checks, then lost checks grouped by identical message (one import error, printed once)."""
     groups: dict[str, list[CheckResult]] = {}
     for check in exercise.checks:
         if check.status != "passed":
             groups.setdefault(check.message, []).append(check)
     lines = []
+    for check in exercise.checks:
+        if check.status == "passed" and check.message:
+            lines.extend(_wrap(f"    · {check.name}: ", check.message))
     for message, checks in groups.items():
         mark = MARKS.get(checks[0].status, "✗")
         if len(checks) == len(exercise.checks) > 1:

@@ -20,6 +20,15 @@ from autograder.worker import confine
 PRELOAD = ("torch", "torchvision", "numpy", "PIL.Image", "autograder.worker.serve")
 
 
+def preload() -> None:
+    """Import what every worker needs, the probes included, once."""
+    for name in PRELOAD:
+        __import__(name)
+    from autograder.worker import probes
+
+    probes.load_all()
+
+
 class Template:
     """Forks workers on request and kills or reaps them, keeping their exit status."""
 
@@ -152,8 +161,7 @@ def main(argv: list[str]) -> None:
     confine.become_subreaper()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     started = time.monotonic()
-    for name in PRELOAD:
-        __import__(name)
+    preload()
     control.send(json.dumps({"ready": True, "pid": os.getpid(), "import_s": time.monotonic() - started}).encode())
     Template(control).serve_forever()
 

@@ -3,8 +3,8 @@
 A hidden check asks a worker to run a probe by name (`"conv_shapes.forward"`)
 and runs the very same probe on the reference solution in the grader's own
 process, then compares the two results there.  Probes are registered with
-`@probe`; every probe module is imported here so the warm template preloads
-them all before any sandbox layer hides the kit's files.
+`@probe`.  The warm template imports every probe module (`load_all`) before
+any sandbox layer hides the kit's files; the grader imports them on demand.
 """
 from __future__ import annotations
 
@@ -25,7 +25,11 @@ def probe(fn: Probe) -> Probe:
 
 
 def lookup(name: str) -> Probe:
-    """The probe registered under `name`; KeyError with the name when there is none."""
+    """The probe registered under `name` (importing its module if needed); KeyError when there is none."""
+    if name not in _REGISTRY:
+        group = name.split(".", 1)[0] if "." in name else "generic"
+        if group in {info.name for info in pkgutil.iter_modules(__path__)}:
+            importlib.import_module(f"{__name__}.{group}")
     if name not in _REGISTRY:
         raise KeyError(f"no probe named {name!r}")
     return _REGISTRY[name]
@@ -35,6 +39,3 @@ def load_all() -> None:
     """Import every probe module of this package (idempotent)."""
     for info in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{info.name}")
-
-
-load_all()

@@ -1,0 +1,18 @@
+"""Every reference solution gets full marks; every generated stub gets zero, with every exercise graded."""
+from autograder import catalog
+
+
+def test_every_solution_gets_full_marks(grade):
+    result = grade(catalog.SOLUTIONS_DIR)
+    assert [e.id for e in result.exercises] == [e.id for e in catalog.exercises()]
+    lost = {e.id: [(c.name, c.message) for c in e.checks if c.status != "passed"] for e in result.exercises}
+    assert {k: v for k, v in lost.items() if v} == {}
+    assert result.score == result.max_score > 0
+
+
+def test_every_stub_gets_zero_and_is_graded(grade):
+    result = grade(catalog.EXERCISES_DIR)
+    assert [e.id for e in result.exercises] == [e.id for e in catalog.exercises()]
+    for exercise in result.exercises:
+        assert exercise.max_score > 0 and exercise.checks, exercise.id
+        assert exercise.score == 0, (exercise.id, [c.name for c in exercise.checks if c.status == "passed"])

@@ -1,0 +1,37 @@
+"""Realistic wrong submissions each lose points on the check that names their mistake."""
+import pytest
+
+from mutants import MUTANTS, apply, copy_solution
+
+
+def lost_checks(result) -> dict[str, str]:
+    (exercise,) = result.exercises
+    return {check.name: check.message for check in exercise.checks if check.status != "passed"}
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=[m.name for m in MUTANTS])
+def test_mistake_loses_points_on_the_right_check(grade, tmp_path, mutant):
+    folder = copy_solution(mutant.exercise, tmp_path)
+    apply(mutant, folder)
+    result = grade(folder)
+    lost = lost_checks(result)
+    for name in mutant.loses:
+        assert any(check == name or check.startswith(name + "[") for check in lost), (
+            f"{mutant.name} should lose {name}; lost only {sorted(lost)}")
+    assert result.score < result.max_score
+
+
+def test_feedback_names_the_missing_return(grade, tmp_path):
+    mutant = next(m for m in MUTANTS if m.name == "conv_forward_forgets_return")
+    folder = copy_solution(mutant.exercise, tmp_path)
+    apply(mutant, folder)
+    message = lost_checks(grade(folder))["forward_returns_the_convolution_output"]
+    assert "returned None" in message and "return" in message
+
+
+def test_feedback_explains_the_torch_load_default(grade, tmp_path):
+    mutant = next(m for m in MUTANTS if m.name == "load_full_with_the_new_torch_load_default")
+    folder = copy_solution(mutant.exercise, tmp_path)
+    apply(mutant, folder)
+    message = lost_checks(grade(folder))["load_full_loads_a_whole_pickled_model"]
+    assert "weights_only=False" in message
