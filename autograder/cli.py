@@ -34,6 +34,8 @@ def _add_grade(sub) -> None:
                        help="folder with real data sets (default: $AUTOGRADER_DATA, else synthetic data)")
     grade.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1),
                        help="torch threads per worker")
+    grade.add_argument("--isolation", default="auto", choices=["auto", "strict", "reduced", "minimal"],
+                       help="sandbox level; a named level refuses to grade with less (default: the best available)")
     grade.add_argument("--time-scale", type=float, default=1.0,
                        help="multiply every time limit by this (e.g. 2 on a slow machine)")
 
@@ -57,7 +59,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     locate(args.path)
     for exercise_id in args.exercise:
         catalog.get(exercise_id)
-    sandbox = Sandbox().start()
+    sandbox = Sandbox(level=args.isolation).start()
     try:
         from autograder import checking, grading, reports
         from autograder.data import default_root

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.catalog import Exercise
-from autograder.sandbox import Sandbox
+from autograder.sandbox import Sandbox, SandboxError
 from autograder.worker import probes, wire
 
 MiB = 1024 * 1024
@@ -200,6 +200,9 @@ class Worker:
     def handshake(self, timeout: float) -> None:
         """Wait for the student module to import; StudentError if it could not."""
         message = self._receive(time.monotonic() + timeout, "importing your module")
+        if isinstance(message, dict) and message.get("kind") == "sandbox-failed":
+            self.stop()
+            raise SandboxError(f"a sandbox layer could not be applied in the worker: {message.get('error')}")
         if not isinstance(message, dict) or message.get("kind") not in ("ready", "error"):
             self.stop()
             raise StudentError({"type": "MalformedResult", "message": "the worker's first message was not a greeting"})
@@ -259,10 +262,8 @@ class RemoteModule:
         self.sandbox = sandbox
         self.exercise = exercise
         self.settings = settings
-        base = sandbox.scratch / f"{label}-{exercise.id}-{next(_worker_ids)}"
-        self.submission_dir, self.data_dir, self.work_dir = (base / "submission", base / "data", base / "work")
-        for directory in (self.submission_dir, self.data_dir, self.work_dir):
-            directory.mkdir(parents=True)
+        self.space = sandbox.new_workspace(f"{label}-{exercise.id}")
+        self.submission_dir, self.data_dir, self.work_dir = self.space.submission, self.space.data, self.space.work
         self.missing = self._copy_submission(folder)
         self.call_timeout = exercise.call_timeout_s * settings.time_scale
         self.budget = exercise.budget_s * settings.time_scale
@@ -311,7 +312,8 @@ class RemoteModule:
             "limits": self.settings.limits.rlimits(int(self.budget * max(1, self.settings.threads)) + 30),
             "threads": self.settings.threads,
             "result_limit": self.settings.limits.result_bytes,
-            "pid_namespace": False,
+            "pid_namespace": self.sandbox.pid_namespaces,
+            "confine": self.sandbox.confinement(self.space),
         }
         worker = Worker(self.sandbox, job, self.settings.limits)
         self.worker = worker
@@ -333,8 +335,9 @@ class RemoteModule:
             self.worker = None
 
     def close(self) -> None:
-        """Stop the worker; keep what it printed."""
+        """Stop the worker, keep what it printed, remove its scratch folders."""
         self._retire_worker()
+        self.sandbox.release_workspace(self.space)
 
     def output(self) -> str:
         """What the student's code printed, head and tail only."""
@@ -389,12 +392,10 @@ def _describe_call(probe: str, args: tuple) -> str:
 class LocalModule:
     """The reference solution, run in the grader's process with the same interface as RemoteModule."""
 
-    def __init__(self, exercise: Exercise, source_dir: Path, scratch: Path) -> None:
+    def __init__(self, exercise: Exercise, source_dir: Path) -> None:
         self.exercise = exercise
         self.path = source_dir / exercise.filename
         self.module = _import_reference(exercise, self.path)
-        self.data_dir = scratch / f"reference-{exercise.id}"
-        self.data_dir.mkdir(parents=True, exist_ok=True)
 
     def probe(self, name: str, *args: Any, **kwargs: Any) -> Any:
         value = probes.lookup(name)(self.module, *args, **kwargs)

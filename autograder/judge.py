@@ -70,7 +70,7 @@ class GradingPlugin:
     @pytest.fixture(scope="module")
     def reference(self, request) -> LocalModule:
         exercise = exercise_of(Path(request.module.__file__))
-        return LocalModule(exercise, self.context.reference_root / exercise.id, self.context.sandbox.scratch)
+        return LocalModule(exercise, self.context.reference_root / exercise.id)
 
     @pytest.fixture(scope="session")
     def data(self) -> Any:

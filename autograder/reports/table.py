@@ -50,7 +50,9 @@ def render(result: GradeResult) -> str:
     if result.submission:
         lines.append(f"Submission: {result.submission}")
     if result.isolation:
-        lines.append(f"Isolation: {result.isolation['level']} ({', '.join(result.isolation['layers'])})")
+        lines.extend(_wrap("Isolation: ", f"{result.isolation['level']} ({', '.join(result.isolation['layers'])})", 2))
+        for note in result.isolation.get("notes", []):
+            lines.extend(_wrap("  note: ", note, 8))
     lines.append(f"  {'Exercise':<28}{'Score':>14}{'Time':>10}")
     for exercise in result.exercises:
         lines.append(f"  {exercise.id:<28}{_score(exercise.score, exercise.max_score):>14}"

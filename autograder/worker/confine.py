@@ -177,3 +177,157 @@ def drop_privileges() -> None:
     header = struct.pack("II", 0x20080522, 0)
     data = bytes(24)
     _check(_libc.capset(header, data), "capset")
+
+
+# ---------------------------------------------------------------- Landlock
+
+SYS_LANDLOCK_CREATE_RULESET, SYS_LANDLOCK_ADD_RULE, SYS_LANDLOCK_RESTRICT_SELF = 444, 445, 446
+LANDLOCK_CREATE_RULESET_VERSION = 1
+LANDLOCK_RULE_PATH_BENEATH = 1
+FS_EXECUTE, FS_WRITE_FILE, FS_READ_FILE, FS_READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
+FS_FILE_RIGHTS_V1 = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE
+FS_TRUNCATE, FS_IOCTL_DEV = 1 << 14, 1 << 15
+NET_ALL = (1 << 0) | (1 << 1)  # bind and connect TCP
+SCOPE_ALL = (1 << 0) | (1 << 1)  # abstract unix sockets and signals
+
+
+def landlock_abi() -> int:
+    """The kernel's Landlock ABI version, 0 when Landlock is unavailable."""
+    version = _libc.syscall(SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0),
+                            ctypes.c_uint32(LANDLOCK_CREATE_RULESET_VERSION))
+    return max(int(version), 0)
+
+
+def _fs_rights(abi: int) -> int:
+    rights = (1 << 13) - 1  # ABI 1: execute .. make_sym
+    if abi >= 2:
+        rights |= 1 << 13  # refer
+    if abi >= 3:
+        rights |= FS_TRUNCATE
+    if abi >= 5:
+        rights |= FS_IOCTL_DEV
+    return rights
+
+
+def apply_landlock(read: list[str], write: list[str]) -> list[str]:
+    """Allow reading `read` and writing `write` (paths beneath them), nothing else on the filesystem;
+    with ABI 4+ also refuse TCP, with ABI 6+ refuse signals and abstract sockets outside the sandbox."""
+    abi = landlock_abi()
+    if abi < 1:
+        raise OSError(errno.ENOSYS, "Landlock is not available")
+    handled = _fs_rights(abi)
+    fields = [handled]
+    if abi >= 4:
+        fields.append(NET_ALL)
+    if abi >= 6:
+        fields.append(SCOPE_ALL)
+    attr = struct.pack(f"{len(fields)}Q", *fields)
+    ruleset = _check(_libc.syscall(SYS_LANDLOCK_CREATE_RULESET, attr, ctypes.c_size_t(len(attr)),
+                                   ctypes.c_uint32(0)), "landlock_create_ruleset")
+    try:
+        read_rights = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR
+        file_rights = FS_FILE_RIGHTS_V1 | (FS_TRUNCATE if abi >= 3 else 0) | (FS_IOCTL_DEV if abi >= 5 else 0)
+        for paths, rights in ((read, read_rights), (write, handled)):
+            for path in paths:
+                _add_path_rule(ruleset, path, rights, file_rights)
+        _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(NO_NEW_PRIVS)")
+        _check(_libc.syscall(SYS_LANDLOCK_RESTRICT_SELF, ruleset, ctypes.c_uint32(0)), "landlock_restrict_self")
+    finally:
+        os.close(ruleset)
+    layers = [f"landlock-abi{abi}"]
+    if abi >= 4:
+        layers.append("landlock-no-tcp")
+    if abi >= 6:
+        layers.append("landlock-signal-scope")
+    return layers
+
+
+def _add_path_rule(ruleset: int, path: str, rights: int, file_rights: int) -> None:
+    try:
+        fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+    except OSError:
+        return  # a path this machine does not have
+    try:
+        if not os.path.isdir(path):
+            rights &= file_rights
+        rule = struct.pack("=Qi", rights, fd)
+        _check(_libc.syscall(SYS_LANDLOCK_ADD_RULE, ruleset, ctypes.c_int(LANDLOCK_RULE_PATH_BENEATH), rule,
+                             ctypes.c_uint32(0)), f"landlock_add_rule({path})")
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------- seccomp
+
+def seccomp_module():
+    """libseccomp's Python bindings: Debian's `seccomp`, or PyPI's `pyseccomp`; None when neither loads."""
+    for name in ("seccomp", "pyseccomp"):
+        try:
+            return __import__(name)
+        except (ImportError, OSError):
+            continue
+    return None
+
+
+REFUSED_SYSCALLS = (
+    "ptrace", "process_vm_readv", "process_vm_writev", "mount", "umount2", "pivot_root", "chroot", "unshare",
+    "setns", "bpf", "keyctl", "add_key", "request_key", "io_uring_setup", "io_uring_enter", "io_uring_register",
+    "perf_event_open", "userfaultfd", "kexec_load", "kexec_file_load", "init_module", "finit_module",
+    "delete_module", "reboot", "swapon", "swapoff", "acct", "open_by_handle_at", "fsopen", "fsmount",
+    "move_mount", "open_tree",
+)
+NAMESPACE_FLAGS = (0x00020000, 0x04000000, 0x08000000, 0x10000000, 0x20000000, 0x40000000, 0x02000000)
+SOCKET_FAMILIES_REFUSED = (2, 10, 17, 16)  # AF_INET, AF_INET6, AF_PACKET, AF_NETLINK
+
+
+_PREPARED_FILTER = None
+
+
+def prepare_seccomp() -> None:
+    """Build the filter once (in the template) so each worker only has to load it."""
+    global _PREPARED_FILTER
+    _PREPARED_FILTER = build_seccomp_filter()
+    if _PREPARED_FILTER is None:
+        raise OSError(errno.ENOSYS, "libseccomp's Python bindings could not be loaded")
+
+
+def load_seccomp() -> list[str]:
+    """Load the prepared filter into this process (irreversible)."""
+    if _PREPARED_FILTER is None:
+        raise OSError(errno.ENOSYS, "no seccomp filter was prepared")
+    _PREPARED_FILTER.load()
+    return ["seccomp"]
+
+
+def apply(plan: dict) -> list[str]:
+    """Apply a worker's confinement plan in order; the layers now in force. Raises when one fails."""
+    layers = []
+    if plan.get("landlock"):
+        layers += apply_landlock(plan["landlock"]["read"], plan["landlock"]["write"])
+    if plan.get("drop_caps"):
+        drop_privileges()
+        layers.append("no-capabilities")
+    if plan.get("seccomp"):
+        layers += load_seccomp()
+    return layers
+
+
+def build_seccomp_filter():
+    """The worker's filter (not yet loaded): no IP or raw sockets, no ptrace, mount, namespaces, bpf,
+    keyctl, io_uring and friends. Built once in the template; each worker loads it."""
+    seccomp = seccomp_module()
+    if seccomp is None:
+        return None
+    refuse = seccomp.ERRNO(errno.EPERM)
+    rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+    for name in REFUSED_SYSCALLS:
+        try:
+            rules.add_rule(refuse, name)
+        except (RuntimeError, ValueError, OSError):
+            continue  # a syscall this architecture does not have
+    for family in SOCKET_FAMILIES_REFUSED:
+        rules.add_rule(refuse, "socket", seccomp.Arg(0, seccomp.EQ, family))
+    for flag in NAMESPACE_FLAGS:
+        rules.add_rule(refuse, "clone", seccomp.Arg(0, seccomp.MASKED_EQ, flag, flag))
+    rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")  # its flags live in memory: make libc use clone
+    return rules

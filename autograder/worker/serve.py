@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,12 @@ def main(job: dict, fds: list[int]) -> None:
         os.setsid()
     confine.die_with_parent()
     _enter_workdir(job)
-    layers = confine.apply_rlimits(job.get("limits", {}))
+    try:
+        layers = confine.apply_rlimits(job.get("limits", {}))
+        layers += confine.apply(job.get("confine", {}))
+    except Exception as exc:  # fail closed: no student code runs without every promised layer
+        _send(response_fd, {"kind": "sandbox-failed", "error": f"{type(exc).__name__}: {exc}"}, job)
+        os._exit(0)
     _configure_torch(job)
     module = None
     try:
@@ -73,6 +79,7 @@ def _enter_workdir(job: dict) -> None:
     env.update(job.get("env", {}))
     os.environ.clear()
     os.environ.update(env)
+    tempfile.tempdir = workdir  # the template may have cached another temporary folder
     kit_root = str(Path(__file__).resolve().parents[2])
     sys.path[:] = [p for p in sys.path if p and Path(p).resolve() != Path(kit_root)]
 

@@ -20,13 +20,15 @@ from autograder.worker import confine
 PRELOAD = ("torch", "torchvision", "numpy", "PIL.Image", "autograder.worker.serve")
 
 
-def preload() -> None:
-    """Import what every worker needs, the probes included, once."""
+def preload(seccomp: bool) -> None:
+    """Import what every worker needs, the probes included, once; build the seccomp filter if asked."""
     for name in PRELOAD:
         __import__(name)
     from autograder.worker import probes
 
     probes.load_all()
+    if seccomp:
+        confine.prepare_seccomp()
 
 
 class Template:
@@ -161,7 +163,11 @@ def main(argv: list[str]) -> None:
     confine.become_subreaper()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     started = time.monotonic()
-    preload()
+    try:
+        preload(seccomp="--seccomp" in argv[1:])
+    except Exception as exc:  # report why, rather than vanish
+        control.send(json.dumps({"ready": False, "error": f"{type(exc).__name__}: {exc}"}).encode())
+        return
     control.send(json.dumps({"ready": True, "pid": os.getpid(), "import_s": time.monotonic() - started}).encode())
     Template(control).serve_forever()
 
