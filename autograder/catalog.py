@@ -5,12 +5,17 @@ everything else (stubs, grading, notebooks, reports) iterates over it.
 """
 from __future__ import annotations
 
-import tomllib
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from autograder.errors import KitError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10 (Gradescope's Ubuntu 22.04 image)
+    import tomli as tomllib
 
 KIT_ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS_DIR = KIT_ROOT / "solutions"

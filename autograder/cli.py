@@ -26,7 +26,7 @@ def _add_grade(sub) -> None:
     grade.add_argument("--exercise", action="append", default=[], metavar="ID",
                        help="grade only this exercise (repeatable), e.g. 07_maxpool")
     grade.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N (default: auto)")
-    grade.add_argument("--format", default=None, choices=["table", "json"],
+    grade.add_argument("--format", default=None, choices=["table", "json", "gradescope", "junit"],
                        help="output format (default: table on a terminal, json otherwise)")
     grade.add_argument("--output", type=Path, help="write the report here instead of stdout")
     grade.add_argument("--lang", default="both", choices=["en", "zh", "both"], help="language of feedback")
@@ -46,6 +46,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_grade(sub)
     sync = sub.add_parser("sync", help="regenerate exercises/ stubs from solutions/")
     sync.add_argument("--check", action="store_true", help="only check; exit 1 if a stub is stale or missing")
+    batch = sub.add_parser("grade-batch", help="grade a class: each folder or .zip in SUBMISSIONS is one student")
+    batch.add_argument("submissions", type=Path, help="folder holding one folder or .zip per student")
+    batch.add_argument("--out", type=Path, required=True, help="results folder (students/*.json, gradebook.csv)")
+    batch.add_argument("--jobs", type=int, default=None, help="students graded in parallel (default: from cores and memory)")
+    batch.add_argument("--resume", action="store_true", help="skip students already graded with the same submission")
+    batch.add_argument("--exercise", action="append", default=[], metavar="ID", help="grade only this exercise")
+    batch.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N (default: cpu)")
+    batch.add_argument("--isolation", default="auto", choices=["auto", "strict", "reduced", "minimal"])
+    batch.add_argument("--data-root", type=Path, default=None)
+    batch.add_argument("--time-scale", type=float, default=1.0)
+    bundle = sub.add_parser("gradescope-bundle", help="write a Gradescope autograder zip (setup.sh, run_autograder)")
+    bundle.add_argument("out", type=Path, help="the zip to write, e.g. autograder.zip")
+    sub.add_parser("doctor", help="what this machine offers for sandboxing, and how to add what is missing")
     data = sub.add_parser("data", help="show which data the grader will use; --real downloads the real sets")
     data.add_argument("--real", action="store_true", help="download real CIFAR-10 and ants/bees (needs a network)")
     data.add_argument("--data-root", type=Path, default=None, help="where real data lives or is downloaded to")
@@ -108,7 +121,42 @@ def cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"grade": cmd_grade, "sync": cmd_sync, "data": cmd_data}
+def cmd_grade_batch(args: argparse.Namespace) -> int:
+    from autograder import batch
+    from autograder.data import default_root
+
+    for exercise_id in args.exercise:
+        catalog.get(exercise_id)
+    students = batch.discover(args.submissions)
+    jobs = args.jobs or batch.default_jobs()
+    options = batch.BatchOptions(exercises=args.exercise, device=args.device, isolation=args.isolation,
+                                 data_root=args.data_root or default_root(), time_scale=args.time_scale,
+                                 jobs=jobs, threads=max(1, (os.cpu_count() or 1) // jobs), resume=args.resume)
+    summary = batch.run(args.submissions, args.out, options, students)
+    print(f"{summary['students']} students ({summary['errors']} could not be graded): mean {summary['mean']}, "
+          f"median {summary['median']} of {summary['max_score']}")
+    for exercise_id, row in summary["exercises"].items():
+        print(f"  {exercise_id:<24} mean {row['mean']:>6} / {row['max_score']:<5g} full marks {row['pass_rate']:.0%}")
+    print(f"results: {args.out / 'gradebook.csv'}, {args.out / 'summary.json'}, {args.out / 'students'}/")
+    return 0
+
+
+def cmd_gradescope_bundle(args: argparse.Namespace) -> int:
+    from autograder import bundles
+
+    print(f"wrote {bundles.gradescope_bundle(args.out)}: upload it as the assignment's autograder")
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from autograder import doctor
+
+    sys.stdout.write(doctor.report())
+    return 0
+
+
+COMMANDS = {"grade": cmd_grade, "grade-batch": cmd_grade_batch, "sync": cmd_sync, "data": cmd_data,
+            "doctor": cmd_doctor, "gradescope-bundle": cmd_gradescope_bundle}
 
 
 def main(argv: list[str] | None = None) -> int:

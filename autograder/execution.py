@@ -178,6 +178,7 @@ class Worker:
                 os.close(fd)
         self.output = OutputTail(output_r, limits.output_keep)
         self.alive = True
+        self.startup_ms: dict | None = None
 
     def _receive(self, deadline: float, during: str) -> Any:
         try:
@@ -209,6 +210,7 @@ class Worker:
         if message["kind"] == "error":
             self.stop()
             raise StudentError(message.get("error"))
+        self.startup_ms = message.get("startup_ms")
 
     def call(self, probe: str, args: tuple, kwargs: dict, timeout: float, during: str) -> Any:
         """Run one probe; returns its decoded value or raises a StudentProblem."""

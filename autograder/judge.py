@@ -54,6 +54,7 @@ class GradingPlugin:
         self.remotes: dict[str, RemoteModule] = {}
         self.internal_errors: list[str] = []
         self.defects: list[str] = []
+        self._pending_duration = 0.0
 
     # ------------------------------------------------------------ fixtures
 
@@ -94,8 +95,11 @@ class GradingPlugin:
         exercise = exercise_of(Path(item.fspath))
         result = self._result(exercise)
         result.duration_s += report.duration
+        self._pending_duration += report.duration
         if call.when == "call" or (call.when == "setup" and report.failed):
-            result.checks.append(self._check_result(item, call))
+            check = self._check_result(item, call)
+            check.duration_s, self._pending_duration = self._pending_duration, 0.0
+            result.checks.append(check)
 
     def _check_result(self, item, call) -> CheckResult:
         marker = item.get_closest_marker("points")
@@ -144,3 +148,27 @@ def run_checks(context: GradingContext, exercises: list[Exercise]) -> list[Exerc
     if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.NO_TESTS_COLLECTED):
         raise GraderError(f"pytest could not run the hidden checks (exit code {int(code)}): {sink.getvalue()[-800:]}")
     return [plugin._result(exercise) for exercise in exercises]
+
+
+class _PointCounter:
+    """pytest plugin: sums the points of the collected hidden checks per exercise."""
+
+    def __init__(self) -> None:
+        self.points: dict[str, float] = {}
+
+    def pytest_collection_modifyitems(self, items) -> None:
+        for item in items:
+            marker = item.get_closest_marker("points")
+            exercise = exercise_of(Path(item.fspath)).id
+            self.points[exercise] = self.points.get(exercise, 0.0) + (float(marker.args[0]) if marker else 0.0)
+
+
+def max_points(exercises: list[Exercise]) -> dict[str, float]:
+    """Points each exercise is worth, from collecting (not running) its hidden checks."""
+    counter = _PointCounter()
+    files = [str(exercise.hidden_checks) for exercise in exercises]
+    args = [*PYTEST_ARGS, "--collect-only", "--rootdir", str(catalog.HIDDEN_DIR),
+            "-c", str(catalog.HIDDEN_DIR / "pytest.ini"), *files]
+    with contextlib.redirect_stdout(io.StringIO()):
+        pytest.main(args, plugins=[counter])
+    return counter.points

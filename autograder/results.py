@@ -16,6 +16,7 @@ class CheckResult:
     status: str
     message: str = ""
     description: str = ""
+    duration_s: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -24,6 +25,7 @@ class CheckResult:
             "max_score": self.max_score,
             "status": self.status,
             "message": self.message,
+            "duration_s": round(self.duration_s, 3),
         }
 
 

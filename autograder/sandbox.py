@@ -40,6 +40,8 @@ CLONE_NEWNS = 0x00020000
 MS_BIND, MS_REC, MS_PRIVATE = 0x1000, 0x4000, 0x40000
 SYSTEM_TOPS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
 DEVICES_READ = ("/dev/zero", "/dev/urandom", "/dev/random", "/etc/ld.so.cache")
+CGROUP_LIMIT_FILES = {("memory", 1): "memory.limit_in_bytes", ("memory", 2): "memory.max",
+                      ("pids", 1): "pids.max", ("pids", 2): "pids.max"}
 PROC_READ = ("/proc/self", "/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/sys/devices/system/cpu")
 
 
@@ -98,7 +100,7 @@ class Sandbox:
     """One warm template and the scratch directory its workers live in."""
 
     def __init__(self, level: str = "auto", scratch_parent: str | None = None,
-                 memory_bytes: int = 6144 * MiB, pids: int = 1024, tmp_bytes: int = 256 * MiB) -> None:
+                 memory_bytes: int = 5632 * MiB, pids: int = 96, tmp_bytes: int = 256 * MiB) -> None:
         self.requested = level
         self.memory_bytes, self.pids, self.tmp_bytes = memory_bytes, pids, tmp_bytes
         self.scratch = Path(tempfile.mkdtemp(prefix="autograder-", dir=scratch_parent))
@@ -108,7 +110,7 @@ class Sandbox:
         self.uid: int | None = None
         self.level = "minimal"
         self.pid_namespaces = False
-        self._cgroups: list[Path] = []
+        self._cgroups: dict[str, tuple[Path, int]] = {}
         self._stage_mounts: list[tuple[str, str]] = []
         self._process: subprocess.Popen | None = None
         self._control: socket.socket | None = None
@@ -122,8 +124,7 @@ class Sandbox:
 
     def _plan(self) -> tuple[list[str], list[str], list[str]]:
         """Decide level, uid and layers; (command, layers, notes)."""
-        caps = self.caps = machine()
-        self.level = resolve_level(self.requested, caps)
+        caps = self.caps
         layers, notes = ["rlimits", "process-tree-kill", "scrubbed-env", "copied-submission"], []
         if caps.root:
             if self.level == "strict" or caps.python_readable:
@@ -189,24 +190,28 @@ class Sandbox:
         return staged
 
     def _make_cgroups(self) -> list[str]:
-        """A memory and a pids group for this template, where the machine lets us; their layer names."""
+        """A memory and a pids group for this template, where the machine lets us; the layer names.
+
+        One template runs one worker at a time, so the group's limits are that worker's limits plus
+        the template's own (about 1 GiB and a handful of tasks)."""
         support, layers = self.caps.cgroups, []
         name = f"autograder-{os.getpid()}-{id(self) & 0xffff:x}"
-        limits = {"memory": [("memory.limit_in_bytes", "memory.max"), self.memory_bytes],
-                  "pids": [("pids.max", "pids.max"), self.pids]}
-        for controller, ((v1_file, v2_file), value) in limits.items():
+        for controller in ("memory", "pids"):
             if controller in support.v1:
-                group, limit_file = support.v1[controller] / name, v1_file
+                parent, version = support.v1[controller], 1
             elif controller in support.v2_controllers and support.v2 is not None:
-                group, limit_file = support.v2 / name, v2_file
+                parent, version = support.v2, 2
             else:
                 continue
+            _remove_stale_groups(parent)
+            group = parent / name
+            value = self.memory_bytes if controller == "memory" else self.pids
             try:
                 group.mkdir(exist_ok=True)
-                (group / limit_file).write_text(str(value))
+                (group / CGROUP_LIMIT_FILES[(controller, version)]).write_text(str(value))
             except OSError:
                 continue
-            self._cgroups.append(group)
+            self._cgroups[controller] = (group, version)
             layers.append(f"cgroup-{controller}")
         return layers
 
@@ -214,10 +219,14 @@ class Sandbox:
 
     def start(self) -> "Sandbox":
         """Launch the template; returns at once (it imports torch in the background)."""
+        self.caps = machine()
+        self.level = resolve_level(self.requested, self.caps)
+        cgroup_layers = self._make_cgroups()
         command, layers, notes = self._plan()
-        layers += self._make_cgroups()
+        layers += cgroup_layers
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        arguments = [str(theirs.fileno())] + (["--seccomp"] if "seccomp" in layers else [])
+        arguments = [str(theirs.fileno())] + (["--seccomp"] if "seccomp" in layers else []) \
+            + (["--pid-namespaces"] if self.pid_namespaces else [])
         try:
             self._process = subprocess.Popen(
                 command + arguments, pass_fds=(theirs.fileno(),), cwd=self.scratch, env=self._template_env(),
@@ -234,7 +243,7 @@ class Sandbox:
     def _child_setup(self):
         """What runs in the template's process before exec: stage mounts, join cgroups, drop root."""
         mounts = list(self._stage_mounts)
-        groups = [group / "cgroup.procs" for group in self._cgroups]
+        groups = [group / "cgroup.procs" for group, _version in self._cgroups.values()]
         uid = self.uid
         libc = ctypes.CDLL(None, use_errno=True)
 
@@ -296,9 +305,9 @@ class Sandbox:
                 self._process.kill()
                 self._process.wait()
             self._process = None
-        for group in self._cgroups:
+        for group, _version in self._cgroups.values():
             _empty_and_remove(group)
-        self._cgroups = []
+        self._cgroups = {}
         shutil.rmtree(self.scratch, ignore_errors=True)
 
     def __enter__(self) -> "Sandbox":
@@ -385,6 +394,18 @@ def allow_except(paths: list[Path], secrets: list[Path]) -> list[Path]:
         else:
             allowed.append(path)
     return sorted(set(allowed))
+
+
+def _remove_stale_groups(parent: Path) -> None:
+    """Remove groups left by graders that died (named autograder-<pid>-..., with that pid gone)."""
+    for group in parent.glob("autograder-*-*"):
+        try:
+            owner = int(group.name.split("-")[1])
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            _empty_and_remove(group)
+        except (ValueError, PermissionError, OSError):
+            continue
 
 
 def _empty_and_remove(group: Path) -> None:

@@ -4,10 +4,10 @@ Each format lives in its own module with one `render(result) -> str`.
 """
 from __future__ import annotations
 
-from autograder.reports import json_report, table
+from autograder.reports import gradescope, json_report, junit, table
 from autograder.results import GradeResult
 
-FORMATS = {"table": table.render, "json": json_report.render}
+FORMATS = {"table": table.render, "json": json_report.render, "gradescope": gradescope.render, "junit": junit.render}
 
 
 def render(result: GradeResult, fmt: str) -> str:

@@ -34,6 +34,14 @@ def _check(result: int, what: str) -> int:
     return result
 
 
+PR_SET_NAME = 15
+
+
+def set_process_name(name: str) -> None:
+    """Name this process in `ps` and /proc/<pid>/comm (at most 15 bytes)."""
+    _libc.prctl(PR_SET_NAME, name.encode()[:15], 0, 0, 0)
+
+
 def die_with_parent() -> None:
     """Ask the kernel to SIGKILL this process when its parent dies."""
     parent = os.getppid()
@@ -119,6 +127,7 @@ def kill_children_except(parent: int, keep: set[int]) -> None:
 
 
 # ---------------------------------------------------------------- resource limits
+
 
 RLIMITS = {
     "cpu_s": resource.RLIMIT_CPU,

@@ -11,6 +11,7 @@ import importlib.util
 import os
 import sys
 import tempfile
+import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,22 @@ REQUEST_LIMIT = 1 << 31
 SAFE_ENV = ("PATH", "LANG", "LC_ALL", "CUDA_VISIBLE_DEVICES")
 
 
+class Stopwatch:
+    """Milliseconds spent in each start-up phase, reported in the greeting (the benchmark reads them)."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+        self.phases: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.phases[name] = round((now - self.last) * 1000, 3)
+        self.last = now
+
+
 def main(job: dict, fds: list[int]) -> None:
     """Entry point in the forked child; never returns."""
+    watch = Stopwatch()
     request_fd, response_fd, output_fd = fds
     _redirect_output(output_fd)
     _close_other_fds({0, 1, 2, request_fd, response_fd})
@@ -30,9 +45,12 @@ def main(job: dict, fds: list[int]) -> None:
         os.setsid()
     confine.die_with_parent()
     _enter_workdir(job)
+    watch.lap("process")
     try:
         layers = confine.apply_rlimits(job.get("limits", {}))
+        watch.lap("rlimits")
         layers += confine.apply(job.get("confine", {}))
+        watch.lap("landlock-caps-seccomp")
     except Exception as exc:  # fail closed: no student code runs without every promised layer
         _send(response_fd, {"kind": "sandbox-failed", "error": f"{type(exc).__name__}: {exc}"}, job)
         os._exit(0)
@@ -40,7 +58,8 @@ def main(job: dict, fds: list[int]) -> None:
     module = None
     try:
         module = load_student_module(job["module_file"], job["module"])
-        ready: dict[str, Any] = {"kind": "ready", "layers": layers}
+        watch.lap("import")
+        ready: dict[str, Any] = {"kind": "ready", "layers": layers, "startup_ms": watch.phases}
     except BaseException as exc:  # anything at import time is the student's error
         ready = {"kind": "error", "error": describe_exception(exc, job["module_file"])}
     _send(response_fd, ready, job)

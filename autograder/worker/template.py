@@ -1,10 +1,18 @@
 """The warm template: pay for `import torch` once, then fork one worker per exercise.
 
-Run as `python -m autograder.worker.template CONTROL_FD`.  The grader talks to
-it over a Unix SOCK_SEQPACKET socket: small JSON requests, with the worker's
-three pipe ends passed alongside as file descriptors.  The template never runs
-student code itself and never initialises CUDA (a forked child cannot use a
-CUDA context its parent created); each worker does both after the fork.
+Run as `python -m autograder.worker.template CONTROL_FD [--seccomp] [--pid-namespaces]`.
+The grader talks to it over a Unix SOCK_SEQPACKET socket: small JSON requests,
+with the worker's three pipe ends passed alongside as file descriptors.
+
+Forking a process that holds torch costs tens of milliseconds (more with a
+PID namespace, which takes two forks), so the template keeps one *standby*
+child forked ahead of time, already in its own PID namespace when asked,
+waiting for a job; a spawn hands the job to the standby and forks the next one
+while the grader talks to the new worker.
+
+The template never runs student code and never initialises CUDA (a forked
+child cannot use a CUDA context its parent created); each worker does both
+after the fork.
 """
 from __future__ import annotations
 
@@ -32,14 +40,17 @@ def preload(seccomp: bool) -> None:
 
 
 class Template:
-    """Forks workers on request and kills or reaps them, keeping their exit status."""
+    """Hands jobs to standby children, kills or reaps workers, keeps their exit status."""
 
-    def __init__(self, control: socket.socket) -> None:
+    def __init__(self, control: socket.socket, pid_namespaces: bool) -> None:
         self.control = control
+        self.pid_namespaces = pid_namespaces
         self.workers: dict[str, int] = {}
         self.statuses: dict[int, int] = {}
+        self.standby: tuple[int, socket.socket] | None = None
 
     def serve_forever(self) -> None:
+        self.prepare_standby()
         while True:
             try:
                 data, fds, _flags, _addr = socket.recv_fds(self.control, 1 << 20, 8)
@@ -51,6 +62,8 @@ class Template:
             request = json.loads(data)
             reply = self.handle(request, fds)
             self.control.send(json.dumps(reply).encode())
+            if self.standby is None:
+                self.prepare_standby()
 
     def handle(self, request: dict, fds: list[int]) -> dict:
         op = request.get("op")
@@ -65,15 +78,48 @@ class Template:
             return {"ok": True, "pid": os.getpid()}
         return {"ok": False, "error": f"unknown op {op!r}"}
 
-    def spawn(self, job: dict, fds: list[int]) -> dict:
-        pid = os.fork()
+    # ------------------------------------------------------------ standby children
+
+    def prepare_standby(self) -> None:
+        """Fork the next worker now, so that a spawn only has to hand it a job."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        pid = _fork_retrying()
         if pid == 0:
             self.control.close()
-            _run_child(job, fds)
+            ours.close()
+            if self.standby is not None:
+                self.standby[1].close()
+            _standby(theirs, self.pid_namespaces)
+        theirs.close()
+        self.standby = (pid, ours)
+
+    def spawn(self, job: dict, fds: list[int]) -> dict:
+        pid = None
+        if self.standby is not None:
+            pid, channel = self.standby
+            self.standby = None
+            try:
+                socket.send_fds(channel, [json.dumps(job).encode()], fds)
+            except OSError:
+                confine.kill_process_tree(pid)
+                pid = None
+            channel.close()
+        if pid is None:
+            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            pid = _fork_retrying()
+            if pid == 0:
+                self.control.close()
+                ours.close()
+                _standby(theirs, self.pid_namespaces)
+            theirs.close()
+            socket.send_fds(ours, [json.dumps(job).encode()], fds)
+            ours.close()
         for fd in fds:
             os.close(fd)
         self.workers[job["id"]] = pid
         return {"ok": True, "pid": pid}
+
+    # ------------------------------------------------------------ ending workers
 
     def kill(self, worker_id: str) -> None:
         pid = self.workers.get(worker_id)
@@ -109,17 +155,36 @@ class Template:
                 return
             if pid in self.workers.values():
                 self.statuses[pid] = status
+            elif self.standby is not None and pid == self.standby[0]:
+                self.standby[1].close()
+                self.standby = None
 
     def sweep_orphans(self) -> None:
         """Kill processes that escaped a worker and were re-parented to this subreaper."""
         live = set(self.workers.values()) - set(self.statuses)
+        if self.standby is not None:
+            live.add(self.standby[0])
         confine.kill_children_except(os.getpid(), live)
         self.collect_exits()
 
     def kill_all(self) -> None:
+        if self.standby is not None:
+            confine.kill_process_tree(self.standby[0])
         for worker_id in list(self.workers):
             self.kill(worker_id)
         self.collect_exits()
+
+
+def _fork_retrying(patience_s: float = 5.0) -> int:
+    """os.fork, retried while a pids limit is still counting a killed worker's last processes."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        try:
+            return os.fork()
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _describe_status(status: int) -> dict:
@@ -128,37 +193,35 @@ def _describe_status(status: int) -> dict:
     return {"exit": os.WEXITSTATUS(status)}
 
 
-def _run_child(job: dict, fds: list[int]) -> None:
-    """In the forked child: optionally enter a fresh PID namespace, then serve."""
+def _standby(channel: socket.socket, pid_namespace: bool) -> None:
+    """In a forked child: optionally become PID 1 of a new namespace, wait for a job, serve it. Never returns."""
     try:
-        if job.get("pid_namespace"):
-            _serve_in_pid_namespace(job, fds)
+        if pid_namespace:
+            confine.unshare_pid_namespace()
+            pid = os.fork()
+            if pid != 0:
+                channel.close()
+                confine.set_process_name("ag-standby-ns")
+                _pid, status = os.waitpid(pid, 0)
+                os._exit(128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))
+        confine.die_with_parent()
+        confine.set_process_name("ag-standby")
+        data, fds, _flags, _addr = socket.recv_fds(channel, 1 << 20, 8)
+        channel.close()
+        if not data:
+            os._exit(0)
         from autograder.worker import serve
 
-        serve.main(job, fds)
+        confine.set_process_name("ag-worker")
+        serve.main(json.loads(data), fds)
     except BaseException:
         os._exit(70)
     os._exit(0)
 
 
-def _serve_in_pid_namespace(job: dict, fds: list[int]) -> None:
-    """Become PID 1 of a new namespace so that killing it kills everything it started."""
-    confine.unshare_pid_namespace()
-    pid = os.fork()
-    if pid == 0:
-        confine.die_with_parent()
-        from autograder.worker import serve
-
-        serve.main(job, fds)
-        os._exit(0)
-    for fd in fds:
-        os.close(fd)
-    _pid, status = os.waitpid(pid, 0)
-    os._exit(128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))
-
-
 def main(argv: list[str]) -> None:
     control = socket.socket(fileno=int(argv[0]))
+    confine.set_process_name("ag-template")
     confine.die_with_parent()
     confine.become_subreaper()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -169,7 +232,7 @@ def main(argv: list[str]) -> None:
         control.send(json.dumps({"ready": False, "error": f"{type(exc).__name__}: {exc}"}).encode())
         return
     control.send(json.dumps({"ready": True, "pid": os.getpid(), "import_s": time.monotonic() - started}).encode())
-    Template(control).serve_forever()
+    Template(control, pid_namespaces="--pid-namespaces" in argv[1:]).serve_forever()
 
 
 if __name__ == "__main__":

@@ -90,3 +90,12 @@ def model_run(module, class_name: str, *inputs: Any, seed: int = 0, init: tuple 
     output = model(*inputs)
     parameters = {name: value.detach() for name, value in model.named_parameters()}
     return {"output": output, "parameters": parameters}
+
+
+@probe
+def usage(module) -> dict[str, Any]:
+    """This worker's peak resident memory (kB, shared pages included) and CPU seconds so far."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return {"max_rss_kb": own.ru_maxrss, "cpu_s": own.ru_utime + own.ru_stime}

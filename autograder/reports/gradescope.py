@@ -1,0 +1,43 @@
+"""Gradescope's results.json: one test per check, numbered exercise.check, with our status in the output.
+
+Gradescope knows only "passed" and "failed"; an error or a timeout is a
+failure whose output starts with that word.
+"""
+from __future__ import annotations
+
+import json
+
+from autograder.results import GradeResult
+
+
+def to_dict(result: GradeResult) -> dict:
+    tests = []
+    for exercise_number, exercise in enumerate(result.exercises, start=1):
+        for check_number, check in enumerate(exercise.checks, start=1):
+            output = check.message if check.status in ("passed", "failed") else f"{check.status}: {check.message}"
+            tests.append({
+                "name": f"{exercise.id} · {check.name}",
+                "number": f"{exercise_number}.{check_number}",
+                "score": check.score,
+                "max_score": check.max_score,
+                "status": "passed" if check.status == "passed" else "failed",
+                "output": output,
+                "visibility": "visible",
+            })
+    isolation = result.isolation or {}
+    summary = f"{result.score:g} / {result.max_score:g} points"
+    if isolation:
+        summary += f"; sandbox: {isolation.get('level')}"
+    return {
+        "score": result.score,
+        "execution_time": round(result.duration_s, 3),
+        "output": summary,
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+        "extra_data": {"schema": 1, "max_score": result.max_score, "isolation": isolation},
+    }
+
+
+def render(result: GradeResult) -> str:
+    return json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
