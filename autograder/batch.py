@@ -225,6 +225,9 @@ def run_slot(tasks, events, options: BatchOptions, out: Path) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="autograder-batch-"))
     sandbox = Sandbox(level=options.isolation).start()
     try:
+        import torch
+
+        torch.set_num_threads(options.threads)  # the grader's own reference work shares the cores too
         selected = options.exercises or [e.id for e in catalog.exercises()]
         max_points = judge.max_points([catalog.get(i) for i in selected])
         while True:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import ast
 import math
-from typing import Any, Iterable, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pytest

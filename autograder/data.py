@@ -15,6 +15,7 @@ import hashlib
 import io
 import os
 import pickle
+import shutil
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,7 +92,7 @@ def write_synthetic_image_folder(root: Path) -> Path:
     for label, names in layout.items():
         folder = root / label
         folder.mkdir(parents=True, exist_ok=True)
-        for index, name in enumerate(names):
+        for name in names:
             height, width = int(rng.integers(20, 60)), int(rng.integers(20, 60))
             pixels = rng.integers(0, 256, size=(height, width, 3), dtype=np.uint8)
             image = Image.fromarray(pixels, "RGB")
@@ -197,10 +198,14 @@ class DataStore:
         if real is not None:
             return real
         target = self.cache / f"synthetic-v{SYNTHETIC_VERSION}" / "hymenoptera"
-        marker = target / ".complete"
-        if not marker.exists():
-            write_synthetic_image_folder(target)
-            marker.write_text("ok\n")
+        if not target.exists():
+            partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+            shutil.rmtree(partial, ignore_errors=True)
+            write_synthetic_image_folder(partial)
+            try:
+                os.rename(partial, target)
+            except OSError:  # another grader made it first
+                shutil.rmtree(partial, ignore_errors=True)
         return target
 
     # ------------------------------------------------------------ CIFAR-10

@@ -79,8 +79,8 @@ def findings(caps: isolation.Capabilities, release: dict[str, str]) -> list[Find
             items.append(Finding(
                 False, f"uid {caps.sandbox_uid} cannot read this Python ({sys.base_prefix}): the strict level "
                 f"binds it in, the reduced level keeps uid 0 (without capabilities)",
-                f"make the interpreter readable (for example chmod o+rx on each parent folder), or install "
-                f"the kit in a Python under /usr or /opt"))
+                "make the interpreter readable (for example chmod o+rx on each parent folder), or install "
+                "the kit in a Python under /usr or /opt"))
     else:
         items.append(Finding(True, "running as an ordinary user: student code runs as you, confined by the layers below"))
     if caps.bwrap:

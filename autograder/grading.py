@@ -48,6 +48,11 @@ def selected_exercises(submission: Submission, wanted: list[str]) -> list[catalo
             if exercise.id in submission.folders and (not wanted or exercise.id in wanted)]
 
 
+def warm_up() -> None:
+    """Import what the hidden checks need (torchvision takes seconds) while the template starts."""
+    import torchvision  # noqa: F401
+
+
 def grade(path: Path, options: GradeOptions, sandbox: Sandbox | None = None) -> GradeResult:
     """Grade the submission at `path`; the sandbox is started here unless one is given."""
     started = time.monotonic()
@@ -58,6 +63,7 @@ def grade(path: Path, options: GradeOptions, sandbox: Sandbox | None = None) -> 
     try:
         settings = RunSettings(threads=options.threads, device=resolve_device(options.device),
                                time_scale=options.time_scale)
+        warm_up()
         sandbox.wait_ready()
         context = judge.GradingContext(sandbox, submission.folders, settings, DataStore(options.data_root))
         results = judge.run_checks(context, exercises)

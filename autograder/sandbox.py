@@ -217,7 +217,7 @@ class Sandbox:
 
     # ------------------------------------------------------------ lifecycle
 
-    def start(self) -> "Sandbox":
+    def start(self) -> Sandbox:
         """Launch the template; returns at once (it imports torch in the background)."""
         self.caps = machine()
         self.level = resolve_level(self.requested, self.caps)
@@ -310,7 +310,7 @@ class Sandbox:
         self._cgroups = {}
         shutil.rmtree(self.scratch, ignore_errors=True)
 
-    def __enter__(self) -> "Sandbox":
+    def __enter__(self) -> Sandbox:
         return self.start()
 
     def __exit__(self, *exc) -> None:

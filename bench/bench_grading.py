@@ -118,8 +118,8 @@ def status_kb(pid: int, field: str) -> int:
 
 
 def memory() -> list[str]:
-    from autograder.hidden import test_14_cifar10_training as check
     from autograder.data import DataStore
+    from autograder.hidden import test_14_cifar10_training as check
     from autograder.worker import confine
 
     box = Sandbox().start()

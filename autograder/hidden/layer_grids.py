@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from functools import lru_cache
+from functools import cache
 
 import torch
 from torch import nn
@@ -40,7 +40,7 @@ def _layer_size(layer: nn.Module, size: int) -> int | None:
         return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def pooling_cases(ceil_mode: bool) -> tuple[tuple[dict, int], ...]:
     """Every valid (kwargs, expected) for maxpool2d_output_size on a small grid, per ceil mode."""
     return _disk_cached(f"maxpool-ceil-{ceil_mode}", lambda: _pooling_cases(ceil_mode))
@@ -59,7 +59,7 @@ def _pooling_cases(ceil_mode: bool) -> tuple[tuple[dict, int], ...]:
     return tuple(cases)
 
 
-@lru_cache(maxsize=None)
+@cache
 def conv_cases() -> tuple[tuple[dict, int], ...]:
     """Every valid (kwargs, expected) for conv2d_output_size on a small grid."""
     return _disk_cached("conv", _conv_cases)

@@ -233,6 +233,7 @@ def main(argv: list[str]) -> None:
         return
     control.send(json.dumps({"ready": True, "pid": os.getpid(), "import_s": time.monotonic() - started}).encode())
     Template(control, pid_namespaces="--pid-namespaces" in argv[1:]).serve_forever()
+    os._exit(0)  # skip tearing down torch's modules: nothing is left to flush
 
 
 if __name__ == "__main__":
