@@ -45,6 +45,8 @@ class Student:
 
 @dataclass
 class BatchOptions:
+    """How a class is graded: what, where, with how many slots, on which backend."""
+
     exercises: list[str] = field(default_factory=list)
     device: str = "cpu"
     isolation: str = "auto"
@@ -53,6 +55,10 @@ class BatchOptions:
     jobs: int = 1
     threads: int = 1
     resume: bool = False
+    backend: str = "local"  # "local" (job slots on this machine) or "ray" (tasks on a Ray cluster)
+    address: str | None = None  # the Ray cluster to join; None starts a local one
+    gpu_memory_fraction: float = 0.9  # per worker; lowered when several slots share one GPU
+    nbgrader: bool = False  # each student is an nbgrader submission: grade its notebooks' answer cells
 
 
 # ---------------------------------------------------------------- discovery
@@ -99,6 +105,26 @@ def discover(submissions: Path) -> list[Student]:
     if not students:
         raise KitError(f"{submissions} holds no student folders or .zip files")
     return students
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """'I/N' (1 <= I <= N) as (I, N)."""
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise KitError(f"--shard {text!r}: expected I/N, for example 2/4") from None
+    if not 1 <= index <= count:
+        raise KitError(f"--shard {text!r}: I must be between 1 and N")
+    return index, count
+
+
+def shard(students: list[Student], index: int, count: int) -> list[Student]:
+    """Shard `index` of `count`: students ordered by a hash of their key, dealt out in turn.
+
+    The order depends only on the students' names, so every machine computes the same
+    slices, each student lands in exactly one, and slice sizes differ by at most one."""
+    ordered = sorted(students, key=lambda s: hashlib.sha256(s.key.encode()).hexdigest())
+    return sorted(ordered[index - 1::count], key=lambda s: s.key)
 
 
 # ---------------------------------------------------------------- results on disk
@@ -171,6 +197,36 @@ def summarise(results: list[dict]) -> dict:
     }
 
 
+def merge(result_dirs: list[Path], out: Path) -> dict:
+    """One results folder from shards: every students/*.json copied into `out`, then rebuilt.
+
+    The same student in two shards is accepted only when both graded the same submission
+    to the same score; anything else is a conflict, refused with both folders named."""
+    chosen: dict[str, tuple[Path, dict]] = {}
+    for folder in result_dirs:
+        students = folder / "students"
+        if not students.is_dir():
+            raise KitError(f"{folder} has no students/ folder: not a grade-batch results folder")
+        for path in sorted(students.glob("*.json")):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise KitError(f"{path}: not a readable result ({exc})") from None
+            earlier = chosen.get(path.name)
+            if earlier is None:
+                chosen[path.name] = (folder, data)
+            elif _outcome(earlier[1]) != _outcome(data):
+                raise KitError(f"student {data.get('student')!r} was graded differently in {earlier[0]} and "
+                               f"{folder} (different submission or score); remove one before merging")
+    for name, (_folder, data) in chosen.items():
+        write_atomically(out / "students" / name, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    return rebuild(out)
+
+
+def _outcome(result: dict) -> tuple:
+    return result.get("submission_sha256"), result.get("score"), result.get("max_score"), result.get("error")
+
+
 def rebuild(out: Path) -> dict:
     """gradebook.csv and summary.json from the per-student files; returns the summary."""
     results = load_results(out)
@@ -189,34 +245,48 @@ def error_result(student: Student, message: str, max_points: dict[str, float], s
             "exercises": exercises, "student": student.id, "submission_sha256": student.sha256, "error": message}
 
 
-def grade_student(student: Student, sandbox, options: BatchOptions, out: Path, max_points: dict[str, float],
-                  workdir: Path) -> dict:
-    """Grade one student and write their result file; never raises for the student's own problems."""
+def grade_student(student: Student, sandbox, options: BatchOptions, max_points: dict[str, float],
+                  workdir: Path, source: Path | None = None) -> dict:
+    """Grade one student (from `source` when given, else `student.path`); never raises for their own problems."""
     from autograder import grading
 
     started = time.monotonic()
     unpacked = None
     try:
-        path = student.path
+        path = source or student.path
         if path.is_file():
             unpacked = Path(tempfile.mkdtemp(prefix=f"{student.key[:40]}-", dir=workdir))
             path = archives.unwrap(archives.extract(path, unpacked))
         grade_options = grading.GradeOptions(exercises=options.exercises, device=options.device,
                                              threads=options.threads, data_root=options.data_root,
-                                             time_scale=options.time_scale)
-        data = grading.grade(path, grade_options, sandbox=sandbox).to_dict()
+                                             time_scale=options.time_scale,
+                                             gpu_memory_fraction=options.gpu_memory_fraction)
+        if options.nbgrader:
+            from autograder import notebook_submissions
+
+            data = notebook_submissions.grade(path, grade_options, sandbox=sandbox).to_dict()
+        else:
+            data = grading.grade(path, grade_options, sandbox=sandbox).to_dict()
         data.update(student=student.id, submission_sha256=student.sha256, error=None)
     except KitError as exc:
         data = error_result(student, str(exc), max_points, time.monotonic() - started)
     finally:
         if unpacked is not None:
             shutil.rmtree(unpacked, ignore_errors=True)
-    write_atomically(result_path(out, student), json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     return data
 
 
-def run_slot(tasks, events, options: BatchOptions, out: Path) -> None:
-    """A job slot: one warm template; grade students from `tasks` until it is empty."""
+def save_result(out: Path, student: Student, data: dict) -> None:
+    """The student's result file, written atomically."""
+    write_atomically(result_path(out, student), json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def run_slot(tasks, events, options: BatchOptions, out: Path, gpu: str | None = None) -> None:
+    """A job slot: one warm template; grade students from `tasks` until it is empty.
+
+    `gpu` is the GPU this slot may see (CUDA_VISIBLE_DEVICES), set before anything starts CUDA."""
+    if gpu is not None:
+        os.environ["CUDA_VISIBLE_DEVICES"] = gpu
     from autograder import judge
     from autograder.sandbox import Sandbox, SandboxError
     from autograder.worker import confine
@@ -229,7 +299,7 @@ def run_slot(tasks, events, options: BatchOptions, out: Path) -> None:
 
         torch.set_num_threads(options.threads)  # the grader's own reference work shares the cores too
         selected = options.exercises or [e.id for e in catalog.exercises()]
-        max_points = judge.max_points([catalog.get(i) for i in selected])
+        max_points = judge.max_points([catalog.get(i) for i in selected], options.device)
         while True:
             try:
                 student = tasks.get_nowait()
@@ -237,12 +307,12 @@ def run_slot(tasks, events, options: BatchOptions, out: Path) -> None:
                 return
             events.put(("started", student.id, None))
             try:
-                data = grade_student(student, sandbox, options, out, max_points, workdir)
+                data = grade_student(student, sandbox, options, max_points, workdir)
             except SandboxError as exc:
                 sandbox.close()
                 sandbox = Sandbox(level=options.isolation).start()
                 data = error_result(student, f"the grader's sandbox failed: {exc}", max_points, 0.0)
-                write_atomically(result_path(out, student), json.dumps(data, ensure_ascii=False) + "\n")
+            save_result(out, student, data)
             events.put(("done", student.id, data["score"]))
     except Exception as exc:  # report a broken slot instead of dying silently
         events.put(("slot-error", None, f"{type(exc).__name__}: {exc}"))
@@ -296,10 +366,35 @@ def run(submissions: Path, out: Path, options: BatchOptions, students: list[Stud
     todo = [s for s in students if not (options.resume and already_graded(out, s))]
     out.mkdir(parents=True, exist_ok=True)
     progress = Progress(len(todo))
-    if todo:
+    if todo and options.backend == "ray":
+        from autograder import ray_backend
+
+        ray_backend.run(todo, out, options, progress)
+    elif todo:
         _run_slots(todo, out, options, progress)
     progress.finish()
     return rebuild(out)
+
+
+def gpu_plan(options: BatchOptions, jobs: int) -> tuple[list[str | None], BatchOptions]:
+    """Which GPU each slot sees, and the options slots grade with.
+
+    With `--device cuda` and several GPUs, slot i sees GPU i mod count only (as its cuda:0), and
+    slots sharing a GPU split its memory. `cuda:N` pins every slot to GPU N; CPU grading sees none."""
+    slot_options = dataclasses.replace(options, threads=max(1, options.threads))
+    if not options.device.startswith("cuda"):
+        return [None] * jobs, slot_options
+    import torch
+
+    count = torch.cuda.device_count()
+    if count == 0:
+        raise KitError(f"--device {options.device} was asked for, but CUDA is not available on this machine")
+    if ":" in options.device:
+        gpus = [options.device.split(":", 1)[1]] * jobs
+    else:
+        gpus = [str(i % count) for i in range(jobs)]
+    sharing = max(gpus.count(g) for g in gpus)
+    return gpus, dataclasses.replace(slot_options, device="cuda", gpu_memory_fraction=0.9 / sharing)
 
 
 def _run_slots(todo: list[Student], out: Path, options: BatchOptions, progress: Progress) -> None:
@@ -308,9 +403,9 @@ def _run_slots(todo: list[Student], out: Path, options: BatchOptions, progress: 
     for student in todo:
         tasks.put(student)
     jobs = max(1, min(options.jobs, len(todo)))
-    slot_options = dataclasses.replace(options, threads=max(1, options.threads))
-    slots = [context.Process(target=run_slot, args=(tasks, events, slot_options, out), daemon=True)
-             for _ in range(jobs)]
+    gpus, slot_options = gpu_plan(options, jobs)
+    slots = [context.Process(target=run_slot, args=(tasks, events, slot_options, out, gpus[i]), daemon=True)
+             for i in range(jobs)]
     for slot in slots:
         slot.start()
     last_rebuild, errors = 0.0, []

@@ -28,6 +28,11 @@ def points(value: float):
     return pytest.mark.points(value)
 
 
+cuda_only = pytest.mark.cuda
+"""Mark a check that only means something on a GPU: collected when grading with --device cuda,
+reported as skipped (worth nothing) otherwise."""
+
+
 def tr(en: str, zh: str) -> str:
     """One message in the configured language(s)."""
     if LANGUAGE == "en":

@@ -5,9 +5,9 @@ small synthetic data, generated deterministically on first use into a cache.
 Real data is used when a data root is named (`--data-root` or the
 `AUTOGRADER_DATA` environment variable); under it the grader recognises
 `hymenoptera_data/`, a CIFAR-10 image folder (`cifar10/{train,test}/<class>/`),
-torchvision's `cifar-10-batches-py/`, and the `cifar10-jpg.tar.gz` archive of
-that image folder.  `fetch_real` downloads the real sets where a network is
-reachable.
+torchvision's `cifar-10-batches-py/`, the `cifar10-jpg.tar.gz` archive of that
+image folder, and torchvision's `MNIST/` folder.  `fetch_real` downloads the
+real sets where a network is reachable.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from autograder.errors import KitError
 
@@ -50,7 +50,7 @@ def default_root() -> Path | None:
 
 @dataclass(frozen=True)
 class ImageSet:
-    """Images as uint8 (N, 32, 32, 3) with int64 labels, plus where they came from."""
+    """Images as uint8 (N, H, W, 3), or (N, H, W) when grey, with int64 labels, plus where they came from."""
 
     images: np.ndarray
     labels: np.ndarray
@@ -81,6 +81,58 @@ def synthetic_cifar(count: int, seed: int) -> ImageSet:
     return ImageSet(images, labels.astype(np.int64), f"synthetic CIFAR-like (seed {seed})")
 
 
+def _arc(cx: float, cy: float, rx: float, ry: float, start: float, end: float,
+         steps: int = 16) -> list[tuple[float, float]]:
+    """Points along an ellipse from `start` to `end` degrees (clockwise on screen: y points down)."""
+    angles = np.radians(np.linspace(start, end, steps))
+    return [(cx + rx * np.cos(a), cy + ry * np.sin(a)) for a in angles]
+
+
+# Each digit as pen strokes (polylines) in a unit box, x to the right and y downwards.
+DIGIT_STROKES = {
+    0: [_arc(0.5, 0.5, 0.27, 0.4, 0, 360, 24)],
+    1: [[(0.36, 0.24), (0.52, 0.1), (0.52, 0.9)]],
+    2: [_arc(0.5, 0.32, 0.25, 0.22, 190, 390) + [(0.24, 0.9), (0.78, 0.9)]],
+    3: [_arc(0.48, 0.3, 0.22, 0.2, 200, 450), _arc(0.48, 0.7, 0.26, 0.2, 270, 520)],
+    4: [[(0.66, 0.9), (0.66, 0.1), (0.2, 0.64), (0.82, 0.64)]],
+    5: [[(0.76, 0.1), (0.32, 0.1), (0.28, 0.46)] + _arc(0.5, 0.66, 0.26, 0.24, 225, 510)],
+    6: [[(0.7, 0.1), (0.42, 0.34), (0.27, 0.66)], _arc(0.5, 0.68, 0.23, 0.21, 0, 360, 20)],
+    7: [[(0.2, 0.1), (0.8, 0.1), (0.42, 0.9)]],
+    8: [_arc(0.5, 0.29, 0.2, 0.19, 0, 360, 20), _arc(0.5, 0.7, 0.25, 0.21, 0, 360, 20)],
+    9: [_arc(0.5, 0.31, 0.23, 0.21, 0, 360, 20), [(0.73, 0.31), (0.64, 0.9)]],
+}
+
+
+def synthetic_digits(count: int, seed: int) -> ImageSet:
+    """An MNIST-like set: 28x28 grey digits 0-9 drawn as pen strokes, white on black, each one slanted,
+    stretched, shifted and thickened at random, anti-aliased, dimmed and noisy.
+
+    Drawn at 4x size in the central 20x20 box, as MNIST's digits sit, then shrunk. The course's MLP
+    learns it to about 92% held-out accuracy in two epochs of 2,000 images; broken loops stay far below.
+    """
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 10, size=count)
+    images = np.empty((count, 28, 28), dtype=np.uint8)
+    for index, label in enumerate(labels):
+        angle, shear = np.radians(rng.normal(0, 10)), rng.normal(0, 0.15)
+        rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+        matrix = rotation @ np.array([[rng.uniform(0.75, 1.1), shear], [0, rng.uniform(0.85, 1.1)]])
+        shift = rng.normal(0, 0.05, size=2)
+        width = int(rng.integers(7, 15))
+        canvas = Image.new("L", (112, 112))
+        draw = ImageDraw.Draw(canvas)
+        for stroke in DIGIT_STROKES[label]:
+            points = np.asarray(stroke) - 0.5 + rng.normal(0, 0.025, size=(len(stroke), 2))
+            path = [(float(x), float(y)) for x, y in 16 + 80 * (points @ matrix.T + 0.5 + shift)]
+            draw.line(path, fill=255, width=width, joint="curve")
+            for x, y in (path[0], path[-1]):
+                draw.ellipse((x - width / 2, y - width / 2, x + width / 2, y + width / 2), fill=255)
+        small = np.asarray(canvas.resize((28, 28), Image.Resampling.BOX), dtype=np.float32)
+        pixels = small * rng.uniform(0.7, 1.0) + rng.normal(0, 10, size=(28, 28))
+        images[index] = np.clip(pixels, 0, 255).astype(np.uint8)
+    return ImageSet(images, labels.astype(np.int64), f"synthetic MNIST-like (seed {seed})")
+
+
 def write_synthetic_image_folder(root: Path) -> Path:
     """An ants/bees-like folder: JPEGs, a palette GIF, an RGBA PNG, a grayscale PNG, odd-case
     extensions, and non-image files (`.DS_Store`, `notes.txt`) that a dataset must skip."""
@@ -109,6 +161,18 @@ def write_synthetic_image_folder(root: Path) -> Path:
 
 
 # ---------------------------------------------------------------- real data
+
+def _read_mnist(root: Path, split: str) -> ImageSet:
+    """torchvision's MNIST files under `root/MNIST`, read by torchvision without downloading."""
+    from torchvision.datasets import MNIST
+
+    try:
+        dataset = MNIST(str(root), train=split == "train", download=False)
+    except (RuntimeError, OSError, ValueError, AssertionError) as exc:
+        raise DataError(f"cannot read MNIST under {root / 'MNIST'}: {exc}") from exc
+    return ImageSet(dataset.data.numpy(), dataset.targets.numpy().astype(np.int64),
+                    f"{root / 'MNIST'} ({split})")
+
 
 def _read_image_folder(folder: Path) -> ImageSet:
     images, labels = [], []
@@ -243,6 +307,30 @@ class DataStore:
     def uses_real_cifar(self) -> bool:
         return self.real_cifar_source() is not None
 
+    # ------------------------------------------------------------ MNIST
+
+    def real_mnist_source(self) -> Path | None:
+        """`<root>/MNIST`, torchvision's MNIST folder, when present."""
+        if self.root is None:
+            return None
+        candidate = self.root / "MNIST"
+        return candidate if candidate.is_dir() else None
+
+    def mnist(self, split: str) -> ImageSet:
+        """MNIST `split` ("train" or "test") as uint8 (N, 28, 28): real when present, else synthetic."""
+        if split not in ("train", "test"):
+            raise ValueError(f"split must be 'train' or 'test', not {split!r}")
+        source = self.real_mnist_source()
+        if source is None:
+            count, seed = (2500, 303) if split == "train" else (1000, 404)
+            return self._cached(f"synthetic-v{SYNTHETIC_VERSION}-digits-{split}",
+                                lambda: synthetic_digits(count, seed))
+        return _read_mnist(source.parent, split)
+
+    @property
+    def uses_real_mnist(self) -> bool:
+        return self.real_mnist_source() is not None
+
     def _cached(self, name: str, make) -> ImageSet:
         path = self.cache / f"{name}.npz"
         if path.exists():
@@ -258,15 +346,16 @@ class DataStore:
     def describe(self) -> str:
         """One line naming the data in use."""
         cifar = self.real_cifar_source()
+        mnist = self.real_mnist_source()
         folder = self.real_image_folder()
-        return (f"CIFAR-10: {cifar or 'synthetic'}; ants/bees: {folder or 'synthetic'}"
-                f" (cache {self.cache})")
+        return (f"CIFAR-10: {cifar or 'synthetic'}; MNIST: {mnist or 'synthetic'}; "
+                f"ants/bees: {folder or 'synthetic'} (cache {self.cache})")
 
 
 # ---------------------------------------------------------------- fetching
 
 def fetch_real(root: Path) -> list[str]:
-    """Download real CIFAR-10 (torchvision, checksum verified) and ants/bees into `root`.
+    """Download real CIFAR-10 and MNIST (torchvision, checksums verified) and ants/bees into `root`.
 
     Returns one line per set; raises DataError with a clear reason when the
     network is unreachable.
@@ -282,6 +371,9 @@ def fetch_real(root: Path) -> list[str]:
         torchvision.datasets.CIFAR10(str(root), train=True, download=True)
         torchvision.datasets.CIFAR10(str(root), train=False, download=True)
         done.append(f"CIFAR-10: {root / 'cifar-10-batches-py'}")
+        torchvision.datasets.MNIST(str(root), train=True, download=True)
+        torchvision.datasets.MNIST(str(root), train=False, download=True)
+        done.append(f"MNIST: {root / 'MNIST'}")
         if not (root / "hymenoptera_data").is_dir():
             archive = root / "hymenoptera_data.zip"
             torchvision.datasets.utils.download_url(HYMENOPTERA_URL, str(root), archive.name)

@@ -254,6 +254,7 @@ class RunSettings:
     device: str = "cpu"
     limits: Limits = field(default_factory=Limits)
     time_scale: float = 1.0  # multiplies every exercise's time limits (slow machines, or tests)
+    gpu_memory_fraction: float = 0.9  # share of the GPU's memory one worker's allocator may take
 
 
 class RemoteModule:
@@ -317,6 +318,8 @@ class RemoteModule:
             "pid_namespace": self.sandbox.pid_namespaces,
             "confine": self.sandbox.confinement(self.space),
         }
+        if self.exercise.uses_device and self.settings.device.startswith("cuda"):
+            job["gpu"] = {"device": self.settings.device, "memory_fraction": self.settings.gpu_memory_fraction}
         worker = Worker(self.sandbox, job, self.settings.limits)
         self.worker = worker
         started = time.monotonic()

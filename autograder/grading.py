@@ -23,6 +23,7 @@ class GradeOptions:
     threads: int = 2
     data_root: Path | None = None
     time_scale: float = 1.0
+    gpu_memory_fraction: float = 0.9
 
 
 def resolve_device(requested: str) -> str:
@@ -62,7 +63,7 @@ def grade(path: Path, options: GradeOptions, sandbox: Sandbox | None = None) -> 
     sandbox = sandbox or Sandbox().start()
     try:
         settings = RunSettings(threads=options.threads, device=resolve_device(options.device),
-                               time_scale=options.time_scale)
+                               time_scale=options.time_scale, gpu_memory_fraction=options.gpu_memory_fraction)
         warm_up()
         sandbox.wait_ready()
         context = judge.GradingContext(sandbox, submission.folders, settings, DataStore(options.data_root))

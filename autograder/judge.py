@@ -107,7 +107,7 @@ class GradingPlugin:
             self.defects.append(f"hidden check {item.nodeid} has no @points marker")
         worth = float(marker.args[0]) if marker else 0.0
         name = item.name.removeprefix("test_")
-        description = (item.function.__doc__ or "").strip().splitlines()[0] if item.function.__doc__ else ""
+        description = _first_line(item.function.__doc__)
         notes = take_notes()
         if call.excinfo is None:
             return CheckResult(name, worth, worth, "passed", notes, description)
@@ -124,17 +124,41 @@ class GradingPlugin:
         return "error", tr(f"the grader hit an internal error in this check ({detail})",
                            f"评分程序在此检查中出错（{detail}）")
 
+    def pytest_collection_modifyitems(self, config, items) -> None:
+        """Checks marked `cuda` run only on a CUDA device; elsewhere they are reported as skipped."""
+        if self.context.settings.device.startswith("cuda"):
+            return
+        kept = []
+        for item in items:
+            if item.get_closest_marker("cuda") is None:
+                kept.append(item)
+                continue
+            exercise = exercise_of(Path(item.fspath))
+            self._result(exercise).checks.append(CheckResult(
+                item.name.removeprefix("test_"), 0.0, 0.0, "skipped",
+                tr("needs a CUDA device; graded with --device cpu", "需要 CUDA 设备；本次用 --device cpu 评分"),
+                _first_line(item.function.__doc__)))
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
     def pytest_collectreport(self, report) -> None:
         if report.failed:
             self.defects.append(f"could not load hidden checks {report.nodeid}: {report.longreprtext[-800:]}")
 
 
+def _first_line(doc: str | None) -> str:
+    return doc.strip().splitlines()[0] if doc and doc.strip() else ""
+
+
 PYTEST_ARGS = ("-p", "no:cacheprovider", "-p", "no:terminal", "--import-mode=importlib")
 
 
-def run_checks(context: GradingContext, exercises: list[Exercise]) -> list[ExerciseResult]:
-    """Run the hidden checks of `exercises` against one submission; one result per exercise."""
-    plugin = GradingPlugin(context)
+def run_checks(context: GradingContext, exercises: list[Exercise],
+               plugin: GradingPlugin | None = None) -> list[ExerciseResult]:
+    """Run the hidden checks of `exercises` against one submission; one result per exercise.
+
+    `plugin` replaces the default GradingPlugin (the notebook kernel supplies its own `student`)."""
+    plugin = plugin or GradingPlugin(context)
     files = [str(exercise.hidden_checks) for exercise in exercises]
     for path in files:
         if not Path(path).exists():
@@ -153,19 +177,22 @@ def run_checks(context: GradingContext, exercises: list[Exercise]) -> list[Exerc
 class _PointCounter:
     """pytest plugin: sums the points of the collected hidden checks per exercise."""
 
-    def __init__(self) -> None:
+    def __init__(self, cuda: bool) -> None:
         self.points: dict[str, float] = {}
+        self.cuda = cuda
 
     def pytest_collection_modifyitems(self, items) -> None:
         for item in items:
+            if item.get_closest_marker("cuda") is not None and not self.cuda:
+                continue
             marker = item.get_closest_marker("points")
             exercise = exercise_of(Path(item.fspath)).id
             self.points[exercise] = self.points.get(exercise, 0.0) + (float(marker.args[0]) if marker else 0.0)
 
 
-def max_points(exercises: list[Exercise]) -> dict[str, float]:
-    """Points each exercise is worth, from collecting (not running) its hidden checks."""
-    counter = _PointCounter()
+def max_points(exercises: list[Exercise], device: str = "cpu") -> dict[str, float]:
+    """Points each exercise is worth on `device`, from collecting (not running) its hidden checks."""
+    counter = _PointCounter(cuda=device.startswith("cuda"))
     files = [str(exercise.hidden_checks) for exercise in exercises]
     args = [*PYTEST_ARGS, "--collect-only", "--rootdir", str(catalog.HIDDEN_DIR),
             "-c", str(catalog.HIDDEN_DIR / "pytest.ini"), *files]

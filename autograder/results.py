@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SCHEMA_VERSION = 1
-STATUSES = ("passed", "failed", "error", "timeout")
+STATUSES = ("passed", "failed", "error", "timeout", "skipped")
 
 
 @dataclass
@@ -73,6 +73,21 @@ class GradeResult:
     @property
     def max_score(self) -> float:
         return round(sum(exercise.max_score for exercise in self.exercises), 6)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GradeResult:
+        """The result back from its JSON form (to render it in another format)."""
+        if not isinstance(data, dict) or data.get("schema") != SCHEMA_VERSION:
+            found = data.get("schema") if isinstance(data, dict) else type(data).__name__
+            raise ValueError(f"expected a schema {SCHEMA_VERSION} result, got {found!r}")
+        exercises = [
+            ExerciseResult(e["id"], e.get("title", e["id"]),
+                           [CheckResult(c["name"], c["score"], c["max_score"], c["status"], c.get("message", ""),
+                                        duration_s=c.get("duration_s", 0.0)) for c in e["checks"]],
+                           e.get("duration_s", 0.0), e.get("output", ""))
+            for e in data["exercises"]
+        ]
+        return cls(exercises, data.get("duration_s", 0.0), data.get("isolation"), data.get("submission", ""))
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {

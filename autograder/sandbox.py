@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import glob
 import json
 import os
 import shutil
@@ -43,6 +44,11 @@ DEVICES_READ = ("/dev/zero", "/dev/urandom", "/dev/random", "/etc/ld.so.cache")
 CGROUP_LIMIT_FILES = {("memory", 1): "memory.limit_in_bytes", ("memory", 2): "memory.max",
                       ("pids", 1): "pids.max", ("pids", 2): "pids.max"}
 PROC_READ = ("/proc/self", "/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/sys/devices/system/cpu")
+
+
+def gpu_device_nodes() -> list[str]:
+    """NVIDIA device files a worker needs to use CUDA (none on a machine without an NVIDIA driver)."""
+    return sorted(glob.glob("/dev/nvidia*"))
 
 
 class SandboxError(KitError):
@@ -172,6 +178,8 @@ class Sandbox:
         for shared in ("/sys/devices/system/cpu", "/etc/ld.so.cache"):
             if Path(shared).exists():
                 command += ["--ro-bind", shared, shared]
+        for node in gpu_device_nodes():
+            command += ["--dev-bind", node, node]
         for index, source in enumerate(self._bind_sources()):
             staged = self._staged(index, source)
             command += ["--ro-bind", str(staged), str(source)]
@@ -342,7 +350,7 @@ class Sandbox:
             readable = [*self._bind_sources(), Path("/usr"), *[Path("/") / top for top in SYSTEM_TOPS]]
             read = [str(p) for p in allow_except(readable, [HIDDEN_DIR, SOLUTIONS_DIR])]
             read += [*DEVICES_READ, *PROC_READ, str(space.submission), str(space.data)]
-            write = [str(space.work), "/dev/null"]
+            write = [str(space.work), "/dev/null", *gpu_device_nodes()]
             if self.level == "strict":
                 write += ["/tmp", "/dev/shm"]
             plan["landlock"] = {"read": read, "write": write}

@@ -61,6 +61,7 @@ def main() -> None:
     parser.add_argument("--data-root", type=Path, default=None)
     parser.add_argument("--seeds", type=int, nargs="+", default=[14, 15, 16])
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N: where the loops train")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     data = DataStore(args.data_root)
@@ -69,7 +70,8 @@ def main() -> None:
     images, labels = data.cifar("train").images, data.cifar("train").labels
     print(f"Data: {kind} ({data.describe()})")
     print(f"Plan: {plan}")
-    print(f"Machine: {platform.machine()}, {torch.get_num_threads()} torch threads, torch {torch.__version__}\n")
+    gpu = f", {torch.cuda.get_device_name(args.device)}" if args.device.startswith("cuda") else ""
+    print(f"Machine: {platform.machine()}{gpu}, {torch.get_num_threads()} torch threads, torch {torch.__version__}\n")
     print("| loop | " + " | ".join(f"seed {s}" for s in args.seeds) + " | train s |")
     print("|---|" + "---|" * (len(args.seeds) + 1))
     with tempfile.TemporaryDirectory() as workdir:
@@ -84,7 +86,7 @@ def main() -> None:
                 result = train(module, shuffled_images[:plan.train], shuffled_labels[:plan.train],
                                shuffled_images[plan.train:plan.train + plan.val],
                                shuffled_labels[plan.train:plan.train + plan.val], epochs=plan.epochs, lr=plan.lr,
-                               batch_size=plan.batch_size, seed=seed, device="cpu")
+                               batch_size=plan.batch_size, seed=seed, device=args.device)
                 seconds += time.monotonic() - started
                 accuracies.append(check.heldout_accuracy(Reference(module), data, result["state"], plan.heldout))
             cells = " | ".join(f"{a:.1%}" for a in accuracies)

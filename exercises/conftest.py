@@ -23,6 +23,12 @@ def pytest_addoption(parser):
                      help="run the visible tests against solutions/ instead of your exercises/")
 
 
+def pytest_configure(config):
+    """Import test files without putting their folders on sys.path (pytest's importlib mode): a folder
+    there would let 03_tensorboard's `logging.py` stand in for Python's own `logging` module."""
+    config.option.importmode = "importlib"
+
+
 def load(folder_name: str, module_name: str, use_solutions: bool):
     """Import exercises/<folder>/<module>.py (or the solution) under a name that shadows nothing."""
     root = SOLUTIONS if use_solutions else EXERCISES

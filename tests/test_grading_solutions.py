@@ -1,11 +1,14 @@
-"""Every reference solution gets full marks; every generated stub gets zero, with every exercise graded."""
+"""Every reference solution gets full marks; every generated stub gets zero, with every exercise graded.
+
+Checks skipped on this device (GPU-only checks without CUDA) are worth nothing here and count for neither."""
 from autograder import catalog
 
 
 def test_every_solution_gets_full_marks(grade):
     result = grade(catalog.SOLUTIONS_DIR)
     assert [e.id for e in result.exercises] == [e.id for e in catalog.exercises()]
-    lost = {e.id: [(c.name, c.message) for c in e.checks if c.status != "passed"] for e in result.exercises}
+    lost = {e.id: [(c.name, c.message) for c in e.checks if c.status not in ("passed", "skipped")]
+            for e in result.exercises}
     assert {k: v for k, v in lost.items() if v} == {}
     assert result.score == result.max_score > 0
 

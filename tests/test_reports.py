@@ -44,6 +44,42 @@ def test_junit_groups_checks_per_exercise_and_parses(result, tmp_path):
     assert outcomes == {"sizes": [], "ceil": ["Failure"], "net": ["Error"], "loop": ["Error"]}
 
 
+@pytest.fixture
+def with_a_gpu_check(result):
+    result.exercises[1].checks.append(CheckResult("on_gpu", 0, 0, "skipped", "needs a CUDA device"))
+    return result
+
+
+def test_junit_reports_a_gpu_only_check_as_skipped(with_a_gpu_check, tmp_path):
+    path = tmp_path / "report.xml"
+    path.write_text(render(with_a_gpu_check, "junit"))
+    suite = {suite.name: suite for suite in junitparser.JUnitXml.fromfile(str(path))}["10_losses"]
+    case = next(case for case in suite if case.name == "on_gpu")
+    assert suite.skipped == 1 and isinstance(case.result[0], junitparser.Skipped)
+
+
+def test_gradescope_leaves_out_checks_skipped_on_this_device(with_a_gpu_check):
+    data = json.loads(render(with_a_gpu_check, "gradescope"))
+    assert not any("on_gpu" in t["name"] for t in data["tests"])
+
+
+def test_a_json_result_renders_again_in_every_format(result, tmp_path):
+    saved = tmp_path / "result.json"
+    saved.write_text(render(result, "json"))
+    for fmt in ("table", "junit", "gradescope", "json"):
+        run = subprocess.run([sys.executable, "-m", "autograder", "report", str(saved), "--format", fmt],
+                             capture_output=True, text=True, cwd=catalog.KIT_ROOT, timeout=120)
+        assert run.returncode == 0 and run.stdout == render(result, fmt), (fmt, run.stderr)
+
+
+def test_report_names_a_file_that_is_not_a_result(tmp_path):
+    bad = tmp_path / "notes.json"
+    bad.write_text("[1, 2]")
+    run = subprocess.run([sys.executable, "-m", "autograder", "report", str(bad)], capture_output=True, text=True,
+                         cwd=catalog.KIT_ROOT, timeout=120)
+    assert run.returncode == 2 and "notes.json" in run.stderr
+
+
 def test_an_unknown_format_is_refused(result):
     with pytest.raises(ValueError, match="gradescope"):
         render(result, "yaml")

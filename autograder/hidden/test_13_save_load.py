@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from autograder.checking import expect_close, expect_equal, fail, points
+from autograder.checking import cuda_only, expect_close, expect_equal, fail, points
 from autograder.execution import StudentError
 
 WEIGHTS_ONLY_ADVICE = ("since PyTorch 2.6 torch.load defaults to weights_only=True, which refuses whole models: "
@@ -89,3 +89,11 @@ def test_files_saved_on_a_gpu_load_on_a_cpu_only_machine(student, probe):
     """A file written on a GPU machine (tensors tagged cuda:0) loads here, onto the CPU."""
     got = probe_with_advice(student, f"save_load.{probe}", 6, on_cuda=True)
     expect_same_state(got["loaded"], got["original"], "the model loaded from a GPU-saved file")
+
+
+@cuda_only
+@points(2)
+def test_checkpoint_saved_on_a_real_gpu_loads_on_a_cpu_only_machine(student):
+    """A checkpoint saved while model and optimizer live on the GPU loads where torch sees no GPU."""
+    got = probe_with_advice(student, "save_load.checkpoint_round_trip", 8, real_cuda=True)
+    expect_same_state(got["loaded"], got["original"], "the model loaded from a checkpoint saved on the GPU")

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-from autograder.checking import expect_close, expect_equal, expect_type, fail, note, points
+from autograder.checking import cuda_only, expect_close, expect_equal, expect_type, fail, note, points
 from autograder.execution import StudentProblem
 
 
@@ -146,9 +146,16 @@ def test_model_is_trained_in_place(full_run):
              "传给 train() 的模型参数没有变化：请训练传入的这个模型（不要在 train 里新建模型），并调用 optimizer.step()")
 
 
-def expect_same_state(got: dict, expected: dict, what: str, advice: str, advice_zh: str) -> None:
+GPU_ATOL = 1e-4  # cuDNN's convolution algorithms differ from the CPU's in the last bits
+
+
+def atol_on(device: str) -> float:
+    return GPU_ATOL if device.startswith("cuda") else 1e-5
+
+
+def expect_same_state(got: dict, expected: dict, what: str, advice: str, advice_zh: str, atol: float = 1e-5) -> None:
     for name, value in expected.items():
-        if name not in got or not torch.allclose(got[name], value, atol=1e-5, rtol=1e-4):
+        if name not in got or not torch.allclose(got[name], value, atol=atol, rtol=1e-4):
             fail(f"{what}: parameter {name} differs from the reference's; {advice}",
                  f"{what}：参数 {name} 与参考实现不同；{advice_zh}")
 
@@ -164,7 +171,8 @@ def test_one_epoch_makes_exactly_the_reference_sgd_steps(student, reference, spl
     expected = _train(reference, splits, plan, "cpu", **EXACT)
     expect_same_state(got["state"], expected["state"], "after one epoch of two batches",
                       "each batch needs zero_grad, forward, CrossEntropyLoss, backward and SGD(lr=lr).step()",
-                      "每个 batch 都要 zero_grad、前向、CrossEntropyLoss、backward 和 SGD(lr=lr).step()")
+                      "每个 batch 都要 zero_grad、前向、CrossEntropyLoss、backward 和 SGD(lr=lr).step()",
+                      atol=atol_on(device))
 
 
 @points(1)
@@ -189,7 +197,7 @@ def test_device_may_be_a_torch_device(student, reference, splits, data, device):
     expected = _train(reference, splits, plan, "cpu", **EXACT)
     expect_same_state(got["state"], expected["state"], "with device given as a torch.device",
                       "use torch.device(device) or pass it straight to .to(device)",
-                      "用 torch.device(device)，或直接传给 .to(device)")
+                      "用 torch.device(device)，或直接传给 .to(device)", atol=atol_on(device))
 
 
 @pytest.fixture(scope="module")
@@ -246,3 +254,29 @@ def test_evaluate_turns_autograd_off(evaluation):
     if got["calls"]["grad_enabled"] != [False]:
         fail("evaluate ran with autograd on; wrap the loop in `with torch.no_grad():`",
              "evaluate 运行时自动求导仍开启；请把循环放进 `with torch.no_grad():`")
+
+
+@cuda_only
+@points(2)
+def test_model_and_batches_live_on_the_gpu_during_training(full_run, device):
+    """Seen from inside forward(): every training batch and every parameter was on the GPU."""
+    _plan, result = outcome(full_run)
+    calls = result["calls"]
+    for what, devices in (("the batches", calls["input_devices"]), ("the parameters", calls["parameter_devices"])):
+        if not devices or not all(d.startswith("cuda") for d in devices):
+            fail(f"{what} were on {devices} during training with device={device!r}: move the model once with "
+                 f"model.to(device) and each batch with images.to(device), labels.to(device)",
+                 f"用 device={device!r} 训练时{what}位于 {devices}：用 model.to(device) 移动模型，"
+                 f"每个 batch 用 images.to(device)、labels.to(device)")
+
+
+@cuda_only
+@points(1)
+def test_training_survives_pinned_batches_and_non_blocking_copies(student, reference, splits, data, device):
+    """With page-locked batches (pin_memory=True) one epoch still gives the reference's SGD steps."""
+    _kind, plan = plan_for(data)
+    got = _train(student, splits, plan, device, pin_memory=True, **EXACT)
+    expected = _train(reference, splits, plan, "cpu", **EXACT)
+    expect_same_state(got["state"], expected["state"], "after one epoch with pinned batches on the GPU",
+                      "wait for the batch before using it: keep copies on one stream, and read results with .item()",
+                      "使用 batch 前要等它拷贝完成：在同一个 stream 上拷贝，用 .item() 读取结果", atol=GPU_ATOL)

@@ -1,7 +1,8 @@
 """Gradescope's results.json: one test per check, numbered exercise.check, with our status in the output.
 
 Gradescope knows only "passed" and "failed"; an error or a timeout is a
-failure whose output starts with that word.
+failure whose output starts with that word. Checks skipped on this device
+(GPU-only checks on a CPU) are left out: they are worth nothing here.
 """
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from autograder.results import GradeResult
 def to_dict(result: GradeResult) -> dict:
     tests = []
     for exercise_number, exercise in enumerate(result.exercises, start=1):
-        for check_number, check in enumerate(exercise.checks, start=1):
+        graded = [check for check in exercise.checks if check.status != "skipped"]
+        for check_number, check in enumerate(graded, start=1):
             output = check.message if check.status in ("passed", "failed") else f"{check.status}: {check.message}"
             tests.append({
                 "name": f"{exercise.id} · {check.name}",

@@ -8,12 +8,13 @@ from autograder.results import GradeResult
 
 def render(result: GradeResult) -> str:
     suites = ElementTree.Element("testsuites", name="autograder", time=f"{result.duration_s:.3f}")
-    totals = {"tests": 0, "failures": 0, "errors": 0}
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for exercise in result.exercises:
         failures = sum(check.status == "failed" for check in exercise.checks)
         errors = sum(check.status in ("error", "timeout") for check in exercise.checks)
+        skipped = sum(check.status == "skipped" for check in exercise.checks)
         suite = ElementTree.SubElement(suites, "testsuite", name=exercise.id, tests=str(len(exercise.checks)),
-                                       failures=str(failures), errors=str(errors), skipped="0",
+                                       failures=str(failures), errors=str(errors), skipped=str(skipped),
                                        time=f"{exercise.duration_s:.3f}")
         for check in exercise.checks:
             case = ElementTree.SubElement(suite, "testcase", classname=exercise.id, name=check.name,
@@ -26,7 +27,10 @@ def render(result: GradeResult) -> str:
                 ElementTree.SubElement(case, "failure", message=check.message[:500], type="wrong answer").text = check.message
             elif check.status in ("error", "timeout"):
                 ElementTree.SubElement(case, "error", message=check.message[:500], type=check.status).text = check.message
+            elif check.status == "skipped":
+                ElementTree.SubElement(case, "skipped", message=check.message[:500])
         totals["tests"] += len(exercise.checks)
+        totals["skipped"] += skipped
         totals["failures"] += failures
         totals["errors"] += errors
     for key, value in totals.items():

@@ -5,7 +5,7 @@ import textwrap
 
 from autograder.results import CheckResult, ExerciseResult, GradeResult
 
-MARKS = {"failed": "✗", "error": "!", "timeout": "⏱"}
+MARKS = {"failed": "✗", "error": "!", "timeout": "⏱", "skipped": "–"}
 WIDTH = 110
 
 

@@ -108,6 +108,12 @@ def _configure_torch(job: dict) -> None:
 
     torch.set_num_threads(int(job.get("threads", 1)))
     torch.manual_seed(0)
+    gpu = job.get("gpu")
+    if gpu:  # CUDA starts here, in the worker: the template never touches it (forks cannot share a context)
+        device = torch.device(gpu["device"])
+        torch.backends.cudnn.allow_tf32 = False  # compared with the CPU reference: keep full float32
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.cuda.set_per_process_memory_fraction(gpu["memory_fraction"], device.index or 0)
 
 
 def load_student_module(path: str, name: str):

@@ -22,9 +22,10 @@ def to_inputs(images: Any) -> torch.Tensor:
     return (pixels - 0.5) / 0.5
 
 
-def make_loader(images: Any, labels: Any, batch_size: int, shuffle: bool, seed: int) -> DataLoader:
+def make_loader(images: Any, labels: Any, batch_size: int, shuffle: bool, seed: int,
+                pin_memory: bool = False) -> DataLoader:
     dataset = TensorDataset(to_inputs(images), torch.as_tensor(labels, dtype=torch.int64))
-    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle,
+    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, pin_memory=pin_memory,
                       generator=torch.Generator().manual_seed(seed))
 
 
@@ -68,14 +69,17 @@ def evaluate(module, images: Any, labels: Any, batch_size: int, seed: int, devic
 @probe
 def train(module, images: Any, labels: Any, val_images: Any, val_labels: Any, *, epochs: int, lr: float,
           batch_size: int, seed: int, device: str, device_as_object: bool = False,
-          shuffle: bool = True) -> dict[str, Any]:
-    """train(a seeded CIFAR10Net, train and test loaders, epochs, lr, device); the model afterwards."""
+          shuffle: bool = True, pin_memory: bool = False) -> dict[str, Any]:
+    """train(a seeded CIFAR10Net, train and test loaders, epochs, lr, device); the model afterwards.
+
+    With pin_memory the loaders hand out page-locked batches, as a GPU course's loaders do, so a
+    `.to(device, non_blocking=True)` copy really is asynchronous."""
     torch.manual_seed(seed)
     model = module.CIFAR10Net()
     initial = cpu_state(model)
     recorder = ForwardRecorder(model)
-    train_loader = make_loader(images, labels, batch_size, shuffle=shuffle, seed=seed)
-    test_loader = make_loader(val_images, val_labels, batch_size, shuffle=False, seed=seed)
+    train_loader = make_loader(images, labels, batch_size, shuffle=shuffle, seed=seed, pin_memory=pin_memory)
+    test_loader = make_loader(val_images, val_labels, batch_size, shuffle=False, seed=seed, pin_memory=pin_memory)
     history = module.train(model, train_loader, test_loader, epochs=epochs, lr=lr,
                            device=torch.device(device) if device_as_object else device)
     return {"history": history, "initial": initial, "state": cpu_state(model), "calls": recorder.summary()}

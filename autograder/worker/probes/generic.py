@@ -99,3 +99,9 @@ def usage(module) -> dict[str, Any]:
 
     own = resource.getrusage(resource.RUSAGE_SELF)
     return {"max_rss_kb": own.ru_maxrss, "cpu_s": own.ru_utime + own.ru_stime}
+
+
+@probe
+def cuda_state(module) -> dict[str, bool]:
+    """Whether CUDA was started in this worker (without starting it): the template must never start it."""
+    return {"initialized": torch.cuda.is_initialized()}

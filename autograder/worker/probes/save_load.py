@@ -104,32 +104,48 @@ def state_round_trip(module, seed: int, on_cuda: bool = False) -> dict[str, Any]
     return {"file_keys": keys, "loaded": state(fresh), "original": state(model)}
 
 
-def _trained(seed: int) -> tuple[TinyNet, torch.optim.Optimizer]:
-    model = make_model(seed)
+def _trained(seed: int, device: str = "cpu") -> tuple[TinyNet, torch.optim.Optimizer]:
+    model = make_model(seed).to(device)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
     generator = torch.Generator().manual_seed(seed)
     for _ in range(2):
         optimizer.zero_grad()
-        model(torch.randn(4, 3, 6, 6, generator=generator)).pow(2).mean().backward()
+        model(torch.randn(4, 3, 6, 6, generator=generator).to(device)).pow(2).mean().backward()
         optimizer.step()
     return model, optimizer
 
 
 def _momentum(optimizer: torch.optim.Optimizer) -> list[torch.Tensor]:
-    return [optimizer.state[p]["momentum_buffer"].clone() if "momentum_buffer" in optimizer.state[p] else None
+    return [optimizer.state[p]["momentum_buffer"].to("cpu").clone() if "momentum_buffer" in optimizer.state[p] else None
             for group in optimizer.param_groups for p in group["params"]]
 
 
+@contextlib.contextmanager
+def cuda_hidden(active: bool):
+    """While active, torch believes no GPU is present, as on a CPU-only machine."""
+    original = torch.cuda.is_available
+    if active:
+        torch.cuda.is_available = lambda: False
+    try:
+        yield
+    finally:
+        torch.cuda.is_available = original
+
+
 @probe
-def checkpoint_round_trip(module, seed: int, on_cuda: bool = False) -> dict[str, Any]:
-    """save_checkpoint after two momentum steps, load_checkpoint into fresh objects, compare."""
-    model, optimizer = _trained(seed)
+def checkpoint_round_trip(module, seed: int, on_cuda: bool = False, real_cuda: bool = False) -> dict[str, Any]:
+    """save_checkpoint after two momentum steps, load_checkpoint into fresh objects, compare.
+
+    With real_cuda the model and optimizer really live on the GPU when saved, and the file is
+    loaded as a CPU-only machine would (torch told no GPU is present)."""
+    model, optimizer = _trained(seed, "cuda" if real_cuda else "cpu")
     fresh = make_model(seed + 1000)
     fresh_optimizer = torch.optim.SGD(fresh.parameters(), lr=0.05, momentum=0.9)
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "checkpoint.pth")
         with saved_as_if_on_cuda(on_cuda):
             module.save_checkpoint(path, model, optimizer, 7, 0.125)
-        returned = module.load_checkpoint(path, fresh, fresh_optimizer)
-    return {"returned": returned, "loaded": state(fresh), "original": state(model),
+        with cuda_hidden(real_cuda):
+            returned = module.load_checkpoint(path, fresh, fresh_optimizer)
+    return {"returned": returned, "loaded": state(fresh), "original": {k: v.to("cpu") for k, v in state(model).items()},
             "momentum": _momentum(fresh_optimizer), "original_momentum": _momentum(optimizer)}

@@ -1,0 +1,194 @@
+"""Hidden checks for 16_autograd: gradients of x @ y @ z and of 3a³ − b², and central differences vs autograd."""
+import torch
+
+from autograder.checking import expect_close, fail, points, show
+from autograder.execution import StudentError
+from autograder.worker.probes.gradients import random_function
+
+ADVICE = (
+    ("backward through the graph a second time",
+     "the first backward() frees the graph: get every gradient from one backward() (it fills the .grad of all "
+     "leaves), or pass retain_graph=True to the earlier calls",
+     "第一次 backward() 之后计算图就被释放了：用一次 backward() 得到所有梯度（它会填好所有叶子张量的 .grad），"
+     "或者在前面的调用中传入 retain_graph=True"),
+    ("grad can be implicitly created only for scalar outputs",
+     "Q is not a scalar: pass the external gradient, Q.backward(gradient=torch.ones_like(Q))",
+     "Q 不是标量：需要传入外部梯度，Q.backward(gradient=torch.ones_like(Q))"),
+    ("does not require grad and does not have a grad_fn",
+     "the inputs do not require grad: compute on copies made with t.detach().clone().requires_grad_(True)",
+     "输入不需要梯度：请在 t.detach().clone().requires_grad_(True) 得到的副本上计算"),
+)
+NON_LEAF = ("got None: .grad is only filled in for leaf tensors, and a tensor made by an operation (such as "
+            "x.clone() of an input that requires grad) is not a leaf; use x.detach().clone().requires_grad_(True)")
+NON_LEAF_ZH = ("得到 None：只有叶子张量才会被填入 .grad，由运算得到的张量（例如对需要梯度的输入做 x.clone()）"
+               "不是叶子；请用 x.detach().clone().requires_grad_(True)")
+
+
+def brief(error: StudentError) -> str:
+    """The error's type, first sentence and place: PyTorch's autograd messages run on for lines."""
+    message = str(error.info.get("message") or "").split(". ")[0][:200]
+    where = f" ({error.info['file']}, line {error.info.get('line')})" if error.info.get("file") else ""
+    return f"{error.info.get('type') or 'Error'}: {message}{where}"
+
+
+def probe_with_advice(module, *args, **kwargs):
+    """Run the gradients probe; explain the classic autograd errors when the student's code hits them."""
+    try:
+        return module.probe(*args, **kwargs)
+    except StudentError as error:
+        for needle, advice, advice_zh in ADVICE:
+            if needle in str(error):
+                fail(f"{brief(error)}; {advice}", f"{brief(error)}；{advice_zh}")
+        raise
+
+
+def expect_gradients(got, expected, names: tuple[str, ...], what: str) -> None:
+    """A tuple of gradients, each equal to the reference's; None gets the non-leaf explanation."""
+    if not isinstance(got, list) or len(got) != len(names):
+        fail(f"{what} should return {len(names)} gradients ({', '.join(names)}), got {show(got)}",
+             f"{what} 应返回 {len(names)} 个梯度（{', '.join(names)}），实际为 {show(got)}")
+    for name, have, want in zip(names, got, expected):
+        if have is None:
+            fail(f"{name} from {what}: {NON_LEAF}", f"{what} 的 {name}：{NON_LEAF_ZH}")
+        expect_close(have, want, f"{name} from {what}", atol=1e-5, rtol=1e-5)
+
+
+def chain_inputs(seed: int) -> list[torch.Tensor]:
+    generator = torch.Generator().manual_seed(seed)
+    return [torch.randn(shape, generator=generator) for shape in ((1, 5), (5, 3), (3, 1))]
+
+
+CHAIN = ("dx", "dy", "dz")
+CUBIC = ("dQ/da", "dQ/db")
+
+
+def judge(student, reference, function: str, inputs: list[torch.Tensor], names: tuple[str, ...],
+          requires_grad: bool = False, calls: int = 1) -> None:
+    got = probe_with_advice(student, "gradients.grads", function, inputs, requires_grad=requires_grad, calls=calls)
+    (expected,) = reference.probe("gradients.grads", function, inputs)
+    shapes = ", ".join(str(tuple(t.shape)) for t in inputs)
+    grad_note = " that require grad" if requires_grad else ""
+    for call, result in enumerate(got):
+        which = f"call {call + 1} of " if calls > 1 else ""
+        expect_gradients(result, expected, names, f"{which}{function}(tensors of shapes {shapes}{grad_note})")
+
+
+@points(2)
+def test_matmul_chain_grads_match_autograd(student, reference):
+    """dx, dy, dz of x @ y @ z for fresh (1, 5), (5, 3), (3, 1) tensors: (yz)ᵀ, xᵀzᵀ and (xy)ᵀ."""
+    for seed in (160, 161, 162):
+        judge(student, reference, "matmul_chain_grads", chain_inputs(seed), CHAIN)
+
+
+@points(1)
+def test_matmul_chain_grads_of_inputs_that_require_grad(student, reference):
+    """Inputs that are already leaves requiring grad give the same gradients (no .grad read from a non-leaf)."""
+    judge(student, reference, "matmul_chain_grads", chain_inputs(163), CHAIN, requires_grad=True)
+
+
+@points(1)
+def test_matmul_chain_grads_do_not_accumulate_across_calls(student, reference):
+    """Two calls on the same input tensors give the same gradients: .grad must not add up between calls."""
+    got = probe_with_advice(student, "gradients.grads", "matmul_chain_grads", chain_inputs(164),
+                            requires_grad=True, calls=2)
+    (expected,) = reference.probe("gradients.grads", "matmul_chain_grads", chain_inputs(164))
+    expect_gradients(got[0], expected, CHAIN, "the first call of matmul_chain_grads")
+    if isinstance(got[1], list) and len(got[1]) == 3 and all(isinstance(t, torch.Tensor) for t in got[1]):
+        for name, have, want in zip(CHAIN, got[1], expected):
+            if have.shape != want.shape or not torch.allclose(have, want, atol=1e-5, rtol=1e-5):
+                fail(f"a second call on the same tensors gave a different {name}: .grad adds up over backward() "
+                     f"calls; compute on fresh leaf copies (t.detach().clone().requires_grad_(True))",
+                     f"在同一组张量上第二次调用时 {name} 变了：.grad 会在多次 backward() 之间累加；"
+                     f"请在新的叶子副本上计算（t.detach().clone().requires_grad_(True)）")
+    expect_gradients(got[1], expected, CHAIN, "the second call of matmul_chain_grads")
+
+
+@points(1)
+def test_cubic_grads_of_the_course_example(student, reference):
+    """a = [2., 3.], b = [6., 4.], both requiring grad: dQ/da = 9a² = [36, 81], dQ/db = −2b = [−12, −8]."""
+    inputs = [torch.tensor([2.0, 3.0]), torch.tensor([6.0, 4.0])]
+    judge(student, reference, "cubic_grads", inputs, CUBIC, requires_grad=True)
+
+
+def cubic_inputs(seed: int, shape: tuple[int, ...]) -> list[torch.Tensor]:
+    generator = torch.Generator().manual_seed(seed)
+    return [torch.randn(shape, generator=generator) * 2 for _ in range(2)]
+
+
+@points(2)
+def test_cubic_grads_are_9a2_and_minus_2b_on_fresh_inputs(student, reference):
+    """Fresh a and b of shapes (7,), (3, 4) and (2, 2, 3): the external gradient of ones gives 9a² and −2b."""
+    for seed, shape in ((165, (7,)), (166, (3, 4)), (167, (2, 2, 3))):
+        judge(student, reference, "cubic_grads", cubic_inputs(seed, shape), CUBIC)
+
+
+@points(1)
+def test_cubic_grads_of_inputs_that_require_grad(student, reference):
+    """Fresh a and b that already require grad (no .grad read from a non-leaf copy)."""
+    for seed, shape in ((168, (5,)), (169, (2, 3))):
+        judge(student, reference, "cubic_grads", cubic_inputs(seed, shape), CUBIC, requires_grad=True)
+
+
+def random_spec(seed: int, size: int, curved: bool = True) -> dict[str, torch.Tensor]:
+    """Coefficients for random_function: sines, cubes, and a quadratic form coupling the elements."""
+    generator = torch.Generator().manual_seed(seed)
+
+    def uniform(low: float, high: float, *shape: int) -> torch.Tensor:
+        return low + (high - low) * torch.rand(shape, generator=generator, dtype=torch.float64)
+
+    q = uniform(-0.5, 0.5, size, size)
+    spec = {"a": uniform(-1, 1, size), "w": uniform(0.5, 2, size), "c": uniform(-1, 1, size), "q": q}
+    if not curved:
+        spec["a"], spec["q"] = torch.zeros(size, dtype=torch.float64), torch.zeros(size, size, dtype=torch.float64)
+    return spec
+
+
+def point(seed: int, shape: tuple[int, ...]) -> torch.Tensor:
+    return torch.rand(shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64) * 4 - 2
+
+
+def autograd_gradient(spec: dict[str, torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    leaf = x.clone().requires_grad_(True)
+    random_function(spec)(leaf).backward()
+    return leaf.grad
+
+
+def numerical(student, spec, x, **kwargs) -> dict:
+    got = student.probe("gradients.numerical", spec, x, **kwargs)
+    returned = got.get("grad") if isinstance(got, dict) else got
+    if not isinstance(returned, torch.Tensor):
+        fail(f"numerical_grad should return a tensor shaped like x, got {show(returned)}",
+             f"numerical_grad 应返回与 x 形状相同的 tensor，实际为 {show(returned)}")
+    return got
+
+
+@points(3)
+def test_numerical_grad_matches_autograd_on_random_functions(student):
+    """Central differences with the default eps = 1e-3 agree with autograd to 1e-5 on random smooth functions."""
+    for seed, shape in ((170, (4,)), (171, (3, 4)), (172, (2, 2, 2))):
+        x = point(seed, shape)
+        spec = random_spec(seed, x.numel())
+        got = numerical(student, spec, x)
+        expect_close(got["grad"], autograd_gradient(spec, x),
+                     f"numerical_grad(f, x) for a random f and x of shape {shape}, compared with autograd "
+                     f"(use central differences, (f(x + eps) - f(x - eps)) / (2 * eps), at the unchanged x)",
+                     atol=1e-5, rtol=1e-5)
+
+
+@points(1)
+def test_numerical_grad_uses_eps(student, reference):
+    """With eps=0.1 the central difference of Σ c·x³ is 3c·x² + c·eps²: the given eps is used."""
+    x = point(173, (5,))
+    spec = random_spec(173, 5, curved=False)
+    got = numerical(student, spec, x, eps=0.1)
+    expected = reference.probe("gradients.numerical", spec, x, eps=0.1)
+    expect_close(got["grad"], expected["grad"], "numerical_grad(f, x, eps=0.1) for f(x) = Σ c·x³",
+                 atol=1e-8, rtol=1e-8)
+
+
+@points(1)
+def test_numerical_grad_leaves_x_unchanged(student):
+    """After numerical_grad(f, x), x holds its original values (restore what you perturb, or do not modify x)."""
+    x = point(174, (3, 3))
+    got = numerical(student, random_spec(174, 9), x)
+    expect_close(got["x_after"], x, "x after numerical_grad(f, x)", atol=1e-12, rtol=0)

@@ -1,0 +1,120 @@
+"""The kit's hidden checks inside an nbgrader kernel: what the notebooks' check cells call.
+
+`autograder nbgrader build` gives every hidden check its own test cell, whose hidden
+part is `hidden_check("07_maxpool", "<check name>", globals())`. The first such call
+in a kernel runs all of the exercise's hidden checks (the same files, fixtures and
+reference the grader uses) against the notebook's own namespace, and remembers the
+results; each cell then passes or raises for its own check, so nbgrader scores the
+cell with exactly the kit's points.
+
+This is nbgrader's trust model, kept on purpose: the student's code and the checks
+share one process, and the checks see the student's objects themselves. Whatever
+the student's code changes in that process (an `__eq__` that is always true, a
+patched torch function) changes what the checks see. `autograder grade --nbgrader`
+grades the same notebooks with the sandboxed grader instead.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import tempfile
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from autograder import catalog, judge
+from autograder.catalog import Exercise
+from autograder.data import DataStore, default_root
+from autograder.execution import RunSettings, StudentError
+from autograder.results import CheckResult
+from autograder.worker import probes
+from autograder.worker.serve import describe_exception
+
+NOTEBOOK_FILE = "<notebook>"
+
+_results: dict[str, dict[str, CheckResult]] = {}
+
+
+class CheckNotPassed(AssertionError):
+    """A hidden check the notebook did not pass; the message says why, as the kit's feedback does."""
+
+
+class KernelModule:
+    """The notebook's namespace behind the interface hidden checks use for `student`."""
+
+    def __init__(self, exercise: Exercise, namespace: dict[str, Any], work_dir: Path) -> None:
+        self.exercise = exercise
+        self.namespace = namespace
+        self.module = types.ModuleType(exercise.module)
+        self.module.__dict__.update(namespace)
+        self.module.__file__ = NOTEBOOK_FILE
+        self.work_dir = work_dir
+
+    def probe(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        function = probes.lookup(name)
+        try:
+            return function(self.module, *args, **kwargs)
+        except (Exception, SystemExit) as exc:
+            raise StudentError(describe_exception(exc, NOTEBOOK_FILE)) from None
+
+    def call(self, function: str, *args: Any, **kwargs: Any) -> Any:
+        return self.probe("call", function, *args, **kwargs)
+
+    def each(self, function: str, cases: list[dict[str, Any]]) -> list[list[Any]]:
+        return self.probe("call_each", function, cases)
+
+    def source(self) -> str | None:
+        """The code cells run so far in this kernel (IPython's `In`), or None outside IPython."""
+        cells = self.namespace.get("In")
+        return "\n\n".join(cell for cell in cells if isinstance(cell, str)) if isinstance(cells, list) else None
+
+    def share(self, source: Path, name: str) -> str:
+        return str(source)
+
+
+class KernelPlugin(judge.GradingPlugin):
+    """The grader's pytest plugin, with `student` bound to the notebook's namespace."""
+
+    def __init__(self, context: judge.GradingContext, namespace: dict[str, Any], work_dir: Path) -> None:
+        super().__init__(context)
+        self.namespace = namespace
+        self.work_dir = work_dir
+
+    @pytest.fixture(scope="module")
+    def student(self, request) -> KernelModule:
+        return KernelModule(judge.exercise_of(Path(request.module.__file__)), self.namespace, self.work_dir)
+
+
+def run_in_kernel(exercise: Exercise, namespace: dict[str, Any]) -> dict[str, CheckResult]:
+    """Every hidden check of `exercise` against `namespace`, by check name.
+
+    Runs in a scratch folder (the checks' work_dir) with output captured: nbgrader gives a
+    test cell no points when it writes anything to stderr."""
+    work_dir = Path(tempfile.mkdtemp(prefix=f"autograder-{exercise.id}-"))
+    context = judge.GradingContext(None, {}, RunSettings(device="cpu"), DataStore(default_root()))
+    previous = os.getcwd()
+    os.chdir(work_dir)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            (result,) = judge.run_checks(context, [exercise], KernelPlugin(context, namespace, work_dir))
+    finally:
+        os.chdir(previous)
+        shutil.rmtree(work_dir, ignore_errors=True)
+    return {check.name: check for check in result.checks}
+
+
+def hidden_check(exercise_id: str, check: str, namespace: dict[str, Any]) -> None:
+    """Pass, or raise CheckNotPassed, for one hidden check; the first call runs them all."""
+    if exercise_id not in _results:
+        _results[exercise_id] = run_in_kernel(catalog.get(exercise_id), namespace)
+    result = _results[exercise_id].get(check)
+    if result is None:
+        raise CheckNotPassed(f"the check {check!r} did not run: the checks were stopped early (by the cell's time "
+                             f"limit?), or the course is older than the kit (rebuild it: autograder nbgrader build)")
+    if result.status != "passed":
+        raise CheckNotPassed(f"{result.status}: {result.message}")
+    print(f"passed: {result.description or check}" + (f" ({result.message})" if result.message else ""))

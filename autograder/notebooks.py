@@ -1,0 +1,396 @@
+"""nbgrader assignments from the single source: `autograder nbgrader build COURSE_DIR`.
+
+Each exercise becomes `source/<exercise id>/<module>.ipynb` in an nbgrader course
+directory (assignment id = exercise id), built from the same files as `exercises/`:
+
+- the statement: the exercise's README (Chinese and English) as markdown;
+- given code (imports, constants, helper classes): locked, read-only cells;
+- every top-level function or class holding a solution region: an autograded-answer
+  cell with the reference inside `### BEGIN SOLUTION` / `### END SOLUTION`, which
+  `nbgrader generate_assignment` turns into `# YOUR CODE HERE` in the release;
+- the visible tests (`exercises/NN_topic/test_<module>.py`): one test cell worth 0 points;
+- every hidden check: one test cell worth the check's points, whose body, between
+  `### BEGIN HIDDEN TESTS` / `### END HIDDEN TESTS`, asks `autograder.notebook_kernel`
+  to run that check in the kernel. The checks themselves stay in `autograder/hidden/`,
+  so the notebook and the kit can never disagree about what is checked.
+
+The answer cells' grade ids are the function and class names: `autograder grade
+--nbgrader` reads a submission back by those ids (`autograder.notebook_submissions`).
+"""
+from __future__ import annotations
+
+import ast
+import contextlib
+import hashlib
+import io
+import json
+import math
+import os
+import re
+import string
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from autograder import catalog, stubs
+from autograder.catalog import Exercise
+from autograder.errors import KitError
+
+TEMPLATES = Path(__file__).resolve().parent / "templates" / "nbgrader"
+GRADE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+CELL_TIMEOUT_S = 60
+NBGRADER_SCHEMA = 3
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+INSTALL_HINT = "pip install 'torch-exercise-kit[nbgrader]' (in a checkout: pip install -e '.[nbgrader]')"
+
+
+class NotebookBuildError(KitError):
+    """An exercise that cannot be turned into a notebook; the message names the file and the reason."""
+
+
+class NbgraderMissing(KitError):
+    """A command needs nbgrader, which is not installed."""
+
+
+# ---------------------------------------------------------------- the module, cut into cells
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of top-level code: `given` (read-only) or `answer` (one function or class to write)."""
+
+    kind: str
+    name: str
+    text: str
+
+
+def layout(source: str, filename: str) -> list[Segment]:
+    """The module cut into given and answer segments, in file order.
+
+    A top-level statement holding a solution region is an answer named after it; the
+    comments and blank lines before a statement belong to it; consecutive given
+    statements form one segment (named given-1, given-2, ...).
+    """
+    lines = source.splitlines()
+    regions = stubs.find_regions(lines, filename)
+    tree = ast.parse(source, filename=filename)
+    pieces: list[tuple[str, str, list[str]]] = []
+    start = 0
+    for node in tree.body:
+        end = node.end_lineno or node.lineno
+        holds = [r for r in regions if node.lineno - 1 <= r.begin < end]
+        if holds:
+            end = max(end, *(r.end + 1 for r in holds))  # the END marker may follow the last statement
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                raise NotebookBuildError(f"{filename}:{holds[0].begin + 1}: a solution region must sit inside "
+                                         f"a top-level function or class to become an answer cell")
+            if not GRADE_ID.match(node.name):
+                raise NotebookBuildError(f"{filename}:{node.lineno}: {node.name!r} cannot be an nbgrader grade id")
+            pieces.append(("answer", node.name, lines[start:end]))
+        elif pieces and pieces[-1][0] == "given":
+            pieces[-1][2].extend(lines[start:end])
+        else:
+            pieces.append(("given", "", lines[start:end]))
+        start = end
+    if pieces:
+        pieces[-1][2].extend(lines[start:])
+    segments, given = [], 0
+    for kind, name, body in pieces:
+        if kind == "given":
+            given += 1
+            name = f"given-{given}"
+        segments.append(Segment(kind, name, "\n".join(body).strip("\n")))
+    return segments
+
+
+def exercise_layout(exercise: Exercise) -> list[Segment]:
+    """The segments of the exercise's reference solution."""
+    path = exercise.solution_file
+    if not path.is_file():
+        raise NotebookBuildError(f"solution file {path} is missing for exercise {exercise.id}")
+    return layout(path.read_text(encoding="utf-8"), str(path))
+
+
+def join_segments(texts: list[str]) -> str:
+    """Module text from cell texts, in order (two blank lines between cells, as between definitions)."""
+    return "\n\n\n".join(text.strip("\n") for text in texts) + "\n"
+
+
+def segment_starts(texts: list[str]) -> list[int]:
+    """The 1-based line at which each text starts in `join_segments(texts)`."""
+    starts, line = [], 1
+    for text in texts:
+        starts.append(line)
+        line += len(text.strip("\n").split("\n")) + 2
+    return starts
+
+
+# ---------------------------------------------------------------- the hidden checks, as cells
+
+@dataclass(frozen=True)
+class CheckCell:
+    """One hidden check as the notebook shows it."""
+
+    name: str  # the kit's check name, e.g. length_counts_only_image_files[ants]
+    grade_id: str
+    points: float
+    description: str
+
+
+class _CheckCollector:
+    """pytest plugin: the hidden checks as collected, per exercise (CUDA-only checks left out)."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, list[tuple[str, float, str]]] = {}
+
+    def pytest_collection_modifyitems(self, items) -> None:
+        from autograder.judge import exercise_of
+
+        for item in items:
+            if item.get_closest_marker("cuda") is not None:
+                continue
+            marker = item.get_closest_marker("points")
+            doc = (item.function.__doc__ or "").strip()
+            self.items.setdefault(exercise_of(Path(item.fspath)).id, []).append(
+                (item.name.removeprefix("test_"), float(marker.args[0]) if marker else 0.0,
+                 doc.splitlines()[0] if doc else ""))
+
+
+def check_cells(exercises: list[Exercise]) -> dict[str, list[CheckCell]]:
+    """Each exercise's hidden checks, in file order, with nbgrader-safe grade ids (one pytest collection)."""
+    import pytest
+
+    from autograder.judge import PYTEST_ARGS
+
+    collector = _CheckCollector()
+    files = [str(exercise.hidden_checks) for exercise in exercises]
+    args = [*PYTEST_ARGS, "--collect-only", "--rootdir", str(catalog.HIDDEN_DIR),
+            "-c", str(catalog.HIDDEN_DIR / "pytest.ini"), *files]
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = pytest.main(args, plugins=[collector])
+    cells: dict[str, list[CheckCell]] = {}
+    for exercise in exercises:
+        items = collector.items.get(exercise.id)
+        if code != pytest.ExitCode.OK or not items:
+            raise NotebookBuildError(f"could not collect the hidden checks {exercise.hidden_checks} "
+                                     f"(pytest exit code {int(code)})")
+        seen: set[str] = set()
+        for name, points, description in items:
+            grade_id = "check-" + re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-")
+            if grade_id in seen:
+                raise NotebookBuildError(f"two hidden checks of {exercise.id} map to the grade id {grade_id}")
+            seen.add(grade_id)
+            cells.setdefault(exercise.id, []).append(CheckCell(name, grade_id, points, description))
+    return cells
+
+
+def check_cell_source(exercise: Exercise, check: CheckCell, number: int, count: int) -> str:
+    points = f"{check.points:g}"
+    return "\n".join([
+        f"# 检查 / Check {number} of {count}: {check.name} ({points} 分 / point{'s' if check.points != 1 else ''})",
+        *([f"# {check.description}"] if check.description else []),
+        "### BEGIN HIDDEN TESTS",
+        "from autograder.notebook_kernel import hidden_check",
+        f"hidden_check({exercise.id!r}, {check.name!r}, globals())",
+        "### END HIDDEN TESTS",
+    ])
+
+
+# ---------------------------------------------------------------- the visible tests, as a cell
+
+def visible_tests_source(exercise: Exercise) -> str:
+    """The visible test file as it is (its docstring, about running pytest, left out), then the call that runs it."""
+    path = exercise.stub_file.parent / f"test_{exercise.module}.py"
+    if not path.is_file():
+        raise NotebookBuildError(f"visible tests {path} are missing for exercise {exercise.id}")
+    source = path.read_text(encoding="utf-8")
+    body = ast.parse(source, filename=str(path)).body
+    lines = source.splitlines()
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        lines = lines[body[0].end_lineno:]
+    kept = "\n".join(lines).strip("\n")
+    return f"{kept}\n\n\nrun_tests({exercise.module!r}, globals())"
+
+
+# ---------------------------------------------------------------- the statement
+
+def statement(exercise: Exercise) -> str:
+    """The exercise README without its "Run" section (pytest commands do not apply in a notebook)."""
+    path = exercise.stub_file.parent / "README.md"
+    if not path.is_file():
+        return f"# {exercise.id} · {exercise.title_zh} / {exercise.title}"
+    sections = re.split(r"(?m)^(?=## )", path.read_text(encoding="utf-8").strip())
+    return "\n".join(s for s in sections if not re.match(r"## [^\n]*\bRun\b", s)).strip()
+
+
+INSTRUCTIONS = """\
+## 在笔记本中作答 / Working in this notebook
+
+- 只在写着 `# YOUR CODE HERE` 的单元格里作答（删掉 `raise NotImplementedError()`）；其余单元格是只读的。
+  Answer only in the cells that say `# YOUR CODE HERE` (and delete the `raise NotImplementedError()`); the other cells are read-only.
+- 从上到下运行所有单元格；“可见测试”单元格用 pytest 运行可见测试，并说明哪些没有通过。
+  Run all cells from the top; the visible-tests cell runs the visible tests with pytest and shows which fail.
+- 评分时还会运行隐藏的检查：最后每个单元格是一项检查及其分值。
+  Grading also runs hidden checks: each of the last cells is one check and the points it is worth."""
+
+
+# ---------------------------------------------------------------- notebooks as JSON
+
+def _cell_id(name: str) -> str:
+    """A notebook cell id (at most 64 characters, nbformat's limit) from a grade id or a name."""
+    if len(name) <= 64:
+        return name
+    return f"{name[:55]}-{hashlib.sha1(name.encode()).hexdigest()[:8]}"
+
+
+def _cell(name: str, kind: str, source: str, nbgrader: dict[str, Any] | None = None) -> dict[str, Any]:
+    lines = source.splitlines(keepends=True)
+    cell: dict[str, Any] = {"cell_type": kind, "id": _cell_id(name), "metadata": {}, "source": lines}
+    if nbgrader is not None:
+        cell["metadata"]["nbgrader"] = {"schema_version": NBGRADER_SCHEMA, **nbgrader}
+    if kind == "code":
+        cell["execution_count"] = None
+        cell["outputs"] = []
+    return cell
+
+
+def _read_only(grade_id: str) -> dict[str, Any]:
+    return {"grade": False, "grade_id": grade_id, "locked": True, "solution": False, "task": False}
+
+
+def build_notebook(exercise: Exercise, checks: list[CheckCell]) -> dict[str, Any]:
+    """The source notebook (nbformat 4.5) of one exercise, with a test cell for each of `checks`."""
+    cells = [_cell("statement", "markdown", statement(exercise)), _cell("instructions", "markdown", INSTRUCTIONS)]
+    for segment in exercise_layout(exercise):
+        if segment.kind == "given":
+            cells.append(_cell(segment.name, "code", segment.text, _read_only(segment.name)))
+        else:
+            cells.append(_cell(segment.name, "code", segment.text,
+                               {"grade": False, "grade_id": segment.name, "locked": False, "solution": True,
+                                "task": False}))
+    cells.append(_cell("visible-tests-heading", "markdown", "## 可见测试 / Visible tests"))
+    cells.append(_cell("test-runner", "code", (TEMPLATES / "run_tests.py").read_text(encoding="utf-8").strip("\n"),
+                       _read_only("test-runner")))
+    cells.append(_cell("visible-tests", "code", visible_tests_source(exercise),
+                       {"grade": True, "grade_id": "visible-tests", "locked": True, "points": 0, "solution": False,
+                        "task": False}))
+    total = f"{sum(check.points for check in checks):g}"
+    cells.append(_cell("checks-heading", "markdown",
+                       f"## 评分检查 / Graded checks ({total} 分 / points)\n\n"
+                       f"每个单元格是一项隐藏检查；评分时才会运行。\nEach cell is one hidden check, run when the "
+                       f"notebook is graded."))
+    for number, check in enumerate(checks, 1):
+        cells.append(_cell(check.grade_id, "code", check_cell_source(exercise, check, number, len(checks)),
+                           {"grade": True, "grade_id": check.grade_id, "locked": True, "points": check.points,
+                            "solution": False, "task": False}))
+    return {"cells": cells, "metadata": {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}},
+            "nbformat": 4, "nbformat_minor": 5}
+
+
+def notebook_text(notebook: dict[str, Any]) -> str:
+    """JSON as nbformat writes it (one-space indent, sorted keys, UTF-8 kept), so diffs stay small."""
+    return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def notebook_path(exercise: Exercise) -> Path:
+    """Where the exercise's notebook lives inside an assignment folder: `<module>.ipynb`."""
+    return Path(f"{exercise.module}.ipynb")
+
+
+# ---------------------------------------------------------------- the course directory
+
+def config_text(course_id: str, data_root: Path | None) -> str:
+    """nbgrader_config.py: course id, data location, and every exercise's limit for its check cells."""
+    if data_root is not None:
+        data = ("# Real data for the hidden checks: the kernels nbgrader starts inherit this environment.\n"
+                "import os  # noqa: E402\n\n"
+                f"os.environ.setdefault(\"AUTOGRADER_DATA\", {str(data_root.resolve())!r})\n")
+    else:
+        data = "# Data: synthetic unless $AUTOGRADER_DATA names a folder of real data sets (datasets/README.md).\n"
+    limits = {e.id: max(CELL_TIMEOUT_S, math.ceil(2 * e.budget_s)) for e in catalog.exercises()}
+    template = string.Template((TEMPLATES / "nbgrader_config.py.tmpl").read_text(encoding="utf-8"))
+    return template.substitute(course_id=repr(course_id), data_root=data, cell_timeout=CELL_TIMEOUT_S,
+                               check_timeouts=json.dumps(limits, indent=4))
+
+
+@dataclass(frozen=True)
+class FileStatus:
+    path: Path
+    state: str  # "fresh", "stale" or "missing"
+
+
+def course_files(exercises: list[Exercise], course_id: str, data_root: Path | None) -> dict[Path, str]:
+    """Every file `build` writes, relative to the course directory, with its text."""
+    files = {Path("nbgrader_config.py"): config_text(course_id, data_root)}
+    checks = check_cells(exercises)
+    for exercise in exercises:
+        notebook = build_notebook(exercise, checks[exercise.id])
+        files[Path("source") / exercise.id / notebook_path(exercise)] = notebook_text(notebook)
+    return files
+
+
+def build(course: Path, exercise_ids: list[str] | None = None, course_id: str = "torch-exercise-kit",
+          data_root: Path | None = None, check_only: bool = False) -> list[FileStatus]:
+    """Write (or, with check_only, compare) the course's config and source notebooks; one status per file."""
+    exercises = [catalog.get(i) for i in exercise_ids] if exercise_ids else list(catalog.exercises())
+    statuses = []
+    for relative, text in course_files(exercises, course_id, data_root).items():
+        target = course / relative
+        current = target.read_text(encoding="utf-8") if target.is_file() else None
+        state = "fresh" if current == text else ("missing" if current is None else "stale")
+        if state != "fresh" and not check_only:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        statuses.append(FileStatus(target, state))
+    return statuses
+
+
+# ---------------------------------------------------------------- running nbgrader
+
+def require_nbgrader(what: str) -> None:
+    """NbgraderMissing, with the install command, when nbgrader cannot be imported."""
+    try:
+        import nbgrader  # noqa: F401
+    except ImportError:
+        raise NbgraderMissing(f"{what} needs nbgrader, which is not installed here: {INSTALL_HINT}") from None
+
+
+def nbgrader_env() -> dict[str, str]:
+    """This process's environment with this interpreter's bin folder first on PATH: nbgrader runs `alembic`
+    from PATH, and an unactivated virtualenv does not put it there."""
+    env = dict(os.environ)
+    bin_dir = str(Path(sys.executable).parent)
+    parts = [p for p in env.get("PATH", "").split(os.pathsep) if p and p != bin_dir]
+    env["PATH"] = os.pathsep.join([bin_dir, *parts])
+    return env
+
+
+def nbgrader_api(course: Path):
+    """An in-process `nbgrader.apps.NbGraderAPI` for the course, with its nbgrader_config.py loaded.
+
+    Sets PATH for this process (nbgrader runs `alembic` when it creates a gradebook)."""
+    require_nbgrader("running nbgrader")
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    os.environ["PATH"] = nbgrader_env()["PATH"]
+    config = Config()
+    if (course / "nbgrader_config.py").is_file():
+        config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config())
+    config.CourseDirectory.root = str(course.resolve())
+    return NbGraderAPI(CourseDirectory(config=config), config=config)
+
+
+def release(course: Path, exercise_ids: list[str]) -> list[str]:
+    """`nbgrader generate_assignment` for each exercise (through the API); the release folders written."""
+    api = nbgrader_api(course)
+    written = []
+    for exercise_id in exercise_ids:
+        outcome = api.generate_assignment(exercise_id, force=True, create=True)
+        if not outcome.get("success"):
+            details = "\n".join(line for line in outcome.get("log", "").splitlines() if "ERROR" in line)
+            raise KitError(f"nbgrader generate_assignment {exercise_id} failed:\n{details[-4000:]}")
+        written.append(str(course / "release" / exercise_id))
+    return written

@@ -1,0 +1,36 @@
+"""Exercise 15 · Using the trained model (模型验证).
+
+The course's last step (`test.py`): take an image found online, turn it into
+the network's input and ask the trained model what it shows. The traps the
+course hits: a PNG has a fourth, alpha channel and some images are grayscale,
+so convert to RGB first; the network wants a batch, (1, 3, 32, 32); prediction
+runs in eval mode without autograd; and a whole model saved on a GPU needs
+`map_location` to load on a CPU-only machine.
+"""
+import torch
+import torchvision
+from PIL import Image
+
+
+def load_image(path):
+    """The image at `path` as the network's input: a float32 tensor (1, 3, 32, 32) with values in [0, 1].
+
+    Convert to RGB, then `Resize((32, 32))` and `ToTensor()`, then add the batch dimension.
+    """
+    # Hint: Image.open(path).convert("RGB"); ToTensor gives (3, 32, 32); torch.reshape adds the batch dimension.
+    # YOUR CODE HERE
+    raise NotImplementedError('load_image is not written yet / 尚未实现')
+
+
+def predict(model, image_path, classes):
+    """`(index, class_name)` that `model` predicts for the image at `image_path`; `classes[index]` names it."""
+    # Hint: model.eval() and torch.no_grad() before the forward pass; output.argmax(1).item() is the index.
+    # YOUR CODE HERE
+    raise NotImplementedError('predict is not written yet / 尚未实现')
+
+
+def load_model_cpu(path):
+    """The whole model saved with `torch.save(model, path)` on a GPU, loaded onto the CPU."""
+    # Hint: torch.load(path, map_location=torch.device("cpu"), weights_only=False); only for files you trust.
+    # YOUR CODE HERE
+    raise NotImplementedError('load_model_cpu is not written yet / 尚未实现')
