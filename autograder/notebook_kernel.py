@@ -11,7 +11,9 @@ This is nbgrader's trust model, kept on purpose: the student's code and the chec
 share one process, and the checks see the student's objects themselves. Whatever
 the student's code changes in that process (an `__eq__` that is always true, a
 patched torch function) changes what the checks see. `autograder grade --nbgrader`
-grades the same notebooks with the sandboxed grader instead.
+grades the same notebooks with the sandboxed grader instead. (A check that needs a
+worker of its own, to run files the student's code wrote, still gets one: the kit's
+sandbox is started for it on first use.)
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from autograder.catalog import Exercise
 from autograder.data import DataStore, default_root
 from autograder.execution import RunSettings, StudentError
 from autograder.results import CheckResult
+from autograder.sandbox import Sandbox
 from autograder.worker import probes
 from autograder.worker.serve import describe_exception
 
@@ -43,16 +46,41 @@ class CheckNotPassed(AssertionError):
     """A hidden check the notebook did not pass; the message says why, as the kit's feedback does."""
 
 
+class LazySandbox:
+    """The kit's sandbox, started on first use: some checks run untrusted files (an exported ONNX model)
+    in a worker of their own, whatever runs the student's code."""
+
+    def __init__(self) -> None:
+        self.box: Sandbox | None = None
+
+    def get(self) -> Sandbox:
+        if self.box is None:
+            self.box = Sandbox().start()
+            self.box.wait_ready()
+        return self.box
+
+    def close(self) -> None:
+        if self.box is not None:
+            self.box.close()
+
+
 class KernelModule:
     """The notebook's namespace behind the interface hidden checks use for `student`."""
 
-    def __init__(self, exercise: Exercise, namespace: dict[str, Any], work_dir: Path) -> None:
+    def __init__(self, exercise: Exercise, namespace: dict[str, Any], work_dir: Path, settings: RunSettings,
+                 sandbox: LazySandbox) -> None:
         self.exercise = exercise
         self.namespace = namespace
         self.module = types.ModuleType(exercise.module)
         self.module.__dict__.update(namespace)
         self.module.__file__ = NOTEBOOK_FILE
         self.work_dir = work_dir
+        self.settings = settings
+        self._sandbox = sandbox
+
+    @property
+    def sandbox(self) -> Sandbox:
+        return self._sandbox.get()
 
     def probe(self, name: str, *args: Any, **kwargs: Any) -> Any:
         function = probes.lookup(name)
@@ -79,14 +107,17 @@ class KernelModule:
 class KernelPlugin(judge.GradingPlugin):
     """The grader's pytest plugin, with `student` bound to the notebook's namespace."""
 
-    def __init__(self, context: judge.GradingContext, namespace: dict[str, Any], work_dir: Path) -> None:
+    def __init__(self, context: judge.GradingContext, namespace: dict[str, Any], work_dir: Path,
+                 sandbox: LazySandbox) -> None:
         super().__init__(context)
         self.namespace = namespace
         self.work_dir = work_dir
+        self.lazy_sandbox = sandbox
 
     @pytest.fixture(scope="module")
     def student(self, request) -> KernelModule:
-        return KernelModule(judge.exercise_of(Path(request.module.__file__)), self.namespace, self.work_dir)
+        return KernelModule(judge.exercise_of(Path(request.module.__file__)), self.namespace, self.work_dir,
+                            self.context.settings, self.lazy_sandbox)
 
 
 def run_in_kernel(exercise: Exercise, namespace: dict[str, Any]) -> dict[str, CheckResult]:
@@ -96,12 +127,14 @@ def run_in_kernel(exercise: Exercise, namespace: dict[str, Any]) -> dict[str, Ch
     test cell no points when it writes anything to stderr."""
     work_dir = Path(tempfile.mkdtemp(prefix=f"autograder-{exercise.id}-"))
     context = judge.GradingContext(None, {}, RunSettings(device="cpu"), DataStore(default_root()))
+    sandbox = LazySandbox()
     previous = os.getcwd()
     os.chdir(work_dir)
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            (result,) = judge.run_checks(context, [exercise], KernelPlugin(context, namespace, work_dir))
+            (result,) = judge.run_checks(context, [exercise], KernelPlugin(context, namespace, work_dir, sandbox))
     finally:
+        sandbox.close()
         os.chdir(previous)
         shutil.rmtree(work_dir, ignore_errors=True)
     return {check.name: check for check in result.checks}

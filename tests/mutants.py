@@ -236,9 +236,12 @@ MUTANTS = (
            ("run_onnx_returns_the_first_output_as_a_numpy_array",)),
 )
 
-DEMO = ("dataset_forgets_convert_rgb", "to_tensor_forgets_to_divide_by_255", "conv_forward_forgets_return",
-        "maxpool_of_a_long_tensor", "cross_entropy_overflows", "running_loss_keeps_the_graph",
-        "replace_head_keeps_1000_inputs", "load_full_with_the_new_torch_load_default", "training_without_zero_grad")
+DEMO = ("numpy_view_copies_the_array", "dataset_forgets_convert_rgb", "line_swaps_value_and_step",
+        "to_tensor_forgets_to_divide_by_255", "batch_count_off_by_one", "conv_forward_forgets_return",
+        "maxpool_of_a_long_tensor", "sigmoid_overflows", "sequential_without_flatten", "cross_entropy_overflows",
+        "running_loss_keeps_the_graph", "replace_head_keeps_1000_inputs", "load_full_with_the_new_torch_load_default",
+        "training_without_zero_grad", "predict_without_eval", "cubic_grads_of_non_leaf_copies",
+        "fit_line_without_zero_grad", "cross_entropy_after_log_softmax", "onnx_export_without_a_dynamic_batch")
 
 
 def copy_solution(exercise_id: str, target: Path) -> Path:

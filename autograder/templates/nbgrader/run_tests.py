@@ -13,7 +13,7 @@ import pytest
 globals().update({name: value for name, value in vars(sys.modules["_notebook"]).items() if not name.startswith("__")})
 
 
-@pytest.fixture(name=MODULE_NAME)
+@pytest.fixture(name=MODULE_NAME, scope="session")
 def _this_notebook():
     return sys.modules["_notebook"]
 """
