@@ -18,9 +18,8 @@ import pytest
 import torch
 
 from autograder.execution import StudentError
+from autograder.i18n import tr
 from autograder.worker.wire import Opaque
-
-LANGUAGE = "both"  # "en", "zh" or "both"; set by the CLI's --lang
 
 
 def points(value: float):
@@ -31,15 +30,6 @@ def points(value: float):
 cuda_only = pytest.mark.cuda
 """Mark a check that only means something on a GPU: collected when grading with --device cuda,
 reported as skipped (worth nothing) otherwise."""
-
-
-def tr(en: str, zh: str) -> str:
-    """One message in the configured language(s)."""
-    if LANGUAGE == "en":
-        return en
-    if LANGUAGE == "zh":
-        return zh
-    return f"{en} | {zh}"
 
 
 class CheckFailed(AssertionError):

@@ -1,0 +1,85 @@
+"""`autograder grade-batch` (a class) and `autograder merge` (shards into one gradebook)."""
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from autograder import catalog
+from autograder.cli.common import CommandError, emit
+
+
+def register(sub) -> None:
+    batch = sub.add_parser("grade-batch", help="grade a class: each folder or .zip in SUBMISSIONS is one student")
+    batch.add_argument("submissions", type=Path, help="folder holding one folder or .zip per student")
+    batch.add_argument("--out", type=Path, required=True, help="results folder (students/*.json, gradebook.csv)")
+    batch.add_argument("--jobs", type=int, default=None, help="students graded in parallel (default: from cores and memory)")
+    batch.add_argument("--resume", action="store_true", help="skip students already graded with the same submission")
+    batch.add_argument("--exercise", action="append", default=[], metavar="ID", help="grade only this exercise")
+    batch.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N (default: cpu)")
+    batch.add_argument("--isolation", default="auto", choices=["auto", "strict", "reduced", "minimal"])
+    batch.add_argument("--data-root", type=Path, default=None)
+    batch.add_argument("--time-scale", type=float, default=1.0)
+    batch.add_argument("--shard", default=None, metavar="I/N",
+                       help="grade only slice I of N (deterministic and balanced; for a CI matrix)")
+    batch.add_argument("--backend", default="local", choices=["local", "ray"],
+                       help="local job slots, or tasks on a Ray cluster (pip install '.[ray]')")
+    batch.add_argument("--address", default=None, help="with --backend ray: the cluster to join (default: start a local one)")
+    batch.add_argument("--nbgrader", action="store_true",
+                       help="SUBMISSIONS is nbgrader's submitted/: grade each student's notebooks' answer cells")
+    batch.add_argument("--nbgrader-csv", type=Path, default=None, metavar="CSV",
+                       help="with --nbgrader: also write the scores as `nbgrader export`'s grades.csv")
+    batch.set_defaults(handler=cmd_grade_batch)
+    merge = sub.add_parser("merge", help="merge grade-batch results folders (shards) into one gradebook")
+    merge.add_argument("results", type=Path, nargs="+", help="results folders written by grade-batch --out")
+    merge.add_argument("--out", type=Path, required=True, help="the merged results folder")
+    merge.set_defaults(handler=cmd_merge)
+
+
+def cmd_grade_batch(args: argparse.Namespace) -> int:
+    from autograder import batch
+    from autograder.data import default_root
+
+    for exercise_id in args.exercise:
+        catalog.get(exercise_id)
+    if args.nbgrader_csv and not args.nbgrader:
+        raise CommandError("--nbgrader-csv goes with --nbgrader")
+    students = batch.discover(args.submissions)
+    exercises = args.exercise
+    if args.nbgrader and not exercises:  # every shard grades the same exercises: those anyone submitted
+        from autograder import notebook_submissions
+
+        exercises = notebook_submissions.exercises_found([student.path for student in students])
+        if not exercises:
+            raise CommandError(f"no student folder in {args.submissions} holds an exercise notebook")
+    if args.shard:
+        students = batch.shard(students, *batch.parse_shard(args.shard))
+        print(f"shard {args.shard}: {len(students)} students")
+    jobs = args.jobs or batch.default_jobs()
+    options = batch.BatchOptions(exercises=exercises, device=args.device, isolation=args.isolation,
+                                 data_root=args.data_root or default_root(), time_scale=args.time_scale,
+                                 jobs=jobs, threads=max(1, (os.cpu_count() or 1) // jobs), resume=args.resume,
+                                 backend=args.backend, address=args.address, nbgrader=args.nbgrader)
+    summary = batch.run(args.submissions, args.out, options, students)
+    print_summary(summary, args.out)
+    if args.nbgrader_csv:
+        from autograder import notebook_submissions
+
+        emit(notebook_submissions.batch_csv(batch.load_results(args.out), students), args.nbgrader_csv)
+        print(f"nbgrader grades: {args.nbgrader_csv}")
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from autograder import batch
+
+    print_summary(batch.merge(args.results, args.out), args.out)
+    return 0
+
+
+def print_summary(summary: dict, out: Path) -> None:
+    print(f"{summary['students']} students ({summary['errors']} could not be graded): mean {summary['mean']}, "
+          f"median {summary['median']} of {summary['max_score']}")
+    for exercise_id, row in summary["exercises"].items():
+        print(f"  {exercise_id:<24} mean {row['mean']:>6} / {row['max_score']:<5g} full marks {row['pass_rate']:.0%}")
+    print(f"results: {out / 'gradebook.csv'}, {out / 'summary.json'}, {out / 'students'}/")

@@ -1,0 +1,99 @@
+"""`autograder grade` (one submission) and `autograder report` (a saved result in another format)."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from autograder import catalog, i18n
+from autograder.cli.common import CommandError, emit
+
+FORMATS = ["table", "json", "gradescope", "junit"]
+
+
+def register(sub) -> None:
+    grade = sub.add_parser("grade", help="grade one submission (a repo, an exercises/ folder, or one exercise)")
+    grade.add_argument("path", type=Path, help="the submission: repo root, exercises/ folder, solutions/, or NN_topic/")
+    grade.add_argument("--exercise", action="append", default=[], metavar="ID",
+                       help="grade only this exercise (repeatable), e.g. 07_maxpool")
+    grade.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N (default: auto)")
+    grade.add_argument("--format", default=None, choices=FORMATS,
+                       help="output format (default: table on a terminal, json otherwise)")
+    grade.add_argument("--output", type=Path, help="write the report here instead of stdout")
+    grade.add_argument("--lang", default=None, choices=i18n.LANGUAGES,
+                       help="language of feedback (default: from the locale; both languages otherwise)")
+    grade.add_argument("--data-root", type=Path, default=None,
+                       help="folder with real data sets (default: $AUTOGRADER_DATA, else synthetic data)")
+    grade.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1),
+                       help="torch threads per worker")
+    grade.add_argument("--isolation", default="auto", choices=["auto", "strict", "reduced", "minimal"],
+                       help="sandbox level; a named level refuses to grade with less (default: the best available)")
+    grade.add_argument("--time-scale", type=float, default=1.0,
+                       help="multiply every time limit by this (e.g. 2 on a slow machine)")
+    grade.add_argument("--fail-under", type=float, default=None, metavar="PERCENT",
+                       help="exit 1 when the score is below this percentage of the maximum (for CI)")
+    grade.add_argument("--nbgrader", action="store_true",
+                       help="PATH is an nbgrader submission (a notebook, or a folder of them): grade its answer cells")
+    grade.add_argument("--nbgrader-csv", type=Path, default=None, metavar="CSV",
+                       help="with --nbgrader: also write the scores as `nbgrader export`'s grades.csv")
+    grade.set_defaults(handler=cmd_grade)
+    report = sub.add_parser("report", help="render a result JSON written by grade in another format")
+    report.add_argument("result", type=Path, help="a result file from `grade --format json`")
+    report.add_argument("--format", default="table", choices=FORMATS)
+    report.add_argument("--output", type=Path, help="write the report here instead of stdout")
+    report.add_argument("--lang", default=None, choices=i18n.LANGUAGES, help="language of feedback")
+    report.set_defaults(handler=cmd_report)
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from autograder import notebook_submissions
+    from autograder.sandbox import Sandbox
+    from autograder.submission import locate
+
+    if args.nbgrader_csv and not args.nbgrader:
+        raise CommandError("--nbgrader-csv goes with --nbgrader")
+    if args.nbgrader:
+        notebook_submissions.find_notebooks(args.path)
+    else:
+        locate(args.path)
+    for exercise_id in args.exercise:
+        catalog.get(exercise_id)
+    if args.lang:
+        i18n.set_language(args.lang)
+    sandbox = Sandbox(level=args.isolation).start()
+    try:
+        from autograder import grading, reports
+        from autograder.data import default_root
+
+        options = grading.GradeOptions(exercises=args.exercise, device=args.device, threads=args.threads,
+                                       data_root=args.data_root or default_root(), time_scale=args.time_scale)
+        grader = notebook_submissions.grade if args.nbgrader else grading.grade
+        result = grader(args.path, options, sandbox=sandbox)
+    finally:
+        sandbox.close()
+    fmt = args.format or ("table" if sys.stdout.isatty() or args.output is None else "json")
+    emit(reports.render(result, fmt), args.output)
+    if args.nbgrader_csv:
+        row = (notebook_submissions.student_id(args.path), result.to_dict(), notebook_submissions.timestamps(args.path))
+        emit(notebook_submissions.nbgrader_csv([row]), args.nbgrader_csv)
+    if args.fail_under is not None and result.score < args.fail_under / 100 * result.max_score:
+        print(f"autograder: score {result.score:g} / {result.max_score:g} is below --fail-under {args.fail_under:g}%",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from autograder import reports
+    from autograder.results import GradeResult
+
+    if args.lang:
+        i18n.set_language(args.lang)
+    try:
+        result = GradeResult.from_dict(json.loads(args.result.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise CommandError(f"{args.result}: not a result written by `autograder grade --format json` ({exc})") from None
+    emit(reports.render(result, args.format), args.output)
+    return 0
