@@ -1,10 +1,15 @@
 """What hidden checks are written with: points, comparisons, and messages students can act on.
 
-A hidden check is a pytest test marked with `@points(n)`.  It gets its inputs
-from the fixtures `student` (the submission, behind a sandboxed worker),
-`reference` (the solution, in the grader's process) and `data`, and judges
-with the `expect_*` helpers below, which raise `CheckFailed` with one line
-saying what was expected and what came back, in English and Chinese.
+A hidden check is a pytest test marked with `@points(n)`. It gets its inputs from the fixtures
+`student` (the submission, behind a sandboxed worker), `reference` (the solution, in the grader's
+process) and `data`, both proxies sharing one interface (`autograder.proxies.ModuleProxy`): `probe`
+with a probe function, `call`, `each`. It judges with the `expect_*` helpers below, which raise
+`CheckFailed` with one line saying what was expected and what came back, in English and Chinese.
+`note` adds a remark shown even when the check passes; `attach` keeps data for the report pages
+(a training curve, images), JSON-ready, under a key of the exercise's result.
+
+Everything a hidden check needs is importable from here: the problems a student's call can raise
+(`StudentProblem`, `StudentError`, `StudentTimeout`), `Text` and `tr` for bilingual messages.
 """
 from __future__ import annotations
 
@@ -17,9 +22,15 @@ import numpy as np
 import pytest
 import torch
 
-from autograder.execution import StudentError
-from autograder.i18n import tr
+from autograder.i18n import Text, tr
+from autograder.problems import StudentError, StudentProblem, StudentTimeout
 from autograder.worker.wire import Opaque
+
+__all__ = [
+    "CheckFailed", "StudentError", "StudentProblem", "StudentTimeout", "Text", "attach", "call_text", "cuda_only",
+    "describe_type", "expect_close", "expect_each_equal", "expect_equal", "expect_tensor", "expect_type",
+    "expect_written_by_hand", "fail", "names_in_function", "note", "points", "show", "tr",
+]
 
 
 def points(value: float):
@@ -33,53 +44,94 @@ reported as skipped (worth nothing) otherwise."""
 
 
 class CheckFailed(AssertionError):
-    """The student's answer is wrong; the message says how."""
+    """The student's answer is wrong; `text` says how, in both languages."""
+
+    def __init__(self, text: Text | str) -> None:
+        self.text = text if isinstance(text, Text) else Text.plain(text)
+        super().__init__(self.text.render())
+
+    def __str__(self) -> str:
+        return self.text.render()
 
 
-_notes: list[str] = []
+_notes: list[Text] = []
+_attachments: dict[str, Any] = {}
 
 
 def note(en: str, zh: str) -> None:
     """Attach a remark to the running check, shown even when it passes (e.g. a measured accuracy)."""
-    _notes.append(tr(en, zh))
+    _notes.append(Text(en, zh))
 
 
-def take_notes() -> str:
+def take_notes() -> Text | None:
     """The remarks attached since the last call, joined; clears them."""
-    text = "; ".join(_notes)
+    if not _notes:
+        return None
+    text = Text("; ".join(n.en for n in _notes), "；".join(n.zh for n in _notes))
     _notes.clear()
     return text
 
 
+def attach(key: str, value: Any) -> None:
+    """Keep JSON-ready data (numbers, strings, lists, dicts) for the exercise's report page under `key`."""
+    _attachments[key] = value
+
+
+def take_attachments() -> dict[str, Any]:
+    """The data attached since the last call; clears them."""
+    taken = dict(_attachments)
+    _attachments.clear()
+    return taken
+
+
 def fail(en: str, zh: str) -> None:
     """Fail the check with a bilingual message."""
-    raise CheckFailed(tr(en, zh))
+    raise CheckFailed(Text(en, zh))
 
 
 # ---------------------------------------------------------------- formatting
 
-def show(value: Any, limit: int = 8) -> str:
-    """A short, readable rendering of a value for messages."""
+REPR_LIMIT = 300
+
+
+def clip(text: str, limit: int = REPR_LIMIT) -> str:
+    """`text` cut to `limit` characters with an ellipsis: no message quotes student data without bound."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def show(value: Any, limit: int = 8, zh: bool = False) -> str:
+    """A short, readable rendering of a value for messages (in Chinese with `zh`); never longer than
+    REPR_LIMIT characters, whatever the value."""
+    return clip(_show(value, limit, zh))
+
+
+def _show(value: Any, limit: int, zh: bool) -> str:
     if isinstance(value, torch.Tensor):
+        dtype = str(value.dtype).removeprefix("torch.")
         if value.is_meta:
-            return f"a meta tensor of shape {tuple(value.shape)}"
+            return f"形状为 {tuple(value.shape)} 的 meta tensor" if zh else f"a meta tensor of shape {tuple(value.shape)}"
         if value.numel() <= limit and value.dim() <= 2:
-            items = value.detach().tolist()
-            return f"tensor({_round(items)}, dtype={str(value.dtype).removeprefix('torch.')})"
-        return f"a tensor of shape {tuple(value.shape)}, dtype {str(value.dtype).removeprefix('torch.')}"
+            return f"tensor({_round(value.detach().tolist())}, dtype={dtype})"
+        return (f"形状为 {tuple(value.shape)}、dtype 为 {dtype} 的 tensor" if zh
+                else f"a tensor of shape {tuple(value.shape)}, dtype {dtype}")
     if isinstance(value, np.ndarray):
         if value.size <= limit:
             return f"array({_round(value.tolist())}, dtype={value.dtype})"
-        return f"an array of shape {value.shape}, dtype {value.dtype}"
+        return (f"形状为 {value.shape}、dtype 为 {value.dtype} 的数组" if zh
+                else f"an array of shape {value.shape}, dtype {value.dtype}")
     if isinstance(value, Opaque):
-        return f"a {value.type} object"
+        return f"一个 {value.type} 对象" if zh else f"a {value.type} object"
     if isinstance(value, float):
         return f"{value:.6g}"
     if isinstance(value, (list, tuple)) and len(value) > limit:
-        return f"a {type(value).__name__} of {len(value)} items"
+        kind = type(value).__name__
+        return f"包含 {len(value)} 项的 {kind}" if zh else f"a {kind} of {len(value)} items"
     if isinstance(value, str):
         return repr(value if len(value) <= 80 else value[:77] + "...")
-    return repr(value)
+    try:
+        return repr(value)
+    except RecursionError:
+        return f"<{type(value).__name__}>"
 
 
 def _round(items: Any) -> Any:
@@ -90,26 +142,46 @@ def _round(items: Any) -> Any:
     return items
 
 
-def describe_type(value: Any) -> str:
-    """'a float', 'a Tensor', 'None', ...: the kind of value for messages."""
+def _en(what: str | Text) -> str:
+    return what.en if isinstance(what, Text) else what
+
+
+def _zh(what: str | Text) -> str:
+    return what.zh if isinstance(what, Text) else what
+
+
+TYPE_NAMES_ZH = {"float": "浮点数 float", "int": "整数 int", "str": "字符串 str", "list": "列表 list",
+                 "tuple": "元组 tuple", "dict": "字典 dict", "bool": "布尔值 bool"}
+
+
+def describe_type(value: Any, zh: bool = False) -> str:
+    """'a float', 'a Tensor', 'None', ...: the kind of value for messages (in Chinese with `zh`)."""
     if value is None:
         return "None"
-    if isinstance(value, Opaque):
-        return f"a {value.type}"
-    return f"a {type(value).__name__}"
+    name = value.type if isinstance(value, Opaque) else type(value).__name__
+    if zh:
+        return TYPE_NAMES_ZH.get(name, name)
+    return f"a {clip(name, 100)}"
+
+
+def type_names(kinds: tuple[type, ...], zh: bool = False) -> str:
+    """'float or int' / '浮点数 float 或 整数 int'."""
+    if zh:
+        return " 或 ".join(TYPE_NAMES_ZH.get(k.__name__, k.__name__) for k in kinds)
+    return " or ".join(k.__name__ for k in kinds)
 
 
 # ---------------------------------------------------------------- comparisons
 
-def expect_equal(got: Any, expected: Any, what: str) -> None:
+def expect_equal(got: Any, expected: Any, what: str | Text) -> None:
     """Exact equality (for ints, strings, shapes, lists of those)."""
     if type(got) is bool or type(expected) is bool:
         same = type(got) is type(expected) and got == expected
     else:
         same = _plain_equal(got, expected)
     if not same:
-        fail(f"{what}: expected {show(expected)}, got {show(got)}",
-             f"{what}：期望 {show(expected)}，实际 {show(got)}")
+        fail(f"{_en(what)}: expected {show(expected)}, got {show(got)}",
+             f"{_zh(what)}：期望 {show(expected, zh=True)}，实际 {show(got, zh=True)}")
 
 
 def _plain_equal(got: Any, expected: Any) -> bool:
@@ -128,31 +200,31 @@ def _plain_equal(got: Any, expected: Any) -> bool:
     return type(got) is type(expected) and got == expected
 
 
-def expect_type(got: Any, kinds: type | tuple[type, ...], what: str, advice: str = "", advice_zh: str = "") -> None:
+def expect_type(got: Any, kinds: type | tuple[type, ...], what: str | Text, advice: str = "", advice_zh: str = "") -> None:
     """`got` is an instance of `kinds` (bool is never accepted as a number)."""
     kinds = kinds if isinstance(kinds, tuple) else (kinds,)
     ok = isinstance(got, kinds) and not (isinstance(got, bool) and bool not in kinds)
     if not ok:
-        names = " or ".join(k.__name__ for k in kinds)
-        fail(f"{what}: expected a {names}, got {describe_type(got)}" + (f"; {advice}" if advice else ""),
-             f"{what}：应返回 {names}，实际是 {describe_type(got)}" + (f"；{advice_zh}" if advice_zh else ""))
+        fail(f"{_en(what)}: expected a {type_names(kinds)}, got {describe_type(got)}" + (f"; {advice}" if advice else ""),
+             f"{_zh(what)}：应为 {type_names(kinds, zh=True)}，实际是 {describe_type(got, zh=True)}"
+             + (f"；{advice_zh}" if advice_zh else ""))
 
 
-def expect_tensor(got: Any, what: str, shape: Sequence[int] | None = None, dtype: torch.dtype | None = None) -> torch.Tensor:
+def expect_tensor(got: Any, what: str | Text, shape: Sequence[int] | None = None, dtype: torch.dtype | None = None) -> torch.Tensor:
     """`got` is a tensor (with this shape and dtype when given); returns it."""
     if not isinstance(got, torch.Tensor):
-        fail(f"{what}: expected a tensor, got {describe_type(got)}",
-             f"{what}：应返回 tensor，实际是 {describe_type(got)}")
+        fail(f"{_en(what)}: expected a tensor, got {describe_type(got)}",
+             f"{_zh(what)}：应为 tensor，实际是 {describe_type(got, zh=True)}")
     if shape is not None and tuple(got.shape) != tuple(shape):
-        fail(f"{what}: expected shape {tuple(shape)}, got {tuple(got.shape)}",
-             f"{what}：形状应为 {tuple(shape)}，实际为 {tuple(got.shape)}")
+        fail(f"{_en(what)}: expected shape {tuple(shape)}, got {tuple(got.shape)}",
+             f"{_zh(what)}：形状应为 {tuple(shape)}，实际为 {tuple(got.shape)}")
     if dtype is not None and got.dtype != dtype:
         name, got_name = str(dtype).removeprefix("torch."), str(got.dtype).removeprefix("torch.")
-        fail(f"{what}: expected dtype {name}, got {got_name}", f"{what}：dtype 应为 {name}，实际为 {got_name}")
+        fail(f"{_en(what)}: expected dtype {name}, got {got_name}", f"{_zh(what)}：dtype 应为 {name}，实际为 {got_name}")
     return got
 
 
-def expect_close(got: Any, expected: Any, what: str, atol: float = 1e-5, rtol: float = 1e-4,
+def expect_close(got: Any, expected: Any, what: str | Text, atol: float = 1e-5, rtol: float = 1e-4,
                  check_dtype: bool = False) -> None:
     """Numbers or tensors equal within tolerance, shapes (and dtypes when asked) equal."""
     if isinstance(expected, (torch.Tensor, np.ndarray)):
@@ -167,8 +239,8 @@ def expect_close(got: Any, expected: Any, what: str, atol: float = 1e-5, rtol: f
         got = got.item()
     expect_type(got, (int, float), what)
     if not _close(float(got), float(expected), atol, rtol):
-        fail(f"{what}: expected {show(float(expected))}, got {show(float(got))}",
-             f"{what}：期望 {show(float(expected))}，实际 {show(float(got))}")
+        fail(f"{_en(what)}: expected {show(float(expected))}, got {show(float(got))}",
+             f"{_zh(what)}：期望 {show(float(expected), zh=True)}，实际 {show(float(got), zh=True)}")
 
 
 def _close(got: float, expected: float, atol: float, rtol: float) -> bool:
@@ -177,9 +249,9 @@ def _close(got: float, expected: float, atol: float, rtol: float) -> bool:
     return math.isclose(got, expected, rel_tol=rtol, abs_tol=atol)
 
 
-def _compare_tensors(got: torch.Tensor, expected: torch.Tensor, what: str, atol: float, rtol: float) -> None:
+def _compare_tensors(got: torch.Tensor, expected: torch.Tensor, what: str | Text, atol: float, rtol: float) -> None:
     if got.is_meta:
-        fail(f"{what}: got a tensor without data (meta device)", f"{what}：返回的 tensor 没有数据（meta 设备）")
+        fail(f"{_en(what)}: got a tensor without data (meta device)", f"{_zh(what)}：返回的 tensor 没有数据（meta 设备）")
     got64 = got.detach().to(torch.float64) if not got.is_complex() else got.detach()
     exp64 = expected.detach().to(got64.dtype)
     if got64.numel() == 0:
@@ -191,9 +263,9 @@ def _compare_tensors(got: torch.Tensor, expected: torch.Tensor, what: str, atol:
     index = tuple(int(i) for i in torch.nonzero(~close)[0])
     at = f"[{', '.join(map(str, index))}]" if index else ""
     fail(
-        f"{what}: {bad} of {got64.numel()} values differ; at {at or 'the value'} expected "
+        f"{_en(what)}: {bad} of {got64.numel()} values differ; at {at or 'the value'} expected "
         f"{exp64[index].item():.6g}, got {got64[index].item():.6g}",
-        f"{what}：{got64.numel()} 个值中有 {bad} 个不对；位置 {at or ''} 期望 {exp64[index].item():.6g}，"
+        f"{_zh(what)}：{got64.numel()} 个值中有 {bad} 个不对；位置 {at or ''} 期望 {exp64[index].item():.6g}，"
         f"实际 {got64[index].item():.6g}",
     )
 
@@ -212,11 +284,11 @@ def expect_each_equal(outcomes: Any, expected: list[Any], calls: list[str]) -> N
             raised = StudentError(value)
             wrong.append((call, f"raised {raised}", f"抛出 {raised}", want))
         elif type(value) is bool or not _plain_equal(value, want):
-            wrong.append((call, f"got {show(value)}", f"实际 {show(value)}", want))
+            wrong.append((call, f"got {show(value)}", f"实际 {show(value, zh=True)}", want))
     if wrong:
         call, got_en, got_zh, want = wrong[0]
         fail(f"{len(wrong)} of {len(expected)} cases wrong; first: {call} should be {show(want)}, {got_en}",
-             f"{len(expected)} 个用例中有 {len(wrong)} 个错误；例如 {call} 应为 {show(want)}，{got_zh}")
+             f"{len(expected)} 个用例中有 {len(wrong)} 个错误；例如 {call} 应为 {show(want, zh=True)}，{got_zh}")
 
 
 def call_text(name: str, kwargs: dict[str, Any]) -> str:

@@ -18,9 +18,12 @@ import pytest
 
 from autograder import catalog
 from autograder.catalog import Exercise
-from autograder.checking import take_notes, tr
+from autograder.checking import CheckFailed, take_attachments, take_notes
 from autograder.errors import KitError
-from autograder.execution import LocalModule, RemoteModule, RunSettings, StudentProblem
+from autograder.execution import RunSettings
+from autograder.i18n import Text
+from autograder.problems import StudentProblem
+from autograder.proxies import LocalModule, ModuleProxy, RemoteModule
 from autograder.results import CheckResult, ExerciseResult
 from autograder.sandbox import Sandbox
 
@@ -51,7 +54,7 @@ class GradingPlugin:
     def __init__(self, context: GradingContext) -> None:
         self.context = context
         self.results: dict[str, ExerciseResult] = {}
-        self.remotes: dict[str, RemoteModule] = {}
+        self.proxies: dict[str, ModuleProxy] = {}
         self.internal_errors: list[str] = []
         self.defects: list[str] = []
         self._pending_duration = 0.0
@@ -63,7 +66,7 @@ class GradingPlugin:
         exercise = exercise_of(Path(request.module.__file__))
         remote = RemoteModule(self.context.sandbox, exercise, self.context.folders.get(exercise.id),
                               self.context.settings)
-        self.remotes[exercise.id] = remote
+        self.proxies[exercise.id] = remote
         yield remote
         remote.close()
         self._result(exercise).output = remote.output()
@@ -72,6 +75,13 @@ class GradingPlugin:
     def reference(self, request) -> LocalModule:
         exercise = exercise_of(Path(request.module.__file__))
         return LocalModule(exercise, self.context.reference_root / exercise.id)
+
+    @pytest.fixture(scope="module")
+    def runner(self, student, reference) -> RemoteModule:
+        """A sandboxed worker holding the reference: where files the student's code wrote are opened."""
+        remote = student.runner_for(reference)
+        yield remote
+        remote.close()
 
     @pytest.fixture(scope="session")
     def data(self) -> Any:
@@ -85,7 +95,7 @@ class GradingPlugin:
 
     def _result(self, exercise: Exercise) -> ExerciseResult:
         if exercise.id not in self.results:
-            self.results[exercise.id] = ExerciseResult(exercise.id, exercise.title)
+            self.results[exercise.id] = ExerciseResult(exercise.id, exercise.title, title_zh=exercise.title_zh)
         return self.results[exercise.id]
 
     @pytest.hookimpl(hookwrapper=True)
@@ -99,7 +109,10 @@ class GradingPlugin:
         if call.when == "call" or (call.when == "setup" and report.failed):
             check = self._check_result(item, call)
             check.duration_s, self._pending_duration = self._pending_duration, 0.0
+            proxy = self.proxies.get(exercise.id)
+            check.functions = proxy.take_functions() if proxy is not None else []
             result.checks.append(check)
+            result.artifacts.update(take_attachments())
 
     def _check_result(self, item, call) -> CheckResult:
         marker = item.get_closest_marker("points")
@@ -110,19 +123,21 @@ class GradingPlugin:
         description = _first_line(item.function.__doc__)
         notes = take_notes()
         if call.excinfo is None:
-            return CheckResult(name, worth, worth, "passed", notes, description)
+            return CheckResult.of(name, worth, worth, "passed", notes, description)
         status, message = self._classify(item, call.excinfo.value)
-        return CheckResult(name, 0.0, worth, status, message, description)
+        return CheckResult.of(name, 0.0, worth, status, message, description)
 
-    def _classify(self, item, error: BaseException) -> tuple[str, str]:
+    def _classify(self, item, error: BaseException) -> tuple[str, Text]:
         if isinstance(error, StudentProblem):
-            return error.status, str(error)
+            return error.status, error.text
+        if isinstance(error, CheckFailed):
+            return "failed", error.text
         if isinstance(error, AssertionError):
-            return "failed", str(error) or tr("wrong answer", "答案不正确")
+            return "failed", Text.plain(str(error)) if str(error) else Text("wrong answer", "答案不正确")
         detail = "".join(traceback.format_exception_only(type(error), error)).strip()
         self.internal_errors.append(f"{item.nodeid}: {detail}")
-        return "error", tr(f"the grader hit an internal error in this check ({detail})",
-                           f"评分程序在此检查中出错（{detail}）")
+        return "error", Text(f"the grader hit an internal error in this check ({detail})",
+                             f"评分程序在此检查中出错（{detail}）")
 
     def pytest_collection_modifyitems(self, config, items) -> None:
         """Checks marked `cuda` run only on a CUDA device; elsewhere they are reported as skipped."""
@@ -134,9 +149,9 @@ class GradingPlugin:
                 kept.append(item)
                 continue
             exercise = exercise_of(Path(item.fspath))
-            self._result(exercise).checks.append(CheckResult(
+            self._result(exercise).checks.append(CheckResult.of(
                 item.name.removeprefix("test_"), 0.0, 0.0, "skipped",
-                tr("needs a CUDA device; graded with --device cpu", "需要 CUDA 设备；本次用 --device cpu 评分"),
+                Text("needs a CUDA device; graded with --device cpu", "需要 CUDA 设备；本次用 --device cpu 评分"),
                 _first_line(item.function.__doc__)))
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept

@@ -31,7 +31,9 @@ import pytest
 from autograder import catalog, judge
 from autograder.catalog import Exercise
 from autograder.data import DataStore, default_root
-from autograder.execution import RunSettings, StudentError
+from autograder.execution import RunSettings
+from autograder.problems import StudentError
+from autograder.proxies import LocalModule, ModuleProxy, RemoteModule
 from autograder.results import CheckResult
 from autograder.sandbox import Sandbox
 from autograder.worker import probes
@@ -64,12 +66,12 @@ class LazySandbox:
             self.box.close()
 
 
-class KernelModule:
+class KernelModule(ModuleProxy):
     """The notebook's namespace behind the interface hidden checks use for `student`."""
 
     def __init__(self, exercise: Exercise, namespace: dict[str, Any], work_dir: Path, settings: RunSettings,
                  sandbox: LazySandbox) -> None:
-        self.exercise = exercise
+        super().__init__(exercise)
         self.namespace = namespace
         self.module = types.ModuleType(exercise.module)
         self.module.__dict__.update(namespace)
@@ -78,30 +80,20 @@ class KernelModule:
         self.settings = settings
         self._sandbox = sandbox
 
-    @property
-    def sandbox(self) -> Sandbox:
-        return self._sandbox.get()
-
-    def probe(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        function = probes.lookup(name)
+    def _run(self, fn: probes.Probe, name: str, args: tuple, kwargs: dict) -> Any:
         try:
-            return function(self.module, *args, **kwargs)
+            return fn(self.module, *args, **kwargs)
         except (Exception, SystemExit) as exc:
             raise StudentError(describe_exception(exc, NOTEBOOK_FILE)) from None
-
-    def call(self, function: str, *args: Any, **kwargs: Any) -> Any:
-        return self.probe("call", function, *args, **kwargs)
-
-    def each(self, function: str, cases: list[dict[str, Any]]) -> list[list[Any]]:
-        return self.probe("call_each", function, cases)
 
     def source(self) -> str | None:
         """The code cells run so far in this kernel (IPython's `In`), or None outside IPython."""
         cells = self.namespace.get("In")
         return "\n\n".join(cell for cell in cells if isinstance(cell, str)) if isinstance(cells, list) else None
 
-    def share(self, source: Path, name: str) -> str:
-        return str(source)
+    def runner_for(self, reference: LocalModule) -> RemoteModule:
+        """A sandboxed worker holding the reference, for files the notebook's code wrote."""
+        return RemoteModule(self._sandbox.get(), self.exercise, reference.path.parent, self.settings, label="runner")
 
 
 class KernelPlugin(judge.GradingPlugin):
@@ -116,8 +108,10 @@ class KernelPlugin(judge.GradingPlugin):
 
     @pytest.fixture(scope="module")
     def student(self, request) -> KernelModule:
-        return KernelModule(judge.exercise_of(Path(request.module.__file__)), self.namespace, self.work_dir,
-                            self.context.settings, self.lazy_sandbox)
+        exercise = judge.exercise_of(Path(request.module.__file__))
+        module = KernelModule(exercise, self.namespace, self.work_dir, self.context.settings, self.lazy_sandbox)
+        self.proxies[exercise.id] = module
+        return module
 
 
 def run_in_kernel(exercise: Exercise, namespace: dict[str, Any]) -> dict[str, CheckResult]:

@@ -26,8 +26,10 @@ KIT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(KIT))
 
 from autograder import catalog  # noqa: E402
-from autograder.execution import RemoteModule, RunSettings  # noqa: E402
+from autograder.execution import RunSettings  # noqa: E402
+from autograder.proxies import RemoteModule  # noqa: E402
 from autograder.sandbox import Sandbox  # noqa: E402
+from autograder.worker.probes import cifar10_training, generic  # noqa: E402
 
 
 def machine() -> str:
@@ -129,10 +131,10 @@ def memory() -> list[str]:
     data = DataStore()
     _kind, plan = check.plan_for(data)
     train = data.cifar("train")
-    remote.probe("cifar10_training.train", train.images[:plan.train], train.labels[:plan.train],
+    remote.probe(cifar10_training.train, train.images[:plan.train], train.labels[:plan.train],
                  train.images[plan.train:plan.train + plan.val], train.labels[plan.train:plan.train + plan.val],
                  epochs=plan.epochs, lr=plan.lr, batch_size=plan.batch_size, seed=14, device="cpu")
-    worker = remote.probe("usage")
+    worker = remote.probe(generic.usage)
     table = confine._process_table()
     templates = [pid for pid in confine._descendants(table, {box._process.pid})
                  if Path(f"/proc/{pid}/comm").read_text().strip() == "ag-template"]

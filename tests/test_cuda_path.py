@@ -4,7 +4,9 @@ import pytest
 import torch
 
 from autograder import batch, catalog, judge
-from autograder.execution import RemoteModule, RunSettings
+from autograder.execution import RunSettings
+from autograder.proxies import RemoteModule
+from autograder.worker.probes import generic
 
 CUDA = torch.cuda.is_available()
 GPU_CHECKS = {
@@ -32,7 +34,7 @@ def test_gpu_only_checks_count_only_when_grading_on_cuda():
 def test_the_warm_template_never_starts_cuda(sandbox):
     student = RemoteModule(sandbox, catalog.get("07_maxpool"), catalog.SOLUTIONS_DIR / "07_maxpool", RunSettings())
     try:
-        assert student.probe("cuda_state") == {"initialized": False}
+        assert student.probe(generic.cuda_state) == {"initialized": False}
     finally:
         student.close()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from autograder import catalog
-from autograder.execution import LocalModule
+from autograder.proxies import LocalModule
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"]).resolve()
 EXERCISE_FOLDERS = {catalog.EXERCISES_DIR / "03_tensorboard", catalog.SOLUTIONS_DIR / "03_tensorboard"}

@@ -14,6 +14,7 @@ from autograder.checking import (
     fail,
     points,
 )
+from autograder.worker.probes import tensors as probes
 from autograder.worker.wire import dtype_name
 
 
@@ -89,7 +90,7 @@ def test_numpy_view_shares_memory_with_the_array(student):
     """A write to the array shows in the tensor numpy_view returned, and a write to the tensor shows in the array."""
     for array in fresh_arrays(2):
         what = f"numpy_view(a {array.dtype} array of shape {array.shape})"
-        got = student.probe("tensors.view_shares_memory", array)
+        got = student.probe(probes.view_shares_memory, array)
         if got.get("type") != "Tensor":
             fail(f"{what}: expected a tensor, got a {got.get('type')}", f"{what}：应返回 tensor，实际是 {got.get('type')}")
         if not bool((got["tensor_after_array_write"] == 3).all()):
@@ -229,7 +230,7 @@ def test_add_in_place_changes_the_tensor_itself(student):
     """After add_(t, value), t itself holds t + value."""
     for t, value in add_cases(40):
         what = f"t after add_(t, value) for t of shape {tuple(t.shape)}"
-        got = student.probe("tensors.add_in_place", t.clone(), value)
+        got = student.probe(probes.add_in_place, t.clone(), value)
         expect_same_tensor(got["tensor_after"], t + value, what,
                            "t.add_(value) changes t itself; t + value makes a new tensor",
                            "t.add_(value) 会修改 t 本身；t + value 会生成新的 tensor", atol=1e-6)
@@ -239,7 +240,7 @@ def test_add_in_place_changes_the_tensor_itself(student):
 def test_add_in_place_returns_the_same_tensor(student):
     """add_(t, value) returns t itself (the same object), holding t + value."""
     for t, value in add_cases(41):
-        got = student.probe("tensors.add_in_place", t.clone(), value)
+        got = student.probe(probes.add_in_place, t.clone(), value)
         if got["same_object"] is not True:
             fail(f"add_(t, value) for t of shape {tuple(t.shape)} returned {describe_type(got['returned'])} that is "
                  f"not t itself; return t (t.add_(value) returns t)",
@@ -308,7 +309,7 @@ def test_bgr_to_rgb_reverses_the_channel_order(student, reference):
     """bgr_to_rgb(an H x W x 3 uint8 image) is image[:, :, ::-1]: same shape and dtype, channels reversed."""
     for image in bgr_images(60):
         what = f"bgr_to_rgb(a uint8 image of shape {image.shape})"
-        got = student.probe("tensors.bgr_keeping_input", image)["output"]
+        got = student.probe(probes.bgr_keeping_input, image)["output"]
         expect_same_array(got, reference.call("bgr_to_rgb", image.copy()), what)
 
 
@@ -316,7 +317,7 @@ def test_bgr_to_rgb_reverses_the_channel_order(student, reference):
 def test_bgr_to_rgb_leaves_the_input_unchanged(student):
     """bgr_to_rgb returns a new array; the image passed in keeps its BGR order."""
     for image in bgr_images(61):
-        got = student.probe("tensors.bgr_keeping_input", image)["input_after"]
+        got = student.probe(probes.bgr_keeping_input, image)["input_after"]
         if not isinstance(got, np.ndarray) or not np.array_equal(got, image):
             fail(f"the image passed to bgr_to_rgb (shape {image.shape}) changed; return a new array instead of "
                  f"swapping channels in place",

@@ -8,6 +8,7 @@ kit's synthetic folder (odd-case extensions, RGBA/L/P images, `.DS_Store`,
 import pytest
 
 from autograder.checking import expect_equal, fail, points
+from autograder.worker.probes import custom_dataset as probes
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +49,8 @@ def compare_items(got: dict, expected: dict, what: str) -> None:
 @points(2)
 def test_length_counts_only_image_files(student, reference, folders, label):
     """len() counts image files by extension (any case) and skips .DS_Store, notes.txt and the like."""
-    got = student.probe("custom_dataset.folder", folders[0], label, indices=[])
-    expected = reference.probe("custom_dataset.folder", folders[1], label, indices=[])
+    got = student.probe(probes.folder, folders[0], label, indices=[])
+    expected = reference.probe(probes.folder, folders[1], label, indices=[])
     expect_equal(got["length"], expected["length"], f"len(LabeledImageFolder(root, {label!r}))")
 
 
@@ -57,19 +58,19 @@ def test_length_counts_only_image_files(student, reference, folders, label):
 @points(2)
 def test_items_are_rgb_images_in_sorted_file_name_order(student, reference, folders, label):
     """Item i is the i-th image file in sorted order, converted to RGB, labelled with the folder name."""
-    expected = reference.probe("custom_dataset.folder", folders[1], label, indices=None)
+    expected = reference.probe(probes.folder, folders[1], label, indices=None)
     indices = sample(expected["length"])
     if indices is not None:
-        expected = reference.probe("custom_dataset.folder", folders[1], label, indices=indices)
-    got = student.probe("custom_dataset.folder", folders[0], label, indices=indices)
+        expected = reference.probe(probes.folder, folders[1], label, indices=indices)
+    got = student.probe(probes.folder, folders[0], label, indices=indices)
     compare_items(got, expected, f"LabeledImageFolder(root, {label!r})")
 
 
 @points(1)
 def test_transform_is_applied_to_each_image(student, reference, folders):
     """With transform=ToTensor(), items are (tensor, label), identical to the reference's."""
-    expected = reference.probe("custom_dataset.folder", folders[1], "bees", transform="to_tensor", indices=[0, 1, 2])
-    got = student.probe("custom_dataset.folder", folders[0], "bees", transform="to_tensor", indices=[0, 1, 2])
+    expected = reference.probe(probes.folder, folders[1], "bees", transform="to_tensor", indices=[0, 1, 2])
+    got = student.probe(probes.folder, folders[0], "bees", transform="to_tensor", indices=[0, 1, 2])
     compare_items(got, expected, "LabeledImageFolder(root, 'bees', transform=ToTensor())")
 
 
@@ -77,11 +78,11 @@ def test_transform_is_applied_to_each_image(student, reference, folders):
 @points(2)
 def test_build_dataset_concatenates_in_the_given_order(student, reference, folders, labels):
     """build_dataset(root, labels) is one folder dataset per label, joined in the order given."""
-    counted = reference.probe("custom_dataset.combined", folders[1], labels, indices=[])
-    first = reference.probe("custom_dataset.folder", folders[1], labels[0], indices=[])["length"]
+    counted = reference.probe(probes.combined, folders[1], labels, indices=[])
+    first = reference.probe(probes.folder, folders[1], labels[0], indices=[])["length"]
     indices = sorted({0, first - 1, first, counted["length"] - 1})
-    expected = reference.probe("custom_dataset.combined", folders[1], labels, indices=indices)
-    got = student.probe("custom_dataset.combined", folders[0], labels, indices=indices)
+    expected = reference.probe(probes.combined, folders[1], labels, indices=indices)
+    got = student.probe(probes.combined, folders[0], labels, indices=indices)
     compare_items(got, expected, f"build_dataset(root, {labels})")
 
 
@@ -89,10 +90,10 @@ def test_build_dataset_concatenates_in_the_given_order(student, reference, folde
 def test_build_dataset_passes_the_transform_on(student, reference, folders):
     """build_dataset(root, labels, transform) gives every folder the transform."""
     indices = [0, 1]
-    counted = reference.probe("custom_dataset.combined", folders[1], ["ants", "bees"], indices=[])
+    counted = reference.probe(probes.combined, folders[1], ["ants", "bees"], indices=[])
     indices.append(counted["length"] - 1)
-    expected = reference.probe("custom_dataset.combined", folders[1], ["ants", "bees"], transform="resize16",
+    expected = reference.probe(probes.combined, folders[1], ["ants", "bees"], transform="resize16",
                                indices=indices)
-    got = student.probe("custom_dataset.combined", folders[0], ["ants", "bees"], transform="resize16",
+    got = student.probe(probes.combined, folders[0], ["ants", "bees"], transform="resize16",
                         indices=indices)
     compare_items(got, expected, "build_dataset(root, ['ants', 'bees'], transform)")

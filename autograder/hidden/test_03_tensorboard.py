@@ -20,8 +20,8 @@ import torch
 from PIL import Image
 from tensorboard.backend.event_processing import event_accumulator
 
-from autograder.checking import expect_equal, fail, points, show
-from autograder.execution import StudentError
+from autograder.checking import StudentError, expect_equal, fail, points, show
+from autograder.worker.probes import tensorboard as probes
 
 EVENT_FILE = re.compile(r"events\.out\.tfevents\.[A-Za-z0-9._-]{1,200}")
 MAX_FILES = 16
@@ -94,10 +94,10 @@ def copy_event_files(root: Path, name: str, target: Path) -> None:
 
 def run(module, scratch: Path, kind: str, name: str, *args, **kwargs) -> Logged:
     """Run the `kind` probe with a fresh log_dir called `name`; read back what it wrote."""
-    label = "student" if hasattr(module, "work_dir") else "reference"
+    label = "student" if module.is_student else "reference"
     root = module.work_dir if label == "student" else scratch / "reference"
     root.mkdir(exist_ok=True)
-    outcome = module.probe(f"tensorboard_logging.{kind}", str(root / name), *args, **kwargs)
+    outcome = module.probe(getattr(probes, kind), str(root / name), *args, **kwargs)
     copy = scratch / f"{label}-{name}"
     copy_event_files(root, name, copy)
     events = event_accumulator.EventAccumulator(str(copy), size_guidance=KEEP_ALL, purge_orphaned_data=False)

@@ -5,6 +5,7 @@ import torch
 from torchvision import transforms as T
 
 from autograder.checking import expect_close, expect_equal, expect_tensor, expect_written_by_hand, points
+from autograder.worker.probes import transforms as probes
 
 RNG = np.random.default_rng(40)
 SIZES = [(1, 1), (7, 5), (32, 32), (45, 61)]
@@ -26,7 +27,7 @@ def test_to_tensor_equals_torchvision(student, mode):
     for height, width in SIZES:
         image_pixels = pixels(height, width, 3 if mode == "RGB" else 1)
         expected = T.ToTensor()(make_image(image_pixels, mode))
-        got = student.probe("transforms.to_tensor_of_image", image_pixels, mode)
+        got = student.probe(probes.to_tensor_of_image, image_pixels, mode)
         expect_close(got, expected, f"to_tensor(a {mode} image of {width}x{height})", atol=1e-6, rtol=0,
                      check_dtype=True)
 
@@ -39,7 +40,7 @@ def judge_array_conversion(student) -> None:
 
 def judge_course_figure(student) -> None:
     pixel = torch.full((3, 2, 2), 0.6549)
-    got = student.probe("transforms.normalize_keeping_input", pixel, [0.5] * 3, [0.5] * 3)["output"]
+    got = student.probe(probes.normalize_keeping_input, pixel, [0.5] * 3, [0.5] * 3)["output"]
     expect_close(got, torch.full((3, 2, 2), 0.3098), "normalize(0.6549, mean 0.5, std 0.5)", atol=1e-4)
 
 
@@ -74,7 +75,7 @@ def test_normalize_equals_torchvision(student, shape):
     mean = torch.rand(channels, generator=generator).tolist()
     std = (torch.rand(channels, generator=generator) + 0.1).tolist()
     expected = T.Normalize(mean, std)(tensor)
-    got = student.probe("transforms.normalize_keeping_input", tensor, mean, std)["output"]
+    got = student.probe(probes.normalize_keeping_input, tensor, mean, std)["output"]
     expect_close(got, expected, f"normalize(a tensor of shape {shape}, mean, std)", atol=1e-5, check_dtype=True)
 
 
@@ -82,7 +83,7 @@ def test_normalize_equals_torchvision(student, shape):
 def test_normalize_leaves_its_input_unchanged(student):
     """normalize returns a new tensor; the tensor passed in keeps its values."""
     tensor = torch.rand(3, 4, 4, generator=torch.Generator().manual_seed(3))
-    result = student.probe("transforms.normalize_keeping_input", tensor.clone(), [0.2, 0.3, 0.4], [0.5, 0.6, 0.7])
+    result = student.probe(probes.normalize_keeping_input, tensor.clone(), [0.2, 0.3, 0.4], [0.5, 0.6, 0.7])
     expect_close(result["input_after"], tensor, "the input tensor after normalize(...)", atol=0, rtol=0)
 
 
@@ -100,8 +101,8 @@ def test_pipeline_resizes_converts_and_normalizes(student, reference, size):
     """build_pipeline(size, mean, std)(image) equals Resize -> ToTensor -> Normalize."""
     image_pixels = pixels(30, 45)
     mean, std = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
-    expected = reference.probe("transforms.pipeline_on_image", size, mean, std, image_pixels)
-    got = student.probe("transforms.pipeline_on_image", size, mean, std, image_pixels)
+    expected = reference.probe(probes.pipeline_on_image, size, mean, std, image_pixels)
+    got = student.probe(probes.pipeline_on_image, size, mean, std, image_pixels)
     expect_tensor(got, f"build_pipeline({size!r}, mean, std)(a 45x30 image)", shape=tuple(expected.shape))
     expect_close(got, expected, f"build_pipeline({size!r}, mean, std)(a 45x30 image)", atol=1e-5)
 
@@ -109,6 +110,6 @@ def test_pipeline_resizes_converts_and_normalizes(student, reference, size):
 @points(1)
 def test_pipeline_output_shape_for_the_course_resize(student):
     """Resize((512, 512)) as in the course gives a (3, 512, 512) tensor."""
-    got = student.probe("transforms.pipeline_on_image", (512, 512), [0.5] * 3, [0.5] * 3, pixels(40, 50))
+    got = student.probe(probes.pipeline_on_image, (512, 512), [0.5] * 3, [0.5] * 3, pixels(40, 50))
     got = expect_tensor(got, "build_pipeline((512, 512), ...)(an image)")
     expect_equal(tuple(got.shape), (3, 512, 512), "the pipeline's output shape")

@@ -15,6 +15,7 @@ from autograder.checking import (
     fail,
     points,
 )
+from autograder.worker.probes import dataloader as probes
 
 SEED = 5
 
@@ -64,8 +65,8 @@ def in_order_cases() -> list[tuple[int, int]]:
 def test_make_loader_without_shuffle_gives_the_items_in_order(student, reference):
     """shuffle=False: items 0, 1, 2, ... in batches of batch_size, the last batch smaller when n does not divide."""
     for n, batch_size in in_order_cases():
-        expected = reference.probe("dataloader.batches", n, batch_size, False, False, SEED)[0]
-        got = student.probe("dataloader.batches", n, batch_size, False, False, SEED)
+        expected = reference.probe(probes.batches, n, batch_size, False, False, SEED)[0]
+        got = student.probe(probes.batches, n, batch_size, False, False, SEED)
         expect_batches(got[0], expected, loader_text(n, batch_size, False, False))
 
 
@@ -73,8 +74,8 @@ def test_make_loader_without_shuffle_gives_the_items_in_order(student, reference
 def test_make_loader_drops_the_last_partial_batch(student, reference):
     """drop_last=True: the last, smaller batch is left out, and nothing else."""
     for n, batch_size in in_order_cases():
-        expected = reference.probe("dataloader.batches", n, batch_size, False, True, SEED)[0]
-        got = student.probe("dataloader.batches", n, batch_size, False, True, SEED)[0]
+        expected = reference.probe(probes.batches, n, batch_size, False, True, SEED)[0]
+        got = student.probe(probes.batches, n, batch_size, False, True, SEED)[0]
         expect_batches(got, expected, loader_text(n, batch_size, False, True))
 
 
@@ -82,7 +83,7 @@ def test_make_loader_drops_the_last_partial_batch(student, reference):
 def test_the_cifar10_test_set_in_batches_of_64_ends_in_a_batch_of_16(student):
     """10,000 items, batch_size=64: 156 batches of 64 and a last one of 16; drop_last=True leaves only the 156."""
     for drop_last in (False, True):
-        got = student.probe("dataloader.batches", 10_000, 64, True, drop_last, SEED)[0]
+        got = student.probe(probes.batches, 10_000, 64, True, drop_last, SEED)[0]
         expect_sizes(got, [64] * 156 + ([] if drop_last else [16]), loader_text(10_000, 64, True, drop_last))
 
 
@@ -103,7 +104,7 @@ def test_make_loader_shuffles_every_item_once_per_epoch(student):
     """shuffle=True: each epoch gives every item exactly once, in a shuffled order."""
     for n, batch_size in [(50, 8), (97, 10)]:
         what = loader_text(n, batch_size, True, False)
-        for epoch in student.probe("dataloader.batches", n, batch_size, True, False, SEED, epochs=2):
+        for epoch in student.probe(probes.batches, n, batch_size, True, False, SEED, epochs=2):
             expect_permutation(epoch, n, what)
 
 
@@ -117,7 +118,7 @@ GLOBAL_SEED_ADVICE_ZH = ("给 DataLoader 一个自己的生成器：generator=to
 def test_make_loader_same_seed_gives_the_same_order(student):
     """Two loaders made with the same seed give the same orders, epoch by epoch, even when both exist at once."""
     for n, batch_size, seed in [(60, 8, SEED), (33, 5, SEED + 100)]:
-        got = student.probe("dataloader.same_seed_twice", n, batch_size, seed)
+        got = student.probe(probes.same_seed_twice, n, batch_size, seed)
         for epoch, (first, second) in enumerate(zip(got["first"], got["second"]), start=1):
             if flat(first) != flat(second):
                 fail(f"two loaders made with seed={seed} gave different orders in epoch {epoch}: "
@@ -130,7 +131,7 @@ def test_make_loader_same_seed_gives_the_same_order(student):
 def test_make_loader_order_ignores_the_global_random_state(student):
     """Reseeding or drawing from the global generator after make_loader does not change the loader's order."""
     for n, batch_size, global_seed in [(60, 8, 123), (45, 6, 2024)]:
-        got = student.probe("dataloader.under_global_reseeding", n, batch_size, SEED, global_seed)
+        got = student.probe(probes.under_global_reseeding, n, batch_size, SEED, global_seed)
         undisturbed, disturbed = flat(got["undisturbed"][0]), flat(got["disturbed"][0])
         if undisturbed != disturbed:
             fail(f"after torch.manual_seed({global_seed}) elsewhere, a loader made with seed={SEED} gave "
@@ -143,7 +144,7 @@ def test_make_loader_order_ignores_the_global_random_state(student):
 def test_make_loader_different_seeds_give_different_orders(student):
     """Loaders made with different seeds shuffle differently."""
     n, batch_size = 80, 16
-    orders = {seed: flat(student.probe("dataloader.batches", n, batch_size, True, False, seed)[0])
+    orders = {seed: flat(student.probe(probes.batches, n, batch_size, True, False, seed)[0])
               for seed in (SEED, SEED + 1, SEED + 2)}
     if len({tuple(order) for order in orders.values()}) < len(orders):
         fail(f"loaders made with seeds {sorted(orders)} gave the same order; the seed should decide the order",
@@ -154,7 +155,7 @@ def test_make_loader_different_seeds_give_different_orders(student):
 def test_make_loader_second_epoch_gives_a_new_order(student):
     """A second `for` loop over the same loader gives a new order."""
     n, batch_size = 70, 8
-    first, second = student.probe("dataloader.batches", n, batch_size, True, False, SEED, epochs=2)
+    first, second = student.probe(probes.batches, n, batch_size, True, False, SEED, epochs=2)
     if flat(first) == flat(second):
         fail(f"{loader_text(n, batch_size, True, False)} gave the same order in epochs 1 and 2; each epoch should "
              f"shuffle anew (do not reseed for every epoch)",
@@ -223,8 +224,8 @@ def test_first_batch_gives_the_first_images_and_labels(student, reference):
     for count, batch_size in [(12, 4), (10, 3)]:
         images = torch.rand(count, 3, 32, 32, generator=generator)
         labels = torch.randint(0, 10, (count,), generator=generator)
-        expected = reference.probe("dataloader.first_batch_of", images, labels, batch_size)
-        got = student.probe("dataloader.first_batch_of", images, labels, batch_size)
+        expected = reference.probe(probes.first_batch_of, images, labels, batch_size)
+        got = student.probe(probes.first_batch_of, images, labels, batch_size)
         what = f"first_batch(a loader of {count} CIFAR-10-sized images, batch_size={batch_size})"
         if not isinstance(got, (tuple, list)) or len(got) != 2:
             fail(f"{what}: expected (images, labels), got {describe_type(got)}",

@@ -4,6 +4,7 @@ import torch.nn.functional as F
 
 from autograder.checking import call_text, expect_close, expect_each_equal, expect_tensor, fail, points, show
 from autograder.hidden.layer_grids import conv_cases
+from autograder.worker.probes import generic
 
 IMAGES = torch.randn(64, 3, 32, 32, generator=torch.Generator().manual_seed(6))
 
@@ -62,7 +63,7 @@ def conv_layer_of(parameters: dict) -> tuple[torch.Tensor, torch.Tensor]:
 @points(2)
 def test_forward_returns_the_convolution_output(student):
     """ConvNet()(x) for x of shape [64, 3, 32, 32] returns a [64, 6, 30, 30] tensor (not None)."""
-    run = student.probe("model_run", "ConvNet", IMAGES)
+    run = student.probe(generic.model_run, "ConvNet", IMAGES)
     output = run["output"]
     if output is None:
         fail("ConvNet()(x) returned None: forward() must `return` the convolution's output",
@@ -73,7 +74,7 @@ def test_forward_returns_the_convolution_output(student):
 @points(2)
 def test_forward_computes_a_3_to_6_channel_3x3_convolution(student):
     """The output equals F.conv2d(x, weight, bias) with the network's own weight and bias."""
-    run = student.probe("model_run", "ConvNet", IMAGES)
+    run = student.probe(generic.model_run, "ConvNet", IMAGES)
     weight, bias = conv_layer_of(run["parameters"])
     expected = F.conv2d(IMAGES, weight, bias, stride=1, padding=0)
     expect_close(run["output"], expected, "ConvNet()(x) compared with F.conv2d(x, its weight, its bias)",
@@ -84,7 +85,7 @@ def test_forward_computes_a_3_to_6_channel_3x3_convolution(student):
 def test_net_works_for_other_batch_and_image_sizes(student):
     """The network is not tied to 64 images of 32x32: (2, 3, 10, 7) gives (2, 6, 8, 5)."""
     images = torch.randn(2, 3, 10, 7, generator=torch.Generator().manual_seed(60))
-    output = student.probe("model_output", "ConvNet", images)
+    output = student.probe(generic.model_output, "ConvNet", images)
     if output is None:
         fail(f"ConvNet()(x) returned {show(output)}", f"ConvNet()(x) 返回了 {show(output)}")
     expect_tensor(output, "ConvNet()(x) for x of shape (2, 3, 10, 7)", shape=(2, 6, 8, 5))

@@ -3,6 +3,7 @@ import torch
 
 from autograder.checking import call_text, expect_close, expect_each_equal, points
 from autograder.hidden.layer_grids import ceil_edge_cases, pooling_cases
+from autograder.worker.probes import generic
 
 
 def judge_sizes(student, cases) -> None:
@@ -60,8 +61,8 @@ def test_net_pools_long_tensors_into_float32(student, reference):
     """MaxPoolNet accepts an int64 (Long) tensor and returns float32 (the course's error)."""
     generator = torch.Generator().manual_seed(7)
     image = torch.randint(-50, 50, (2, 3, 7, 8), generator=generator)
-    expect_close(student.probe("model_output", "MaxPoolNet", image),
-                 reference.probe("model_output", "MaxPoolNet", image),
+    expect_close(student.probe(generic.model_output, "MaxPoolNet", image),
+                 reference.probe(generic.model_output, "MaxPoolNet", image),
                  "MaxPoolNet()(an int64 tensor of shape (2, 3, 7, 8))", check_dtype=True)
 
 
@@ -71,6 +72,6 @@ def test_net_matches_maxpool_3_with_ceil_mode_on_random_inputs(student, referenc
     generator = torch.Generator().manual_seed(11)
     for shape in [(1, 1, 5, 5), (4, 3, 10, 7), (2, 6, 32, 32), (1, 2, 4, 13)]:
         image = torch.randn(shape, generator=generator)
-        expect_close(student.probe("model_output", "MaxPoolNet", image),
-                     reference.probe("model_output", "MaxPoolNet", image),
+        expect_close(student.probe(generic.model_output, "MaxPoolNet", image),
+                     reference.probe(generic.model_output, "MaxPoolNet", image),
                      f"MaxPoolNet()(a float tensor of shape {shape})", check_dtype=True)

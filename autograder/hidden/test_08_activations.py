@@ -3,6 +3,8 @@ ReLU in place, and the ReLU-then-Sigmoid network."""
 import torch
 
 from autograder.checking import describe_type, expect_close, expect_equal, expect_tensor, fail, points
+from autograder.worker.probes import activations as probes
+from autograder.worker.probes import generic
 
 COURSE_INPUT = torch.tensor([[1.0, -0.5], [-1.0, 3.0]])
 SHAPES = [(7,), (3, 5), (2, 3, 4, 4)]
@@ -33,7 +35,7 @@ def expect_unchanged(after: torch.Tensor, before: torch.Tensor, what: str) -> No
 def test_relu_equals_the_built_in(student):
     """relu(x) equals torch.relu(x), dtype included, on float32 and float64 tensors of several shapes."""
     for x in fresh_inputs(80, 3.0):
-        got = student.probe("activations.keeping_input", "relu", x.clone())["output"]
+        got = student.probe(probes.keeping_input, "relu", x.clone())["output"]
         expect_close(got, torch.relu(x), f"relu({shown(x)})", atol=0, rtol=0, check_dtype=True)
 
 
@@ -41,7 +43,7 @@ def test_relu_equals_the_built_in(student):
 def test_relu_leaves_its_input_unchanged(student):
     """relu(x) returns a new tensor; x keeps its negative values."""
     for x in fresh_inputs(81, 3.0):
-        expect_unchanged(student.probe("activations.keeping_input", "relu", x.clone())["input_after"], x,
+        expect_unchanged(student.probe(probes.keeping_input, "relu", x.clone())["input_after"], x,
                          f"relu({shown(x)})")
 
 
@@ -49,7 +51,7 @@ def test_relu_leaves_its_input_unchanged(student):
 def test_sigmoid_equals_the_built_in(student):
     """sigmoid(x) equals torch.sigmoid(x), dtype included, for inputs between about -15 and 15."""
     for x in fresh_inputs(82, 5.0):
-        got = student.probe("activations.keeping_input", "sigmoid", x.clone())["output"]
+        got = student.probe(probes.keeping_input, "sigmoid", x.clone())["output"]
         expect_close(got, torch.sigmoid(x), f"sigmoid({shown(x)})", atol=1e-6, rtol=1e-5, check_dtype=True)
 
 
@@ -65,7 +67,7 @@ def test_sigmoid_is_stable_for_inputs_of_100(student):
     """sigmoid of -100 and 100 (and, in float64, of +-1000) is finite and equals torch.sigmoid: no exp overflow."""
     for x in LARGE:
         what = f"sigmoid({x.tolist()})"
-        got = expect_tensor(student.probe("activations.keeping_input", "sigmoid", x.clone())["output"], what,
+        got = expect_tensor(student.probe(probes.keeping_input, "sigmoid", x.clone())["output"], what,
                             shape=tuple(x.shape))
         if not bool(torch.isfinite(got).all()):
             index = int(torch.nonzero(~torch.isfinite(got).reshape(-1))[0])
@@ -93,7 +95,7 @@ def test_activations_are_written_by_hand(student):
     x = fresh_inputs(83, 4.0)[1]
     used = set()
     for name, built_in in (("relu", torch.relu), ("sigmoid", torch.sigmoid)):
-        result = student.probe("call_recording", name, x.clone())
+        result = student.probe(generic.call_recording, name, x.clone())
         expect_close(result["value"], built_in(x), f"{name}({shown(x)})", atol=1e-6)
         used |= set(built_ins(result["torch_calls"]))
     if used:
@@ -108,7 +110,7 @@ def test_activations_are_written_by_hand(student):
 def test_relu_in_place_changes_its_input(student):
     """After relu_(x), x itself holds relu(x): the negative values are 0."""
     for x in fresh_inputs(84, 3.0):
-        got = student.probe("activations.in_place", x.clone())
+        got = student.probe(probes.in_place, x.clone())
         what = f"x after relu_(x) for {shown(x)}"
         after = expect_tensor(got["input_after"], what)
         if torch.equal(after, x):
@@ -122,7 +124,7 @@ def test_relu_in_place_changes_its_input(student):
 def test_relu_in_place_returns_the_same_tensor(student):
     """relu_(x) returns x itself (the same object), not a copy."""
     for x in fresh_inputs(85, 3.0):
-        got = student.probe("activations.in_place", x.clone())
+        got = student.probe(probes.in_place, x.clone())
         if got["same_object"] is not True:
             fail(f"relu_({shown(x)}) returned {describe_type(got['returned'])} that is not x itself; return x",
                  f"relu_（{shown(x)}）返回的 {describe_type(got['returned'])} 不是 x 本身；请返回 x")
@@ -138,15 +140,15 @@ def course_batch() -> torch.Tensor:
 @points(1)
 def test_net_applies_relu_then_sigmoid(student):
     """ActivationNet's forward pass calls an nn.ReLU, then an nn.Sigmoid, and nothing else."""
-    got = student.probe("activations.net_run", course_batch())
+    got = student.probe(probes.net_run, course_batch())
     expect_equal(got["layers"], ["ReLU", "Sigmoid"], "the layers ActivationNet's forward pass called, in order")
 
 
 @points(1)
 def test_net_gives_the_course_figure(student, reference):
     """ActivationNet on [[1, -0.5], [-1, 3]] reshaped to (-1, 1, 2, 2): sigmoid of [[1, 0], [0, 3]]."""
-    got = student.probe("activations.net_run", course_batch())["output"]
-    expect_close(got, reference.probe("activations.net_run", course_batch())["output"],
+    got = student.probe(probes.net_run, course_batch())["output"]
+    expect_close(got, reference.probe(probes.net_run, course_batch())["output"],
                  "ActivationNet()(the course's input of shape (1, 1, 2, 2))", atol=1e-6, check_dtype=True)
 
 
@@ -156,8 +158,8 @@ def test_net_equals_sigmoid_of_relu_on_random_inputs(student, reference):
     generator = torch.Generator().manual_seed(86)
     for shape in [(4, 1, 2, 2), (8, 3, 32, 32), (5, 10)]:
         x = torch.randn(shape, generator=generator) * 4
-        got = student.probe("activations.net_run", x.clone())["output"]
-        expected = reference.probe("activations.net_run", x.clone())["output"]
+        got = student.probe(probes.net_run, x.clone())["output"]
+        expected = reference.probe(probes.net_run, x.clone())["output"]
         expect_close(got, expected, f"ActivationNet()({shown(x)})", atol=1e-6, check_dtype=True)
 
 
@@ -165,7 +167,7 @@ def test_net_equals_sigmoid_of_relu_on_random_inputs(student, reference):
 def test_net_leaves_its_input_unchanged(student):
     """ActivationNet's forward pass leaves its input as it was (ReLU with the default inplace=False)."""
     x = torch.randn(6, 3, 8, 8, generator=torch.Generator().manual_seed(87))
-    after = student.probe("activations.net_run", x.clone())["input_after"]
+    after = student.probe(probes.net_run, x.clone())["input_after"]
     if not isinstance(after, torch.Tensor) or not torch.equal(after, x):
         fail("ActivationNet changed its input tensor: keep nn.ReLU's default inplace=False",
              "ActivationNet 修改了输入的 tensor：请保持 nn.ReLU 默认的 inplace=False")

@@ -5,8 +5,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from autograder.checking import expect_close, expect_equal, expect_tensor, fail, points
-from autograder.execution import StudentError
+from autograder.checking import StudentError, expect_close, expect_equal, expect_tensor, fail, points
+from autograder.worker.probes import generic
+from autograder.worker.probes import sequential as probes
 
 FLATTEN_ADVICE = ("after three MaxPool2d(2) a 32x32 image is 4x4, so nn.Flatten() must come before the first "
                   "Linear and give it 64 * 4 * 4 = 1024 features")
@@ -41,7 +42,7 @@ def render(layer: list) -> str:
     return f"{kind}()"
 
 
-def probe_with_advice(student, advice: tuple[str, str], name: str, *args, **kwargs):
+def probe_with_advice(student, advice: tuple[str, str], name, *args, **kwargs):
     """Run a probe; explain a Linear that gets the wrong number of features (a missing Flatten, a wrong size)."""
     try:
         return student.probe(name, *args, **kwargs)
@@ -54,7 +55,7 @@ def probe_with_advice(student, advice: tuple[str, str], name: str, *args, **kwar
 
 @pytest.fixture(scope="module")
 def structures(student, reference):
-    return student.probe("sequential.structure"), reference.probe("sequential.structure")
+    return student.probe(probes.structure), reference.probe(probes.structure)
 
 
 @points(1)
@@ -103,7 +104,7 @@ def images(batch: int, seed: int) -> torch.Tensor:
 @points(1)
 def test_forward_maps_64_images_to_64_by_10(student):
     """CIFAR10Net()(x) for x of shape (64, 3, 32, 32) is a (64, 10) tensor."""
-    run = probe_with_advice(student, NET_ADVICE, "model_run", "CIFAR10Net", images(64, 90))
+    run = probe_with_advice(student, NET_ADVICE, generic.model_run, "CIFAR10Net", images(64, 90))
     if run["output"] is None:
         fail("CIFAR10Net()(x) returned None: forward() must `return self.model(x)`",
              "CIFAR10Net()(x) 返回了 None：forward() 里要 `return self.model(x)`")
@@ -115,7 +116,7 @@ def test_forward_maps_64_images_to_64_by_10(student):
 def test_forward_runs_the_course_layers_in_order(student, reference, batch):
     """The output equals the course's layers run in order with the network's own parameters (any batch size)."""
     inputs = images(batch, 91 + batch)
-    run = probe_with_advice(student, NET_ADVICE, "model_run", "CIFAR10Net", inputs, seed=batch)
+    run = probe_with_advice(student, NET_ADVICE, generic.model_run, "CIFAR10Net", inputs, seed=batch)
     net = reference.module.CIFAR10Net()
     try:
         net.load_state_dict(run["parameters"], strict=True)
@@ -152,8 +153,8 @@ def random_specs(seed: int, frozen: bool) -> list[dict]:
 
 def judge_counts(student, reference, specs: list[dict], what: str, advice: str, advice_zh: str) -> None:
     for spec in specs:
-        got = student.probe("sequential.count", spec)
-        expected = reference.probe("sequential.count", spec)
+        got = student.probe(probes.count, spec)
+        expected = reference.probe(probes.count, spec)
         if isinstance(got, torch.Tensor) or type(got) is bool or not isinstance(got, (int, float)) or got != expected:
             fail(f"count_parameters({what} {spec}): expected {expected}, got {got!r:.80}; {advice}",
                  f"count_parameters（{what} {spec}）：期望 {expected}，实际 {got!r:.80}；{advice_zh}")
@@ -187,7 +188,7 @@ def test_count_parameters_skips_frozen_parameters(student, reference):
 @pytest.fixture(scope="module")
 def flattened(student):
     batch = images(64, 92)
-    return batch, probe_with_advice(student, BATCH_ADVICE, "sequential.flatten_linear", batch)
+    return batch, probe_with_advice(student, BATCH_ADVICE, probes.flatten_linear, batch)
 
 
 @points(1)

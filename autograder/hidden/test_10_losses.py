@@ -4,6 +4,8 @@ import torch
 import torch.nn.functional as F
 
 from autograder.checking import expect_close, fail, points
+from autograder.worker.probes import generic
+from autograder.worker.probes import losses as probes
 
 FUNCTIONAL_LOSSES = {
     "torch.nn.functional." + name
@@ -89,7 +91,7 @@ def test_gradients_flow_like_the_built_in(student, name):
         kwargs = {"reduction": "mean"}
     leaf = pred.clone().requires_grad_(True)
     getattr(F, name)(leaf, target, **kwargs).backward()
-    got = student.probe("losses.input_gradient", name, pred, target, **kwargs)
+    got = student.probe(probes.input_gradient, name, pred, target, **kwargs)
     expect_close(got, leaf.grad, f"the gradient of {name} with respect to its input", atol=1e-5)
 
 
@@ -100,7 +102,7 @@ def test_losses_are_written_by_hand(student):
     used = set()
     for name, args in [("l1_loss", (COURSE_INPUTS, COURSE_TARGETS)), ("mse_loss", (COURSE_INPUTS, COURSE_TARGETS)),
                        ("cross_entropy", (logits, target))]:
-        result = student.probe("call_recording", name, *args)
+        result = student.probe(generic.call_recording, name, *args)
         expected = getattr(F, name)(*args)
         expect_close(result["value"], expected, f"{name}(...)", atol=1e-4)
         used |= set(result["torch_calls"]) & FUNCTIONAL_LOSSES

@@ -3,6 +3,7 @@ import pytest
 import torch
 
 from autograder.checking import expect_close, expect_equal, expect_type, fail, points
+from autograder.worker.probes import optimizer_step as probes
 
 GENERATOR = torch.Generator().manual_seed(11)
 INPUTS = torch.randn(12, 4, generator=GENERATOR)
@@ -31,16 +32,16 @@ def expect_float_loss(value, expected, what: str) -> None:
 @points(2)
 def test_train_step_returns_the_loss_as_a_python_float(student, reference):
     """train_step returns loss.item(): a float equal to the loss before the update."""
-    got = student.probe("optim_step.steps", 1, BATCHES[:1])
-    expected = reference.probe("optim_step.steps", 1, BATCHES[:1])
+    got = student.probe(probes.steps, 1, BATCHES[:1])
+    expected = reference.probe(probes.steps, 1, BATCHES[:1])
     expect_float_loss(got["returned"][0], expected["returned"][0], "train_step(...)")
 
 
 @points(2)
 def test_train_step_updates_the_parameters_like_sgd(student, reference):
     """After one step with SGD(lr=0.1) and cross-entropy, every parameter equals a correct step's."""
-    got = student.probe("optim_step.steps", 2, BATCHES[:1])
-    expected = reference.probe("optim_step.steps", 2, BATCHES[:1])
+    got = student.probe(probes.steps, 2, BATCHES[:1])
+    expected = reference.probe(probes.steps, 2, BATCHES[:1])
     expect_same_parameters(got["params"], expected["params"], "after one train_step",
                            "forward, loss, backward() and optimizer.step() must all happen",
                            "前向、计算损失、backward() 和 optimizer.step() 都要执行")
@@ -49,8 +50,8 @@ def test_train_step_updates_the_parameters_like_sgd(student, reference):
 @points(2)
 def test_train_step_clears_old_gradients_first(student, reference):
     """With gradients left over from earlier, a step must start with optimizer.zero_grad()."""
-    got = student.probe("optim_step.steps", 3, BATCHES, stale_gradients=True)
-    expected = reference.probe("optim_step.steps", 3, BATCHES, stale_gradients=True)
+    got = student.probe(probes.steps, 3, BATCHES, stale_gradients=True)
+    expected = reference.probe(probes.steps, 3, BATCHES, stale_gradients=True)
     expect_same_parameters(got["params"], expected["params"], "after two train_steps",
                            "call optimizer.zero_grad() before backward(), or old gradients add up",
                            "在 backward() 之前调用 optimizer.zero_grad()，否则旧梯度会累加")
@@ -62,24 +63,24 @@ def test_train_step_works_with_any_optimizer_and_loss(student, reference, optimi
     """The step uses the optimizer and loss it is given (SGD with momentum, Adam; CE, MSE)."""
     targets = CLASSES if loss == "ce" else REGRESSION
     batches = [(INPUTS[:6], targets[:6]), (INPUTS[6:], targets[6:])]
-    got = student.probe("optim_step.steps", 4, batches, optimizer=optimizer, loss=loss, lr=0.05)
-    expected = reference.probe("optim_step.steps", 4, batches, optimizer=optimizer, loss=loss, lr=0.05)
+    got = student.probe(probes.steps, 4, batches, optimizer=optimizer, loss=loss, lr=0.05)
+    expected = reference.probe(probes.steps, 4, batches, optimizer=optimizer, loss=loss, lr=0.05)
     expect_same_parameters(got["params"], expected["params"], f"after two steps with {optimizer} and {loss}")
 
 
 @points(2)
 def test_train_epoch_returns_the_sum_of_batch_losses_as_a_float(student, reference):
     """train_epoch returns a float: the sum of the batch losses (the course's running_loss)."""
-    got = student.probe("optim_step.epoch", 5, INPUTS, CLASSES, 4)
-    expected = reference.probe("optim_step.epoch", 5, INPUTS, CLASSES, 4)
+    got = student.probe(probes.epoch, 5, INPUTS, CLASSES, 4)
+    expected = reference.probe(probes.epoch, 5, INPUTS, CLASSES, 4)
     expect_float_loss(got["returned"], expected["returned"], "train_epoch(...)")
 
 
 @points(2)
 def test_train_epoch_trains_on_every_batch(student, reference):
     """After one epoch over 3 batches of 4, the parameters equal three correct steps'."""
-    got = student.probe("optim_step.epoch", 6, INPUTS, CLASSES, 4)
-    expected = reference.probe("optim_step.epoch", 6, INPUTS, CLASSES, 4)
+    got = student.probe(probes.epoch, 6, INPUTS, CLASSES, 4)
+    expected = reference.probe(probes.epoch, 6, INPUTS, CLASSES, 4)
     expect_same_parameters(got["params"], expected["params"], "after train_epoch")
 
 
@@ -95,7 +96,7 @@ def sgd_case():
 def test_sgd_update_subtracts_lr_times_the_gradient(student):
     """Each parameter becomes p - lr * p.grad; a parameter without a gradient is left alone."""
     values, grads = sgd_case()
-    got = student.probe("optim_step.sgd", values, grads, 0.3)
+    got = student.probe(probes.sgd, values, grads, 0.3)
     for index, (value, grad) in enumerate(zip(values, grads)):
         expected = value if grad is None else value - 0.3 * grad
         expect_close(got["values"][index], expected, f"parameter {index} after sgd_update(params, lr=0.3)",
@@ -106,7 +107,7 @@ def test_sgd_update_subtracts_lr_times_the_gradient(student):
 def test_sgd_update_works_in_place_outside_autograd(student):
     """The same tensor objects are updated, and they stay leaf tensors that require grad."""
     values, grads = sgd_case()
-    got = student.probe("optim_step.sgd", values, grads, 0.3)
+    got = student.probe(probes.sgd, values, grads, 0.3)
     expect_equal(got["same_objects"], [True] * 3, "the parameters are the same objects after sgd_update")
     if got["leaves"] != [True] * 3:
         fail("after sgd_update a parameter is no longer a leaf tensor that requires grad; "
@@ -117,6 +118,6 @@ def test_sgd_update_works_in_place_outside_autograd(student):
 @points(1)
 def test_sgd_update_accepts_model_parameters(student, reference):
     """sgd_update(model.parameters(), lr) works on the generator a model gives."""
-    got = student.probe("optim_step.sgd_on_model", 14, 0.2)
-    expected = reference.probe("optim_step.sgd_on_model", 14, 0.2)
+    got = student.probe(probes.sgd_on_model, 14, 0.2)
+    expected = reference.probe(probes.sgd_on_model, 14, 0.2)
     expect_same_parameters(got["params"], expected["params"], "after sgd_update(model.parameters(), 0.2)")

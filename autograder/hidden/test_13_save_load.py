@@ -2,8 +2,8 @@
 import pytest
 import torch
 
-from autograder.checking import cuda_only, expect_close, expect_equal, fail, points
-from autograder.execution import StudentError
+from autograder.checking import StudentError, cuda_only, expect_close, expect_equal, fail, points
+from autograder.worker.probes import save_load as probes
 
 WEIGHTS_ONLY_ADVICE = ("since PyTorch 2.6 torch.load defaults to weights_only=True, which refuses whole models: "
                        "pass weights_only=False for a file you trust")
@@ -22,7 +22,7 @@ def expect_same_state(got: dict, expected: dict, what: str) -> None:
             fail(f"{what}: {name} does not hold the saved values", f"{what}：{name} 不是保存时的值")
 
 
-def probe_with_advice(student, name: str, *args, **kwargs) -> dict:
+def probe_with_advice(student, name, *args, **kwargs) -> dict:
     """Run a probe; explain the two classic torch.load traps when the student's code hits them."""
     try:
         return student.probe(name, *args, **kwargs)
@@ -38,7 +38,7 @@ def probe_with_advice(student, name: str, *args, **kwargs) -> dict:
 @points(2)
 def test_save_full_writes_the_whole_model(student):
     """The file written by save_full unpickles (weights_only=False) to the same module with the same values."""
-    got = probe_with_advice(student, "save_load.full_round_trip", 1)
+    got = probe_with_advice(student, probes.full_round_trip, 1)
     expect_equal(got["file_type"], "TinyNet", "the type of what save_full wrote (torch.load(path, weights_only=False))")
     expect_same_state(got["in_file"], got["original"], "the model in the file save_full wrote")
 
@@ -46,7 +46,7 @@ def test_save_full_writes_the_whole_model(student):
 @points(2)
 def test_load_full_loads_a_whole_pickled_model(student):
     """load_full(path) of torch.save(model, path) returns that model with its parameters and buffers."""
-    got = probe_with_advice(student, "save_load.load_full_of_saved_model", 2)
+    got = probe_with_advice(student, probes.load_full_of_saved_model, 2)
     expect_equal(got["loaded_type"], "TinyNet", "type(load_full(path))")
     expect_same_state(got["loaded"], got["original"], "load_full(path).state_dict()")
 
@@ -54,21 +54,21 @@ def test_load_full_loads_a_whole_pickled_model(student):
 @points(1)
 def test_save_state_writes_only_the_state_dict(student):
     """save_state's file loads with weights_only=True and holds exactly the model's state_dict keys."""
-    got = probe_with_advice(student, "save_load.state_round_trip", 3)
+    got = probe_with_advice(student, probes.state_round_trip, 3)
     expect_equal(got["file_keys"], sorted(got["original"]), "the keys in the file save_state wrote")
 
 
 @points(2)
 def test_load_state_restores_parameters_and_buffers(student):
     """load_state(fresh_model, path) gives the fresh model the saved parameters and buffers."""
-    got = probe_with_advice(student, "save_load.state_round_trip", 4)
+    got = probe_with_advice(student, probes.state_round_trip, 4)
     expect_same_state(got["loaded"], got["original"], "the model after load_state")
 
 
 @points(3)
 def test_checkpoint_restores_model_optimizer_epoch_and_loss(student):
     """After save_checkpoint/load_checkpoint: same parameters, same momentum buffers, epoch 7 and loss 0.125."""
-    got = probe_with_advice(student, "save_load.checkpoint_round_trip", 5)
+    got = probe_with_advice(student, probes.checkpoint_round_trip, 5)
     returned = got["returned"]
     if not isinstance(returned, dict) or "epoch" not in returned or "loss" not in returned:
         fail("load_checkpoint should return a dict with 'epoch' and 'loss'",
@@ -87,7 +87,7 @@ def test_checkpoint_restores_model_optimizer_epoch_and_loss(student):
 @points(1)
 def test_files_saved_on_a_gpu_load_on_a_cpu_only_machine(student, probe):
     """A file written on a GPU machine (tensors tagged cuda:0) loads here, onto the CPU."""
-    got = probe_with_advice(student, f"save_load.{probe}", 6, on_cuda=True)
+    got = probe_with_advice(student, getattr(probes, probe), 6, on_cuda=True)
     expect_same_state(got["loaded"], got["original"], "the model loaded from a GPU-saved file")
 
 
@@ -95,5 +95,5 @@ def test_files_saved_on_a_gpu_load_on_a_cpu_only_machine(student, probe):
 @points(2)
 def test_checkpoint_saved_on_a_real_gpu_loads_on_a_cpu_only_machine(student):
     """A checkpoint saved while model and optimizer live on the GPU loads where torch sees no GPU."""
-    got = probe_with_advice(student, "save_load.checkpoint_round_trip", 8, real_cuda=True)
+    got = probe_with_advice(student, probes.checkpoint_round_trip, 8, real_cuda=True)
     expect_same_state(got["loaded"], got["original"], "the model loaded from a checkpoint saved on the GPU")

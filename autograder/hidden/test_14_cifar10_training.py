@@ -13,8 +13,17 @@ import numpy as np
 import pytest
 import torch
 
-from autograder.checking import cuda_only, expect_close, expect_equal, expect_type, fail, note, points
-from autograder.execution import StudentProblem
+from autograder.checking import (
+    StudentProblem,
+    cuda_only,
+    expect_close,
+    expect_equal,
+    expect_type,
+    fail,
+    note,
+    points,
+)
+from autograder.worker.probes import cifar10_training as probes
 
 
 @dataclass(frozen=True)
@@ -56,7 +65,7 @@ def _train(student, splits, plan: Plan, device: str, count: int | None = None, *
     count = count or plan.train
     arguments = dict(epochs=plan.epochs, lr=plan.lr, batch_size=plan.batch_size, seed=SEED, device=device)
     arguments.update(overrides)
-    return student.probe("cifar10_training.train", images[:count], labels[:count],
+    return student.probe(probes.train, images[:count], labels[:count],
                          images[plan.train:plan.train + plan.val], labels[plan.train:plan.train + plan.val],
                          **arguments)
 
@@ -204,8 +213,8 @@ def test_device_may_be_a_torch_device(student, reference, splits, data, device):
 def evaluation(student, reference, splits, device):
     images, labels = splits
     arguments = (images[:256], labels[:256], 64, SEED)
-    return student.probe("cifar10_training.evaluate", *arguments, device), \
-        reference.probe("cifar10_training.evaluate", *arguments, "cpu")
+    return student.probe(probes.evaluate, *arguments, device), \
+        reference.probe(probes.evaluate, *arguments, "cpu")
 
 
 @points(2)

@@ -17,9 +17,9 @@ import pytest
 import torch
 from PIL import Image
 
-from autograder.checking import expect_equal, expect_tensor, fail, points, show
+from autograder.checking import StudentError, expect_equal, expect_tensor, fail, points, show
 from autograder.data import CIFAR10_CLASSES
-from autograder.execution import StudentError
+from autograder.worker.probes import inference as probes
 from autograder.worker.probes.inference import CourseNet
 
 SEED = 15
@@ -171,7 +171,7 @@ def test_load_image_converts_alpha_and_grayscale_images_to_rgb(student, referenc
 
 def run_predict(module, inputs: Inputs, names: tuple[str, ...], classes: list[str], side: str) -> dict:
     place = inputs.student if side == "student" else inputs.reference
-    return module.probe("inference.predict", place("weights.pth"), [place(name) for name in names], classes)
+    return module.probe(probes.predict, place("weights.pth"), [place(name) for name in names], classes)
 
 
 @pytest.fixture(scope="module")
@@ -250,10 +250,10 @@ def test_predict_turns_autograd_off(predictions):
 def test_load_model_cpu_loads_a_whole_model_saved_on_a_gpu(student, reference, inputs):
     """A whole model written by torch.save on a GPU loads, with every tensor on the CPU, where no GPU exists."""
     try:
-        got = student.probe("inference.load_model_cpu", inputs.student("weights.pth"))
+        got = student.probe(probes.load_model_cpu, inputs.student("weights.pth"))
     except StudentError as error:
         raised(error, "load_model_cpu(path)")
-    expected = reference.probe("inference.load_model_cpu", inputs.reference("weights.pth"))
+    expected = reference.probe(probes.load_model_cpu, inputs.reference("weights.pth"))
     expect_equal(got["loaded_type"], expected["loaded_type"], "type(load_model_cpu(path))")
     expect_equal(got["devices"], expected["devices"], "the devices of the loaded model's tensors")
     for name, value in expected["original"].items():

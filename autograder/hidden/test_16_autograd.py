@@ -1,9 +1,9 @@
 """Hidden checks for 16_autograd: gradients of x @ y @ z and of 3a³ − b², and central differences vs autograd."""
 import torch
 
-from autograder.checking import expect_close, fail, points, show
-from autograder.execution import StudentError
-from autograder.worker.probes.gradients import random_function
+from autograder.checking import StudentError, expect_close, fail, points, show
+from autograder.worker.probes import autograd as probes
+from autograder.worker.probes.autograd import random_function
 
 ADVICE = (
     ("backward through the graph a second time",
@@ -64,8 +64,8 @@ CUBIC = ("dQ/da", "dQ/db")
 
 def judge(student, reference, function: str, inputs: list[torch.Tensor], names: tuple[str, ...],
           requires_grad: bool = False, calls: int = 1) -> None:
-    got = probe_with_advice(student, "gradients.grads", function, inputs, requires_grad=requires_grad, calls=calls)
-    (expected,) = reference.probe("gradients.grads", function, inputs)
+    got = probe_with_advice(student, probes.grads, function, inputs, requires_grad=requires_grad, calls=calls)
+    (expected,) = reference.probe(probes.grads, function, inputs)
     shapes = ", ".join(str(tuple(t.shape)) for t in inputs)
     grad_note = " that require grad" if requires_grad else ""
     for call, result in enumerate(got):
@@ -89,9 +89,9 @@ def test_matmul_chain_grads_of_inputs_that_require_grad(student, reference):
 @points(1)
 def test_matmul_chain_grads_do_not_accumulate_across_calls(student, reference):
     """Two calls on the same input tensors give the same gradients: .grad must not add up between calls."""
-    got = probe_with_advice(student, "gradients.grads", "matmul_chain_grads", chain_inputs(164),
+    got = probe_with_advice(student, probes.grads, "matmul_chain_grads", chain_inputs(164),
                             requires_grad=True, calls=2)
-    (expected,) = reference.probe("gradients.grads", "matmul_chain_grads", chain_inputs(164))
+    (expected,) = reference.probe(probes.grads, "matmul_chain_grads", chain_inputs(164))
     expect_gradients(got[0], expected, CHAIN, "the first call of matmul_chain_grads")
     if isinstance(got[1], list) and len(got[1]) == 3 and all(isinstance(t, torch.Tensor) for t in got[1]):
         for name, have, want in zip(CHAIN, got[1], expected):
@@ -154,7 +154,7 @@ def autograd_gradient(spec: dict[str, torch.Tensor], x: torch.Tensor) -> torch.T
 
 
 def numerical(student, spec, x, **kwargs) -> dict:
-    got = student.probe("gradients.numerical", spec, x, **kwargs)
+    got = student.probe(probes.numerical, spec, x, **kwargs)
     returned = got.get("grad") if isinstance(got, dict) else got
     if not isinstance(returned, torch.Tensor):
         fail(f"numerical_grad should return a tensor shaped like x, got {show(returned)}",
@@ -181,7 +181,7 @@ def test_numerical_grad_uses_eps(student, reference):
     x = point(173, (5,))
     spec = random_spec(173, 5, curved=False)
     got = numerical(student, spec, x, eps=0.1)
-    expected = reference.probe("gradients.numerical", spec, x, eps=0.1)
+    expected = reference.probe(probes.numerical, spec, x, eps=0.1)
     expect_close(got["grad"], expected["grad"], "numerical_grad(f, x, eps=0.1) for f(x) = Σ c·x³",
                  atol=1e-8, rtol=1e-8)
 

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 import torch
 
-from autograder.checking import expect_close, expect_tensor, expect_type, fail, points, show
-from autograder.execution import StudentProblem
+from autograder.checking import StudentProblem, expect_close, expect_tensor, expect_type, fail, points, show
+from autograder.worker.probes import regression as probes
 
 COURSE_X = [1.0, 2.0, 0.5, 2.5, 2.6, 3.1]
 COURSE_Y = [3.7, 4.6, 1.65, 5.68, 5.98, 6.95]
@@ -105,12 +105,12 @@ FRESH_LOGISTIC = (181, 184)
 
 @pytest.fixture(scope="module")
 def line_runs(student):
-    runs = {"course": ("regression.fit_line", (COURSE_X, COURSE_Y), LINE_FIT)}
+    runs = {"course": (probes.fit_line, (COURSE_X, COURSE_Y), LINE_FIT)}
     for index, seed in enumerate(FRESH_LINES):
         x, y = line_data(seed)
         if index:
             x, y = torch.tensor(x), torch.tensor(y)
-        runs[seed] = ("regression.fit_line", (x, y), LINE_FIT)
+        runs[seed] = (probes.fit_line, (x, y), LINE_FIT)
     return fits(student, runs)
 
 
@@ -179,9 +179,9 @@ STEPS = dict(epochs=5, lr=0.03)
 def test_fit_line_makes_one_sgd_step_per_epoch(student, reference):
     """5 epochs with lr=0.03 from the student's own initial weights give exactly the reference's k and b."""
     x, y = line_data(176)
-    got = student.probe("regression.fit_line", x, y, **STEPS)
+    got = student.probe(probes.fit_line, x, y, **STEPS)
     start = expect_start(got, "fit_line")
-    expected = reference.probe("regression.fit_line", x, y, **STEPS, start=start)
+    expected = reference.probe(probes.fit_line, x, y, **STEPS, start=start)
     k, b, _loss = numbers(got["returned"], "fit_line")
     want_k, want_b, _ = expected["returned"]
     if abs(k - want_k) > 1e-5 or abs(b - want_b) > 1e-5:
@@ -198,7 +198,7 @@ def logistic_runs(student):
         x, y = logistic_data(seed)
         if index:
             x, y = torch.tensor(x), torch.tensor(y)
-        runs[seed] = ("regression.fit_logistic", (x, y), {**LOGISTIC_FIT, "at": AT})
+        runs[seed] = (probes.fit_logistic, (x, y), {**LOGISTIC_FIT, "at": AT})
     return fits(student, runs)
 
 
@@ -238,9 +238,9 @@ def test_fit_logistic_matches_the_maximum_likelihood_fit(logistic_runs):
 def test_fit_logistic_makes_one_sgd_step_per_epoch_with_bce(student, reference):
     """5 epochs with lr=0.5 from the student's own initial weights give exactly the reference's probabilities."""
     x, y = logistic_data(186)
-    got = student.probe("regression.fit_logistic", x, y, epochs=5, lr=0.5, at=AT)
+    got = student.probe(probes.fit_logistic, x, y, epochs=5, lr=0.5, at=AT)
     start = expect_start(got, "fit_logistic")
-    expected = reference.probe("regression.fit_logistic", x, y, epochs=5, lr=0.5, at=AT, start=start)
+    expected = reference.probe(probes.fit_logistic, x, y, epochs=5, lr=0.5, at=AT, start=start)
     expect_close(probabilities(got, "fit_logistic"), expected["output"],
                  f"the probabilities after 5 epochs with lr=0.5 from weight {start['weight'].item():.4f}, bias "
                  f"{start['bias'].item():.4f} (nn.BCELoss() on sigmoid outputs; {LOOP_ADVICE})",

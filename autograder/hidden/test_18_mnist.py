@@ -20,8 +20,18 @@ import numpy as np
 import pytest
 import torch
 
-from autograder.checking import expect_close, expect_equal, expect_type, fail, note, points
-from autograder.execution import StudentError, StudentProblem
+from autograder.checking import (
+    StudentError,
+    StudentProblem,
+    expect_close,
+    expect_equal,
+    expect_type,
+    fail,
+    note,
+    points,
+)
+from autograder.worker.probes import generic
+from autograder.worker.probes import mnist as probes
 from autograder.worker.probes.mnist import to_inputs
 
 SHAPES = {
@@ -100,7 +110,7 @@ def reference_with(reference, class_name: str, parameters: list) -> torch.nn.Mod
 def run_network(student, class_name: str, inputs: torch.Tensor, seed: int) -> dict:
     """The student's seeded network on `inputs`; a shape error comes back with advice on flattening."""
     try:
-        return student.probe("model_run", class_name, inputs, seed=seed)
+        return student.probe(generic.model_run, class_name, inputs, seed=seed)
     except StudentError as error:
         text = str(error)
         if "shape" in text or "size" in text:
@@ -111,7 +121,7 @@ def run_network(student, class_name: str, inputs: torch.Tensor, seed: int) -> di
 
 
 def expect_course_layers(student, class_name: str) -> None:
-    got, expected = student.probe("mnist.layers", class_name), SHAPES[class_name]
+    got, expected = student.probe(probes.layers, class_name), SHAPES[class_name]
     if got != expected:
         fail(f"the parameter shapes of {class_name}(), in order: expected {expected}, got {got}",
              f"{class_name}() 的参数形状（按顺序）：期望 {expected}，实际 {got}")
@@ -158,7 +168,7 @@ EXACT = dict(epochs=2, lr=0.003, batch_size=32, shuffle=False)  # not Adam's def
 def train_exactly(module, digits, device: str, class_name: str = "MLP", count: int = 64, **overrides) -> dict:
     images, labels = digits
     arguments = {**EXACT, "seed": SEED, "device": device, **overrides}
-    return module.probe("mnist.train", class_name, images[:count], labels[:count], **arguments)
+    return module.probe(probes.train, class_name, images[:count], labels[:count], **arguments)
 
 
 @pytest.fixture(scope="module")
@@ -258,7 +268,7 @@ def test_trained_mlp_reaches_the_accuracy_threshold(student, reference, data, di
     """After train_mnist, the MLP's accuracy on held-out digits (measured by the grader) clears the threshold."""
     plan = plan_for(data)
     images, labels = digits
-    result = student.probe("mnist.train", "MLP", images[:plan.train], labels[:plan.train], epochs=plan.epochs,
+    result = student.probe(probes.train, "MLP", images[:plan.train], labels[:plan.train], epochs=plan.epochs,
                            lr=plan.lr, batch_size=plan.batch_size, seed=SEED, device=device)
     accuracy = heldout_accuracy(reference, data, result["parameters"], plan.heldout)
     note(f"held-out accuracy {accuracy:.1%} (threshold {plan.threshold:.0%})",
@@ -275,8 +285,8 @@ def test_trained_mlp_reaches_the_accuracy_threshold(student, reference, data, di
 def scored(student, reference, digits, device):
     """accuracy() of a seeded scoring network on the same digits: the student's and the reference's."""
     images, labels = digits[0][-SCORED:], digits[1][-SCORED:]
-    return (student.probe("mnist.accuracy", images, labels, batch_size=64, seed=SEED, device=device),
-            reference.probe("mnist.accuracy", images, labels, batch_size=64, seed=SEED, device="cpu"))
+    return (student.probe(probes.accuracy, images, labels, batch_size=64, seed=SEED, device=device),
+            reference.probe(probes.accuracy, images, labels, batch_size=64, seed=SEED, device="cpu"))
 
 
 @points(2)

@@ -17,8 +17,16 @@ import numpy as np
 import pytest
 import torch
 
-from autograder.checking import describe_type, expect_close, expect_equal, fail, points
-from autograder.execution import RemoteModule, StudentError, StudentProblem
+from autograder.checking import (
+    StudentError,
+    StudentProblem,
+    describe_type,
+    expect_close,
+    expect_equal,
+    fail,
+    points,
+)
+from autograder.worker.probes import onnx_export as probes
 from autograder.worker.probes.onnx_export import INPUT_SHAPE, build
 
 REQUIRED = ("onnx", "onnxscript", "onnxruntime")
@@ -47,15 +55,6 @@ def onnx_installed():
         raise MissingDependency(f"{', '.join(missing)} {verb} not installed where the grader runs, so ONNX "
                                 f"export cannot be graded here; install the kit's onnx extra: "
                                 f"pip install 'torch-exercise-kit[onnx]'")
-
-
-@pytest.fixture(scope="module")
-def runtime(student, reference):
-    """A sandboxed worker holding the reference module, where the grader runs ONNX Runtime on untrusted files."""
-    runner = RemoteModule(student.sandbox, student.exercise, reference.path.parent, student.settings,
-                          label="onnxruntime")
-    yield runner
-    runner.close()
 
 
 def read_untrusted(folder: Path, prefix: str) -> dict[str, bytes]:
@@ -93,17 +92,17 @@ def inputs_for(batch: int) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def exported(student, runtime):
+def exported(student, runner):
     """ONNX Runtime's view of the student's export of a seeded ExportNet, or the problem met on the way."""
     try:
-        student.probe("onnx_export.export", SEED, EXAMPLE_BATCH, FILE)
+        student.probe(probes.export, SEED, EXAMPLE_BATCH, FILE)
     except StudentProblem as problem:
         return problem
     files = read_untrusted(Path(student.work_dir), FILE)
     if FILE not in files:
         return {"missing": True}
     try:
-        return runtime.probe("onnx_export.run_file", files, FILE, [inputs_for(batch) for batch in BATCHES])
+        return runner.probe(probes.run_file, files, FILE, [inputs_for(batch) for batch in BATCHES])
     except StudentProblem as problem:
         return {"load_error": f"ONNX Runtime did not finish running the file: {problem}"}
 
