@@ -120,7 +120,7 @@ class GradingPlugin:
             self.defects.append(f"hidden check {item.nodeid} has no @points marker")
         worth = float(marker.args[0]) if marker else 0.0
         name = item.name.removeprefix("test_")
-        description = _first_line(item.function.__doc__)
+        description = check_title(item.function.__doc__)
         notes = take_notes()
         if call.excinfo is None:
             return CheckResult.of(name, worth, worth, "passed", notes, description)
@@ -152,7 +152,7 @@ class GradingPlugin:
             self._result(exercise).checks.append(CheckResult.of(
                 item.name.removeprefix("test_"), 0.0, 0.0, "skipped",
                 Text("needs a CUDA device; graded with --device cpu", "需要 CUDA 设备；本次用 --device cpu 评分"),
-                _first_line(item.function.__doc__)))
+                check_title(item.function.__doc__)))
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
 
@@ -163,6 +163,17 @@ class GradingPlugin:
 
 def _first_line(doc: str | None) -> str:
     return doc.strip().splitlines()[0] if doc and doc.strip() else ""
+
+
+def check_title(doc: str | None) -> Text:
+    """A check's title from its docstring: the first line in English, and the first line holding Chinese
+    characters (`中文：...` by convention) in Chinese; the English again when there is none."""
+    english = _first_line(doc)
+    for line in (doc or "").splitlines():
+        text = line.strip()
+        if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+            return Text(english, text.removeprefix("中文：").removeprefix("中文:").strip())
+    return Text.plain(english)
 
 
 PYTEST_ARGS = ("-p", "no:cacheprovider", "-p", "no:terminal", "--import-mode=importlib")

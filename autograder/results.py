@@ -26,7 +26,7 @@ class CheckResult:
     max_score: float
     status: str
     text: Text | str = field(default_factory=lambda: Text.plain(""))
-    description: str = ""
+    description: Text | str = ""  # what the check judges, one line (the check's title)
     duration_s: float = 0.0
     hint: Text | None = None  # the hint of the student function a failed check is about
     functions: list[str] = field(default_factory=list)  # the student's functions the check exercised
@@ -35,10 +35,12 @@ class CheckResult:
     def __post_init__(self) -> None:
         if not isinstance(self.text, Text):
             self.text = Text.plain(self.text or "")
+        if not isinstance(self.description, Text):
+            self.description = Text.plain(self.description or "")
 
     @classmethod
     def of(cls, name: str, score: float, max_score: float, status: str, text: Text | None,
-           description: str = "") -> CheckResult:
+           description: Text | str = "") -> CheckResult:
         return cls(name, score, max_score, status, text or Text.plain(""), description)
 
     @property
@@ -56,8 +58,9 @@ class CheckResult:
             "messages": self.text.to_dict(),  # type: ignore[union-attr]
             "duration_s": round(self.duration_s, 3),
         }
-        if self.description:
-            data["description"] = self.description
+        if self.description.en:  # type: ignore[union-attr]
+            data["description"] = self.description.render()  # type: ignore[union-attr]
+            data["descriptions"] = self.description.to_dict()  # type: ignore[union-attr]
         if self.hint is not None:
             data["hint"] = self.hint.to_dict()
         if self.functions:
@@ -69,7 +72,8 @@ class CheckResult:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CheckResult:
         return cls(data["name"], data["score"], data["max_score"], data["status"],
-                   Text.from_dict(data.get("messages"), data.get("message", "")), data.get("description", ""),
+                   Text.from_dict(data.get("messages"), data.get("message", "")),
+                   Text.from_dict(data.get("descriptions"), data.get("description", "")),
                    data.get("duration_s", 0.0),
                    Text.from_dict(data["hint"]) if data.get("hint") else None,
                    list(data.get("functions", [])), data.get("blocked_by"))
