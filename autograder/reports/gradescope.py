@@ -2,16 +2,19 @@
 
 Gradescope knows only "passed" and "failed"; an error or a timeout is a
 failure whose output starts with that word. Checks skipped on this device
-(GPU-only checks on a CPU) are left out: they are worth nothing here.
+(GPU-only checks on a CPU) are left out: they are worth nothing here. Students
+read the outputs, so every text is cleaned (`textsafe`) and the sandbox level
+is named only with `verbose` (the instructor's `extra_data` always has it).
 """
 from __future__ import annotations
 
 import json
 
 from autograder.results import GradeResult
+from autograder.textsafe import clean_tree
 
 
-def to_dict(result: GradeResult) -> dict:
+def to_dict(result: GradeResult, verbose: bool = False) -> dict:
     tests = []
     for exercise_number, exercise in enumerate(result.exercises, start=1):
         graded = [check for check in exercise.checks if check.status != "skipped"]
@@ -28,7 +31,7 @@ def to_dict(result: GradeResult) -> dict:
             })
     isolation = result.isolation or {}
     summary = f"{result.score:g} / {result.max_score:g} points"
-    if isolation:
+    if isolation and verbose:
         summary += f"; sandbox: {isolation.get('level')}"
     return {
         "score": result.score,
@@ -41,5 +44,5 @@ def to_dict(result: GradeResult) -> dict:
     }
 
 
-def render(result: GradeResult) -> str:
-    return json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
+def render(result: GradeResult, verbose: bool = False) -> str:
+    return json.dumps(clean_tree(to_dict(result, verbose)), ensure_ascii=False, indent=2) + "\n"
