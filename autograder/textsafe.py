@@ -17,8 +17,9 @@ ELLIPSIS = "…"
 MESSAGE_LIMIT = 2000  # characters per language of one check message: a few KB, whatever the student sent
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
-# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), other two-character escapes, and 8-bit CSI.
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?|\x9b[0-?]*[ -/]*[@-~]")
+# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), other escapes (ESC, intermediates, a final byte:
+# ESC c resets the terminal), a lone ESC, and 8-bit CSI.
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]?|\x9b[0-?]*[ -/]*[@-~]")
 # C0 and C1 controls a terminal or a reader acts on; tab and newline stay.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # What XML 1.0 allows: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].

@@ -57,9 +57,12 @@ def _languages(lang: str) -> list[str]:
 def _block(first: str, text: str, indent: int = 8) -> list[str]:
     """`first` then `text`, wrapped to the table's width with later lines indented by `indent`; at most
     MAX_LINES lines, the last ending with `…` when the text was cut."""
-    lines = wrap(text, WIDTH - max(width(first), indent)) or [""]
+    columns = WIDTH - max(width(first), indent)
+    lines = wrap(text, columns) or [""]
     if len(lines) > MAX_LINES:
         lines = lines[:MAX_LINES]
+        while lines[-1] and width(lines[-1]) + 2 > columns:
+            lines[-1] = lines[-1][:-1]
         lines[-1] = lines[-1] + " …"
     return [first + lines[0]] + [" " * indent + line for line in lines[1:]]
 
