@@ -269,6 +269,8 @@ def expect_close(got: Any, expected: Any, what: str | Text, atol: float = 1e-5, 
         return
     if isinstance(got, torch.Tensor) and got.numel() == 1 and got.dim() == 0:
         got = got.item()
+    if isinstance(got, (np.integer, np.floating)):  # NumPy numbers keep their type on the wire; within a
+        got = got.item()                             # tolerance they compare as the number they hold
     expect_type(got, (int, float), what)
     if not _close(float(got), float(expected), atol, rtol):
         fail(f"{_en(what)}: expected {show(float(expected))}, got {show(float(got))}",
