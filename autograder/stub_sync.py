@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import catalog, hints
 from autograder.catalog import Exercise
+from autograder.learning.reset import backup_path
 from autograder.stubs import MarkerError, make_stub
 
 MANIFEST = ".stubs.json"
@@ -50,17 +50,6 @@ def read_manifest(exercises_dir: Path) -> dict[str, str]:
     except (OSError, ValueError):
         return {}
     return {key: value for key, value in data.items() if isinstance(value, str)} if isinstance(data, dict) else {}
-
-
-def backup_path(target: Path) -> Path:
-    """A free name beside `target` for keeping its old text: `maxpool.py.20240501-101500.bak`."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    candidate = target.with_name(f"{target.name}.{stamp}.bak")
-    counter = 1
-    while candidate.exists():
-        candidate = target.with_name(f"{target.name}.{stamp}-{counter}.bak")
-        counter += 1
-    return candidate
 
 
 def classify(current: str | None, wanted: str, recorded: str | None) -> str:

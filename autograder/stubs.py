@@ -79,6 +79,14 @@ def _function_at(spans: list[tuple[int, int, str]], line: int) -> str | None:
     return max(inside, key=lambda span: span[0])[2] if inside else None
 
 
+def function_at(source: str, line: int) -> str | None:
+    """The qualified name (`MaxPoolNet.forward`) of the innermost function around a 1-based line."""
+    try:
+        return _function_at(_enclosing_functions(source), line)
+    except SyntaxError:
+        return None
+
+
 def _hint_lines(hints: ExerciseHints | None, function: str, indent: str) -> list[str]:
     """Level 1 of the function's hint as comments, and the command that shows the next level."""
     hint = hints.find(function) if hints else None
