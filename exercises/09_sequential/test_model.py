@@ -1,10 +1,14 @@
 """Visible tests for exercise 09 (nn.Sequential). Run: pytest exercises/09_sequential"""
 import torch
 from torch import nn
+from autograder.i18n import tr
 
 
 def test_net_holds_its_layers_in_a_sequential_named_model(model):
-    assert isinstance(model.CIFAR10Net().model, nn.Sequential)
+    held = getattr(model.CIFAR10Net(), "model", None)
+    assert isinstance(held, nn.Sequential), tr(
+        "keep the layers in one nn.Sequential named `model` (the course names it model1; here it must be model)",
+        "把各层放进一个名为 `model` 的 nn.Sequential（课程里叫 model1，这里必须叫 model）")
 
 
 def test_layers_are_in_the_course_order(model):
