@@ -94,8 +94,8 @@ def _hint_lines(hints: ExerciseHints | None, function: str, indent: str) -> list
         return []
     width = max(40, 100 - len(indent))
     text = hint.level(1)
-    lines = textwrap.wrap(f"Hint: {text.en}", width, subsequent_indent="  ")
-    lines += textwrap.wrap(f"提示：{text.zh}", width // 2, subsequent_indent="  ")
+    lines = textwrap.wrap(f"Hint: {text.en}", width, subsequent_indent="  ", break_on_hyphens=False)
+    lines += textwrap.wrap(f"提示：{text.zh}", width // 2, subsequent_indent="  ", break_on_hyphens=False)
     lines.append(f"More / 更多: autograder hint {hints.exercise[:2]} --level 2")
     return [f"{indent}# {line}" for line in lines]
 

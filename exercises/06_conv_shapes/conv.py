@@ -44,8 +44,8 @@ def course_example(stride=1, padding=0):
     Returns the output with shape (1, 1, H, W); stride 1 gives
     [[10, 12, 12], [18, 16, 16], [13, 9, 3]].
     """
-    # Hint: Convolve the course's 5x5 input with its 3x3 kernel, both shaped as a batch of one single-
-    #   channel image.
+    # Hint: Convolve the course's 5x5 input with its 3x3 kernel, both shaped as a batch of one
+    #   single-channel image.
     # 提示：用课程的 3×3 卷积核对 5×5 输入做卷积，两者都要整理成「一张单通道图片的
     #   batch」。
     # More / 更多: autograder hint 06 --level 2
