@@ -1,7 +1,7 @@
 """Visible tests for exercise 02 (custom Dataset). Run: pytest exercises/02_custom_dataset
 
 The tests build a small messy folder of their own; with the real ants/bees
-data (see datasets/README.md) the course's counts are 124 ants, 121 bees, 245 in all.
+data (hymenoptera_data) the course's counts are 124 ants, 121 bees, 245 in all.
 """
 import numpy as np
 import pytest

@@ -34,8 +34,9 @@ def maxpool2d_output_size(size, kernel_size, stride=None, padding=0, dilation=1,
 class MaxPoolNet(nn.Module):
     """The course's network: one `MaxPool2d(kernel_size=3, ceil_mode=True)`.
 
-    `forward` must also accept integer tensors (the course hits
-    `"max_pool2d" not implemented for 'Long'`) and always return float32.
+    `forward` must also accept integer tensors (the course hit `"max_pool2d" not implemented
+    for 'Long'`; today's torch pools them, but the layers after pooling want float32) and always
+    return float32.
     """
 
     def __init__(self):
