@@ -234,3 +234,37 @@ def test_grade_batch_grades_a_solved_clone_to_full_marks_and_an_untouched_one_to
     bob = json.loads((out / "students" / "bob.json").read_text())
     assert alice["score"] == alice["max_score"] > 0
     assert bob["score"] == 0 and bob["max_score"] == alice["max_score"]
+
+
+def dependencies_only(venv_site: Path, into: Path) -> Path:
+    """A folder of links to this virtualenv's packages except the kit itself (so a fresh virtualenv that reads
+    it through a .pth line finds torch and the rest, and installs the kit of the clone as its own)."""
+    into.mkdir()
+    for entry in venv_site.iterdir():
+        if not entry.name.startswith(("torch_exercise_kit", "__editable__", "_distutils_hack", "distutils-")):
+            (into / entry.name).symlink_to(entry)
+    return into
+
+
+@pytest.mark.slow
+def test_the_kits_readme_student_commands_work_from_a_fresh_clone(tmp_path):
+    """The README's student block, as written, in a fresh clone with a fresh virtualenv (`make setup` makes it)."""
+    readme = (catalog.KIT_ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("**学生做练习 / A student solves an exercise**", 1)[1].split("```bash\n", 1)[1]
+    commands = [line.split("  #", 1)[0].strip() for line in block.split("```", 1)[0].splitlines() if line.strip()]
+    assert commands[0] == "make setup"
+    clone = tmp_path / "kit"
+    subprocess.run(["git", "clone", "-q", str(catalog.KIT_ROOT), str(clone)], check=True)
+    subprocess.run(["python3", "-m", "venv", str(clone / ".venv")], check=True)
+    site = next((clone / ".venv" / "lib").glob("python3*/site-packages"))
+    here = Path(sysconfig.get_paths()["purelib"])
+    (site / "kit-dependencies.pth").write_text(str(dependencies_only(here, tmp_path / "deps")) + "\n")
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(PATH="/usr/local/bin:/usr/bin:/bin", AUTOGRADER_LANG="en")
+    script = " && ".join(["set -e", *commands[:-1], commands[-1] + " || true"])
+    run = subprocess.run(["bash", "-c", script], cwd=clone, capture_output=True, text=True, timeout=900, env=env)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "Next: 01_tensors" in run.stdout
+    assert "TODO exercises/07_maxpool/maxpool.py:" in run.stdout
+    assert "Unknown config option" not in run.stdout + run.stderr
+    assert "No module named" not in run.stdout + run.stderr
