@@ -196,7 +196,7 @@ def test_the_readme_commands_work_in_a_fresh_virtualenv(tmp_path):
                                                ["purelib"] + "\n")
     env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["PATH"] = "/usr/local/bin:/usr/bin:/bin"
-    script = " && ".join(["set -e", *commands[1:], "python -m pytest exercises/07_maxpool -q || true",
+    script = "\n".join(["set -e", *commands[1:], "python -m pytest exercises/07_maxpool -q || true",
                           "cp " + str(catalog.get("07_maxpool").solution_file) + " exercises/07_maxpool/",
                           "autograder check 07", "autograder status"])
     started = time.monotonic()
@@ -255,13 +255,14 @@ def test_the_kits_readme_student_commands_work_from_a_fresh_clone(tmp_path):
     assert commands[0] == "make setup"
     clone = tmp_path / "kit"
     subprocess.run(["git", "clone", "-q", str(catalog.KIT_ROOT), str(clone)], check=True)
-    subprocess.run(["python3", "-m", "venv", str(clone / ".venv")], check=True)
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(PATH="/usr/local/bin:/usr/bin:/bin", AUTOGRADER_LANG="en")
+    subprocess.run(["python3", "-m", "venv", str(clone / ".venv")], check=True, env=env)  # what make does first
     site = next((clone / ".venv" / "lib").glob("python3*/site-packages"))
     here = Path(sysconfig.get_paths()["purelib"])
     (site / "kit-dependencies.pth").write_text(str(dependencies_only(here, tmp_path / "deps")) + "\n")
-    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env.update(PATH="/usr/local/bin:/usr/bin:/bin", AUTOGRADER_LANG="en")
-    script = " && ".join(["set -e", *commands[:-1], commands[-1] + " || true"])
+    # the visible tests fail on the stubs, as they must: those two commands may exit 1
+    script = "\n".join(["set -e", *[c + " || true" if "check" in c or "pytest" in c else c for c in commands]])
     run = subprocess.run(["bash", "-c", script], cwd=clone, capture_output=True, text=True, timeout=900, env=env)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "Next: 01_tensors" in run.stdout
