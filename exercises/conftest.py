@@ -58,7 +58,8 @@ def load(folder_name: str, module_name: str, use_solutions: bool):
     root = SOLUTIONS if use_solutions else EXERCISES
     path = root / folder_name / f"{module_name}.py"
     if not path.exists():
-        raise pytest.UsageError(f"{path} does not exist")
+        raise pytest.UsageError(i18n.tr(f"{path} does not exist (autograder reset {folder_name[:2]} restores it)",
+                                        f"{path} 不存在（autograder reset {folder_name[:2]} 可以恢复）"))
     if path in _failed_imports:
         raise feedback.ImportFailure(path, _failed_imports[path])
     name = f"{'solution' if use_solutions else 'exercise'}_{module_name}"

@@ -110,6 +110,26 @@ def test_17_the_least_squares_line_of_the_course_points():
     assert "1.8449" in readme("17_regression") and "1.1624" in readme("17_regression")
 
 
+def test_06_the_course_example_in_4d_gives_the_course_figures():
+    """06's hints: reshaped to (1, 1, 5, 5) and (1, 1, 3, 3) as the course does, F.conv2d gives (1, 1, 3, 3)."""
+    image = torch.tensor([[1, 2, 0, 3, 1], [0, 1, 2, 3, 1], [1, 2, 1, 0, 0], [5, 2, 3, 1, 1], [2, 1, 0, 1, 1]])
+    kernel = torch.tensor([[1, 2, 1], [0, 1, 0], [2, 1, 0]])
+    out = torch.nn.functional.conv2d(image.reshape(1, 1, 5, 5), kernel.reshape(1, 1, 3, 3))
+    assert out.tolist() == [[[[10, 12, 12], [18, 16, 16], [13, 9, 3]]]]
+
+
+def test_08_exp_of_100_is_beyond_float32():
+    """08's README and hints: 1 / (1 + exp(-x)) overflows, exp(100) is beyond float32."""
+    assert torch.isinf(torch.exp(torch.tensor(100.0)))
+
+
+def test_13_load_state_dict_returns_a_report_of_keys_not_the_model():
+    """13's hints: model.load_state_dict(...) returns the missing and unexpected keys, not the model."""
+    model = nn.Linear(2, 2)
+    returned = model.load_state_dict(nn.Linear(2, 2).state_dict())
+    assert returned is not model and returned.missing_keys == [] and returned.unexpected_keys == []
+
+
 def test_04_the_course_normalisation_figure():
     assert round((0.6549 - 0.5) / 0.5, 4) == 0.3098
 

@@ -10,7 +10,7 @@ import sys
 
 from autograder import i18n
 from autograder.errors import KitError
-from autograder.i18n import Text
+from autograder.i18n import Text, tr
 from autograder.learning import progress as progress_module
 from autograder.learning import reset as reset_module
 from autograder.learning import state, visible
@@ -96,10 +96,12 @@ def cmd_hint(args: argparse.Namespace) -> int:
     exercise = workspace.resolve(args.exercise)
     hints = workspace.hints(exercise)
     if hints is None or not hints.hints:
-        raise KitError(f"exercise {exercise.id} has no hints")
+        raise KitError(tr(f"exercise {exercise.id} has no hints", f"练习 {exercise.id} 没有提示"))
     hint = hints.find(args.function) if args.function else visible.current_hint(workspace, exercise, hints)
     if hint is None:
-        raise KitError(f"no function {args.function!r} in {exercise.id}; choose one of: {', '.join(hints.functions())}")
+        choices = ", ".join(hints.functions())
+        raise KitError(tr(f"no function {args.function!r} in {exercise.id}; choose one of: {choices}",
+                          f"{exercise.id} 中没有函数 {args.function!r}；可选：{choices}"))
     number = exercise.id[:2]
     say(Text(f"{exercise.id} · {hint.function} · hint {args.level} of 3", f"{exercise.id} · {hint.function} · 提示 {args.level}/3"))
     say(hint.level(args.level))

@@ -13,6 +13,7 @@ from pathlib import Path
 from autograder import catalog, hints
 from autograder.catalog import Exercise
 from autograder.errors import KitError
+from autograder.i18n import tr
 
 COURSE_DIR = ".course"
 
@@ -69,7 +70,8 @@ class Workspace:
             if wanted in (exercise.id, number, exercise.module) or (wanted.isdigit() and int(wanted) == int(number)):
                 return exercise
         choices = ", ".join(e.id for e in held)
-        raise KitError(f"no exercise {token!r} here; choose one of: {choices}")
+        raise KitError(tr(f"no exercise {token!r} here; choose one of: {choices}",
+                          f"这里没有练习 {token!r}；可选：{choices}"))
 
 
 def find(start: Path | None = None) -> Workspace:
@@ -80,7 +82,8 @@ def find(start: Path | None = None) -> Workspace:
             return Workspace(folder)
     if (catalog.KIT_ROOT / "exercises").is_dir():
         return Workspace(catalog.KIT_ROOT)
-    raise NotAWorkspace(f"no exercises/ folder in {here} or above; run this inside your exercise repository")
+    raise NotAWorkspace(tr(f"no exercises/ folder in {here} or above; run this inside your exercise repository",
+                           f"{here} 及其上级目录中没有 exercises/ 文件夹；请在你的练习仓库里运行"))
 
 
 def exercise_of_path(path: Path) -> Exercise | None:
