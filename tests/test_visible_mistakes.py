@@ -13,9 +13,8 @@ from autograder.learning import watch
 from autograder.learning.workspace import Workspace
 
 MISTAKES = [
-    ("07_maxpool", "torch.tensor(COURSE_INPUT, dtype=torch.float32).reshape(1, 1, 5, 5)",
-     "torch.tensor(COURSE_INPUT).reshape(1, 1, 5, 5)", "test_course_example_returns_float32_not_int64",
-     "dtype=torch.float32"),
+    ("07_maxpool", "return self.maxpool1(x.to(torch.float32))", "return self.maxpool1(x)",
+     "test_net_pools_a_long_tensor_and_returns_float32", "x.to(torch.float32)"),
     ("07_maxpool", "        if (out - 1) * stride >= size + padding:\n            out -= 1\n", "",
      "test_ceil_mode_drops_a_last_window_that_starts_in_the_padding", "drop a last window"),
     ("10_losses", "return reduce((pred - target).abs(), reduction)",
@@ -40,8 +39,8 @@ MISTAKES = [
      "test_files_that_are_not_images_are_skipped_not_only_dotfiles", "IMAGE_EXTENSIONS"),
     ("06_conv_shapes", "return self.conv1(x)", "self.conv1(x)", "test_conv_net_returns_the_convolution_output",
      "forget `return`"),
-    ("09_sequential", "self.model = nn.Sequential(", "self.model1 = nn.Sequential(",
-     "test_net_holds_its_layers_in_a_sequential_named_model", "model1"),
+    ("09_sequential", "return self.model(x)", "self.model(x)", "test_net_maps_a_batch_of_64_images_to_64_by_10",
+     "forget `return`"),
     ("13_save_load", "    model.load_state_dict(torch.load(path, map_location=map_location, weights_only=True))\n"
      "    return model", "    model.load_state_dict(torch.load(path, map_location=map_location, weights_only=True))",
      "test_load_state_returns_the_model", "return the model itself"),

@@ -37,21 +37,17 @@ def test_course_example_without_ceil_mode(maxpool):
 def test_net_pools_a_long_tensor_and_returns_float32(maxpool):
     image = torch.tensor(maxpool.COURSE_INPUT).reshape(1, 1, 5, 5)  # dtype is int64 (Long)
     out = maxpool.MaxPoolNet()(image)
-    assert out.dtype == torch.float32
+    assert out.dtype == torch.float32, tr(
+        f"forward returned {out.dtype} for an int64 input: convert it with x.to(torch.float32) (or x.float()) "
+        "before pooling; the Conv2d and Linear layers after pooling hold float32 weights and refuse int64",
+        f"输入是 int64 时 forward 返回了 {out.dtype}：池化前用 x.to(torch.float32)（或 x.float()）转换；"
+        "池化后面的 Conv2d、Linear 层的权重是 float32，不接受 int64")
     assert out.tolist() == [[[[2.0, 3.0], [5.0, 1.0]]]]
 
 
 def test_net_keeps_batch_and_channels(maxpool):
     out = maxpool.MaxPoolNet()(torch.rand(64, 3, 32, 32))
     assert out.shape == (64, 3, 11, 11)
-
-
-def test_course_example_returns_float32_not_int64(maxpool):
-    out = maxpool.course_example(ceil_mode=True)
-    assert out.dtype == torch.float32, tr(
-        f"course_example returned {out.dtype}: build the input with torch.tensor(..., dtype=torch.float32), "
-        "as the course does, so the result can go on into float layers",
-        f"course_example 返回了 {out.dtype}：像课程那样用 torch.tensor(..., dtype=torch.float32) 建输入，结果才能接着送进浮点层")
 
 
 def test_ceil_mode_drops_a_last_window_that_starts_in_the_padding(maxpool):
