@@ -126,6 +126,8 @@ def _describe(session: Session, item: pytest.Item, excinfo: pytest.ExceptionInfo
         return lines, [function, *functions]
     if isinstance(error, AssertionError):
         lines = [_first_lines(message) or Text("wrong answer", "答案不正确").render()]
+        if i18n.language() == "both" and lines[0].count(i18n.SEPARATOR) == 1:
+            lines = lines[0].split(i18n.SEPARATOR)  # a test's tr(en, zh): each language on its own line
     else:
         lines = [f"{type(error).__name__}: {_first_lines(message, 3)}"]
     for path, line, code in frames:
