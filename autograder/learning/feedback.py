@@ -77,7 +77,7 @@ def _student_frames(session: Session, excinfo: pytest.ExceptionInfo) -> list[tup
         if _is_student_file(session, path):
             try:
                 code = str(entry.statement).strip().splitlines()[0]
-            except (IndexError, Exception):  # noqa: BLE001 - source may be gone
+            except Exception:  # noqa: BLE001 - the source may be gone or empty
                 code = ""
             frames.append((path, entry.lineno + 1, code))
     return frames[-MAX_FRAMES:]
@@ -118,7 +118,8 @@ def _describe(session: Session, item: pytest.Item, excinfo: pytest.ExceptionInfo
     if frames:
         path, line, _ = frames[-1]
         where = function_at(path.read_text(encoding="utf-8"), line)
-        functions.append(where) if where else None
+        if where:
+            functions.append(where)
     message = str(error)
     if isinstance(error, NotImplementedError) and message.endswith(TODO_SUFFIX):
         function = message.removesuffix(TODO_SUFFIX).strip()
