@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from autograder import catalog
@@ -34,9 +35,11 @@ def solve(root: Path, exercise_id: str, replace: tuple[str, str] | None = None) 
 
 
 def environment(**extra: str) -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(catalog.KIT_ROOT), "AUTOGRADER_LANG": "en", **extra}
-    env.pop("PYTEST_ADDOPTS", None)
-    return env
+    """The student's environment: the kit importable, English messages, and pytest's temporary folders
+    in a fresh place of their own (a shared /tmp/pytest-of-<user> may hold other runs' leftovers)."""
+    basetemp = tempfile.mkdtemp(prefix="student-pytest-")
+    return {**os.environ, "PYTHONPATH": str(catalog.KIT_ROOT), "AUTOGRADER_LANG": "en",
+            "PYTEST_ADDOPTS": f"--basetemp={basetemp}/run", **extra}
 
 
 def command(root: Path, *args: str, timeout: float = 300, **extra: str) -> subprocess.CompletedProcess:

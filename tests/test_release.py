@@ -195,7 +195,7 @@ def test_the_readme_commands_work_in_a_fresh_virtualenv(tmp_path):
                                                                          "platbase": str(venv_python.parents[1])})
                                                ["purelib"] + "\n")
     env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env["PATH"] = "/usr/local/bin:/usr/bin:/bin"
+    env.update(PATH="/usr/local/bin:/usr/bin:/bin", PYTEST_ADDOPTS=f"--basetemp={tmp_path / 'pytest-tmp'}")
     script = "\n".join(["set -e", *commands[1:], "python -m pytest exercises/07_maxpool -q || true",
                           "cp " + str(catalog.get("07_maxpool").solution_file) + " exercises/07_maxpool/",
                           "autograder check 07", "autograder status"])
@@ -256,7 +256,8 @@ def test_the_kits_readme_student_commands_work_from_a_fresh_clone(tmp_path):
     clone = tmp_path / "kit"
     subprocess.run(["git", "clone", "-q", str(catalog.KIT_ROOT), str(clone)], check=True)
     env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env.update(PATH="/usr/local/bin:/usr/bin:/bin", AUTOGRADER_LANG="en")
+    env.update(PATH="/usr/local/bin:/usr/bin:/bin", AUTOGRADER_LANG="en",
+               PYTEST_ADDOPTS=f"--basetemp={tmp_path / 'pytest-tmp'}")
     subprocess.run(["python3", "-m", "venv", str(clone / ".venv")], check=True, env=env)  # what make does first
     site = next((clone / ".venv" / "lib").glob("python3*/site-packages"))
     here = Path(sysconfig.get_paths()["purelib"])

@@ -58,6 +58,7 @@ def test_a_typical_mistake_fails_its_own_visible_test_with_a_message_naming_it(t
     student_workspace.make(tmp_path, [exercise])
     student_workspace.solve(tmp_path, exercise, (old, new))
     monkeypatch.setattr(i18n, "_language", "en")
+    monkeypatch.setenv("PYTEST_ADDOPTS", f"--basetemp={tmp_path / 'pytest-tmp'}")
     capfd.readouterr()
     code = watch.run_once(Workspace(tmp_path), catalog.get(exercise))
     output = capfd.readouterr().out
