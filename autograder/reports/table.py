@@ -50,6 +50,10 @@ def _status(status: str, lang: str) -> str:
     return {"en": text.en, "zh": text.zh}.get(lang, f"{text.en} / {text.zh}")
 
 
+def _colon(lang: str) -> str:
+    return "：" if lang == "zh" else ": "
+
+
 def _languages(lang: str) -> list[str]:
     return ["en", "zh"] if lang == "both" else [lang]
 
@@ -97,7 +101,7 @@ def _group_line(checks: list[CheckResult], exercise: ExerciseResult, lang: str) 
     blocked = [check.blocked_by for check in checks if check.blocked_by]
     if blocked:
         suffix += f" ({_label('blocked', lang, name=blocked[0])})"
-    return _block(f"    {mark} ", f"{_status(status, lang)}: {what}{suffix}")
+    return _block(f"    {mark} ", f"{_status(status, lang)}{_colon(lang)}{what}{suffix}")
 
 
 def _hint(checks: list[CheckResult], lang: str) -> list[str]:
@@ -105,7 +109,7 @@ def _hint(checks: list[CheckResult], lang: str) -> list[str]:
     if hint is None:
         return []
     return [line for each in _languages(lang) if hint.render(each)
-            for line in _block(" " * 8, f"{_label('hint', each)}: {hint.render(each)}")]
+            for line in _block(" " * 8, f"{_label('hint', each)}{_colon(each)}{hint.render(each)}")]
 
 
 def _problems(exercise: ExerciseResult, lang: str) -> list[str]:
@@ -115,7 +119,7 @@ def _problems(exercise: ExerciseResult, lang: str) -> list[str]:
     for check in exercise.checks:
         if check.status == "passed" and check.text.en:  # type: ignore[union-attr]
             for each in _languages(lang):
-                lines.extend(_block(f"    · {_title(check, each)}: ", check.text.render(each), 8))  # type: ignore[union-attr]
+                lines.extend(_block(f"    · {_title(check, each)}{_colon(each)}", check.text.render(each), 8))  # type: ignore[union-attr]
     groups: dict[tuple[str, str, str], list[CheckResult]] = {}
     for check in exercise.checks:
         if check.status != "passed":
@@ -134,9 +138,9 @@ def _isolation(result: GradeResult, lang: str) -> list[str]:
     if not isolation:
         return []
     layers = ", ".join(str(layer) for layer in isolation.get("layers", []))
-    lines = _block(f"{_label('isolation', lang)}: ", f"{isolation.get('level')} ({layers})", 2)
+    lines = _block(f"{_label('isolation', lang)}{_colon(lang)}", f"{isolation.get('level')} ({layers})", 2)
     for note in isolation.get("notes", []):
-        lines.extend(_block(f"  {_label('note', lang)}: ", str(note), 8))
+        lines.extend(_block(f"  {_label('note', lang)}{_colon(lang)}", str(note), 8))
     return lines
 
 
@@ -149,7 +153,7 @@ def render(result: GradeResult, verbose: bool = False) -> str:
     lang = i18n.language()
     lines = []
     if result.submission:
-        lines.append(f"{_label('submission', lang)}: {result.submission}")
+        lines.append(f"{_label('submission', lang)}{_colon(lang)}{result.submission}")
     if verbose:
         lines.extend(_isolation(result, lang))
     header = (_label("exercise", lang), _label("score", lang), _label("time", lang))
