@@ -53,6 +53,8 @@ def under_global_reseeding(module, n: int, batch_size: int, seed: int, global_se
 
 
 @probe
-def first_batch_of(module, images: torch.Tensor, labels: torch.Tensor, batch_size: int) -> Any:
-    """first_batch(DataLoader(these images and labels, batch_size)), the loader made here."""
-    return module.first_batch(DataLoader(TensorDataset(images, labels), batch_size=batch_size))
+def first_batch_twice(module, images: torch.Tensor, labels: torch.Tensor, batch_size: int) -> list[Any]:
+    """first_batch(loader) twice on one DataLoader(these images and labels, batch_size) made here: a first
+    batch kept from an earlier call, or an iterator kept between calls, shows the second time."""
+    loader = DataLoader(TensorDataset(images, labels), batch_size=batch_size)
+    return [module.first_batch(loader), module.first_batch(loader)]
