@@ -6,6 +6,7 @@ MAX_PAIRS per exercise, each image downscaled to at most MAX_SIDE pixels a side 
 grader as a PNG data URI. The grader only ever encodes here: pixels arrive as arrays or tensors, never
 as files to decode.
 """
+
 from __future__ import annotations
 
 import base64
@@ -35,7 +36,7 @@ class ImagePair(TypedDict):
 
 def as_pixels(value: Any) -> np.ndarray | None:
     """HWC uint8 pixels from a tensor ((C, H, W) or (1, C, H, W), values in [0, 1]) or an array
-    (H x W or H x W x C, uint8 or floats in [0, 1]); None for anything that is not a 1-, 3- or 4-channel image."""
+    (H x W or H x W x C, uint8 or floats in [0, 1]); None for anything but a 1-, 3- or 4-channel image."""
     if isinstance(value, torch.Tensor):
         if value.is_meta or value.is_complex():
             return None
@@ -71,7 +72,7 @@ def png_data_uri(value: Any) -> str | None:
 
 
 class ImagePairs:
-    """The "images" artifact of one exercise's grading run (a module-scoped fixture in a hidden check file)."""
+    """The "images" artifact of one exercise's grading run (a module-scoped fixture of its hidden checks)."""
 
     def __init__(self) -> None:
         self.pairs: list[ImagePair] = []
@@ -85,5 +86,7 @@ class ImagePairs:
         if expected_uri is None or got_uri is None:
             return
         check = request.node.name.removeprefix("test_")
-        self.pairs.append(ImagePair(check=check, caption=caption.to_dict(), expected=expected_uri, got=got_uri))
+        self.pairs.append(
+            ImagePair(check=check, caption=caption.to_dict(), expected=expected_uri, got=got_uri)
+        )
         attach("images", list(self.pairs))

@@ -7,6 +7,7 @@ component opened relative to the directory above it without following links, onl
 with a single link read, the entries scanned, files counted and bytes read all capped. It returns
 bytes, never parsed data: parsing happens in a sandboxed worker (the `runner` fixture).
 """
+
 from __future__ import annotations
 
 import os
@@ -64,8 +65,9 @@ class TooLarge(WorkerFilesProblem):
     """The accepted files hold more bytes than the cap allows."""
 
 
-def read_worker_files(root: Path | str, folder: str = "", accept: Callable[[str], bool] = lambda name: True,
-                      caps: Caps = Caps()) -> WorkerFiles:
+def read_worker_files(
+    root: Path | str, folder: str = "", accept: Callable[[str], bool] = lambda name: True, caps: Caps = Caps()
+) -> WorkerFiles:
     """The regular files directly in `root/folder` whose names `accept` takes, read within `caps`.
 
     `root` is a folder the grader made (a worker's scratch folder); `folder` is a relative path
@@ -82,9 +84,13 @@ def read_worker_files(root: Path | str, folder: str = "", accept: Callable[[str]
                 continue
             total += len(content)
             if total > caps.bytes:
-                raise TooLarge(Text(f"the files in {folder or 'the working folder'} hold more than "
-                                    f"{caps.bytes // 2**20} MiB",
-                                    f"{folder or '工作目录'} 中的文件超过 {caps.bytes // 2**20} MiB"))
+                raise TooLarge(
+                    Text(
+                        f"the files in {folder or 'the working folder'} hold more than "
+                        f"{caps.bytes // 2**20} MiB",
+                        f"{folder or '工作目录'} 中的文件超过 {caps.bytes // 2**20} MiB",
+                    )
+                )
             found.files[name] = content
         return found
     finally:
@@ -95,18 +101,26 @@ def _open_folder(root: Path, folder: str) -> int:
     """A descriptor of `root/folder`, every component opened without following a link."""
     parts = [part for part in folder.split("/") if part not in ("", ".")]
     if folder.startswith("/") or ".." in parts:
-        raise NotAFolder(Text(f"{folder} is not a folder inside the working folder", f"{folder} 不是工作目录中的文件夹"))
+        raise NotAFolder(
+            Text(f"{folder} is not a folder inside the working folder", f"{folder} 不是工作目录中的文件夹")
+        )
     fd = os.open(root, FOLDER_FLAGS)
     for part in parts:
         try:
             inner = os.open(part, FOLDER_FLAGS, dir_fd=fd)
         except FileNotFoundError:
             os.close(fd)
-            raise FolderMissing(Text(f"the folder {folder} does not exist", f"文件夹 {folder} 不存在")) from None
+            raise FolderMissing(
+                Text(f"the folder {folder} does not exist", f"文件夹 {folder} 不存在")
+            ) from None
         except OSError:
             os.close(fd)
-            raise NotAFolder(Text(f"{folder} is not a plain folder (a link or a file)",
-                                  f"{folder} 不是普通文件夹（是链接或文件）")) from None
+            raise NotAFolder(
+                Text(
+                    f"{folder} is not a plain folder (a link or a file)",
+                    f"{folder} 不是普通文件夹（是链接或文件）",
+                )
+            ) from None
         os.close(fd)
         fd = inner
     return fd
@@ -117,14 +131,22 @@ def _accepted_names(folder_fd: int, folder: str, accept: Callable[[str], bool], 
     with os.scandir(folder_fd) as entries:
         for scanned, entry in enumerate(entries, start=1):
             if scanned > caps.entries:
-                raise TooMany(Text(f"{folder or 'the working folder'} holds more than {caps.entries} entries",
-                                   f"{folder or '工作目录'} 中的条目超过 {caps.entries} 个"))
+                raise TooMany(
+                    Text(
+                        f"{folder or 'the working folder'} holds more than {caps.entries} entries",
+                        f"{folder or '工作目录'} 中的条目超过 {caps.entries} 个",
+                    )
+                )
             if accept(entry.name):
                 names.append(entry.name)
     if len(names) > caps.files:
-        raise TooMany(Text(f"{folder or 'the working folder'} holds {len(names)} such files; at most "
-                           f"{caps.files} are read",
-                           f"{folder or '工作目录'} 中有 {len(names)} 个这样的文件；最多读取 {caps.files} 个"))
+        raise TooMany(
+            Text(
+                f"{folder or 'the working folder'} holds {len(names)} such files; at most "
+                f"{caps.files} are read",
+                f"{folder or '工作目录'} 中有 {len(names)} 个这样的文件；最多读取 {caps.files} 个",
+            )
+        )
     return sorted(names)
 
 

@@ -1,5 +1,6 @@
 """The facts the data exercises' (01-05, 15) checks and contracts state, checked against the installed
 torch/torchvision and the real data: the messages may only say what is true here."""
+
 import numpy as np
 import pytest
 import torch
@@ -54,8 +55,10 @@ def test_to_tensor_before_resize_differs_by_at_most_one_255th():
 
 def test_to_tensor_before_resize_changes_nothing_on_a_32x32_image():
     image = random_image(np.random.default_rng(1), 32, 32)
-    assert torch.equal(T.Compose([T.Resize((32, 32)), T.ToTensor()])(image),
-                       T.Compose([T.ToTensor(), T.Resize((32, 32))])(image))
+    assert torch.equal(
+        T.Compose([T.Resize((32, 32)), T.ToTensor()])(image),
+        T.Compose([T.ToTensor(), T.Resize((32, 32))])(image),
+    )
 
 
 @pytest.mark.parametrize(("mode", "size"), [("RGBA", 4096), ("L", 1024)])
@@ -76,7 +79,9 @@ def test_a_generator_seeded_like_the_global_one_gives_the_same_first_order():
     """Why a loader seeding the global generator passes the first-order check and fails only the checks
     that share or reseed the global generator."""
     with torch.random.fork_rng(devices=[]):
-        own = [int(i) for i in DataLoader(range(50), shuffle=True, generator=torch.Generator().manual_seed(5))]
+        own = [
+            int(i) for i in DataLoader(range(50), shuffle=True, generator=torch.Generator().manual_seed(5))
+        ]
         shared = [int(i) for i in DataLoader(range(50), shuffle=True, generator=torch.manual_seed(5))]
     assert own == shared
 
@@ -84,7 +89,10 @@ def test_a_generator_seeded_like_the_global_one_gives_the_same_first_order():
 def test_add_image_refuses_a_batch_with_the_message_the_checks_explain(tmp_path):
     from torch.utils.tensorboard import SummaryWriter
 
-    with SummaryWriter(str(tmp_path)) as writer, pytest.raises(AssertionError, match="input format are different"):
+    with (
+        SummaryWriter(str(tmp_path)) as writer,
+        pytest.raises(AssertionError, match="input format are different"),
+    ):
         writer.add_image("tag", torch.rand(10, 3, 12, 11), 0)
 
 

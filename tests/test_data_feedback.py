@@ -5,6 +5,7 @@ wrong; checks that could not judge their behaviour because of it are `not_judged
 that failed; where a check failed on images, the exercise's "images" artifact holds expected/got pairs
 (small PNG data URIs) from the same grading run.
 """
+
 import base64
 import io
 
@@ -16,34 +17,67 @@ from autograder.report_images import MAX_PAIRS, MAX_SIDE, ImagePairs, as_pixels,
 from mutants import MUTANTS, apply, copy_solution
 
 MESSAGES = {
-    "load_image_to_tensor_before_resize": ("load_image_resizes_then_converts_with_to_tensor",
-                                           ("at most 1/255", "ToTensor runs before Resize")),
-    "pipeline_to_tensor_before_resize": ("pipeline_resizes_converts_and_normalizes",
-                                         ("at most 1/255", "ToTensor runs before Resize")),
-    "load_image_reshapes_channels_last": ("load_image_resizes_then_converts_with_to_tensor",
-                                          ("reshaped as (32, 32, 3)", "torch.reshape(image, (1, 3, 32, 32))")),
+    "load_image_to_tensor_before_resize": (
+        "load_image_resizes_then_converts_with_to_tensor",
+        ("at most 1/255", "ToTensor runs before Resize"),
+    ),
+    "pipeline_to_tensor_before_resize": (
+        "pipeline_resizes_converts_and_normalizes",
+        ("at most 1/255", "ToTensor runs before Resize"),
+    ),
+    "load_image_reshapes_channels_last": (
+        "load_image_resizes_then_converts_with_to_tensor",
+        ("reshaped as (32, 32, 3)", "torch.reshape(image, (1, 3, 32, 32))"),
+    ),
     "dataset_forgets_convert_rgb": ("items_are_rgb_images_in_sorted_file_name_order", (".convert('RGB')",)),
-    "dataset_keeps_the_listdir_order": ("items_are_rgb_images_in_sorted_file_name_order", ("sort the file names",)),
+    "dataset_keeps_the_listdir_order": (
+        "items_are_rgb_images_in_sorted_file_name_order",
+        ("sort the file names",),
+    ),
     "dataset_keeps_non_image_files": ("length_counts_only_image_files", ("IMAGE_EXTENSIONS",)),
-    "batch_count_returns_a_float": ("batch_count_gives_the_course_figures", ("a count of batches is an int",)),
-    "loader_ignores_the_seed": ("make_loader_order_follows_the_seed", ("torch.Generator().manual_seed(seed)",)),
+    "batch_count_returns_a_float": (
+        "batch_count_gives_the_course_figures",
+        ("a count of batches is an int",),
+    ),
+    "loader_ignores_the_seed": (
+        "make_loader_order_follows_the_seed",
+        ("torch.Generator().manual_seed(seed)",),
+    ),
     "images_with_add_image": ("images_are_written_one_batch_per_step", ("add_images",)),
     "line_swaps_value_and_step": ("line_writes_value_2x_at_step_x", ("swapped",)),
     "predict_without_eval": ("predict_switches_to_eval_mode", ("model.eval()",)),
 }
 NOT_JUDGED = {
-    "images_with_add_image": ({"image_sizes_are_the_add_images_grid", "image_pixels_are_the_batch_values",
-                               "writer_is_closed[log_images]"}, "log_images"),
-    "load_image_without_resize": ({"load_image_resizes_then_converts_with_to_tensor",
-                                   "load_image_converts_alpha_and_grayscale_images_to_rgb"}, "load_image"),
-    "loader_ignores_the_seed": ({"make_loader_same_seed_gives_the_same_order",
-                                 "make_loader_order_ignores_the_global_random_state",
-                                 "make_loader_second_epoch_gives_a_new_order"}, "make_loader"),
+    "images_with_add_image": (
+        {
+            "image_sizes_are_the_add_images_grid",
+            "image_pixels_are_the_batch_values",
+            "writer_is_closed[log_images]",
+        },
+        "log_images",
+    ),
+    "load_image_without_resize": (
+        {
+            "load_image_resizes_then_converts_with_to_tensor",
+            "load_image_converts_alpha_and_grayscale_images_to_rgb",
+        },
+        "load_image",
+    ),
+    "loader_ignores_the_seed": (
+        {
+            "make_loader_same_seed_gives_the_same_order",
+            "make_loader_order_ignores_the_global_random_state",
+            "make_loader_second_epoch_gives_a_new_order",
+        },
+        "make_loader",
+    ),
     "dataset_ignores_the_transform": ({"build_dataset_passes_the_transform_on"}, "LabeledImageFolder"),
 }
-IMAGES = {"dataset_forgets_convert_rgb": "items_are_rgb_images_in_sorted_file_name_order",
-          "to_tensor_forgets_to_divide_by_255": "to_tensor_equals_torchvision",
-          "load_image_reshapes_channels_last": "load_image_resizes_then_converts_with_to_tensor"}
+IMAGES = {
+    "dataset_forgets_convert_rgb": "items_are_rgb_images_in_sorted_file_name_order",
+    "to_tensor_forgets_to_divide_by_255": "to_tensor_equals_torchvision",
+    "load_image_reshapes_channels_last": "load_image_resizes_then_converts_with_to_tensor",
+}
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +102,9 @@ def checks_of(exercise) -> dict:
 
 def lost(exercise, name: str):
     """The first check called `name` (any parametrised variant) that did not pass."""
-    return next(check for check in exercise.checks if check.name.split("[")[0] == name and check.status != "passed")
+    return next(
+        check for check in exercise.checks if check.name.split("[")[0] == name and check.status != "passed"
+    )
 
 
 @pytest.mark.slow
@@ -113,7 +149,9 @@ def test_a_check_that_fails_on_images_keeps_expected_and_got_for_the_report(grad
 
 
 def test_a_submission_without_mistakes_has_no_images(grade):
-    for exercise in grade(catalog.SOLUTIONS_DIR, ["02_custom_dataset", "04_transforms", "15_inference"]).exercises:
+    for exercise in grade(
+        catalog.SOLUTIONS_DIR, ["02_custom_dataset", "04_transforms", "15_inference"]
+    ).exercises:
         assert exercise.score == exercise.max_score
         assert "images" not in exercise.artifacts
 

@@ -7,6 +7,7 @@ finishes with a result and the fair verdict, its memory stays bounded, no proces
 no parser in the grader's process ever sees the student's bytes (spies on PIL and on TensorBoard's and
 the kit's event readers look for a marker planted in every hostile file).
 """
+
 from __future__ import annotations
 
 import resource
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.slow
 MARKER = b"HOSTILE-7f3a"
 LEVELS = ["strict", "reduced"]
 SOLUTION = (catalog.SOLUTIONS_DIR / "03_tensorboard" / "logging.py").read_text(encoding="utf-8")
-WRITE_EVENTS = '''
+WRITE_EVENTS = """
 import struct
 import zlib
 from tensorboard.compat.proto.summary_pb2 import Summary
@@ -41,16 +42,20 @@ def images_of(payload, log_dir, tag, batches):
 
 def png_claiming(width, height):
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    return b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", header) + chunk(b"tEXt", MARKER) + chunk(b"IDAT", b"\\0" * 64)
-'''
+    chunk = lambda kind, data: (struct.pack(">I", len(data)) + kind + data
+                                + struct.pack(">I", zlib.crc32(kind + data)))
+    return (b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", header) + chunk(b"tEXt", MARKER)
+            + chunk(b"IDAT", b"\\0" * 64))
+"""
 
 
 def hostile_source(**bodies: str) -> str:
     """The reference logging.py with the named functions replaced by hostile ones."""
     source = SOLUTION + WRITE_EVENTS
     for name, body in bodies.items():
-        source += f"\n\ndef {name}(log_dir, *args, **kwargs):\n" + textwrap.indent(textwrap.dedent(body), "    ")
+        source += f"\n\ndef {name}(log_dir, *args, **kwargs):\n" + textwrap.indent(
+            textwrap.dedent(body), "    "
+        )
     return source
 
 
@@ -141,6 +146,7 @@ def parsed_in_grader(monkeypatch) -> list[str]:
     monkeypatch.setattr(event_accumulator.EventAccumulator, "Reload", spy_reload)
     original_records = getattr(tensorboard_probes, "records", None) if tensorboard_probes else None
     if original_records is not None:
+
         def spy_records(data):
             if holds_marker(data):
                 seen.append("the kit's event reader")

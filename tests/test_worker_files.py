@@ -1,4 +1,5 @@
 """The audited reader for files a worker wrote: links, FIFOs, oversized and too many files are never read."""
+
 import os
 import time
 
@@ -26,7 +27,9 @@ def test_only_accepted_names_are_read_or_counted(scratch):
     for index in range(20):
         (scratch / "logs" / f"other-{index}").write_bytes(b"x")
     (scratch / "logs" / "events.out").write_bytes(b"wanted")
-    found = read_worker_files(scratch, "logs", accept=lambda name: name.startswith("events"), caps=Caps(files=1))
+    found = read_worker_files(
+        scratch, "logs", accept=lambda name: name.startswith("events"), caps=Caps(files=1)
+    )
     assert found.files == {"events.out": b"wanted"}
 
 

@@ -6,6 +6,7 @@ them); without a name (a dataset that opens files another way) it is matched by 
 that failed on a file that is not an image are left out: keeping such files is the length check's
 mistake, not the others'. Each item is then judged against what the reference gives for that file.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -59,36 +60,55 @@ def _zh(what: str | Text) -> str:
     return what.zh if isinstance(what, Text) else what
 
 
-def judge_pair(item: Item, accepted: list[dict[str, Any]], what: str | Text, label: str, rgb: bool,
-               shown: Callable[[], None] | None = None) -> None:
+def judge_pair(
+    item: Item,
+    accepted: list[dict[str, Any]],
+    what: str | Text,
+    label: str,
+    rgb: bool,
+    shown: Callable[[], None] | None = None,
+) -> None:
     """The item is an (image, label) pair equal to one of `accepted` (descriptions of its file), labelled
     `label`, in RGB when `rgb`; `shown` keeps the pictures for the report page when the pixels are wrong."""
     have, want = item.described, accepted[0]
     at, at_zh = f"{_en(what)}[{item.index}]", f"{_zh(what)}[{item.index}]"
     if have.get("kind") != want["kind"]:
         if want["kind"] == "tensor" and have.get("kind") == "image":
-            fail(f"{at} is a PIL image: the transform was not applied; return (self.transform(image), label) "
-                 f"when a transform is given",
-                 f"{at_zh} 是 PIL 图片：没有应用 transform；给定 transform 时应返回 (self.transform(image), label)")
-        fail(f"{at}: expected an (image, label) pair with {_kind(want['kind'])}, got {_kind(str(have.get('kind')))}",
-             f"{at_zh}：应返回 (图片, 标签)，图片为 {_kind(want['kind'], True)}，实际为 {_kind(str(have.get('kind')), True)}")
+            fail(
+                f"{at} is a PIL image: the transform was not applied; return (self.transform(image), label) "
+                f"when a transform is given",
+                f"{at_zh} 是 PIL 图片：没有应用 transform；给定 transform 时应返回 (self.transform(image), label)",
+            )
+        fail(
+            f"{at}: expected an (image, label) pair with {_kind(want['kind'])}, "
+            f"got {_kind(str(have.get('kind')))}",
+            f"{at_zh}：应返回 (图片, 标签)，图片为 {_kind(want['kind'], True)}，实际为 {_kind(str(have.get('kind')), True)}",
+        )
     if have.get("label") != label:
-        fail(f"{at}: expected label {label!r}, got {have.get('label')!r}",
-             f"{at_zh}：标签应为 {label!r}，实际为 {have.get('label')!r}")
+        fail(
+            f"{at}: expected label {label!r}, got {have.get('label')!r}",
+            f"{at_zh}：标签应为 {label!r}，实际为 {have.get('label')!r}",
+        )
     if rgb and have.get("mode") != "RGB":
         if shown:
             shown()
-        fail(f"{at} ({item.file}): expected an RGB image, got mode {have.get('mode')!r}; use .convert('RGB')",
-             f"{at_zh}（{item.file}）：应为 RGB 图片，实际模式 {have.get('mode')!r}；请使用 .convert('RGB')")
+        fail(
+            f"{at} ({item.file}): expected an RGB image, got mode {have.get('mode')!r}; use .convert('RGB')",
+            f"{at_zh}（{item.file}）：应为 RGB 图片，实际模式 {have.get('mode')!r}；请使用 .convert('RGB')",
+        )
     if any(have.get("digest") == option.get("digest") for option in accepted):
         return
     if shown:
         shown()
     if item.named:
-        fail(f"{at} was read from {item.file}, but its pixels are not that file's",
-             f"{at_zh} 读取的是 {item.file}，但像素与该文件的不同")
-    fail(f"{at} is not the image expected at that position ({item.file}); are the file names sorted?",
-         f"{at_zh} 不是该位置应有的图片（{item.file}）；文件名排序了吗？")
+        fail(
+            f"{at} was read from {item.file}, but its pixels are not that file's",
+            f"{at_zh} 读取的是 {item.file}，但像素与该文件的不同",
+        )
+    fail(
+        f"{at} is not the image expected at that position ({item.file}); are the file names sorted?",
+        f"{at_zh} 不是该位置应有的图片（{item.file}）；文件名排序了吗？",
+    )
 
 
 def judge_order(items: list[Item], files: list[str] | None, what: str) -> None:
@@ -97,11 +117,16 @@ def judge_order(items: list[Item], files: list[str] | None, what: str) -> None:
     named = [item for item in items if item.named]
     for item in named:
         if files is not None and item.file != files[item.index]:
-            fail(f"{what}[{item.index}] is {item.file}, expected {files[item.index]}: sort the file names, "
-                 f"sorted(os.listdir(folder))",
-                 f"{what}[{item.index}] 是 {item.file}，应为 {files[item.index]}：请对文件名排序，sorted(os.listdir(folder))")
+            fail(
+                f"{what}[{item.index}] is {item.file}, expected {files[item.index]}: sort the file names, "
+                f"sorted(os.listdir(folder))",
+                f"{what}[{item.index}] 是 {item.file}，应为 {files[item.index]}："
+                f"请对文件名排序，sorted(os.listdir(folder))",
+            )
     sequence = [item.file for item in named]
     if sequence != sorted(sequence):
-        fail(f"{what}: the items are not in sorted file-name order ({', '.join(sequence[:4])}, ...); "
-             f"sort the file names, sorted(os.listdir(folder))",
-             f"{what}：条目没有按文件名排序（{', '.join(sequence[:4])}, ...）；请对文件名排序，sorted(os.listdir(folder))")
+        fail(
+            f"{what}: the items are not in sorted file-name order ({', '.join(sequence[:4])}, ...); "
+            f"sort the file names, sorted(os.listdir(folder))",
+            f"{what}：条目没有按文件名排序（{', '.join(sequence[:4])}, ...）；请对文件名排序，sorted(os.listdir(folder))",
+        )

@@ -8,6 +8,7 @@ from the reference on the same folder. Items are matched to files by the names t
 opened, so each check judges one behaviour: a dataset that keeps a non-image file loses only the
 length check, and one that forgets `.convert('RGB')` only the check that asks for RGB.
 """
+
 import os
 from pathlib import Path
 
@@ -36,10 +37,13 @@ def images():
 
 
 def image_files(root: str, label: str) -> list[str]:
-    """The grader's own listing: 'label/name' of the image files of root/label (by extension, any case), sorted."""
+    """The grader's own listing: 'label/name' of the image files in root/label (by extension), sorted."""
     folder = Path(root) / label
-    return [f"{label}/{name}" for name in sorted(os.listdir(folder))
-            if name.lower().endswith(IMAGE_EXTENSIONS) and (folder / name).is_file()]
+    return [
+        f"{label}/{name}"
+        for name in sorted(os.listdir(folder))
+        if name.lower().endswith(IMAGE_EXTENSIONS) and (folder / name).is_file()
+    ]
 
 
 def sample(length: int) -> list[int] | None:
@@ -65,8 +69,12 @@ def reference_items(reference, root: str, wanted: set[str], transform: str | Non
 def plain_items(root: str, wanted: set[str], transform: str) -> dict:
     """What each file gives without .convert('RGB'), transformed: accepted by the transform checks, which
     leave the conversion to the check that asks for RGB."""
-    return {name: probes.describe_item((probes.open_file(str(Path(root) / name), transform, False),
-                                        name.split("/")[0])) for name in wanted}
+    return {
+        name: probes.describe_item(
+            (probes.open_file(str(Path(root) / name), transform, False), name.split("/")[0])
+        )
+        for name in wanted
+    }
 
 
 @pytest.mark.parametrize("label", ["ants", "bees"])
@@ -78,10 +86,12 @@ def test_length_counts_only_image_files(student, folders, label):
     got = student.probe(probes.folder, folders[0], label, indices=[])
     want = len(image_files(folders[1], label))
     if got["length"] != want:
-        fail(f"len(LabeledImageFolder(root, {label!r})): expected {want} image files, got {got['length']}; "
-             f"keep only names whose lower-cased extension is in IMAGE_EXTENSIONS",
-             f"len(LabeledImageFolder(root, {label!r}))：应有 {want} 个图片文件，实际为 {got['length']}；"
-             f"只保留小写扩展名在 IMAGE_EXTENSIONS 中的文件")
+        fail(
+            f"len(LabeledImageFolder(root, {label!r})): expected {want} image files, got {got['length']}; "
+            f"keep only names whose lower-cased extension is in IMAGE_EXTENSIONS",
+            f"len(LabeledImageFolder(root, {label!r}))：应有 {want} 个图片文件，实际为 {got['length']}；"
+            f"只保留小写扩展名在 IMAGE_EXTENSIONS 中的文件",
+        )
 
 
 @pytest.mark.parametrize("label", ["ants", "bees"])
@@ -96,36 +106,62 @@ def test_items_are_rgb_images_in_sorted_file_name_order(student, reference, fold
     items = resolve(got, files)
     expected = reference_items(reference, folders[1], {item.file for item in items}, None)
     for item in items:
-        judge_pair(item, [expected[item.file]], what, label, rgb=True,
-                   shown=lambda item=item: show_pair(student, folders, [label], item, None, images, request))
+        judge_pair(
+            item,
+            [expected[item.file]],
+            what,
+            label,
+            rgb=True,
+            shown=lambda item=item: show_pair(student, folders, [label], item, None, images, request),
+        )
     judge_order(items, files if got["length"] == len(files) else None, what)
     again = resolve({"length": got["length"], "items": got["again"]}, files)
     for item in again:
-        judge_pair(item, [expected[item.file]], Text(f"{what} (read a second time)", f"{what}（第二次读取）"),
-                   label, rgb=True)
+        judge_pair(
+            item,
+            [expected[item.file]],
+            Text(f"{what} (read a second time)", f"{what}（第二次读取）"),
+            label,
+            rgb=True,
+        )
 
 
-def show_pair(student, folders, labels: list[str], item: Item, transform: str | None, images: ImagePairs,
-              request) -> None:
+def show_pair(
+    student, folders, labels: list[str], item: Item, transform: str | None, images: ImagePairs, request
+) -> None:
     """Keep the student's item beside the expected image for the report page (on failure only)."""
     got = student.probe(probes.thumbnail, folders[0], labels, item.index, transform)
     expected = probes.small_pixels(probes.open_file(str(Path(folders[1]) / item.file), transform, True))
-    images.add(request, Text(f"{item.file}: expected, then your dataset's item {item.index}",
-                             f"{item.file}：左为期望，右为你的数据集第 {item.index} 项"), expected, got)
+    images.add(
+        request,
+        Text(
+            f"{item.file}: expected, then your dataset's item {item.index}",
+            f"{item.file}：左为期望，右为你的数据集第 {item.index} 项",
+        ),
+        expected,
+        got,
+    )
 
 
 def transformed_items(student, reference, folders, labels: list[str], transform: str, indices) -> tuple:
     files = [name for label in labels for name in image_files(folders[1], label)]
-    what = (f"LabeledImageFolder(root, {labels[0]!r}, transform={TRANSFORM_NAMES[transform]})" if len(labels) == 1
-            else f"build_dataset(root, {labels}, transform={TRANSFORM_NAMES[transform]})")
+    what = (
+        f"LabeledImageFolder(root, {labels[0]!r}, transform={TRANSFORM_NAMES[transform]})"
+        if len(labels) == 1
+        else f"build_dataset(root, {labels}, transform={TRANSFORM_NAMES[transform]})"
+    )
     if len(labels) == 1:
         got = student.probe(probes.folder, folders[0], labels[0], transform=transform, indices=indices)
     else:
         got = student.probe(probes.combined, folders[0], labels, transform=transform, indices=indices)
     items = resolve(got, files)
     wanted = {item.file for item in items}
-    return items, reference_items(reference, folders[1], wanted, transform), \
-        plain_items(folders[1], wanted, transform), what
+    return (
+        items,
+        reference_items(reference, folders[1], wanted, transform),
+        plain_items(folders[1], wanted, transform),
+        what,
+    )
 
 
 @points(1)
@@ -133,14 +169,24 @@ def test_transform_is_applied_to_each_image(student, reference, folders, images,
     """With transform=ToTensor(), each item is (ToTensor() of its image, label).
 
     中文：transform=ToTensor() 时，每一项都是（图片经 ToTensor() 的结果, 标签）。"""
-    items, expected, plain, what = transformed_items(student, reference, folders, ["bees"], "to_tensor",
-                                                     [0, 1, 2, 3])
+    items, expected, plain, what = transformed_items(
+        student, reference, folders, ["bees"], "to_tensor", [0, 1, 2, 3]
+    )
     if not items:
-        not_judged("LabeledImageFolder", "not judged: no item of the bees folder could be read",
-                   "未评判：bees 文件夹中没有能读取的条目")
+        not_judged(
+            "LabeledImageFolder",
+            "not judged: no item of the bees folder could be read",
+            "未评判：bees 文件夹中没有能读取的条目",
+        )
     for item in items:
-        judge_pair(item, [expected[item.file], plain[item.file]], what, "bees", rgb=False,
-                   shown=lambda item=item: show_pair(student, folders, ["bees"], item, "to_tensor", images, request))
+        judge_pair(
+            item,
+            [expected[item.file], plain[item.file]],
+            what,
+            "bees",
+            rgb=False,
+            shown=lambda item=item: show_pair(student, folders, ["bees"], item, "to_tensor", images, request),
+        )
 
 
 def build_indices(student, folders, labels: list[str], transform: str | None = None) -> list[int]:
@@ -165,9 +211,11 @@ def test_build_dataset_concatenates_in_the_given_order(student, reference, folde
     ranks = [labels.index(folder) for folder in order]
     if items and (ranks != sorted(ranks) or order[0] != labels[0] or order[-1] != labels[-1]):
         seen = [f"{item.index}: {folder}" for item, folder in zip(items, order)]
-        fail(f"{what}: items come from the folders {', '.join(seen)}; expected {labels[0]!r} first and "
-             f"{labels[-1]!r} last, in the order of label_dirs",
-             f"{what}：各项来自的文件夹为 {', '.join(seen)}；应按 label_dirs 的顺序，先 {labels[0]!r} 后 {labels[-1]!r}")
+        fail(
+            f"{what}: items come from the folders {', '.join(seen)}; expected {labels[0]!r} first and "
+            f"{labels[-1]!r} last, in the order of label_dirs",
+            f"{what}：各项来自的文件夹为 {', '.join(seen)}；应按 label_dirs 的顺序，先 {labels[0]!r} 后 {labels[-1]!r}",
+        )
     expected = reference_items(reference, folders[1], {item.file for item in items}, None)
     plain = plain_items(folders[1], {item.file for item in items}, None)
     for item in items:
@@ -182,14 +230,26 @@ def test_build_dataset_passes_the_transform_on(student, reference, folders, imag
     labels = ["ants", "bees"]
     alone = student.probe(probes.folder, folders[0], "ants", transform="resize16", indices=[0, 1, 2, 3])
     if not any(item.get("kind") == "tensor" for item in alone["items"].values()):
-        not_judged("LabeledImageFolder", "not judged: LabeledImageFolder does not apply its transform, which "
-                                         "transform_is_applied_to_each_image already charges",
-                   "未评判：LabeledImageFolder 本身没有应用 transform，已在 transform_is_applied_to_each_image 中扣分")
+        not_judged(
+            "LabeledImageFolder",
+            "not judged: LabeledImageFolder does not apply its transform, which "
+            "transform_is_applied_to_each_image already charges",
+            "未评判：LabeledImageFolder 本身没有应用 transform，已在 transform_is_applied_to_each_image 中扣分",
+        )
     indices = build_indices(student, folders, labels, "resize16")
     items, expected, plain, what = transformed_items(student, reference, folders, labels, "resize16", indices)
     if {item.file.split("/")[0] for item in items} != set(labels):
-        not_judged("build_dataset", f"not judged: {what} gave no readable item from each of {labels}",
-                   f"未评判：{what} 没有从 {labels} 中的每个文件夹给出可读取的条目")
+        not_judged(
+            "build_dataset",
+            f"not judged: {what} gave no readable item from each of {labels}",
+            f"未评判：{what} 没有从 {labels} 中的每个文件夹给出可读取的条目",
+        )
     for item in items:
-        judge_pair(item, [expected[item.file], plain[item.file]], what, item.file.split("/")[0], rgb=False,
-                   shown=lambda item=item: show_pair(student, folders, labels, item, "resize16", images, request))
+        judge_pair(
+            item,
+            [expected[item.file], plain[item.file]],
+            what,
+            item.file.split("/")[0],
+            rgb=False,
+            shown=lambda item=item: show_pair(student, folders, labels, item, "resize16", images, request),
+        )

@@ -1,4 +1,4 @@
-"""Hidden checks for 03_tensorboard: the event files the student's functions write, read as TensorBoard shows them.
+"""Hidden checks for 03_tensorboard: the event files the student's functions write, as TensorBoard shows them.
 
 The student's functions write into the worker's scratch folder. The grader reads the event files
 there as untrusted bytes (`autograder.worker_files`: no links, regular files only, capped) twice: as
@@ -7,8 +7,8 @@ of the grader's own (the `runner`) parses them (PNG is the only image format it 
 reference writes the same calls in the grader's scratch, and its files are parsed here. Tags, steps,
 values, image sizes and pixels, and the traced graph are compared with the reference's.
 """
+
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +17,6 @@ import pytest
 import torch
 
 from autograder.checking import (
-    CheckFailed,
-    StudentProblem,
     Text,
     expect_equal,
     fail,
@@ -26,31 +24,18 @@ from autograder.checking import (
     points,
     show,
 )
-from autograder.worker.probes import tensorboard as probes
-from autograder.worker_files import Caps, FolderMissing, WorkerFilesProblem, read_worker_files
-
-EVENT_FILE_PREFIX = "events.out.tfevents."
-CAPS = Caps(files=16, bytes=32 * 1024 * 1024)
-
-ADD_IMAGE_ADVICE = "add_image takes one image (C, H, W); write a whole batch (N, C, H, W) with add_images"
-ADD_IMAGE_ADVICE_ZH = "add_image 只接受一张图片 (C, H, W)；一整个 batch (N, C, H, W) 要用 add_images"
-IMAGE_PROBLEMS = {
-    "not-png": ("is not a PNG (TensorBoard's images are PNG)", "不是 PNG 图片（TensorBoard 的图片都是 PNG）"),
-    "too-large": ("is larger than the grader decodes", "超出了评分程序解码的大小"),
-    "undecodable": ("could not be decoded as a PNG", "无法按 PNG 解码"),
-}
-
-
-@dataclass
-class Logged:
-    """What one call did: the writers it made and left open (its worker's word), whether its files changed
-    after it returned (the grader's observation), and the events the grader read back."""
-
-    function: str
-    writers: int
-    unclosed: int
-    changed_after_return: bool
-    events: dict[str, Any] = field(default_factory=dict)
+from autograder.hidden.event_logs import (
+    ADD_IMAGE_ADVICE,
+    ADD_IMAGE_ADVICE_ZH,
+    IMAGE_PROBLEMS,
+    Logged,
+    attempt,
+    image_events,
+    judged_after,
+    outcome,
+    run,
+    scalar_points,
+)
 
 
 @pytest.fixture(scope="module")
@@ -60,102 +45,27 @@ def scratch():
         yield Path(folder)
 
 
-def event_files(root: Path, name: str) -> dict[str, bytes]:
-    """The event files in root/name as bytes, read by the audited reader; a failed check when unreadable."""
-    try:
-        found = read_worker_files(root, name, lambda entry: entry.startswith(EVENT_FILE_PREFIX), CAPS)
-    except FolderMissing:
-        fail(f"nothing was written to log_dir: the folder {name} does not exist; pass log_dir to SummaryWriter",
-             f"log_dir 中没有写入任何内容：文件夹 {name} 不存在；请把 log_dir 传给 SummaryWriter")
-    except WorkerFilesProblem as problem:
-        fail(f"log_dir {name}: {problem.text.en}", f"log_dir {name}：{problem.text.zh}")
-    if found.refused and not found.files:
-        entry, why = next(iter(found.refused.items()))
-        why_zh = {"a link": "链接", "not a regular file": "不是普通文件", "a file with other hard links": "带有其他硬链接的文件"}
-        fail(f"log_dir {name} holds {entry}, which is {why}: the grader reads only event files written there as "
-             f"regular files (links are not followed)",
-             f"log_dir {name} 中的 {entry} 是{why_zh.get(why, why)}：评分程序只读取在那里写成普通文件的事件文件（不跟随链接）")
-    return found.files
-
-
-def parsed(parser, files: dict[str, bytes], function: str) -> dict[str, Any]:
-    """The events in `files`, parsed by `parser` (the runner for the student's files)."""
-    try:
-        events = parser.probe(probes.read_events, files)
-    except StudentProblem as problem:
-        fail(f"the event files {function} wrote could not be read ({problem})",
-             f"{function} 写出的事件文件无法读取（{problem}）")
-    if events.get("problem"):
-        fail(f"the event files {function} wrote are not valid TensorBoard event files "
-             f"({events['problem']}: {events.get('detail', '')})",
-             f"{function} 写出的事件文件不是有效的 TensorBoard 事件文件（{events['problem']}：{events.get('detail', '')}）")
-    return events
-
-
-def run(module, parser, scratch: Path, kind: str, name: str, *args, **kwargs) -> Logged:
-    """Run the `kind` probe with a fresh log_dir called `name`; read back what it wrote, as it was when the
-    call returned and once every writer is closed."""
-    root = module.work_dir if module.is_student else scratch / "reference"
-    root.mkdir(exist_ok=True)
-    function = f"log_{kind}"
-    try:
-        counts = module.probe(getattr(probes, kind), str(root / name), *args, **kwargs)
-        at_return = event_files(root, name)
-    finally:
-        try:
-            module.probe(probes.close_left_open)
-        except StudentProblem:
-            pass
-    final = event_files(root, name)
-    return Logged(function, counts["writers"], counts["unclosed"], at_return != final,
-                  parsed(parser, final, function))
-
-
-def attempt(student, runner, scratch: Path, kind: str, name: str, *args, **kwargs) -> Logged | Exception:
-    """Like `run` for the student, keeping the problem (an error, unreadable files) for each check to report."""
-    try:
-        return run(student, runner, scratch, kind, name, *args, **kwargs)
-    except (StudentProblem, CheckFailed) as problem:
-        return problem
-
-
-def outcome(logged: Logged | Exception) -> Logged:
-    """The call's result; the check fails with the call's problem (add_image's, explained) when there is none."""
-    if isinstance(logged, Exception):
-        text = str(logged)
-        if "input format are different" in text or "input_format" in text:
-            fail(f"{text[:200]}... {ADD_IMAGE_ADVICE}", f"{text[:200]}... {ADD_IMAGE_ADVICE_ZH}")
-        raise logged
-    return logged
-
-
-def judged_after(logged: Logged | Exception, charged_in: str, function: str) -> Logged:
-    """The call's result, or not judged when the call failed: that failure is charged in `charged_in`."""
-    if isinstance(logged, Exception):
-        not_judged(function, f"not judged: {function} failed, which {charged_in} already charges",
-                   f"未评判：{function} 出错，已在 {charged_in} 中扣分")
-    return logged
-
-
-def scalar_points(logged: Logged, tag: str) -> list[tuple[int, float]]:
-    return [(int(step), float(value)) for step, value in logged.events["scalars"].get(tag, [])]
-
-
 # ---------------------------------------------------------------- log_line
+
 
 @pytest.fixture(scope="module")
 def fresh_line(student, reference, runner, scratch):
     """log_line with a tag and length drawn for this run, from student and reference."""
     rng = np.random.default_rng(303)
     kwargs = {"tag": f"loss/run-{int(rng.integers(100, 1000))}", "n": int(rng.integers(20, 80))}
-    return (attempt(student, runner, scratch, "line", "line-fresh", **kwargs),
-            run(reference, reference, scratch, "line", "line-fresh", **kwargs), kwargs)
+    return (
+        attempt(student, runner, scratch, "line", "line-fresh", **kwargs),
+        run(reference, reference, scratch, "line", "line-fresh", **kwargs),
+        kwargs,
+    )
 
 
 @pytest.fixture(scope="module")
 def default_line(student, reference, runner, scratch):
-    return (attempt(student, runner, scratch, "line", "line-defaults"),
-            run(reference, reference, scratch, "line", "line-defaults"))
+    return (
+        attempt(student, runner, scratch, "line", "line-defaults"),
+        run(reference, reference, scratch, "line", "line-defaults"),
+    )
 
 
 @points(1)
@@ -168,11 +78,19 @@ def test_line_uses_the_course_defaults(default_line, fresh_line):
         judged_after(got, "line_writes_value_2x_at_step_x", "log_line")
     got = outcome(got)
     (tag,) = expected.events["scalars"]
-    expect_equal(sorted(got.events["scalars"]), [tag],
-                 Text("the scalar tags written by log_line(log_dir)", "log_line(log_dir) 写入的标量标签"))
-    expect_equal(len(scalar_points(got, tag)), len(scalar_points(expected, tag)),
-                 Text(f"the number of points log_line(log_dir) wrote under {tag!r}",
-                      f"log_line(log_dir) 在 {tag!r} 下写入的点数"))
+    expect_equal(
+        sorted(got.events["scalars"]),
+        [tag],
+        Text("the scalar tags written by log_line(log_dir)", "log_line(log_dir) 写入的标量标签"),
+    )
+    expect_equal(
+        len(scalar_points(got, tag)),
+        len(scalar_points(expected, tag)),
+        Text(
+            f"the number of points log_line(log_dir) wrote under {tag!r}",
+            f"log_line(log_dir) 在 {tag!r} 下写入的点数",
+        ),
+    )
 
 
 @points(2)
@@ -184,24 +102,36 @@ def test_line_writes_value_2x_at_step_x(fresh_line):
     call = f"log_line(log_dir, tag={kwargs['tag']!r}, n={kwargs['n']})"
     got = outcome(got)
     (tag,) = expected.events["scalars"]
-    expect_equal(sorted(got.events["scalars"]), [tag], Text(f"the scalar tags written by {call}", f"{call} 写入的标量标签"))
+    expect_equal(
+        sorted(got.events["scalars"]),
+        [tag],
+        Text(f"the scalar tags written by {call}", f"{call} 写入的标量标签"),
+    )
     have, want = scalar_points(got, tag), scalar_points(expected, tag)
     if len(have) == len(want) and [v for _, v in have] == [float(s) for s, _ in want] and have != want:
-        fail(f"{call}: the value and the step are swapped (first points {have[:3]}, expected (step, value) "
-             f"{want[:3]}); the order is add_scalar(tag, scalar_value, global_step)",
-             f"{call}：值和步数写反了（前几个点 {have[:3]}，应为 (step, value) {want[:3]}）；"
-             f"参数顺序是 add_scalar(tag, scalar_value, global_step)")
-    expect_equal(len(have), len(want), Text(f"the number of points {call} wrote under {tag!r}",
-                                            f"{call} 在 {tag!r} 下写入的点数"))
+        fail(
+            f"{call}: the value and the step are swapped (first points {have[:3]}, expected (step, value) "
+            f"{want[:3]}); the order is add_scalar(tag, scalar_value, global_step)",
+            f"{call}：值和步数写反了（前几个点 {have[:3]}，应为 (step, value) {want[:3]}）；"
+            f"参数顺序是 add_scalar(tag, scalar_value, global_step)",
+        )
+    expect_equal(
+        len(have),
+        len(want),
+        Text(f"the number of points {call} wrote under {tag!r}", f"{call} 在 {tag!r} 下写入的点数"),
+    )
     for (step, value), (want_step, want_value) in zip(have, want):
         if (step, value) != (want_step, want_value):
-            fail(f"{call}: expected the point (step {want_step}, value {show(want_value)}), "
-                 f"got (step {step}, value {show(value)})",
-                 f"{call}：应有点 (step {want_step}, value {show(want_value, zh=True)})，"
-                 f"实际为 (step {step}, value {show(value, zh=True)})")
+            fail(
+                f"{call}: expected the point (step {want_step}, value {show(want_value)}), "
+                f"got (step {step}, value {show(value)})",
+                f"{call}：应有点 (step {want_step}, value {show(want_value, zh=True)})，"
+                f"实际为 (step {step}, value {show(value, zh=True)})",
+            )
 
 
 # ---------------------------------------------------------------- log_images
+
 
 def image_batches(seed: int) -> list[torch.Tensor]:
     """Batches as a DataLoader gives them: six of the same size, then a smaller last one."""
@@ -214,12 +144,12 @@ def image_batches(seed: int) -> list[torch.Tensor]:
 def fresh_images(student, reference, runner, scratch):
     batches = image_batches(404)
     tag = "test_data/epoch-404"
-    return (attempt(student, runner, scratch, "images", "images", tag, batches),
-            run(reference, reference, scratch, "images", "images", tag, batches), tag, len(batches))
-
-
-def image_events(logged: Logged, tag: str) -> list[dict[str, Any]]:
-    return logged.events["images"].get(tag, [])
+    return (
+        attempt(student, runner, scratch, "images", "images", tag, batches),
+        run(reference, reference, scratch, "images", "images", tag, batches),
+        tag,
+        len(batches),
+    )
 
 
 @points(2)
@@ -229,25 +159,36 @@ def test_images_are_written_one_batch_per_step(fresh_images):
     中文：七个 batch 在给定标签下每步写一个图片摘要，步数为 0 到 6。"""
     got, expected, tag, count = fresh_images
     got = outcome(got)
-    expect_equal(sorted(got.events["images"]), [tag], Text("the image tags written by log_images",
-                                                           "log_images 写入的图片标签"))
+    expect_equal(
+        sorted(got.events["images"]),
+        [tag],
+        Text("the image tags written by log_images", "log_images 写入的图片标签"),
+    )
     steps = [event["step"] for event in image_events(got, tag)]
     if len(steps) > count:
-        fail(f"log_images wrote {len(steps)} image summaries for {count} batches; {ADD_IMAGE_ADVICE}, "
-             f"once per batch",
-             f"log_images 为 {count} 个 batch 写了 {len(steps)} 个图片摘要；{ADD_IMAGE_ADVICE_ZH}，每个 batch 一次")
-    expect_equal(steps, [event["step"] for event in image_events(expected, tag)],
-                 Text("the steps of the image summaries", "图片摘要的步数"))
+        fail(
+            f"log_images wrote {len(steps)} image summaries for {count} batches; {ADD_IMAGE_ADVICE}, "
+            f"once per batch",
+            f"log_images 为 {count} 个 batch 写了 {len(steps)} 个图片摘要；{ADD_IMAGE_ADVICE_ZH}，每个 batch 一次",
+        )
+    expect_equal(
+        steps,
+        [event["step"] for event in image_events(expected, tag)],
+        Text("the steps of the image summaries", "图片摘要的步数"),
+    )
 
 
 def one_summary_per_batch(logged: Logged, tag: str, count: int) -> list[dict[str, Any]]:
     """The image summaries, or not judged when there is not one per batch (the check above charges that)."""
     found = image_events(logged, tag)
     if len(found) != count:
-        not_judged("log_images", f"not judged: log_images wrote {len(found)} image summaries for {count} batches, "
-                                 f"which images_are_written_one_batch_per_step already charges",
-                   f"未评判：log_images 为 {count} 个 batch 写了 {len(found)} 个图片摘要，"
-                   f"已在 images_are_written_one_batch_per_step 中扣分")
+        not_judged(
+            "log_images",
+            f"not judged: log_images wrote {len(found)} image summaries for {count} batches, "
+            f"which images_are_written_one_batch_per_step already charges",
+            f"未评判：log_images 为 {count} 个 batch 写了 {len(found)} 个图片摘要，"
+            f"已在 images_are_written_one_batch_per_step 中扣分",
+        )
     return found
 
 
@@ -270,25 +211,32 @@ def test_image_pixels_are_the_batch_values(fresh_images):
     中文：像素是 batch 中 [0, 1] 的值放大到 0..255（没有多余的缩放，通道没有弄混）。"""
     got, expected, tag, count = fresh_images
     got = judged_after(got, "images_are_written_one_batch_per_step", "log_images")
-    for index, (have, want) in enumerate(zip(one_summary_per_batch(got, tag, count), image_events(expected, tag))):
+    for index, (have, want) in enumerate(
+        zip(one_summary_per_batch(got, tag, count), image_events(expected, tag))
+    ):
         if "problem" in have:
             en, zh = IMAGE_PROBLEMS[have["problem"]]
             fail(f"the image written at step {have['step']} {en}", f"第 {have['step']} 步写入的图片{zh}")
         pixels, wanted = have["pixels"], want["pixels"]
         if pixels.shape != wanted.shape or not np.array_equal(pixels, wanted):
             mean, want_mean = float(pixels.mean()), float(wanted.mean())
-            fail(f"the image at step {want['step']} differs from the batch (mean pixel {mean:.1f}, expected "
-                 f"{want_mean:.1f}); pass the float batch in [0, 1] as it is, shaped (N, C, H, W)",
-                 f"第 {want['step']} 步的图片与 batch 不一致（像素均值 {mean:.1f}，应为 {want_mean:.1f}）；"
-                 f"请直接传入 [0, 1] 之间、形状为 (N, C, H, W) 的浮点 batch")
+            fail(
+                f"the image at step {want['step']} differs from the batch (mean pixel {mean:.1f}, expected "
+                f"{want_mean:.1f}); pass the float batch in [0, 1] as it is, shaped (N, C, H, W)",
+                f"第 {want['step']} 步的图片与 batch 不一致（像素均值 {mean:.1f}，应为 {want_mean:.1f}）；"
+                f"请直接传入 [0, 1] 之间、形状为 (N, C, H, W) 的浮点 batch",
+            )
 
 
 # ---------------------------------------------------------------- log_graph
 
+
 @pytest.fixture(scope="module")
 def fresh_graph(student, reference, runner, scratch):
-    return (attempt(student, runner, scratch, "graph", "graph", 505, 6),
-            run(reference, reference, scratch, "graph", "graph", 505, 6))
+    return (
+        attempt(student, runner, scratch, "graph", "graph", 505, 6),
+        run(reference, reference, scratch, "graph", "graph", 505, 6),
+    )
 
 
 @points(2)
@@ -299,18 +247,29 @@ def test_graph_of_the_model_is_written(fresh_graph):
     got, expected = fresh_graph
     have, want = outcome(got).events["graph"], expected.events["graph"]
     if have is None:
-        fail("no graph was found in the event file: use writer.add_graph(model, example_input)",
-             "事件文件中没有模型结构图：请使用 writer.add_graph(model, example_input)")
-    expect_equal(have["shapes"], want["shapes"], Text("the input and output shapes of the traced graph",
-                                                      "所追踪结构图的输入和输出形状"))
-    expect_equal(have["operations"], want["operations"], Text("the operations in the traced graph",
-                                                              "所追踪结构图中的运算"))
+        fail(
+            "no graph was found in the event file: use writer.add_graph(model, example_input)",
+            "事件文件中没有模型结构图：请使用 writer.add_graph(model, example_input)",
+        )
+    expect_equal(
+        have["shapes"],
+        want["shapes"],
+        Text("the input and output shapes of the traced graph", "所追踪结构图的输入和输出形状"),
+    )
+    expect_equal(
+        have["operations"],
+        want["operations"],
+        Text("the operations in the traced graph", "所追踪结构图中的运算"),
+    )
 
 
 # ---------------------------------------------------------------- closing
 
-CHARGED_IN = {"log_line": "line_writes_value_2x_at_step_x", "log_images": "images_are_written_one_batch_per_step",
-              "log_graph": "graph_of_the_model_is_written"}
+CHARGED_IN = {
+    "log_line": "line_writes_value_2x_at_step_x",
+    "log_images": "images_are_written_one_batch_per_step",
+    "log_graph": "graph_of_the_model_is_written",
+}
 
 
 @pytest.mark.parametrize("function", ["log_line", "log_images", "log_graph"])
@@ -324,11 +283,15 @@ def test_writer_is_closed(function, fresh_line, fresh_images, fresh_graph):
     if got.writers == 0:
         fail(f"{function} did not create a SummaryWriter", f"{function} 没有创建 SummaryWriter")
     if got.unclosed:
-        fail(f"{function} left {got.unclosed} of its {got.writers} SummaryWriter(s) open: call writer.close() "
-             f"(or use `with SummaryWriter(log_dir) as writer:`)",
-             f"{function} 创建的 {got.writers} 个 SummaryWriter 中有 {got.unclosed} 个没有关闭："
-             f"请调用 writer.close()（或使用 `with SummaryWriter(log_dir) as writer:`）")
+        fail(
+            f"{function} left {got.unclosed} of its {got.writers} SummaryWriter(s) open: call writer.close() "
+            f"(or use `with SummaryWriter(log_dir) as writer:`)",
+            f"{function} 创建的 {got.writers} 个 SummaryWriter 中有 {got.unclosed} 个没有关闭："
+            f"请调用 writer.close()（或使用 `with SummaryWriter(log_dir) as writer:`）",
+        )
     if got.changed_after_return:
-        fail(f"the event files {function} wrote were still incomplete when it returned: close every "
-             f"SummaryWriter (writer.close()) before returning",
-             f"{function} 返回时写出的事件文件还不完整：请在返回前关闭每个 SummaryWriter（writer.close()）")
+        fail(
+            f"the event files {function} wrote were still incomplete when it returned: close every "
+            f"SummaryWriter (writer.close()) before returning",
+            f"{function} 返回时写出的事件文件还不完整：请在返回前关闭每个 SummaryWriter（writer.close()）",
+        )

@@ -4,6 +4,7 @@ Expected values are torchvision's own transforms applied here, in the grader, to
 the reference's pipeline). Where a check fails on images, the expected and the produced images are
 kept for the report page. The "written by hand" checks belong with the other exercises' by-hand checks.
 """
+
 import numpy as np
 import pytest
 import torch
@@ -20,6 +21,13 @@ from autograder.checking import (
     fail,
     not_judged,
     points,
+)
+from autograder.hidden.transform_cases import (
+    close,
+    normalize_case,
+    normalize_right_on,
+    shown,
+    to_tensor_first,
 )
 from autograder.report_images import ImagePairs
 from autograder.worker.probes import transforms as probes
@@ -43,11 +51,6 @@ def pixels(height: int, width: int, channels: int = 3) -> np.ndarray:
     return RNG.integers(0, 256, shape, dtype=np.uint8)
 
 
-def close(got, expected: torch.Tensor, atol: float) -> bool:
-    return bool(isinstance(got, torch.Tensor) and got.shape == expected.shape and got.dtype == expected.dtype
-                and torch.allclose(got.detach(), expected, atol=atol, rtol=0))
-
-
 @pytest.mark.parametrize("mode", ["RGB", "L"])
 @points(2)
 def test_to_tensor_equals_torchvision(student, mode, images, request):
@@ -58,20 +61,34 @@ def test_to_tensor_equals_torchvision(student, mode, images, request):
         image_pixels = pixels(height, width, 3 if mode == "RGB" else 1)
         expected = T.ToTensor()(make_image(image_pixels, mode))
         got = student.probe(probes.to_tensor_of_image, image_pixels, mode)
-        what = Text(f"to_tensor(a {mode} image of {width}x{height})", f"to_tensor({width}x{height} 的 {mode} 图片)")
+        what = Text(
+            f"to_tensor(a {mode} image of {width}x{height})", f"to_tensor({width}x{height} 的 {mode} 图片)"
+        )
         try:
             expect_close(got, expected, what, atol=1e-6, rtol=0, check_dtype=True)
         except CheckFailed:
-            images.add(request, Text(f"a {mode} image of {width}x{height}: ToTensor(), then your to_tensor",
-                                     f"{width}x{height} 的 {mode} 图片：左为 ToTensor()，右为你的 to_tensor"),
-                       expected, got)
+            images.add(
+                request,
+                Text(
+                    f"a {mode} image of {width}x{height}: ToTensor(), then your to_tensor",
+                    f"{width}x{height} 的 {mode} 图片：左为 ToTensor()，右为你的 to_tensor",
+                ),
+                expected,
+                got,
+            )
             raise
 
 
 def judge_array_conversion(student) -> None:
     array = pixels(9, 13)
-    expect_close(student.call("to_tensor", array), T.ToTensor()(array), "to_tensor(a 9x13x3 uint8 array)",
-                 atol=1e-6, rtol=0, check_dtype=True)
+    expect_close(
+        student.call("to_tensor", array),
+        T.ToTensor()(array),
+        "to_tensor(a 9x13x3 uint8 array)",
+        atol=1e-6,
+        rtol=0,
+        check_dtype=True,
+    )
 
 
 def judge_course_figure(student) -> None:
@@ -95,20 +112,33 @@ def test_to_tensor_accepts_an_hwc_uint8_array(student):
     except StudentProblem:
         same_as_image = False
     if not same_as_image:
-        not_judged("to_tensor", "not judged: to_tensor is also wrong on a PIL image of the same pixels, which "
-                                "to_tensor_equals_torchvision already charges",
-                   "未评判：to_tensor 对相同像素的 PIL 图片也不对，已在 to_tensor_equals_torchvision 中扣分")
-    expect_close(got, expected, Text("to_tensor(a 9x13x3 uint8 array)", "to_tensor(9x13x3 的 uint8 数组)"),
-                 atol=1e-6, rtol=0, check_dtype=True)
+        not_judged(
+            "to_tensor",
+            "not judged: to_tensor is also wrong on a PIL image of the same pixels, which "
+            "to_tensor_equals_torchvision already charges",
+            "未评判：to_tensor 对相同像素的 PIL 图片也不对，已在 to_tensor_equals_torchvision 中扣分",
+        )
+    expect_close(
+        got,
+        expected,
+        Text("to_tensor(a 9x13x3 uint8 array)", "to_tensor(9x13x3 的 uint8 数组)"),
+        atol=1e-6,
+        rtol=0,
+        check_dtype=True,
+    )
 
 
 @points(1)
 def test_to_tensor_is_written_by_hand(student):
     """to_tensor works and does not call torchvision's ToTensor (or its functional form)."""
     judge_array_conversion(student)
-    expect_written_by_hand(student.source(), "to_tensor", TORCHVISION_TENSOR,
-                           "use NumPy/torch operations (permute, division by 255)",
-                           "请用 NumPy/torch 运算（permute、除以 255）")
+    expect_written_by_hand(
+        student.source(),
+        "to_tensor",
+        TORCHVISION_TENSOR,
+        "use NumPy/torch operations (permute, division by 255)",
+        "请用 NumPy/torch 运算（permute、除以 255）",
+    )
 
 
 @points(1)
@@ -120,28 +150,13 @@ def test_normalize_gives_the_course_figure(student):
     got = student.probe(probes.normalize_keeping_input, pixel, [0.5] * 3, [0.5] * 3)["output"]
     what = Text("normalize(0.6549, mean 0.5, std 0.5)", "normalize(0.6549, mean 0.5, std 0.5)")
     if not close(got, torch.full((3, 2, 2), 0.3098), 1e-4) and not normalize_right_on(student, (3, 8, 6)):
-        not_judged("normalize", "not judged: normalize also differs from transforms.Normalize on other values, "
-                                "which normalize_equals_torchvision already charges",
-                   "未评判：normalize 在其他取值上也与 transforms.Normalize 不同，已在 normalize_equals_torchvision 中扣分")
+        not_judged(
+            "normalize",
+            "not judged: normalize also differs from transforms.Normalize on other values, "
+            "which normalize_equals_torchvision already charges",
+            "未评判：normalize 在其他取值上也与 transforms.Normalize 不同，已在 normalize_equals_torchvision 中扣分",
+        )
     expect_close(got, torch.full((3, 2, 2), 0.3098), what, atol=1e-4)
-
-
-def normalize_case(shape: tuple[int, ...]) -> tuple[torch.Tensor, list[float], list[float]]:
-    generator = torch.Generator().manual_seed(sum(shape))
-    tensor = torch.rand(shape, generator=generator)
-    channels = shape[-3]
-    mean = torch.rand(channels, generator=generator).tolist()
-    std = (torch.rand(channels, generator=generator) + 0.1).tolist()
-    return tensor, mean, std
-
-
-def normalize_right_on(student, shape: tuple[int, ...]) -> bool:
-    tensor, mean, std = normalize_case(shape)
-    try:
-        got = student.probe(probes.normalize_keeping_input, tensor, mean, std)["output"]
-    except StudentProblem:
-        return False
-    return close(got, T.Normalize(mean, std)(tensor), 1e-5)
 
 
 @pytest.mark.parametrize("shape", [(3, 8, 6), (1, 5, 5), (2, 3, 4, 4)], ids=["CHW", "one-channel", "batched"])
@@ -153,8 +168,16 @@ def test_normalize_equals_torchvision(student, shape):
     tensor, mean, std = normalize_case(shape)
     expected = T.Normalize(mean, std)(tensor)
     got = student.probe(probes.normalize_keeping_input, tensor, mean, std)["output"]
-    expect_close(got, expected, Text(f"normalize(a tensor of shape {shape}, mean, std)",
-                                     f"normalize(形状为 {shape} 的 tensor, mean, std)"), atol=1e-5, check_dtype=True)
+    expect_close(
+        got,
+        expected,
+        Text(
+            f"normalize(a tensor of shape {shape}, mean, std)",
+            f"normalize(形状为 {shape} 的 tensor, mean, std)",
+        ),
+        atol=1e-5,
+        check_dtype=True,
+    )
 
 
 @points(1)
@@ -164,28 +187,26 @@ def test_normalize_leaves_its_input_unchanged(student):
     中文：normalize 返回新的 tensor；传入的 tensor 保持原值。"""
     tensor = torch.rand(3, 4, 4, generator=torch.Generator().manual_seed(3))
     result = student.probe(probes.normalize_keeping_input, tensor.clone(), [0.2, 0.3, 0.4], [0.5, 0.6, 0.7])
-    expect_close(result["input_after"], tensor, Text("the input tensor after normalize(...)",
-                                                     "调用 normalize(...) 之后的输入 tensor"), atol=0, rtol=0)
+    expect_close(
+        result["input_after"],
+        tensor,
+        Text("the input tensor after normalize(...)", "调用 normalize(...) 之后的输入 tensor"),
+        atol=0,
+        rtol=0,
+    )
 
 
 @points(1)
 def test_normalize_is_written_by_hand(student):
     """normalize works and does not call torchvision's Normalize."""
     judge_course_figure(student)
-    expect_written_by_hand(student.source(), "normalize", TORCHVISION_NORMALIZE,
-                           "compute (tensor - mean) / std yourself", "请自己计算 (tensor - mean) / std")
-
-
-def shown(tensor, mean: list[float], std: list[float]):
-    """A normalised (C, H, W) tensor back in [0, 1] for the report page; anything else as it is."""
-    if isinstance(tensor, torch.Tensor) and tensor.dim() == 3 and tensor.shape[0] == len(mean):
-        return tensor.detach().to(torch.float32) * torch.tensor(std)[:, None, None] + torch.tensor(mean)[:, None, None]
-    return tensor
-
-
-def to_tensor_first(size, mean, std, image_pixels: np.ndarray) -> torch.Tensor:
-    """What ToTensor before Resize gives: the pixels resized as floats, never rounded to bytes."""
-    return T.Compose([T.ToTensor(), T.Resize(size), T.Normalize(mean, std)])(make_image(image_pixels, "RGB"))
+    expect_written_by_hand(
+        student.source(),
+        "normalize",
+        TORCHVISION_NORMALIZE,
+        "compute (tensor - mean) / std yourself",
+        "请自己计算 (tensor - mean) / std",
+    )
 
 
 @pytest.mark.parametrize("size", [(16, 16), (10, 24), 12], ids=["square", "rectangle", "shorter-side"])
@@ -197,21 +218,35 @@ def test_pipeline_resizes_converts_and_normalizes(student, reference, size, imag
     image_pixels = pixels(30, 45)
     expected = reference.probe(probes.pipeline_on_image, size, MEAN, STD, image_pixels)
     got = student.probe(probes.pipeline_on_image, size, MEAN, STD, image_pixels)
-    what = Text(f"build_pipeline({size!r}, mean, std)(a 45x30 image)", f"build_pipeline({size!r}, mean, std)(45x30 的图片)")
+    what = Text(
+        f"build_pipeline({size!r}, mean, std)(a 45x30 image)",
+        f"build_pipeline({size!r}, mean, std)(45x30 的图片)",
+    )
     try:
         expect_tensor(got, what, shape=tuple(expected.shape))
-        if close(got, to_tensor_first(size, MEAN, STD, image_pixels), 1e-5) and not close(got, expected, 1e-5):
+        if close(got, to_tensor_first(size, MEAN, STD, image_pixels), 1e-5) and not close(
+            got, expected, 1e-5
+        ):
             largest = float(((got - expected) * torch.tensor(STD)[:, None, None]).abs().max())
-            fail(f"{what.en}: the values differ from Resize then ToTensor by up to {largest:.4f} before Normalize "
-                 f"(at most 1/255): ToTensor runs before Resize, so the image is resized as floats; put "
-                 f"Resize first, on the PIL image",
-                 f"{what.zh}：与先 Resize 再 ToTensor 的结果相比，Normalize 前最多相差 {largest:.4f}（不超过 1/255）："
-                 f"ToTensor 在 Resize 之前，图片被当作浮点数缩放；请先对 PIL 图片 Resize")
+            fail(
+                f"{what.en}: the values differ from Resize then ToTensor "
+                f"by up to {largest:.4f} before Normalize "
+                f"(at most 1/255): ToTensor runs before Resize, so the image is resized as floats; put "
+                f"Resize first, on the PIL image",
+                f"{what.zh}：与先 Resize 再 ToTensor 的结果相比，Normalize 前最多相差 {largest:.4f}（不超过 1/255）："
+                f"ToTensor 在 Resize 之前，图片被当作浮点数缩放；请先对 PIL 图片 Resize",
+            )
         expect_close(got, expected, what, atol=1e-5)
     except CheckFailed:
-        images.add(request, Text(f"Resize({size!r}) -> ToTensor -> Normalize, then your pipeline",
-                                 f"左为 Resize({size!r}) -> ToTensor -> Normalize，右为你的 pipeline"),
-                   shown(expected, MEAN, STD), shown(got, MEAN, STD))
+        images.add(
+            request,
+            Text(
+                f"Resize({size!r}) -> ToTensor -> Normalize, then your pipeline",
+                f"左为 Resize({size!r}) -> ToTensor -> Normalize，右为你的 pipeline",
+            ),
+            shown(expected, MEAN, STD),
+            shown(got, MEAN, STD),
+        )
         raise
 
 
@@ -228,13 +263,19 @@ def test_pipeline_output_shape_for_the_course_resize(student, reference):
     except (StudentProblem, CheckFailed):
         square = pixels(30, 45)
         try:
-            works = close(student.probe(probes.pipeline_on_image, (16, 16), MEAN, STD, square),
-                          reference.probe(probes.pipeline_on_image, (16, 16), MEAN, STD, square), 1e-5)
+            works = close(
+                student.probe(probes.pipeline_on_image, (16, 16), MEAN, STD, square),
+                reference.probe(probes.pipeline_on_image, (16, 16), MEAN, STD, square),
+                1e-5,
+            )
         except StudentProblem:
             works = False
         if not works:
-            not_judged("build_pipeline", "not judged: the pipeline also fails on a 16x16 resize, which "
-                                         "pipeline_resizes_converts_and_normalizes already charges",
-                       "未评判：pipeline 在 16x16 的 Resize 上也出错，已在 pipeline_resizes_converts_and_normalizes 中扣分")
+            not_judged(
+                "build_pipeline",
+                "not judged: the pipeline also fails on a 16x16 resize, which "
+                "pipeline_resizes_converts_and_normalizes already charges",
+                "未评判：pipeline 在 16x16 的 Resize 上也出错，已在 pipeline_resizes_converts_and_normalizes 中扣分",
+            )
         raise
     expect_equal(tuple(got.shape), (3, 512, 512), Text("the pipeline's output shape", "pipeline 输出的形状"))

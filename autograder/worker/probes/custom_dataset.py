@@ -5,6 +5,7 @@ label, mode or shape, and a digest of its pixels, together with the files `PIL.I
 for while it was read ("ants/0013035.jpg"): the grader matches items to files by those names, so a
 dataset that keeps a non-image file is judged on its images for everything but its length.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -37,12 +38,23 @@ def describe_item(item: Any) -> dict[str, Any]:
     label = label if isinstance(label, (str, int)) else repr(label)[:80]
     if isinstance(image, Image.Image):
         digest = hashlib.sha256(image.tobytes()).hexdigest()
-        return {"kind": "image", "mode": image.mode, "size": list(image.size), "digest": digest, "label": label}
+        return {
+            "kind": "image",
+            "mode": image.mode,
+            "size": list(image.size),
+            "digest": digest,
+            "label": label,
+        }
     if isinstance(image, torch.Tensor):
         plain = image.detach().cpu().contiguous()
         digest = hashlib.sha256(plain.numpy().tobytes()).hexdigest()
-        return {"kind": "tensor", "shape": list(plain.shape), "dtype": str(plain.dtype), "digest": digest,
-                "label": label}
+        return {
+            "kind": "tensor",
+            "shape": list(plain.shape),
+            "dtype": str(plain.dtype),
+            "digest": digest,
+            "label": label,
+        }
     return {"kind": type(image).__name__, "label": label}
 
 
@@ -99,18 +111,29 @@ def describe(module, dataset: Any, indices: list[int] | None, again: bool) -> di
 
 
 @probe
-def folder(module, root: str, label: str, transform: str | None = None, indices: list[int] | None = None,
-           again: bool = False) -> dict[str, Any]:
+def folder(
+    module,
+    root: str,
+    label: str,
+    transform: str | None = None,
+    indices: list[int] | None = None,
+    again: bool = False,
+) -> dict[str, Any]:
     """len() and described items of LabeledImageFolder(root, label, transform); with `again`, every item
     read a second time (in reverse order) to catch state kept between reads."""
-    return describe(module, module.LabeledImageFolder(root, label, transform=TRANSFORMS[transform]), indices, again)
+    return describe(
+        module, module.LabeledImageFolder(root, label, transform=TRANSFORMS[transform]), indices, again
+    )
 
 
 @probe
-def combined(module, root: str, labels: list[str], transform: str | None = None,
-             indices: list[int] | None = None) -> dict[str, Any]:
+def combined(
+    module, root: str, labels: list[str], transform: str | None = None, indices: list[int] | None = None
+) -> dict[str, Any]:
     """len() and described items of build_dataset(root, labels, transform)."""
-    return describe(module, module.build_dataset(root, labels, transform=TRANSFORMS[transform]), indices, False)
+    return describe(
+        module, module.build_dataset(root, labels, transform=TRANSFORMS[transform]), indices, False
+    )
 
 
 def small_pixels(image: Any) -> np.ndarray | None:
@@ -133,8 +156,11 @@ def thumbnail(module, root: str, labels: list[str], index: int, transform: str |
     """A small picture of the image of item `index` (of LabeledImageFolder for one label, of build_dataset
     for several), for the report page; None when it is not an image."""
     made = TRANSFORMS[transform]
-    dataset = (module.LabeledImageFolder(root, labels[0], transform=made) if len(labels) == 1
-               else module.build_dataset(root, labels, transform=made))
+    dataset = (
+        module.LabeledImageFolder(root, labels[0], transform=made)
+        if len(labels) == 1
+        else module.build_dataset(root, labels, transform=made)
+    )
     item = dataset[index]
     return small_pixels(item[0]) if isinstance(item, tuple) and len(item) == 2 else None
 

@@ -11,6 +11,7 @@ writes them, and loaded with torch told that no GPU is present.
 contract's (`contract_load_image`), so a mistake in the student's load_image is
 charged by load_image's checks only.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -61,8 +62,9 @@ def contract_load_image(path: str) -> torch.Tensor:
     """load_image as the contract states it: RGB, Resize((32, 32)), ToTensor(), then a batch of one."""
     with Image.open(path) as opened:
         image = opened.convert("RGB")
-    transform = torchvision.transforms.Compose([torchvision.transforms.Resize((32, 32)),
-                                                torchvision.transforms.ToTensor()])
+    transform = torchvision.transforms.Compose(
+        [torchvision.transforms.Resize((32, 32)), torchvision.transforms.ToTensor()]
+    )
     return torch.reshape(transform(image), (1, 3, 32, 32))
 
 
@@ -121,5 +123,9 @@ def load_model_cpu(module, weights: str) -> dict[str, Any]:
             loaded = module.load_model_cpu(path)
     tensors = loaded.state_dict().values() if isinstance(loaded, nn.Module) else []
     devices = sorted({str(tensor.device) for tensor in tensors})
-    return {"loaded_type": type(loaded).__name__, "loaded": state(loaded), "original": state(model),
-            "devices": devices}
+    return {
+        "loaded_type": type(loaded).__name__,
+        "loaded": state(loaded),
+        "original": state(model),
+        "devices": devices,
+    }

@@ -12,6 +12,7 @@ grader runs it in a sandboxed worker of its own for the student's files (the `ru
 own process only for the files the reference wrote. Images are decoded as PNG and nothing else (no
 other PIL format is ever tried), with their size checked before decoding.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -97,6 +98,7 @@ def graph(module, log_dir: str, seed: int, batch_size: int) -> dict[str, int]:
 
 # ---------------------------------------------------------------- reading event files
 
+
 def records(data: bytes) -> Iterator[bytes]:
     """The payloads of the TFRecord frames in `data` (length, length CRC, payload, payload CRC)."""
     offset = 0
@@ -107,7 +109,7 @@ def records(data: bytes) -> Iterator[bytes]:
         start = offset + 12
         if length > len(data) - start - 4:
             raise ValueError("a record claims more bytes than the file holds")
-        yield data[start:start + length]
+        yield data[start : start + length]
         offset = start + length + 4
 
 
@@ -150,8 +152,13 @@ def graph_summary(graph_def: bytes) -> dict[str, Any]:
     from tensorboard.compat.proto import graph_pb2
 
     nodes = graph_pb2.GraphDef.FromString(graph_def).node
-    shapes = {node.name.split("/")[0]: [[d.size for d in shape.dim] for shape in node.attr["_output_shapes"].list.shape]
-              for node in nodes if node.op == "IO Node"}
+    shapes = {
+        node.name.split("/")[0]: [
+            [d.size for d in shape.dim] for shape in node.attr["_output_shapes"].list.shape
+        ]
+        for node in nodes
+        if node.op == "IO Node"
+    }
     return {"operations": sorted(node.op for node in nodes if node.op.startswith("aten::")), "shapes": shapes}
 
 
@@ -179,7 +186,8 @@ def read_events(module, files: dict[str, bytes]) -> dict[str, Any]:
                     if value.HasField("image"):
                         found = {"step": event.step, "width": value.image.width, "height": value.image.height}
                         found_images.setdefault(value.tag, []).append(
-                            {**found, **decode_png(value.image.encoded_image_string, budget)})
+                            {**found, **decode_png(value.image.encoded_image_string, budget)}
+                        )
                     elif (number := scalar_of(value)) is not None:
                         scalars.setdefault(value.tag, []).append([event.step, number])
     except Exception as error:  # a malformed record or proto: the file is unreadable, as TensorBoard finds it

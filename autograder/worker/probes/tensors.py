@@ -4,6 +4,7 @@ Shared memory, in-place changes and whether a function returned the very
 object it was given can only be seen where the call happened, so these probes
 look inside the worker and send back plain facts.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -24,8 +25,11 @@ def view_shares_memory(module, array: np.ndarray, array_fill: int, tensor_fill: 
     array.fill(array_fill)
     tensor_after_array_write = view.clone()
     view.fill_(tensor_fill)
-    return {"type": "Tensor", "tensor_after_array_write": tensor_after_array_write,
-            "array_after_tensor_write": array.copy()}
+    return {
+        "type": "Tensor",
+        "tensor_after_array_write": tensor_after_array_write,
+        "array_after_tensor_write": array.copy(),
+    }
 
 
 @probe
