@@ -3,7 +3,9 @@
 The course's first dataset: a folder per label (`train/ants`, `train/bees`),
 each holding image files. A `torch.utils.data.Dataset` needs two methods:
 `__len__` (how many items) and `__getitem__(idx)` (one item). Real folders are
-messy: they hold `.DS_Store` files, PNGs with an alpha channel, palette GIFs.
+messy: the course's `train/ants` holds a palette GIF (`imageNotFound.gif`) and a
+`.jpeg` among its `.jpg` files; folders copied from a Mac hold `.DS_Store` files,
+and images found online are often PNGs with an alpha channel or grayscale.
 """
 import os
 

@@ -16,9 +16,10 @@ from torch.utils.data import DataLoader
 def make_loader(dataset, batch_size, shuffle, drop_last, seed):
     """A DataLoader over `dataset` whose shuffling is reproducible from `seed`.
 
-    Two loaders made with the same seed give the same order; every new epoch
-    (every new `for` loop over the loader) gives a new order; random numbers
-    drawn or seeded elsewhere change nothing.
+    The loader shuffles with a generator of its own, `torch.Generator().manual_seed(seed)`,
+    so its orders are exactly those such a DataLoader gives: two loaders made with the
+    same seed give the same order; every new epoch (every new `for` loop over the
+    loader) gives the next order; random numbers drawn or seeded elsewhere change nothing.
     """
     # Hint: give the DataLoader a generator of its own, torch.Generator().manual_seed(seed); torch.manual_seed(seed) would seed the global generator, which other code shares.
     ### BEGIN SOLUTION

@@ -70,17 +70,21 @@ def contract_load_image(path: str) -> torch.Tensor:
 
 @contextlib.contextmanager
 def contract_loader(module) -> Iterator[None]:
-    """While active, the module's load_image is the contract's."""
+    """While active, the load_image that the module's predict finds is the contract's (in the namespace
+    predict reads its globals from: the module's, or a notebook's)."""
+    namespace = getattr(getattr(module, "predict", None), "__globals__", None)
+    if not isinstance(namespace, dict):
+        namespace = module.__dict__
     missing = object()
-    own = getattr(module, "load_image", missing)
-    module.load_image = contract_load_image
+    own = namespace.get("load_image", missing)
+    namespace["load_image"] = contract_load_image
     try:
         yield
     finally:
         if own is missing:
-            del module.load_image
+            namespace.pop("load_image", None)
         else:
-            module.load_image = own
+            namespace["load_image"] = own
 
 
 class ModeRecorder:
