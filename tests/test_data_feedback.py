@@ -182,3 +182,15 @@ def test_images_are_downscaled_and_capped_per_exercise():
     for _ in range(MAX_PAIRS + 3):
         pairs.add(Request, Text("caption", "说明"), torch.rand(3, 8, 8), torch.rand(3, 8, 8))
     assert len(pairs.pairs) == MAX_PAIRS and pairs.pairs[0]["check"] == "some_check[case]"
+
+
+@pytest.mark.slow
+@pytest.mark.real_data
+def test_a_missing_convert_rgb_is_found_on_the_real_palette_gif(grade, real_data_root, tmp_path):
+    mutant = next(m for m in MUTANTS if m.name == "dataset_forgets_convert_rgb")
+    folder = copy_solution(mutant.exercise, tmp_path)
+    apply(mutant, folder)
+    (exercise,) = grade(folder, data_root=real_data_root).exercises
+    lost = {check.name: check.message for check in exercise.checks if check.status != "passed"}
+    assert list(lost) == ["items_are_rgb_images_in_sorted_file_name_order[ants]"]
+    assert "imageNotFound.gif" in lost["items_are_rgb_images_in_sorted_file_name_order[ants]"]
