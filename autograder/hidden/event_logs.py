@@ -71,20 +71,27 @@ def event_files(root: Path, name: str) -> dict[str, bytes]:
     return found.files
 
 
+FILE_PROBLEMS = {
+    "malformed": ("a record is malformed", "有记录格式错误"),
+    "too-many-events": ("they hold too many events", "事件数量过多"),
+}
+
+
 def parsed(parser, files: dict[str, bytes], function: str) -> dict[str, Any]:
     """The events in `files`, parsed by `parser` (the runner for the student's files)."""
     try:
         events = parser.probe(probes.read_events, files)
     except StudentProblem as problem:
         fail(
-            f"the event files {function} wrote could not be read ({problem})",
-            f"{function} 写出的事件文件无法读取（{problem}）",
+            f"the event files {function} wrote could not be read ({problem.text.en})",
+            f"{function} 写出的事件文件无法读取（{problem.text.zh}）",
         )
     if events.get("problem"):
+        en, zh = FILE_PROBLEMS.get(events["problem"], (events["problem"], events["problem"]))
+        detail = f": {events['detail']}" if events.get("detail") else ""
         fail(
-            f"the event files {function} wrote are not valid TensorBoard event files "
-            f"({events['problem']}: {events.get('detail', '')})",
-            f"{function} 写出的事件文件不是有效的 TensorBoard 事件文件（{events['problem']}：{events.get('detail', '')}）",
+            f"the event files {function} wrote are not valid TensorBoard event files ({en}{detail})",
+            f"{function} 写出的事件文件不是有效的 TensorBoard 事件文件（{zh}{detail}）",
         )
     return events
 
