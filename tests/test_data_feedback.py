@@ -148,6 +148,7 @@ def test_a_check_that_fails_on_images_keeps_expected_and_got_for_the_report(grad
             assert image.format == "PNG" and max(image.size) <= MAX_SIDE
 
 
+@pytest.mark.slow
 def test_a_submission_without_mistakes_has_no_images(grade):
     for exercise in grade(
         catalog.SOLUTIONS_DIR, ["02_custom_dataset", "04_transforms", "15_inference"]
