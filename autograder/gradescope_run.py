@@ -78,11 +78,27 @@ def cpu_threads() -> int:
     return max(1, min(2, len(os.sched_getaffinity(0))))
 
 
+def own_memory_group() -> list[tuple[Path, Path]]:
+    """(limit file, peak file) of this process's memory cgroup: v2 memory.max and memory.peak, or v1
+    memory.limit_in_bytes and memory.max_usage_in_bytes (in a container, its own group is "/")."""
+    candidates = []
+    for line in Path("/proc/self/cgroup").read_text().splitlines():
+        _, controllers, path = line.split(":", 2)
+        if controllers == "":
+            base = Path("/sys/fs/cgroup") / path.lstrip("/")
+            candidates.append((base / "memory.max", base / "memory.peak"))
+        elif "memory" in controllers.split(","):
+            base = Path("/sys/fs/cgroup/memory") / path.lstrip("/")
+            candidates.append((base / "memory.limit_in_bytes", base / "memory.max_usage_in_bytes"))
+    return sorted(candidates, key=lambda pair: "memory.max" not in pair[0].name)
+
+
 def container_memory() -> tuple[int | None, int | None]:
     """(limit, peak) of this container's memory cgroup in bytes, None where the kernel does not say."""
-    candidates = ((Path("/sys/fs/cgroup/memory.max"), Path("/sys/fs/cgroup/memory.peak")),
-                  (Path("/sys/fs/cgroup/memory/memory.limit_in_bytes"),
-                   Path("/sys/fs/cgroup/memory/memory.max_usage_in_bytes")))
+    try:
+        candidates = own_memory_group()
+    except OSError:
+        return None, None
     for limit_path, peak_path in candidates:
         if limit_path.exists():
             values = []
@@ -115,7 +131,7 @@ def results_json(result: GradeResult, config: BundleConfig) -> dict:
     """Gradescope's results.json for a graded submission: the bundle's visibility and a bilingual summary."""
     from autograder.reports import gradescope
 
-    data = gradescope.to_dict(result, config.visibility, config.visible_checks)
+    data = gradescope.to_dict(result, visibility=config.visibility, always_visible=config.visible_checks)
     lines = [Text(f"{exercise.title_text.en}: {exercise.score:g} / {exercise.max_score:g}",
                   f"{exercise.title_text.zh}：{exercise.score:g} / {exercise.max_score:g}")
              for exercise in result.exercises]

@@ -54,7 +54,7 @@ def test_the_bundle_has_gradescopes_two_scripts_and_its_configuration_at_its_roo
 
 def install_line_extras(setup_sh: str) -> list[str]:
     """The extras named by setup.sh's `pip install -e '.[...]'` line (none for a bare `.`)."""
-    match = re.search(r"pip install -q -e '\.(?:\[([^\]]*)\])?'", setup_sh)
+    match = re.search(r"pip install -q -e '?\.(?:\[([^\]]*)\])?'?", setup_sh)
     assert match, "setup.sh does not install the kit"
     return [extra for extra in (match.group(1) or "").split(",") if extra]
 
