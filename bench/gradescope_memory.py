@@ -193,7 +193,7 @@ def main() -> None:
     print(f"Machine: {platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
           f"load {os.getloadavg()[0]:.1f}, interpreter {args.python}, CPU cap {args.cpus or 'none'}, "
           f"time scale {args.time_scale:g}\n")
-    print("| exercises | limit | peak (charged) | peak anon + shmem | score | time | timeouts | killed |")
+    print("| exercises | limit | peak (charged) | peak anon + shmem | score | time | timeouts | grader killed |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     runs = []
     for exercises in selections:

@@ -113,7 +113,7 @@ def test_an_import_declared_nowhere_stops_the_bundle(monkeypatch):
 
 
 def test_a_one_exercise_assignment_grades_and_counts_only_that_exercise(tmp_path):
-    root = unpacked(build(tmp_path, "07_maxpool"), tmp_path / "autograder")
+    root = unpacked(build(tmp_path, "07_maxpool", visibility="after_published"), tmp_path / "autograder")
     (root / "submission" / "maxpool.py").write_bytes(catalog.get("07_maxpool").solution_file.read_bytes())
     data = run_autograder(root)
     names = {test["name"].split(" · ")[0] for test in data["tests"]}
@@ -121,6 +121,10 @@ def test_a_one_exercise_assignment_grades_and_counts_only_that_exercise(tmp_path
     assert data["score"] == sum(test["max_score"] for test in data["tests"]) == 11
     assert all(test["status"] == "passed" for test in data["tests"])
     assert "11 / 11" in data["output"] and data["output_format"] == "text"
+    counterparts = set(bundles.visible_counterparts(catalog.get("07_maxpool")))
+    for test in data["tests"]:
+        check = test["name"].split(" · ")[1]
+        assert test["visibility"] == ("visible" if check in counterparts else "after_published")
 
 
 def sample_result() -> GradeResult:
