@@ -165,15 +165,19 @@ def _commit_before(bare: Path, branch: str | None, deadline: datetime, env: dict
 
 def _export(bare: Path, commit: str, target: Path, env: dict[str, str]) -> None:
     """Replace `target` with the commit's files (regular files and folders; links are left out)."""
-    archive = subprocess.run(["git", "archive", "--format=tar", commit], cwd=bare, env=env, capture_output=True,
-                             timeout=GIT_TIMEOUT_S, stdin=subprocess.DEVNULL)
-    if archive.returncode != 0:
-        raise CollectError(f"git archive failed: {archive.stderr.decode(errors='replace').strip()[-200:]}")
     partial = target.with_name(f".{target.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        members = [m for m in tar.getmembers() if m.isfile() or m.isdir()]
-        tar.extractall(partial, members=members, filter="data")
+    partial.mkdir()
+    with subprocess.Popen(["git", "archive", "--format=tar", commit], cwd=bare, env=env, stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as archive:
+        with tarfile.open(fileobj=archive.stdout, mode="r|") as tar:
+            for member in tar:
+                if member.isfile() or member.isdir():
+                    tar.extract(member, partial, filter="data")
+        error = archive.stderr.read().decode(errors="replace").strip()
+    if archive.returncode != 0:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise CollectError(f"git archive failed: {error[-200:]}")
     shutil.rmtree(target, ignore_errors=True)
     partial.rename(target)
 
