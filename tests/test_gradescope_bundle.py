@@ -215,3 +215,16 @@ def test_results_json_is_still_valid_when_python_cannot_start_the_grader(tmp_pat
     root = unpacked(build(tmp_path, "07_maxpool"), tmp_path / "autograder")
     data = run_autograder(root, python="/bin/false")
     assert data["score"] == 0 and data["output_format"] == "text" and "could not start" in data["output"]
+
+
+def test_the_command_writes_a_one_exercise_bundle_and_prints_its_settings(tmp_path):
+    command = [sys.executable, "-m", "autograder", "gradescope-bundle", str(tmp_path / "a.zip")]
+    run = subprocess.run([*command, "--exercise", "19_onnx_export", "--visibility", "hidden"], capture_output=True,
+                         text=True, cwd=catalog.KIT_ROOT, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "extras: onnx" in run.stdout and "Memory:" in run.stdout and "Timeout:" in run.stdout
+    config = json.loads(zipfile.ZipFile(tmp_path / "a.zip").read("gradescope.json"))
+    assert config["exercises"] == ["19_onnx_export"] and config["visibility"] == "hidden"
+    unknown = subprocess.run([*command, "--exercise", "99_nothing"], capture_output=True, text=True,
+                             cwd=catalog.KIT_ROOT, timeout=120)
+    assert unknown.returncode == 2 and "99_nothing" in unknown.stderr
