@@ -1,8 +1,8 @@
 """CI set-ups on both sides of the trust boundary: `autograder ci-template student|instructor|shell`.
 
-`student` writes the workflow for the students' repositories: the visible tests only, CPU-only
-PyTorch, no secret, nothing private fetched. Students control that file, so it must hold nothing
-worth stealing. `instructor` writes the workflow for the instructor's private repository (the kit with
+`student` writes the workflow of the repository students get (`autograder release` writes the same
+one into every release): the visible tests only, CPU-only PyTorch, no secret, nothing private
+fetched. Students control that file, so it must hold nothing worth stealing. `instructor` writes the workflow for the instructor's private repository (the kit with
 its hidden checks and a roster): by hand or on a schedule it runs `autograder collect` (each
 student's last commit before the deadline, with a read-only token from a secret) and
 `grade-batch --isolation strict`, and publishes the per-student results as an artifact. With `--gpu`
@@ -43,13 +43,10 @@ def _quoted(requirements: list[str]) -> str:
 
 
 def student_workflow() -> str:
-    """The students' workflow: the visible tests under `exercises/`, with what they import installed."""
-    files = sorted(catalog.EXERCISES_DIR.rglob("*.py"))
-    requirements = extras.requirements_for(files)
-    torch = [r for r in requirements if extras.requirement_name(r) in bundles.TORCH_PACKAGES]
-    others = [r for r in requirements if r not in torch]
+    """The students' workflow, for a repository made by `autograder release`: CPU-only torch at the kit's
+    ranges, the release's own packages (`pip install -e .`), its visible tests, then `autograder status`."""
     text = (TEMPLATES / "github" / "visible-tests.yml").read_text(encoding="utf-8")
-    return text.replace("@TORCH@", _quoted(torch)).replace("@PACKAGES@", _quoted(others))
+    return text.replace("@TORCH@", _quoted(bundles.torch_requirements())).replace("@CPU_INDEX@", CPU_INDEX)
 
 
 def _schedule(cron: str | None) -> str:

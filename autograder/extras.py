@@ -168,19 +168,3 @@ def extras_for(exercises: Iterable[Exercise]) -> list[str]:
             if extra:
                 needed.add(extra)
     return sorted(needed)
-
-
-def requirements_for(files: Iterable[Path]) -> list[str]:
-    """PEP 508 requirements (pyproject's own ranges) that let `files` import what they import, without
-    the kit itself: the direct dependencies they need and every requirement of the extras they need."""
-    core, extras = declared_requirements()
-    by_name = {requirement_name(r): r for r in core}
-    chosen: list[str] = []
-    for module in sorted(third_party_modules(files)):
-        dependency, extra = owner(module)
-        if dependency is None and extra is None:
-            raise KitError(f"{module!r} is imported but declared nowhere in pyproject.toml")
-        for requirement in [by_name[dependency]] if dependency else extras[extra]:
-            if requirement not in chosen:
-                chosen.append(requirement)
-    return chosen

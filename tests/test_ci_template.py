@@ -68,17 +68,25 @@ def test_the_students_workflow_holds_no_secret_and_no_hidden_check(tmp_path):
     assert not [name for name in hidden_check_names() if name in text]
     data = yaml.safe_load(text)
     commands = " ".join(step.get("run", "") for step in steps(data).values())
-    assert "python -m pytest exercises" in commands and "autograder" not in commands
+    assert "python -m pytest" in commands and "autograder grade" not in commands and "collect" not in commands
     assert [step.get("uses", "").split("@")[0] for step in steps(data).values() if "uses" in step] == \
            ["actions/checkout", "actions/setup-python"]
 
 
-def test_the_students_workflow_runs_on_push_with_cpu_torch_and_what_the_exercises_import(tmp_path):
+def test_the_students_workflow_runs_on_push_with_cpu_torch_and_the_releases_packages(tmp_path):
     data = yaml.safe_load(write(tmp_path, "student").read_text())
     assert set(triggers(data)) == {"push", "pull_request"} and data["permissions"] == {"contents": "read"}
-    install = steps(data)["Install CPU-only PyTorch and what the exercises import"]["run"]
-    assert "'torch>=" in install and ci_templates.CPU_INDEX in install
-    assert "onnxruntime" in install and "tensorboard" in install and "pyseccomp" not in install
+    assert data["jobs"]["visible-tests"]["runs-on"] == "ubuntu-24.04"
+    install = steps(data)["Install CPU-only PyTorch (a smaller download) and this repository's packages"]["run"]
+    assert "'torch>=" in install and ci_templates.CPU_INDEX in install and "pip install -e ." in install
+
+
+def test_a_release_carries_exactly_the_students_workflow(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "autograder", "release", str(tmp_path / "course"), "--exercise",
+                          "07_maxpool"], capture_output=True, text=True, cwd=catalog.KIT_ROOT, timeout=300)
+    assert run.returncode == 0, run.stderr
+    released = (tmp_path / "course" / ".github" / "workflows" / "visible-tests.yml").read_text()
+    assert released == ci_templates.student_workflow()
 
 
 def test_gpu_and_schedule_are_refused_for_the_students_workflow(tmp_path):
