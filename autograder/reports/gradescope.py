@@ -3,15 +3,22 @@
 Gradescope knows only "passed" and "failed"; an error or a timeout is a
 failure whose output starts with that word. Checks skipped on this device
 (GPU-only checks on a CPU) are left out: they are worth nothing here.
+Each test's `visibility` is Gradescope's (visible, hidden, after_due_date,
+after_published); a bundle chooses it, and keeps visible the checks named in
+`always_visible` (per exercise).
 """
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Mapping
 
 from autograder.results import GradeResult
 
 
-def to_dict(result: GradeResult) -> dict:
+def to_dict(result: GradeResult, visibility: str = "visible",
+            always_visible: Mapping[str, Collection[str]] | None = None) -> dict:
+    """Gradescope's results.json as a dict; checks get `visibility` unless listed in `always_visible`."""
+    always_visible = always_visible or {}
     tests = []
     for exercise_number, exercise in enumerate(result.exercises, start=1):
         graded = [check for check in exercise.checks if check.status != "skipped"]
@@ -24,7 +31,8 @@ def to_dict(result: GradeResult) -> dict:
                 "max_score": check.max_score,
                 "status": "passed" if check.status == "passed" else "failed",
                 "output": output,
-                "visibility": "visible",
+                "output_format": "text",
+                "visibility": "visible" if check.name in always_visible.get(exercise.id, ()) else visibility,
             })
     isolation = result.isolation or {}
     summary = f"{result.score:g} / {result.max_score:g} points"
@@ -34,6 +42,7 @@ def to_dict(result: GradeResult) -> dict:
         "score": result.score,
         "execution_time": round(result.duration_s, 3),
         "output": summary,
+        "output_format": "text",
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,
