@@ -28,8 +28,8 @@ from autograder.catalog import Exercise
 from autograder.errors import KitError
 
 if TYPE_CHECKING:  # imported only while grading: they bring in torch
-    from autograder.batch import Student
-    from autograder.grading import GradeOptions
+    from autograder.batch.students import Student
+    from autograder.options import GradeOptions
     from autograder.results import GradeResult
     from autograder.sandbox import Sandbox
 
@@ -229,6 +229,7 @@ def grade(path: Path, options: GradeOptions, sandbox: Sandbox | None = None) -> 
 
     Exercises: `options.exercises`, else every exercise with a notebook at `path`."""
     from autograder import grading, judge
+    from autograder.options import resolve_device
     from autograder.results import CheckResult, ExerciseResult, GradeResult
 
     started = time.monotonic()
@@ -260,7 +261,7 @@ def grade(path: Path, options: GradeOptions, sandbox: Sandbox | None = None) -> 
                     check.message = point_at_cells(check.message, catalog.get(result.id), cells[result.id])
                 results[result.id] = result
     if problems:
-        points = judge.max_points([catalog.get(i) for i in problems], grading.resolve_device(options.device))
+        points = judge.max_points([catalog.get(i) for i in problems], resolve_device(options.device))
         for exercise_id, message in problems.items():
             check = CheckResult("notebook", 0.0, points.get(exercise_id, 0.0), "error", message,
                                 "the notebook's answer cells could be read")
