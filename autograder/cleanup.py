@@ -5,6 +5,7 @@ write permission, links. `remove_tree` works iteratively (no recursion limit), n
 (links are removed as entries), makes read-only folders writable to empty them, and gives up quietly on
 what it cannot remove, returning how many entries are left so a caller can log it.
 """
+
 from __future__ import annotations
 
 import os

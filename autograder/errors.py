@@ -1,4 +1,5 @@
 """The one base class for errors the command line reports in a line and exits 2 on."""
+
 from __future__ import annotations
 
 from autograder.i18n import Text

@@ -10,6 +10,7 @@ Four parts, so that a resumed batch can say why it regrades a student:
 The string reads `kit=0.1.0 exercises=3c9a1f02 checks=8e21d0a4b7c3 data=51aa09e2`. The real data
 under a data root is named by its path, not hashed (it is large); replacing it in place is not seen.
 """
+
 from __future__ import annotations
 
 import functools
@@ -24,8 +25,13 @@ from autograder.i18n import Text
 from autograder.options import GradeOptions
 
 PACKAGE = catalog.KIT_ROOT / "autograder"
-CHECK_SOURCES = (PACKAGE / "hidden", PACKAGE / "worker" / "probes", PACKAGE / "checking.py", catalog.SOLUTIONS_DIR,
-                 catalog.CATALOG_FILE)
+CHECK_SOURCES = (
+    PACKAGE / "hidden",
+    PACKAGE / "worker" / "probes",
+    PACKAGE / "checking.py",
+    catalog.SOLUTIONS_DIR,
+    catalog.CATALOG_FILE,
+)
 DATA_SOURCES = (PACKAGE / "data.py",)
 PARTS = ("kit", "exercises", "checks", "data")
 
@@ -54,7 +60,9 @@ class Fingerprint:
         """What changed from `other` to this one, one line per part."""
         lines = []
         if self.kit != other.kit:
-            lines.append(Text(f"kit version {other.kit} -> {self.kit}", f"工具包版本 {other.kit} -> {self.kit}"))
+            lines.append(
+                Text(f"kit version {other.kit} -> {self.kit}", f"工具包版本 {other.kit} -> {self.kit}")
+            )
         if self.exercises != other.exercises:
             lines.append(Text("a different exercise selection or device", "所选练习或设备不同"))
         if self.checks != other.checks:
@@ -73,15 +81,19 @@ def kit_version() -> str:
 
 
 def hash_files(sources: tuple[Path, ...], base: Path) -> str:
-    """sha256 of every regular file under `sources` (folders walked, caches skipped), by path relative to `base`."""
+    """sha256 of every regular file under `sources` (folders walked, caches skipped), each named by its
+    path relative to `base`."""
     digest = hashlib.sha256()
     files: list[Path] = []
     for source in sources:
         if source.is_file():
             files.append(source)
         elif source.is_dir():
-            files.extend(path for path in source.rglob("*")
-                         if path.is_file() and "__pycache__" not in path.parts and not path.name.startswith("."))
+            files.extend(
+                path
+                for path in source.rglob("*")
+                if path.is_file() and "__pycache__" not in path.parts and not path.name.startswith(".")
+            )
     for path in sorted(files):
         digest.update(str(path.relative_to(base)).encode("utf-8", "surrogateescape") + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())

@@ -1,4 +1,5 @@
 """Grading one submission: open it (unpacking a .zip), locate its exercises, run the checks, time it."""
+
 from __future__ import annotations
 
 import time
@@ -28,8 +29,9 @@ def warm_up() -> None:
     import torchvision  # noqa: F401
 
 
-def grade(path: Path, options: GradeOptions, sandbox: Sandbox | None = None,
-          workdir: Path | None = None) -> GradeResult:
+def grade(
+    path: Path, options: GradeOptions, sandbox: Sandbox | None = None, workdir: Path | None = None
+) -> GradeResult:
     """Grade the submission at `path` (a folder or a .zip, unpacked under `workdir`); the sandbox is
     started here unless one is given."""
     started = time.monotonic()
@@ -42,10 +44,17 @@ def grade(path: Path, options: GradeOptions, sandbox: Sandbox | None = None,
             settings = options.run_settings()
             warm_up()
             sandbox.wait_ready()
-            context = judge.GradingContext(sandbox, submission.folders, settings, DataStore(options.data_root))
+            context = judge.GradingContext(
+                sandbox, submission.folders, settings, DataStore(options.data_root)
+            )
             results = judge.run_checks(context, exercises)
         finally:
             if own_sandbox:
                 sandbox.close()
-    return GradeResult(results, time.monotonic() - started, sandbox.isolation.to_dict(), str(path),
-                       fingerprint.of(options, settings.device))
+    return GradeResult(
+        results,
+        time.monotonic() - started,
+        sandbox.isolation.to_dict(),
+        str(path),
+        fingerprint.of(options, settings.device),
+    )

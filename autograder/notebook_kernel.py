@@ -32,6 +32,7 @@ from autograder import catalog, judge
 from autograder.catalog import Exercise
 from autograder.data import DataStore, default_root
 from autograder.execution import RunSettings
+from autograder.options import GradeOptions
 from autograder.problems import StudentError
 from autograder.proxies import LocalModule, ModuleProxy, RemoteModule
 from autograder.results import CheckResult
@@ -57,7 +58,7 @@ class LazySandbox:
 
     def get(self) -> Sandbox:
         if self.box is None:
-            self.box = Sandbox().start()
+            self.box = GradeOptions().start_sandbox()
             self.box.wait_ready()
         return self.box
 

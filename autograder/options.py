@@ -5,6 +5,7 @@ for every student of a class) plus how the class is run. The worker's `RunSettin
 are derived from them here and nowhere else. Light on purpose: the command line builds these before
 torch is imported.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -51,15 +52,21 @@ class GradeOptions:
         """The settings every worker of this run gets (the device resolved here)."""
         from autograder.execution import RunSettings
 
-        return RunSettings(threads=self.threads, device=resolve_device(self.device), time_scale=self.time_scale,
-                           gpu_memory_fraction=self.gpu_memory_fraction)
+        return RunSettings(
+            threads=self.threads,
+            device=resolve_device(self.device),
+            time_scale=self.time_scale,
+            gpu_memory_fraction=self.gpu_memory_fraction,
+        )
 
     def start_sandbox(self, scratch_parent: Path | None = None) -> Sandbox:
         """Launch the sandbox's warm template at this run's isolation level (returns at once), its
         scratch under `scratch_parent` (default: the system's temporary folder)."""
         from autograder.sandbox import Sandbox
 
-        return Sandbox(level=self.isolation, scratch_parent=str(scratch_parent) if scratch_parent else None).start()
+        return Sandbox(
+            level=self.isolation, scratch_parent=str(scratch_parent) if scratch_parent else None
+        ).start()
 
 
 @dataclass

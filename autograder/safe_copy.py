@@ -12,6 +12,7 @@ What the child must be able to read: the exercise folder and its subfolders (sea
 the files copied, as the unprivileged user. The folders above it need not be: the child starts from
 a descriptor the grader opened.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -52,8 +53,9 @@ class CopyCaps:
     tree: TreeCaps = field(default_factory=TreeCaps)
 
 
-def copy_sources(folder: Path, target: Path, patterns: tuple[str, ...], caps: CopyCaps, label: str,
-                 uid: int | None) -> list[str]:
+def copy_sources(
+    folder: Path, target: Path, patterns: tuple[str, ...], caps: CopyCaps, label: str, uid: int | None
+) -> list[str]:
     """Copy the files under `folder` whose names match `patterns` to the same relative paths under
     `target`; returns those paths ('/'-separated). TreeProblem when the folder is or holds a link or a
     special file, is over `caps`, or cannot be read. `uid`: read as this user (None: as the grader)."""
@@ -76,7 +78,10 @@ def copy_sources(folder: Path, target: Path, patterns: tuple[str, ...], caps: Co
 
 # ---------------------------------------------------------------- the child (reads)
 
-def _child(root_fd: int, out: int, patterns: tuple[str, ...], caps: CopyCaps, label: str, uid: int | None) -> None:
+
+def _child(
+    root_fd: int, out: int, patterns: tuple[str, ...], caps: CopyCaps, label: str, uid: int | None
+) -> None:
     """Confine, drop, walk, send; never returns."""
     try:
         _confine(root_fd, uid)
@@ -86,8 +91,11 @@ def _child(root_fd: int, out: int, patterns: tuple[str, ...], caps: CopyCaps, la
                 raise link_refused(node.shown(label))
             if node.kind == "other":
                 raise special_refused(node.shown(label))
-        chosen = [node for node in nodes
-                  if node.kind == "file" and any(fnmatch.fnmatchcase(node.parts[-1], p) for p in patterns)]
+        chosen = [
+            node
+            for node in nodes
+            if node.kind == "file" and any(fnmatch.fnmatchcase(node.parts[-1], p) for p in patterns)
+        ]
         _check_caps(len(chosen), sum(node.size for node in chosen), caps, label)
         for node in chosen:
             try:
@@ -100,8 +108,13 @@ def _child(root_fd: int, out: int, patterns: tuple[str, ...], caps: CopyCaps, la
     except TreeProblem as problem:
         _send_problem(out, problem.text)
     except OSError as error:
-        _send_problem(out, Text(f"the grader could not read {label} ({error.strerror or error})",
-                                f"评分程序无法读取 {label}（{error.strerror or error}）"))
+        _send_problem(
+            out,
+            Text(
+                f"the grader could not read {label} ({error.strerror or error})",
+                f"评分程序无法读取 {label}（{error.strerror or error}）",
+            ),
+        )
     except BaseException:  # noqa: BLE001 - the child must always reach _exit
         pass
     finally:
@@ -124,12 +137,20 @@ def _confine(root_fd: int, uid: int | None) -> None:
 
 def _check_caps(files: int, size: int, caps: CopyCaps, label: str) -> None:
     if files > caps.max_files:
-        raise TreeProblem(Text(f"{label} holds {files} source files; the grader copies at most {caps.max_files}",
-                               f"{label} 中有 {files} 个源文件；评分程序最多复制 {caps.max_files} 个"))
+        raise TreeProblem(
+            Text(
+                f"{label} holds {files} source files; the grader copies at most {caps.max_files}",
+                f"{label} 中有 {files} 个源文件；评分程序最多复制 {caps.max_files} 个",
+            )
+        )
     if size > caps.max_bytes:
-        mib = caps.max_bytes // 2 ** 20
-        raise TreeProblem(Text(f"the source files in {label} add up to more than {mib} MiB, the most the grader copies",
-                               f"{label} 中的源文件总计超过 {mib} MiB，超出评分程序的复制上限"))
+        mib = caps.max_bytes // 2**20
+        raise TreeProblem(
+            Text(
+                f"the source files in {label} add up to more than {mib} MiB, the most the grader copies",
+                f"{label} 中的源文件总计超过 {mib} MiB，超出评分程序的复制上限",
+            )
+        )
 
 
 def _send_problem(out: int, text: Text) -> None:
@@ -140,10 +161,11 @@ def _send_problem(out: int, text: Text) -> None:
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 # ---------------------------------------------------------------- the grader (writes)
+
 
 def _receive(fd: int, target: Path, caps: CopyCaps, label: str) -> list[str]:
     deadline = time.monotonic() + DEADLINE_S
@@ -154,7 +176,9 @@ def _receive(fd: int, target: Path, caps: CopyCaps, label: str) -> list[str]:
         if kind == b"E":
             return copied
         if kind == b"P":
-            raise TreeProblem(Text.from_dict(json.loads(_read_exactly(fd, min(length, 1 << 16), deadline, label))))
+            raise TreeProblem(
+                Text.from_dict(json.loads(_read_exactly(fd, min(length, 1 << 16), deadline, label)))
+            )
         if kind != b"F" or not 0 < length <= 4096:
             raise _lost(label)
         relative = _safe_relative(_read_exactly(fd, length, deadline, label), label)
@@ -187,8 +211,12 @@ def _read_exactly(fd: int, count: int, deadline: float, label: str) -> bytes:
     while len(data) < count:
         left = deadline - time.monotonic()
         if left <= 0 or not select.select([fd], [], [], left)[0]:
-            raise TreeProblem(Text(f"reading {label} took longer than {DEADLINE_S:.0f} s",
-                                   f"读取 {label} 超过了 {DEADLINE_S:.0f} 秒"))
+            raise TreeProblem(
+                Text(
+                    f"reading {label} took longer than {DEADLINE_S:.0f} s",
+                    f"读取 {label} 超过了 {DEADLINE_S:.0f} 秒",
+                )
+            )
         chunk = os.read(fd, count - len(data))
         if not chunk:
             raise _lost(label)
@@ -197,8 +225,12 @@ def _read_exactly(fd: int, count: int, deadline: float, label: str) -> bytes:
 
 
 def _lost(label: str) -> TreeProblem:
-    return TreeProblem(Text(f"the grader could not copy {label} (its copying process stopped)",
-                            f"评分程序无法复制 {label}（复制进程中途停止）"))
+    return TreeProblem(
+        Text(
+            f"the grader could not copy {label} (its copying process stopped)",
+            f"评分程序无法复制 {label}（复制进程中途停止）",
+        )
+    )
 
 
 def _reap(pid: int) -> None:

@@ -9,6 +9,7 @@ Gradescope; any of these may sit inside lone wrapper folders (GitHub's "Download
 links: `exercises/` as a link refuses the submission, an exercise folder or module file that is a link
 is mapped here and refused for its exercise when it is copied (`autograder.safe_copy`).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -46,7 +47,15 @@ def _lkind(path: Path) -> str:
         mode = os.lstat(path).st_mode
     except OSError:
         return "missing"
-    return "link" if stat.S_ISLNK(mode) else "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
+    return (
+        "link"
+        if stat.S_ISLNK(mode)
+        else "dir"
+        if stat.S_ISDIR(mode)
+        else "file"
+        if stat.S_ISREG(mode)
+        else "other"
+    )
 
 
 def _visible(folder: Path) -> list[os.DirEntry]:
@@ -54,8 +63,9 @@ def _visible(folder: Path) -> list[os.DirEntry]:
         with os.scandir(folder) as entries:
             return [e for e in entries if not e.name.startswith(".") and e.name not in IGNORED]
     except OSError as error:
-        raise SubmissionError(Text(f"{folder} cannot be read ({error.strerror})",
-                                   f"无法读取 {folder}（{error.strerror}）")) from None
+        raise SubmissionError(
+            Text(f"{folder} cannot be read ({error.strerror})", f"无法读取 {folder}（{error.strerror}）")
+        ) from None
 
 
 def locate(path: Path) -> Submission:
@@ -66,7 +76,9 @@ def locate(path: Path) -> Submission:
     if kind == "missing":
         raise SubmissionError(Text(f"{given} does not exist", f"{given} 不存在"))
     if not path.is_dir():
-        raise SubmissionError(Text(f"{given} is not a folder or a .zip archive", f"{given} 不是文件夹或 .zip 压缩包"))
+        raise SubmissionError(
+            Text(f"{given} is not a folder or a .zip archive", f"{given} 不是文件夹或 .zip 压缩包")
+        )
     for _level in range(WRAPPER_DEPTH + 1):
         found = _layout(path)
         if found is not None:
@@ -76,9 +88,13 @@ def locate(path: Path) -> Submission:
             break
         path = Path(entries[0].path)  # a lone wrapper folder: look inside
     example = catalog.exercises()[0]
-    raise SubmissionError(Text(
-        f"no exercise folders (such as {example.id}/) or module files (such as {example.filename}) found in {given}",
-        f"在 {given} 中找不到练习文件夹（例如 {example.id}/）或模块文件（例如 {example.filename}）"))
+    raise SubmissionError(
+        Text(
+            f"no exercise folders (such as {example.id}/) or module files (such as {example.filename}) "
+            f"found in {given}",
+            f"在 {given} 中找不到练习文件夹（例如 {example.id}/）或模块文件（例如 {example.filename}）",
+        )
+    )
 
 
 def _layout(path: Path) -> Submission | None:
@@ -89,15 +105,23 @@ def _layout(path: Path) -> Submission | None:
     root = path
     exercises_kind = _lkind(path / "exercises")
     if exercises_kind == "link":
-        raise SubmissionError(Text(
-            f"{path.name}/exercises is a link (symlink); links are not graded: hand in the folder itself",
-            f"{path.name}/exercises 是一个链接（符号链接）；链接不会被评分：请提交文件夹本身"))
+        raise SubmissionError(
+            Text(
+                f"{path.name}/exercises is a link (symlink); links are not graded: hand in the folder itself",
+                f"{path.name}/exercises 是一个链接（符号链接）；链接不会被评分：请提交文件夹本身",
+            )
+        )
     if exercises_kind == "dir":
         root = path / "exercises"
-    present = {entry.name for entry in _visible(root)
-               if entry.name in known and (entry.is_dir(follow_symlinks=False) or entry.is_symlink())}
+    present = {
+        entry.name
+        for entry in _visible(root)
+        if entry.name in known and (entry.is_dir(follow_symlinks=False) or entry.is_symlink())
+    }
     if present:
-        return Submission(path, {e.id: (root / e.id if e.id in present else None) for e in catalog.exercises()})
+        return Submission(
+            path, {e.id: (root / e.id if e.id in present else None) for e in catalog.exercises()}
+        )
     flat = {e.id for e in catalog.exercises() if _lkind(root / e.filename) in ("file", "link")}
     if flat:
         return Submission(path, {e.id: (root if e.id in flat else None) for e in catalog.exercises()})

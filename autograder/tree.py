@@ -7,6 +7,7 @@ be a regular file after opening (a link or a FIFO swapped in meanwhile is refuse
 and never waited on). Callers decide what a link or a special file means (refused, or hashed as a
 name); this module only reports them.
 """
+
 from __future__ import annotations
 
 import os
@@ -53,10 +54,14 @@ class TreeProblem(Exception):
 
 def unreadable(where: str, error: OSError) -> TreeProblem:
     reason = error.strerror or type(error).__name__
-    return TreeProblem(Text(
-        f"the grader cannot read {where} ({reason}); the submission must be readable by every user "
-        f"(an instructor can run chmod -R a+rX on it)",
-        f"评分程序无法读取 {where}（{reason}）；提交的文件必须对所有用户可读（老师可对其运行 chmod -R a+rX）"))
+    return TreeProblem(
+        Text(
+            f"the grader cannot read {where} ({reason}); the submission must be readable by every user "
+            f"(an instructor can run chmod -R a+rX on it)",
+            f"评分程序无法读取 {where}（{reason}）；"
+            f"提交的文件必须对所有用户可读（老师可对其运行 chmod -R a+rX）",
+        )
+    )
 
 
 def open_folder(path: os.PathLike | str, label: str) -> int:
@@ -70,14 +75,21 @@ def open_folder(path: os.PathLike | str, label: str) -> int:
 
 
 def link_refused(where: str) -> TreeProblem:
-    return TreeProblem(Text(
-        f"{where} is a link (symlink); links are not graded: hand in the file or folder itself",
-        f"{where} 是一个链接（符号链接）；链接不会被评分：请提交文件或文件夹本身"))
+    return TreeProblem(
+        Text(
+            f"{where} is a link (symlink); links are not graded: hand in the file or folder itself",
+            f"{where} 是一个链接（符号链接）；链接不会被评分：请提交文件或文件夹本身",
+        )
+    )
 
 
 def special_refused(where: str) -> TreeProblem:
-    return TreeProblem(Text(f"{where} is not a regular file or folder (a pipe, socket or device); remove it",
-                            f"{where} 不是普通文件或文件夹（是管道、套接字或设备）；请删除它"))
+    return TreeProblem(
+        Text(
+            f"{where} is not a regular file or folder (a pipe, socket or device); remove it",
+            f"{where} 不是普通文件或文件夹（是管道、套接字或设备）；请删除它",
+        )
+    )
 
 
 def open_beneath(root_fd: int, parts: tuple[str, ...], directory: bool = False) -> int:
@@ -132,10 +144,14 @@ def walk(root_fd: int, caps: TreeCaps, label: str) -> list[Node]:
         for node in found:
             if node.kind == "dir":
                 if len(node.parts) > caps.max_depth:
-                    raise TreeProblem(Text(
-                        f"{node.shown(label)} is nested more than {caps.max_depth} folders deep; the grader "
-                        f"reads at most {caps.max_depth} levels",
-                        f"{node.shown(label)} 嵌套超过 {caps.max_depth} 层文件夹；评分程序最多读取 {caps.max_depth} 层"))
+                    raise TreeProblem(
+                        Text(
+                            f"{node.shown(label)} is nested more than {caps.max_depth} folders deep; "
+                            f"the grader reads at most {caps.max_depth} levels",
+                            f"{node.shown(label)} 嵌套超过 {caps.max_depth} 层文件夹；"
+                            f"评分程序最多读取 {caps.max_depth} 层",
+                        )
+                    )
                 pending.append(node.parts)
         nodes.extend(found)
     return sorted(nodes, key=lambda node: node.parts)
@@ -146,10 +162,14 @@ def _list(fd: int, parts: tuple[str, ...], room: int, cap: int, label: str) -> l
     with os.scandir(fd) as entries:
         for entry in entries:
             if len(found) >= room:
-                raise TreeProblem(Text(
-                    f"{label} holds more than {cap} files and folders, the most the grader reads; "
-                    f"remove data sets, environments and caches from it",
-                    f"{label} 中的文件和文件夹超过 {cap} 个，超出评分程序的读取上限；请删除其中的数据集、虚拟环境和缓存"))
+                raise TreeProblem(
+                    Text(
+                        f"{label} holds more than {cap} files and folders, the most the grader reads; "
+                        f"remove data sets, environments and caches from it",
+                        f"{label} 中的文件和文件夹超过 {cap} 个，超出评分程序的读取上限；"
+                        f"请删除其中的数据集、虚拟环境和缓存",
+                    )
+                )
             info = entry.stat(follow_symlinks=False)
             found.append(Node((*parts, entry.name), _kind(info.st_mode), info.st_size))
     return found

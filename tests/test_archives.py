@@ -1,5 +1,6 @@
 """Students' zip files are hostile input: unsafe members are refused with one bilingual message naming
 them, every file-system error is an archive error, and honest archives unpack whatever tool made them."""
+
 import os
 import stat
 import zipfile
@@ -40,12 +41,16 @@ def test_members_written_by_zipfile_writestr_without_type_bits_are_regular_files
 
 
 def test_mode_bits_of_an_archive_made_on_windows_are_not_read_as_file_types(tmp_path):
-    archive = make_zip(tmp_path / "win.zip", [("07_maxpool/maxpool.py", b"x = 1\n", stat.S_IFLNK | 0o777)], system=0)
+    archive = make_zip(
+        tmp_path / "win.zip", [("07_maxpool/maxpool.py", b"x = 1\n", stat.S_IFLNK | 0o777)], system=0
+    )
     assert (archives.extract(archive, tmp_path / "out") / "07_maxpool" / "maxpool.py").exists()
 
 
 def test_unpacked_files_and_folders_are_readable_by_every_user_whatever_the_umask(tmp_path):
-    archive = make_zip(tmp_path / "a.zip", [("sub/", b"", stat.S_IFDIR | 0o700), ("sub/f.py", b"1", stat.S_IFREG | 0o600)])
+    archive = make_zip(
+        tmp_path / "a.zip", [("sub/", b"", stat.S_IFDIR | 0o700), ("sub/f.py", b"1", stat.S_IFREG | 0o600)]
+    )
     old = os.umask(0o077)
     try:
         out = archives.extract(archive, tmp_path / "out")
@@ -55,12 +60,15 @@ def test_unpacked_files_and_folders_are_readable_by_every_user_whatever_the_umas
     assert stat.S_IMODE((out / "sub" / "f.py").stat().st_mode) == 0o644
 
 
-@pytest.mark.parametrize("name,problem", [
-    ("../escape.py", "outside the archive"),
-    ("a/../../escape.py", "outside the archive"),
-    ("/etc/passwd", "absolute path"),
-    ("C:/windows.py", "absolute path"),
-])
+@pytest.mark.parametrize(
+    "name,problem",
+    [
+        ("../escape.py", "outside the archive"),
+        ("a/../../escape.py", "outside the archive"),
+        ("/etc/passwd", "absolute path"),
+        ("C:/windows.py", "absolute path"),
+    ],
+)
 def test_traversal_and_absolute_names_are_refused(tmp_path, name, problem):
     archive = make_zip(tmp_path / "bad.zip", [regular(name)])
     with pytest.raises(archives.ArchiveError, match=problem) as error:
@@ -131,7 +139,7 @@ def test_a_corrupt_member_is_refused_with_its_name(tmp_path):
     archive = make_zip(tmp_path / "corrupt.zip", [regular("a.py", b"print('hello')\n" * 200)])
     data = bytearray(archive.read_bytes())
     start = data.index(b"a.py") + 4
-    data[start + 10:start + 40] = bytes(30)
+    data[start + 10 : start + 40] = bytes(30)
     archive.write_bytes(bytes(data))
     with pytest.raises(archives.ArchiveError, match="'a.py' cannot be read"):
         archives.extract(archive, tmp_path / "out")

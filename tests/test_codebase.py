@@ -5,6 +5,7 @@ function (a lazy import still runs, just later), or under `if TYPE_CHECKING:` (a
 type checker and a reader must untangle too). `from package import name` is an edge to the submodule
 when `name` is one, else to the package (whose `__init__` runs).
 """
+
 from __future__ import annotations
 
 import ast
@@ -127,7 +128,8 @@ def _loop_through(component: list[str], graph: dict[str, set[str]]) -> list[str]
 def test_autograder_has_no_import_loop():
     found = loops(import_graph(PACKAGE_ROOT))
     assert not found, "import loops: " + "; ".join(
-        f"{' -> '.join(path)} (entangled: {', '.join(members)})" for members, path in found)
+        f"{' -> '.join(path)} (entangled: {', '.join(members)})" for members, path in found
+    )
 
 
 def test_the_loop_finder_names_a_loop_made_by_a_lazy_import(tmp_path):
@@ -139,7 +141,9 @@ def test_the_loop_finder_names_a_loop_made_by_a_lazy_import(tmp_path):
     (package / "sub" / "b.py").write_text("def later():\n    from .. import c\n")
     (package / "c.py").write_text("import typing\nif typing.TYPE_CHECKING:\n    import pkg.a\n")
     (package / "d.py").write_text("from pkg import a\n")
-    assert loops(import_graph(package)) == [(["pkg.a", "pkg.c", "pkg.sub.b"], ["pkg.a", "pkg.sub.b", "pkg.c", "pkg.a"])]
+    assert loops(import_graph(package)) == [
+        (["pkg.a", "pkg.c", "pkg.sub.b"], ["pkg.a", "pkg.sub.b", "pkg.c", "pkg.a"])
+    ]
 
 
 def test_the_loop_finder_accepts_a_package_that_re_exports_its_leaves(tmp_path):

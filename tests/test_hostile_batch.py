@@ -6,14 +6,17 @@ error row that says why for one that cannot be graded), the batch finishes with 
 everyone, the peak memory of every process of the run stays bounded (a 3 GiB sparse file is not read
 whole), and nothing survives it (no process, no temporary file: the run's TMPDIR is empty after).
 """
+
 from __future__ import annotations
 
 import csv
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -25,15 +28,19 @@ from autograder.cleanup import remove_tree
 
 pytestmark = pytest.mark.slow  # a sandbox per level, and grading runs
 SOLUTION = catalog.SOLUTIONS_DIR / "07_maxpool"
-LONG_NAME = "学生" * 60 + "甲"
+LONG_NAME = "学生" * 39 + "甲"  # 237 bytes: a file name the disk holds, 711 characters percent-encoded
 PEAK_KIB = 3 * 1024 * 1024  # every process of the run, each: a grader with torch is about 1 GiB
-MEASURED = ("import resource, subprocess, sys\n"
-            "code = subprocess.call(sys.argv[1:])\n"
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
-            "sys.exit(code)\n")
-SURROGATE = ("def course_example(ceil_mode):\n"
-             "    raise ValueError('bad ' + chr(0xD800) + ' text')\n"
-             "def _original_course_example(ceil_mode):\n")
+MEASURED = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.call(sys.argv[1:])\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+SURROGATE = (
+    "def course_example(ceil_mode):\n"
+    "    raise ValueError('bad ' + chr(0xD800) + ' text')\n"
+    "def _original_course_example(ceil_mode):\n"
+)
 
 
 def solved(root: Path, name: str) -> Path:
@@ -63,7 +70,7 @@ def hostile_class(root: Path) -> None:
     zipped(root / "tree.zip", {"07_maxpool": "a file", "07_maxpool/maxpool.py": module})
     zipped(root / "deep.zip", {"d/" * 3000 + "maxpool.py": module})
     with open(solved(root, "sparse") / "07_maxpool" / "data.bin", "wb") as handle:
-        handle.truncate(3 * 1024 ** 3)
+        handle.truncate(3 * 1024**3)
     nested = solved(root, "nested")
     fd = os.open(nested, os.O_RDONLY)
     for _level in range(1200):
@@ -80,7 +87,9 @@ def hostile_class(root: Path) -> None:
 
 
 def survivors(tmpdir: Path) -> list[str]:
-    found = [str(p) for p in tmpdir.iterdir()]
+    """What the run left in its TMPDIR, and processes still working there. torch's own compiler cache
+    (`torchinductor_<user>`, one fixed folder reused by every run) is not the run's to remove."""
+    found = [str(p) for p in tmpdir.iterdir() if not p.name.startswith("torchinductor_")]
     for proc in Path("/proc").iterdir():
         try:
             if proc.name.isdigit() and os.readlink(proc / "cwd").startswith(str(tmpdir)):
@@ -99,49 +108,94 @@ def graded(request, tmp_path_factory):
     tmpdir = Path(tempfile.mkdtemp(prefix="hostile-batch-", dir="/tmp"))
     os.chmod(tmpdir, 0o711)  # the sandbox's user walks through it at reduced
     try:
-        run = subprocess.run([sys.executable, "-c", MEASURED, sys.executable, "-m", "autograder", "grade-batch",
-                              str(root), "--out", str(out), "--exercise", "07_maxpool", "--jobs", "2",
-                              "--isolation", request.param, "--time-scale", "3"],
-                             capture_output=True, text=True, cwd=catalog.KIT_ROOT, timeout=1200,
-                             env={**os.environ, "TMPDIR": str(tmpdir), "AUTOGRADER_LANG": "both"})
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                MEASURED,
+                sys.executable,
+                "-m",
+                "autograder",
+                "grade-batch",
+                str(root),
+                "--out",
+                str(out),
+                "--exercise",
+                "07_maxpool",
+                "--jobs",
+                "2",
+                "--isolation",
+                request.param,
+                "--time-scale",
+                "3",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=catalog.KIT_ROOT,
+            timeout=1200,
+            env={**os.environ, "TMPDIR": str(tmpdir), "AUTOGRADER_LANG": "both"},
+        )
         left = survivors(tmpdir)
     finally:
         remove_tree(tmpdir)
-    results = {json.loads(p.read_text())["student"]: json.loads(p.read_text()) for p in (out / "students").iterdir()}
-    return run, results, out, left
+    results = {
+        json.loads(p.read_text())["student"]: json.loads(p.read_text()) for p in (out / "students").iterdir()
+    }
+    yield run, results, out, left
+    remove_tree(root)  # 1,200 nested folders: more than pytest's own (recursive) clean-up of old runs can remove
 
 
 def test_the_batch_finishes_with_a_row_for_everyone(graded):
     run, results, out, _left = graded
     assert run.returncode == 0, run.stderr[-3000:]
-    expected = {"ann", "writestr.zip", "surrogate", LONG_NAME, "clash", "clash.zip", "tree", "deep", "sparse",
-                "nested", "linked", "exlink", "mallory"}
+    expected = {
+        "ann",
+        "writestr",
+        "surrogate",
+        LONG_NAME,
+        "clash",
+        "clash.zip",
+        "tree",
+        "deep",
+        "sparse",
+        "nested",
+        "linked",
+        "exlink",
+        "mallory",
+    }
     assert set(results) == expected
     with open(out / "gradebook.csv", newline="", encoding="utf-8") as handle:
         assert {row["student"] for row in csv.DictReader(handle)} == expected
 
 
-@pytest.mark.parametrize("student", ["ann", "writestr.zip", LONG_NAME, "clash", "clash.zip", "sparse"])
+@pytest.mark.parametrize("student", ["ann", "writestr", LONG_NAME, "clash", "clash.zip", "sparse"])
 def test_honest_submissions_get_full_marks_however_they_were_packed(graded, student):
     _run, results, _out, _left = graded
-    assert results[student]["error"] is None and results[student]["score"] == results[student]["max_score"] > 0
+    assert (
+        results[student]["error"] is None and results[student]["score"] == results[student]["max_score"] > 0
+    )
 
 
 def test_a_lone_surrogate_in_a_message_costs_only_the_checks_that_raised_it(graded):
     _run, results, _out, _left = graded
     (exercise,) = results["surrogate"]["exercises"]
     lost = [c for c in exercise["checks"] if c["status"] != "passed"]
-    assert lost and all(c["name"].startswith("course_example") and "bad \ufffd text" in c["message"] for c in lost)
+    assert lost and all(
+        c["name"].startswith("course_example") and "bad \ufffd text" in c["message"] for c in lost
+    )
     assert exercise["score"] == exercise["max_score"] - sum(c["max_score"] for c in lost) > 0
 
 
-@pytest.mark.parametrize("student,says", [
-    ("tree", "'07_maxpool' is both a file and a folder"),
-    ("deep", "nested more than 32 folders deep"),
-    ("nested", "nested more than 64 folders deep"),
-    ("exlink", "exercises is a link"),
-    ("mallory", "mallory is a link"),
-])
+@pytest.mark.parametrize(
+    "student,says",
+    [
+        ("tree", "'07_maxpool' is both a file and a folder"),
+        ("deep", "nested more than 32 folders deep"),
+        ("nested", "nested more than 64 folders deep"),
+        ("exlink", "exercises is a link"),
+        ("mallory", "mallory is a link"),
+    ],
+)
 def test_a_submission_that_cannot_be_graded_is_its_own_error_row(graded, student, says):
     _run, results, _out, _left = graded
     row = results[student]
@@ -162,7 +216,9 @@ def test_clashing_entries_are_named_in_a_warning(graded):
 
 def test_a_long_name_gets_a_short_result_file(graded):
     _run, _results, out, _left = graded
-    assert (out / "students" / f"{student_key(LONG_NAME)}.json").exists() and len(student_key(LONG_NAME)) <= 80
+    assert (out / "students" / f"{student_key(LONG_NAME)}.json").exists() and len(
+        student_key(LONG_NAME)
+    ) <= 80
 
 
 def test_peak_memory_stayed_bounded(graded):
@@ -173,3 +229,60 @@ def test_peak_memory_stayed_bounded(graded):
 def test_nothing_survived_the_run(graded):
     _run, _results, _out, left = graded
     assert left == []
+
+
+def descendants(pid: int) -> list[tuple[int, str]]:
+    """(pid, command line) of every live process under `pid`."""
+    table = {}
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit():
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                table[int(proc.name)] = (int(fields[1]), (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except (OSError, ValueError):
+            continue
+    found, frontier = [], {pid}
+    while frontier:
+        frontier = {child for child, (parent, _cmd) in table.items() if parent in frontier}
+        found += [(child, table[child][1]) for child in frontier]
+    return found
+
+
+def test_a_slot_killed_mid_student_costs_that_student_an_error_row_and_the_batch_goes_on(tmp_path):
+    root, out = tmp_path / "class", tmp_path / "out"
+    stuck = solved(root, "a-stuck") / "07_maxpool" / "maxpool.py"
+    stuck.write_text(stuck.read_text().replace("def course_example(ceil_mode):\n",
+                                               "def course_example(ceil_mode):\n    while True:\n        pass\n", 1))
+    solved(root, "b")
+    solved(root, "c")
+    tmpdir = Path(tempfile.mkdtemp(prefix="slot-kill-", dir="/tmp"))
+    os.chmod(tmpdir, 0o711)
+    command = [sys.executable, "-m", "autograder", "grade-batch", str(root), "--out", str(out), "--jobs", "1",
+               "--exercise", "07_maxpool", "--time-scale", "10"]
+    process = subprocess.Popen(command, cwd=catalog.KIT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env={**os.environ, "TMPDIR": str(tmpdir)})
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:  # a worker running a-stuck's endless loop
+            if _grading_started(tmpdir):
+                break
+            time.sleep(0.5)
+        time.sleep(3)
+        (slot,) = [pid for pid, cmd in descendants(process.pid) if "spawn_main" in cmd]
+        os.kill(slot, signal.SIGKILL)
+        stdout, stderr = process.communicate(timeout=600)
+        left = survivors(tmpdir)
+    finally:
+        process.kill()
+        remove_tree(tmpdir)
+    assert process.returncode == 0, stderr[-3000:]
+    rows = {json.loads(p.read_text())["student"]: json.loads(p.read_text()) for p in (out / "students").iterdir()}
+    assert "the grader's slot stopped while grading this submission" in rows["a-stuck"]["error"]
+    assert rows["a-stuck"]["error_source"] == "grader" and rows["a-stuck"]["max_score"] > 0
+    assert all(rows[name]["score"] == rows[name]["max_score"] > 0 for name in ("b", "c"))
+    assert left == []
+
+
+def _grading_started(tmpdir: Path) -> bool:
+    """A student's workspace exists in some slot's sandbox scratch: grading has begun."""
+    return any(p.name.startswith("student-07_maxpool") for p in tmpdir.glob("*/*/autograder-*/*"))

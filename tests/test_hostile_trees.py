@@ -5,6 +5,7 @@ Each case grades a hostile 07_maxpool beside a correct 06_conv_shapes with a san
 and asserts the fair verdict, that the grader finished with a result, that its peak memory stayed
 bounded, and that nothing survived (no worker process, no workspace left in scratch).
 """
+
 from __future__ import annotations
 
 import os
@@ -54,8 +55,12 @@ def live_descendants(pid: int) -> set[int]:
     while frontier:
         frontier = {child for child, parent in parents.items() if parent in frontier} - found
         found |= frontier
-    return {p for p in found if not Path(f"/proc/{p}/comm").read_text().startswith("ag-standby")
-            if Path(f"/proc/{p}").exists()}
+    return {
+        p
+        for p in found
+        if not Path(f"/proc/{p}/comm").read_text().startswith("ag-standby")
+        if Path(f"/proc/{p}").exists()
+    }
 
 
 @pytest.fixture
@@ -72,13 +77,17 @@ def hostile(level_sandbox, tmp_path):
         result = grading.grade(root, OPTIONS, sandbox=level_sandbox)
         by_id = {exercise.id: exercise for exercise in result.exercises}
         conv = by_id["06_conv_shapes"]
-        assert conv.score == conv.max_score > 0, [(c.name, c.message) for c in conv.checks if c.status != "passed"]
+        assert conv.score == conv.max_score > 0, [
+            (c.name, c.message) for c in conv.checks if c.status != "passed"
+        ]
         return by_id["07_maxpool"]
 
     yield run
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before < PEAK_GROWTH_KIB
     assert live_descendants(level_sandbox._process.pid) <= baseline, "a process outlived its worker"
-    assert not [p for p in level_sandbox.scratch.iterdir() if not p.name.startswith(".")], "a workspace was left"
+    assert not [p for p in level_sandbox.scratch.iterdir() if not p.name.startswith(".")], (
+        "a workspace was left"
+    )
 
 
 def refused_for_a_link(exercise, where: str) -> None:
@@ -97,6 +106,7 @@ def test_a_module_file_linked_to_the_reference_scores_zero(hostile):
     def plant(exercises):
         (exercises / "07_maxpool").mkdir()
         os.symlink(SOLUTION / "maxpool.py", exercises / "07_maxpool" / "maxpool.py")
+
     refused_for_a_link(hostile(plant), "07_maxpool/maxpool.py")
 
 
@@ -105,6 +115,7 @@ def test_a_link_deep_inside_the_exercise_folder_is_refused(hostile):
         folder = copy_solution("07_maxpool", exercises)
         (folder / "a" / "b").mkdir(parents=True)
         os.symlink(catalog.SOLUTIONS_DIR, folder / "a" / "b" / "c")
+
     refused_for_a_link(hostile(plant), "07_maxpool/a/b/c")
 
 
@@ -112,6 +123,7 @@ def test_a_fifo_in_the_exercise_folder_is_refused_without_waiting_on_it(hostile)
     def plant(exercises):
         folder = copy_solution("07_maxpool", exercises)
         os.mkfifo(folder / "maxpool_helper.py")
+
     exercise = hostile(plant)
     assert exercise.score == 0
     assert all("maxpool_helper.py is not a regular file" in check.message for check in exercise.checks)
@@ -122,10 +134,15 @@ def test_weights_shipped_beside_the_module_never_reach_the_worker(hostile):
         folder = copy_solution("07_maxpool", exercises)
         (folder / "weights.pt").write_bytes(b"trained elsewhere")
         module = folder / "maxpool.py"
-        module.write_text("import os\nif os.path.exists(os.path.join(os.path.dirname(__file__), 'weights.pt')):\n"
-                          "    raise SystemExit('the weights reached the sandbox')\n" + module.read_text())
+        module.write_text(
+            "import os\nif os.path.exists(os.path.join(os.path.dirname(__file__), 'weights.pt')):\n"
+            "    raise SystemExit('the weights reached the sandbox')\n" + module.read_text()
+        )
+
     exercise = hostile(plant)
-    assert exercise.score == exercise.max_score, [(c.name, c.message) for c in exercise.checks if c.status != "passed"]
+    assert exercise.score == exercise.max_score, [
+        (c.name, c.message) for c in exercise.checks if c.status != "passed"
+    ]
 
 
 def test_exercises_linked_to_the_solutions_is_refused_as_a_whole(level_sandbox, tmp_path):
@@ -137,8 +154,13 @@ def test_exercises_linked_to_the_solutions_is_refused_as_a_whole(level_sandbox, 
 
 
 def autograder(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "autograder", *args], capture_output=True, text=True,
-                          cwd=catalog.KIT_ROOT, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "autograder", *args],
+        capture_output=True,
+        text=True,
+        cwd=catalog.KIT_ROOT,
+        timeout=600,
+    )
 
 
 def test_grade_refuses_exercises_as_a_link_in_one_line(tmp_path):

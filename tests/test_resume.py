@@ -1,5 +1,6 @@
 """A resume that is never stale: results record the grader's fingerprint, and `--resume` keeps a result
 only for the same submission graded by the same grader, saying how many it regrades and why."""
+
 import dataclasses
 import shutil
 from pathlib import Path
@@ -23,7 +24,9 @@ def test_the_fingerprint_follows_the_selection_the_device_kind_and_the_data_root
     assert fingerprint.compute(["07_maxpool"], "cpu", None) == CURRENT
     assert fingerprint.compute(["07_maxpool", "10_losses"], "cpu", None).exercises != CURRENT.exercises
     assert fingerprint.compute(["07_maxpool"], "cuda:1", None).exercises != CURRENT.exercises
-    assert fingerprint.compute(["07_maxpool"], "cuda:0", None) == fingerprint.compute(["07_maxpool"], "cuda", None)
+    assert fingerprint.compute(["07_maxpool"], "cuda:0", None) == fingerprint.compute(
+        ["07_maxpool"], "cuda", None
+    )
     assert fingerprint.compute(["07_maxpool"], "cpu", tmp_path).data != CURRENT.data
 
 
@@ -43,13 +46,22 @@ def test_every_result_of_grade_records_the_fingerprint(grade):
 
 # ---------------------------------------------------------------- what a resume regrades
 
+
 def student(name, sha="a" * 64):
     return Student(name, name, Path("/class") / name, sha)
 
 
 def saved(out, who, **changes):
-    data = {"schema": 1, "score": 1.0, "max_score": 1.0, "exercises": [], "student": who.id,
-            "submission_sha256": who.sha256, "fingerprint": str(CURRENT), "error": None}
+    data = {
+        "schema": 1,
+        "score": 1.0,
+        "max_score": 1.0,
+        "exercises": [],
+        "student": who.id,
+        "submission_sha256": who.sha256,
+        "fingerprint": str(CURRENT),
+        "error": None,
+    }
     data.update(changes)
     folder.save_result(out, who, {k: v for k, v in data.items() if v is not ...})
 
@@ -66,17 +78,27 @@ def test_the_same_submission_and_grader_keep_their_result(tmp_path):
     assert (plan.kept, plan.regraded, plan.new) == (1, 0, 1) and [s.id for s in plan.todo] == ["new"]
 
 
-@pytest.mark.parametrize("change,reason", [
-    ({"submission_sha256": "b" * 64}, "the submission changed"),
-    ({"fingerprint": ...}, "graded before results recorded the grader"),
-    ({"fingerprint": str(dataclasses.replace(CURRENT, kit="0.0.9"))}, "kit version 0.0.9 -> "),
-    ({"fingerprint": str(fingerprint.compute(["07_maxpool", "10_losses"], "cpu", None))},
-     "a different exercise selection or device"),
-    ({"fingerprint": str(dataclasses.replace(CURRENT, checks="0" * 12))},
-     "the hidden checks, probes or reference solutions"),
-    ({"fingerprint": str(dataclasses.replace(CURRENT, data="0" * 8))}, "the data plan"),
-    ({"error": "the grader's sandbox failed", "error_source": "grader"}, "the grader failed on it last time"),
-])
+@pytest.mark.parametrize(
+    "change,reason",
+    [
+        ({"submission_sha256": "b" * 64}, "the submission changed"),
+        ({"fingerprint": ...}, "graded before results recorded the grader"),
+        ({"fingerprint": str(dataclasses.replace(CURRENT, kit="0.0.9"))}, "kit version 0.0.9 -> "),
+        (
+            {"fingerprint": str(fingerprint.compute(["07_maxpool", "10_losses"], "cpu", None))},
+            "a different exercise selection or device",
+        ),
+        (
+            {"fingerprint": str(dataclasses.replace(CURRENT, checks="0" * 12))},
+            "the hidden checks, probes or reference solutions",
+        ),
+        ({"fingerprint": str(dataclasses.replace(CURRENT, data="0" * 8))}, "the data plan"),
+        (
+            {"error": "the grader's sandbox failed", "error_source": "grader"},
+            "the grader failed on it last time",
+        ),
+    ],
+)
 def test_a_stale_result_is_regraded_with_its_reason(tmp_path, change, reason):
     saved(tmp_path, student("ann"), **change)
     plan = resume.plan(tmp_path, [student("ann")], CURRENT, resume=True)
@@ -95,6 +117,7 @@ def test_the_resume_line_says_how_many_and_why_in_both_languages(tmp_path):
     saved(tmp_path, student("cy"), submission_sha256="b" * 64)
     plan = resume.plan(tmp_path, [student(n) for n in ("ann", "ben", "cy", "dee")], CURRENT, resume=True)
     line = resume.describe(plan)
-    assert line.en == ("resume: 1 results kept, 2 regraded because: the submission changed (2), "
-                       "1 graded for the first time")
+    assert line.en == (
+        "resume: 1 results kept, 2 regraded because: the submission changed (2), 1 graded for the first time"
+    )
     assert "重新评分 2 个" in line.zh and "提交内容有变化（2）" in line.zh

@@ -1,5 +1,6 @@
 """A submission is a tree of regular files and folders: what the grader finds in it, and what it copies
 into a sandbox (source files only, no link followed, read as an unprivileged user, within caps)."""
+
 import os
 import sys
 import zipfile
@@ -29,6 +30,7 @@ def exercise_folder(root, name="07_maxpool"):
 
 
 # ---------------------------------------------------------------- finding the exercises
+
 
 def found(submission):
     return {exercise_id for exercise_id, folder in submission.folders.items() if folder is not None}
@@ -92,6 +94,7 @@ def test_a_zip_is_unpacked_for_grading_and_removed_after(tmp_path):
 
 
 # ---------------------------------------------------------------- copying into the sandbox
+
 
 def test_only_source_files_are_copied_not_weights_or_data(tmp_path):
     folder = exercise_folder(tmp_path)
@@ -159,7 +162,9 @@ def test_more_source_files_than_the_cap_are_refused(tmp_path):
         copy(folder, tmp_path / "out")
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="the copy drops to the sandbox's user only when the grader is root")
+@pytest.mark.skipif(
+    os.geteuid() != 0, reason="the copy drops to the sandbox's user only when the grader is root"
+)
 def test_the_copy_reads_as_the_sandbox_user_not_as_root(tmp_path):
     folder = exercise_folder(tmp_path)
     (folder / "secret.py").write_text("only root reads this\n")
@@ -185,7 +190,9 @@ def test_the_copying_process_cannot_read_outside_the_folder(tmp_path):
     assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
 
 
-def test_cleanup_removes_folders_nested_past_the_recursion_limit_and_a_read_only_one_without_raising(tmp_path):
+def test_cleanup_removes_folders_nested_past_the_recursion_limit_and_a_read_only_one_without_raising(
+    tmp_path,
+):
     deep = tmp_path / "scratch"
     path = deep
     for _level in range(30):  # a few levels by path, the rest relative to descriptors (paths grow too long)

@@ -1,5 +1,6 @@
 """A whole `grade-batch` run: find the students, take a shard, decide what a resume regrades, grade
 them on the chosen backend, and rebuild the gradebook (also when the run stops early)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -35,15 +36,22 @@ def threads_per_slot(jobs: int) -> int:
     return max(1, (os.cpu_count() or 1) // max(1, jobs))
 
 
-def run(submissions: Path, out: Path, options: BatchOptions, shard: str | None = None,
-        say: Callable[[Text], None] = say_on_stderr) -> BatchRun:
+def run(
+    submissions: Path,
+    out: Path,
+    options: BatchOptions,
+    shard: str | None = None,
+    say: Callable[[Text], None] = say_on_stderr,
+) -> BatchRun:
     """Grade the class in `submissions` into `out`; `say` receives the lines for the instructor."""
     roster = students.discover(submissions)
     for warning in roster.warnings:
         say(Text("warning: ", "警告：") + warning)
     chosen = roster.students
     grade = dataclasses.replace(options.grade, device=resolve_device(options.grade.device))
-    if options.nbgrader and not grade.exercises:  # every shard grades the same exercises: those anyone submitted
+    if (
+        options.nbgrader and not grade.exercises
+    ):  # every shard grades the same exercises: those anyone submitted
         from autograder import notebook_submissions
 
         grade.exercises = notebook_submissions.exercises_found([s.path for s in chosen if s.problem is None])
@@ -56,6 +64,10 @@ def run(submissions: Path, out: Path, options: BatchOptions, shard: str | None =
     plan = resume.plan(out, chosen, compute(grade.exercises, grade.device, grade.data_root), options.resume)
     if options.resume:
         say(resume.describe(plan))
+    if plan.todo and options.backend == "local":  # a level this machine lacks: one clear line, before any slot
+        from autograder.sandbox import machine, resolve_level
+
+        resolve_level(grade.isolation, machine())
     out.mkdir(parents=True, exist_ok=True)
     progress = Progress(len(plan.todo))
     try:

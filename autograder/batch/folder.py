@@ -6,6 +6,7 @@ rename) the moment it is done, so a kill at any point loses no finished student.
 valid Unicode before it is written (a lone surrogate from a worker becomes U+FFFD), so no message
 can stop a result from being saved.
 """
+
 from __future__ import annotations
 
 import csv
@@ -53,7 +54,9 @@ def result_path(out: Path, student: Student) -> Path:
 
 def save_result(out: Path, student: Student, data: dict) -> None:
     """The student's result file, written atomically, its text made valid first."""
-    write_atomically(result_path(out, student), json.dumps(valid_text(data), ensure_ascii=False, indent=1) + "\n")
+    write_atomically(
+        result_path(out, student), json.dumps(valid_text(data), ensure_ascii=False, indent=1) + "\n"
+    )
 
 
 def load_result(out: Path, student: Student) -> dict | None:
@@ -87,13 +90,21 @@ def gradebook_csv(results: list[dict]) -> str:
     writer.writerow(["student", *ids, "total", "max_total", "status"])
     for result in sorted(results, key=lambda r: str(r.get("student", ""))):
         scores = {x.get("id"): x.get("score") for x in result.get("exercises", [])}
-        writer.writerow([result.get("student"), *[scores.get(i, "") for i in ids], result.get("score"),
-                         result.get("max_score"), "error: " + result["error"] if result.get("error") else "ok"])
+        writer.writerow(
+            [
+                result.get("student"),
+                *[scores.get(i, "") for i in ids],
+                result.get("score"),
+                result.get("max_score"),
+                "error: " + result["error"] if result.get("error") else "ok",
+            ]
+        )
     return buffer.getvalue()
 
 
 def summarise(results: list[dict]) -> dict:
-    """Mean, median, per-exercise mean and pass rate (share with full marks), and the graders that made them."""
+    """Mean, median, per-exercise mean and pass rate (share with full marks), and the graders (fingerprints)
+    that made the results."""
     totals = [r["score"] for r in results if isinstance(r.get("score"), (int, float))]
     exercises: dict[str, dict] = {}
     for exercise in catalog.exercises():
@@ -102,7 +113,9 @@ def summarise(results: list[dict]) -> dict:
             exercises[exercise.id] = {
                 "mean": round(statistics.fmean(x["score"] for x in rows), 3),
                 "max_score": max(x["max_score"] for x in rows),
-                "pass_rate": round(sum(x["max_score"] > 0 and x["score"] == x["max_score"] for x in rows) / len(rows), 3),
+                "pass_rate": round(
+                    sum(x["max_score"] > 0 and x["score"] == x["max_score"] for x in rows) / len(rows), 3
+                ),
             }
     fingerprints: dict[str, int] = {}
     for result in results:
@@ -147,13 +160,22 @@ def merge(result_dirs: list[Path], out: Path) -> dict:
             if earlier is None:
                 chosen[path.name] = (folder, data)
             elif _outcome(earlier[1]) != _outcome(data):
-                raise KitError(f"student {data.get('student')!r} was graded differently in {earlier[0]} and "
-                               f"{folder} (different submission, grader or score); remove one before merging")
+                raise KitError(
+                    f"student {data.get('student')!r} was graded differently in {earlier[0]} and "
+                    f"{folder} (different submission, grader or score); remove one before merging"
+                )
     for name, (_folder, data) in chosen.items():
-        write_atomically(out / "students" / name, json.dumps(valid_text(data), ensure_ascii=False, indent=1) + "\n")
+        write_atomically(
+            out / "students" / name, json.dumps(valid_text(data), ensure_ascii=False, indent=1) + "\n"
+        )
     return rebuild(out)
 
 
 def _outcome(result: dict) -> tuple:
-    return (result.get("submission_sha256"), result.get("fingerprint"), result.get("score"), result.get("max_score"),
-            result.get("error"))
+    return (
+        result.get("submission_sha256"),
+        result.get("fingerprint"),
+        result.get("score"),
+        result.get("max_score"),
+        result.get("error"),
+    )

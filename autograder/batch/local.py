@@ -6,6 +6,7 @@ kernel's OOM killer) or that runs past the per-student deadline is killed and re
 student gets an error row; the batch goes on. Slots that cannot even start (a sandbox level this
 machine lacks) stop the batch with their reason, leaving the rest for `--resume`.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -55,8 +56,10 @@ def run_slot(conn: Connection, options: BatchOptions, out: Path, gpu: str | None
             try:
                 save_result(out, student, data)
             except Exception as exc:  # noqa: BLE001 - a result that cannot be saved is saved as an error row
-                text = Text(f"the grader could not save this result ({type(exc).__name__}: {exc})",
-                            f"评分程序无法保存此结果（{type(exc).__name__}: {exc}）")
+                text = Text(
+                    f"the grader could not save this result ({type(exc).__name__}: {exc})",
+                    f"评分程序无法保存此结果（{type(exc).__name__}: {exc}）",
+                )
                 data = error_result(student, text, grader.max_points, 0.0, "grader")
                 save_result(out, student, data)
             conn.send(("done", data["score"]))
@@ -86,7 +89,8 @@ class Slot:
 
 
 class LocalBatch:
-    """Slot processes fed from a queue of students; results saved by the slots, rows for lost students here."""
+    """Slot processes fed from a queue of students; results are saved by the slots, and here the rows of
+    students whose slot was lost."""
 
     def __init__(self, todo: list[Student], out: Path, options: BatchOptions, progress: Progress) -> None:
         self.context = multiprocessing.get_context("spawn")
@@ -106,8 +110,9 @@ class LocalBatch:
         workdir = self.scratch / f"slot-{index}-{self.started}"
         workdir.mkdir(mode=0o711)
         ours, theirs = self.context.Pipe()
-        process = self.context.Process(target=run_slot, daemon=True,
-                                       args=(theirs, self.options, self.out, self.gpus[index], workdir))
+        process = self.context.Process(
+            target=run_slot, daemon=True, args=(theirs, self.options, self.out, self.gpus[index], workdir)
+        )
         process.start()
         theirs.close()
         self.slots[index] = Slot(process, ours, workdir)
@@ -130,15 +135,23 @@ class LocalBatch:
         self.slots[index] = None
         why = slot.reason or why
         if slot.student is not None:
-            text = Text(f"the grader's slot stopped while grading this submission ({why})",
-                        f"评分程序的评分进程在评此提交时中止（{why}）")
-            save_result(self.out, slot.student, error_result(slot.student, text, max_points_for(self.options), 0.0, "grader"))
+            text = Text(
+                f"the grader's slot stopped while grading this submission ({why})",
+                f"评分程序的评分进程在评此提交时中止（{why}）",
+            )
+            save_result(
+                self.out,
+                slot.student,
+                error_result(slot.student, text, max_points_for(self.options), 0.0, "grader"),
+            )
             self.progress.running -= 1
             self.progress.done += 1
         elif not slot.ready:
             self.start_failures.append(why)
             if len(self.start_failures) >= MAX_START_FAILURES:
-                raise KitError(f"grading slots could not start: {'; '.join(dict.fromkeys(self.start_failures))}")
+                raise KitError(
+                    f"grading slots could not start: {'; '.join(dict.fromkeys(self.start_failures))}"
+                )
         if self.pending:
             self._start(index)
 
@@ -176,7 +189,9 @@ class LocalBatch:
                     elif slot.process.sentinel in ready:
                         self._lose(index, slot, f"its process ended with exit code {slot.process.exitcode}")
                     elif slot.student is not None and time.monotonic() - slot.since > self.deadline:
-                        self._lose(index, slot, f"it ran past the {self.deadline:.0f} s deadline for one student")
+                        self._lose(
+                            index, slot, f"it ran past the {self.deadline:.0f} s deadline for one student"
+                        )
                 if time.monotonic() - last_rebuild > REBUILD_EVERY_S:
                     rebuild(self.out)
                     last_rebuild = time.monotonic()

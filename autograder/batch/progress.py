@@ -1,4 +1,5 @@
 """The progress line of a batch on a terminal: counts and an estimate of the time left."""
+
 from __future__ import annotations
 
 import sys
@@ -23,8 +24,10 @@ class Progress:
         filled = int(width * self.done / self.total) if self.total else width
         elapsed = time.monotonic() - self.started
         eta = f"{elapsed / self.done * (self.total - self.done):.0f}s" if self.done else "?"
-        counts = Text(f"{self.done}/{self.total} graded, {self.running} running, ETA {eta}",
-                      f"已评 {self.done}/{self.total}，进行中 {self.running}，预计剩余 {eta}")
+        counts = Text(
+            f"{self.done}/{self.total} graded, {self.running} running, ETA {eta}",
+            f"已评 {self.done}/{self.total}，进行中 {self.running}，预计剩余 {eta}",
+        )
         self.stream.write(f"\r[{'=' * filled}{' ' * (width - filled)}] {counts}   ")
         self.stream.flush()
 

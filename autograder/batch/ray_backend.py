@@ -11,6 +11,7 @@ Student code still runs only in the actor's sandboxed workers, never in the acto
 Every node needs the kit installed (same version) and, for real data, the same `--data-root` path;
 without one, each node makes the synthetic sets itself.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -37,8 +38,12 @@ from autograder.tree import TreeProblem, open_beneath, open_folder, read_chunks,
 
 LOCAL_OBJECT_STORE_BYTES = 256 * 1024 * 1024  # submissions are small; keep a local Ray instance light
 MAX_PACK_BYTES = 256 * 1024 * 1024
-KINDS = {"dir": stat.S_IFDIR | 0o755, "file": stat.S_IFREG | 0o644, "link": stat.S_IFLNK | 0o777,
-         "other": stat.S_IFIFO | 0o644}
+KINDS = {
+    "dir": stat.S_IFDIR | 0o755,
+    "file": stat.S_IFREG | 0o644,
+    "link": stat.S_IFLNK | 0o777,
+    "other": stat.S_IFIFO | 0o644,
+}
 
 
 def _ray():
@@ -78,8 +83,10 @@ def pack(path: Path, patterns: tuple[str, ...]) -> tuple[str, bytes]:
                     data = b"".join(read_chunks(root_fd, node.parts, cap))
                 total += len(data)
                 if total > MAX_PACK_BYTES:
-                    raise KitError(f"{path.name}: the files to grade add up to more than "
-                                   f"{MAX_PACK_BYTES // 2**20} MiB, too much to send to the cluster")
+                    raise KitError(
+                        f"{path.name}: the files to grade add up to more than "
+                        f"{MAX_PACK_BYTES // 2**20} MiB, too much to send to the cluster"
+                    )
                 bundle.writestr(info, data)
     finally:
         os.close(root_fd)
@@ -144,7 +151,9 @@ def run(todo: list[Student], out: Path, options, progress: Progress) -> None:
         if options.address:
             ray.init(address=options.address, log_to_driver=False)
         else:
-            ray.init(include_dashboard=False, log_to_driver=False, object_store_memory=LOCAL_OBJECT_STORE_BYTES)
+            ray.init(
+                include_dashboard=False, log_to_driver=False, object_store_memory=LOCAL_OBJECT_STORE_BYTES
+            )
     resources: dict = {"num_cpus": options.grade.threads}
     if options.grade.device.startswith("cuda"):
         resources["num_gpus"] = 1  # Ray sets CUDA_VISIBLE_DEVICES for the actor: it sees its GPU as cuda:0
@@ -168,8 +177,10 @@ def run(todo: list[Student], out: Path, options, progress: Progress) -> None:
             try:
                 _key, data = ray.get(finished)
             except ray.exceptions.RayError as exc:
-                text = Text(f"the grader's slot on the cluster stopped while grading this submission ({exc})",
-                            f"集群上的评分进程在评此提交时中止（{exc}）")
+                text = Text(
+                    f"the grader's slot on the cluster stopped while grading this submission ({exc})",
+                    f"集群上的评分进程在评此提交时中止（{exc}）",
+                )
                 data = error_result(student, text, max_points_for(options), 0.0, "grader")
                 ray.kill(slot)
                 slot = slot_class.remote(options)

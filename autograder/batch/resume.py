@@ -4,6 +4,7 @@ A saved result is kept only when it was graded from the same submission (`submis
 same grader (`fingerprint`: kit version, exercise selection and device, checks, data plan) and the
 grader did not fail on it. Every other student is regraded, and the run says how many and why.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -67,10 +68,17 @@ def plan(out: Path, students: list[Student], current: Fingerprint, resume: bool)
 
 def describe(result: ResumePlan) -> Text:
     """One line for the instructor: kept, regraded (with the reasons and how many each), new."""
-    text = Text(f"resume: {result.kept} results kept, {result.regraded} regraded",
-                f"继续评分：保留 {result.kept} 个结果，重新评分 {result.regraded} 个")
+    text = Text(
+        f"resume: {result.kept} results kept, {result.regraded} regraded",
+        f"继续评分：保留 {result.kept} 个结果，重新评分 {result.regraded} 个",
+    )
     if result.reasons:
-        details = [(f"{reason.en} ({count})", f"{reason.zh}（{count}）") for reason, count in result.reasons.most_common()]
-        text = text + Text(" because: " + "; ".join(en for en, _zh in details),
-                           "，原因：" + "；".join(zh for _en, zh in details))
+        details = [
+            (f"{reason.en} ({count})", f"{reason.zh}（{count}）")
+            for reason, count in result.reasons.most_common()
+        ]
+        text = text + Text(
+            " because: " + "; ".join(en for en, _zh in details),
+            "，原因：" + "；".join(zh for _en, zh in details),
+        )
     return text + Text(f", {result.new} graded for the first time", f"，首次评分 {result.new} 个")

@@ -6,6 +6,7 @@ whose side it was on (`error_source`: "submission" or "grader"; `--resume` regra
 sandbox that fails is restarted; one that fails on `MAX_SANDBOX_FAILURES` students in a row means the
 machine cannot grade, and `SlotBroken` stops the slot.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -21,7 +22,7 @@ from autograder.i18n import Text
 from autograder.options import BatchOptions
 from autograder.sandbox import SandboxError
 
-GIB = 1024 ** 3
+GIB = 1024**3
 MAX_SANDBOX_FAILURES = 3
 
 
@@ -29,18 +30,43 @@ class SlotBroken(KitError):
     """The slot's sandbox keeps failing: this machine cannot grade (the message says why)."""
 
 
-def error_result(student: Student, text: Text, max_points: dict[str, float], seconds: float, source: str) -> dict:
+def error_result(
+    student: Student, text: Text, max_points: dict[str, float], seconds: float, source: str
+) -> dict:
     """A result for a student who could not be graded: 0 of each exercise's points, and why."""
-    exercises = [{"id": e.id, "title": e.title, "score": 0.0, "max_score": max_points.get(e.id, 0.0),
-                  "duration_s": 0.0, "checks": []} for e in catalog.exercises() if e.id in max_points]
-    return {"schema": 1, "score": 0.0, "max_score": round(sum(max_points.values()), 6), "duration_s": round(seconds, 3),
-            "exercises": exercises, "student": student.id, "submission_sha256": student.sha256,
-            "error": text.render(), "error_messages": text.to_dict(), "error_source": source}
+    exercises = [
+        {
+            "id": e.id,
+            "title": e.title,
+            "score": 0.0,
+            "max_score": max_points.get(e.id, 0.0),
+            "duration_s": 0.0,
+            "checks": [],
+        }
+        for e in catalog.exercises()
+        if e.id in max_points
+    ]
+    return {
+        "schema": 1,
+        "score": 0.0,
+        "max_score": round(sum(max_points.values()), 6),
+        "duration_s": round(seconds, 3),
+        "exercises": exercises,
+        "student": student.id,
+        "submission_sha256": student.sha256,
+        "error": text.render(),
+        "error_messages": text.to_dict(),
+        "error_source": source,
+    }
 
 
 def selected(options: BatchOptions) -> list[catalog.Exercise]:
     """The exercises the batch grades: those asked for, else all."""
-    return [catalog.get(i) for i in options.grade.exercises] if options.grade.exercises else list(catalog.exercises())
+    return (
+        [catalog.get(i) for i in options.grade.exercises]
+        if options.grade.exercises
+        else list(catalog.exercises())
+    )
 
 
 @functools.lru_cache(maxsize=4)
@@ -57,6 +83,8 @@ class SlotGrader:
     """One slot's grader: a warm sandbox, the points each exercise is worth, the batch's fingerprint."""
 
     def __init__(self, options: BatchOptions, workdir: Path) -> None:
+        """Start the sandbox and wait until it is ready, so a machine that cannot sandbox fails here, at
+        the slot's start (SandboxError), not on each student."""
         import torch
 
         self.options, self.workdir = options, workdir
@@ -65,6 +93,7 @@ class SlotGrader:
         self.max_points = max_points_for(options)
         self.fingerprint = fingerprint.of(options.grade, options.grade.device)
         self.failures = 0
+        self.sandbox.wait_ready()
 
     def grade(self, student: Student, source: Path | None = None) -> dict:
         """The student's result (from `source` when given, else `student.path`), or their error row."""
@@ -78,18 +107,31 @@ class SlotGrader:
             self.failures = 0
         except SandboxError as exc:
             self._restart(exc)
-            data = self._error(student, Text(f"the grader's sandbox failed: {exc}", f"评分程序的沙箱出错：{exc}"),
-                               started, "grader")
+            data = self._error(
+                student,
+                Text(f"the grader's sandbox failed: {exc}", f"评分程序的沙箱出错：{exc}"),
+                started,
+                "grader",
+            )
         except StudentFacingError as exc:
             data = self._error(student, exc.text, started, "submission")
         except judge.GraderError as exc:
-            data = self._error(student, Text.plain(f"the grader could not run its checks: {exc}"), started, "grader")
+            data = self._error(
+                student, Text.plain(f"the grader could not run its checks: {exc}"), started, "grader"
+            )
         except KitError as exc:
             data = self._error(student, Text.plain(str(exc)), started, "submission")
         except Exception as exc:  # noqa: BLE001 - any failure on one student is that student's row
             detail = f"{type(exc).__name__}: {exc}"
-            data = self._error(student, Text(f"the grader failed on this submission ({detail})",
-                                             f"评分程序在评此提交时出错（{detail}）"), started, "grader")
+            data = self._error(
+                student,
+                Text(
+                    f"the grader failed on this submission ({detail})",
+                    f"评分程序在评此提交时出错（{detail}）",
+                ),
+                started,
+                "grader",
+            )
         data["fingerprint"] = self.fingerprint
         return data
 
@@ -97,7 +139,9 @@ class SlotGrader:
         from autograder import grading
 
         if not self.options.nbgrader:
-            return grading.grade(path, self.options.grade, sandbox=self.sandbox, workdir=self.workdir).to_dict()
+            return grading.grade(
+                path, self.options.grade, sandbox=self.sandbox, workdir=self.workdir
+            ).to_dict()
         from autograder import notebook_submissions
         from autograder.submission import opened
 

@@ -6,6 +6,7 @@ Discovery never stops on one student: a link in place of a student's folder, a f
 `problem`, graded as an error row that says why. Two entries that would be one student (`alice/`
 beside `alice.zip`) are kept apart, each named by its full entry name, with a warning.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,7 +31,9 @@ from autograder.tree import (
 SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
 MAX_KEY = 80  # characters of a key; longer keys end in a hash of the whole name
 STUDENT_CAPS = TreeCaps(max_entries=100_000, max_depth=64)
-MAX_FILE_HASHED = 32 * 1024 * 1024  # larger files are digested by size only: the grader never reads them whole
+MAX_FILE_HASHED = (
+    32 * 1024 * 1024
+)  # larger files are digested by size only: the grader never reads them whole
 MAX_BYTES_HASHED = 256 * 1024 * 1024  # per student; past it, further files are digested by size only
 MAX_ARCHIVE_BYTES = 256 * 1024 * 1024
 
@@ -78,6 +81,7 @@ def display_id(name: str) -> str:
 
 # ---------------------------------------------------------------- digests
 
+
 def digest(path: Path, label: str) -> tuple[str, Text | None]:
     """(sha256 of what `path` holds, the problem that makes it ungradable or None).
 
@@ -108,9 +112,12 @@ def _problem_digest(text: Text) -> str:
 def _archive_digest(path: Path, label: str) -> tuple[str, Text | None]:
     size = os.lstat(path).st_size
     if size > MAX_ARCHIVE_BYTES:
-        text = Text(f"{label}.zip is {size / 2**20:.0f} MiB; the grader takes archives up to "
-                    f"{MAX_ARCHIVE_BYTES // 2**20} MiB",
-                    f"{label}.zip 有 {size / 2**20:.0f} MiB；评分程序接受的压缩包最大为 {MAX_ARCHIVE_BYTES // 2**20} MiB")
+        text = Text(
+            f"{label}.zip is {size / 2**20:.0f} MiB; the grader takes archives up to "
+            f"{MAX_ARCHIVE_BYTES // 2**20} MiB",
+            f"{label}.zip 有 {size / 2**20:.0f} MiB；"
+            f"评分程序接受的压缩包最大为 {MAX_ARCHIVE_BYTES // 2**20} MiB",
+        )
         return _problem_digest(text), text
     hasher = hashlib.sha256()
     parent_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)  # the instructor's folder
@@ -151,6 +158,7 @@ def _link_target(root_fd: int, node: Node) -> bytes:
 
 # ---------------------------------------------------------------- discovery
 
+
 def discover(submissions: Path) -> Roster:
     """Every folder or .zip directly inside `submissions` (hidden names skipped), sorted by name."""
     if not submissions.is_dir():
@@ -164,17 +172,27 @@ def discover(submissions: Path) -> Roster:
             if entry.is_dir(follow_symlinks=False) or entry.is_symlink() or is_zip:
                 entries.append((entry.name[:-4] if is_zip else entry.name, entry))
             else:
-                warnings.append(Text(f"skipped {display_id(entry.name)}: not a folder or a .zip",
-                                     f"已跳过 {display_id(entry.name)}：既不是文件夹也不是 .zip"))
+                warnings.append(
+                    Text(
+                        f"skipped {display_id(entry.name)}: not a folder or a .zip",
+                        f"已跳过 {display_id(entry.name)}：既不是文件夹也不是 .zip",
+                    )
+                )
     names = [name for name, _entry in entries]
     clashes = sorted({name for name in names if names.count(name) > 1})
     for name in clashes:
         shown = ", ".join(display_id(entry.name) for other, entry in entries if other == name)
-        warnings.append(Text(f"{shown} would all be student {display_id(name)}: each is graded under its full "
-                             f"name; keep one of them",
-                             f"{shown} 都会被当作学生 {display_id(name)}：各自按完整名称评分；请只保留其中一个"))
-    students = [_student(entry.name if name in clashes else name, Path(entry.path), entry.is_symlink())
-                for name, entry in entries]
+        warnings.append(
+            Text(
+                f"{shown} would all be student {display_id(name)}: each is graded under its full "
+                f"name; keep one of them",
+                f"{shown} 都会被当作学生 {display_id(name)}：各自按完整名称评分；请只保留其中一个",
+            )
+        )
+    students = [
+        _student(entry.name if name in clashes else name, Path(entry.path), entry.is_symlink())
+        for name, entry in entries
+    ]
     if not students:
         raise KitError(f"{submissions} holds no student folders or .zip files")
     return Roster(students, warnings)
@@ -190,6 +208,7 @@ def _student(name: str, path: Path, is_link: bool) -> Student:
 
 
 # ---------------------------------------------------------------- shards
+
 
 def parse_shard(text: str) -> tuple[int, int]:
     """'I/N' (1 <= I <= N) as (I, N)."""
@@ -208,4 +227,4 @@ def shard(students: list[Student], index: int, count: int) -> list[Student]:
     The order depends only on the students' names, so every machine computes the same
     slices, each student lands in exactly one, and slice sizes differ by at most one."""
     ordered = sorted(students, key=lambda s: hashlib.sha256(s.key.encode()).hexdigest())
-    return sorted(ordered[index - 1::count], key=lambda s: s.key)
+    return sorted(ordered[index - 1 :: count], key=lambda s: s.key)

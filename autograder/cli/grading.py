@@ -14,10 +14,11 @@ FORMATS = ["table", "json", "gradescope", "junit"]
 
 
 def register(sub) -> None:
-    grade = sub.add_parser("grade", help="grade one submission (a .zip, a repo, an exercises/ folder, or one exercise)")
+    grade = sub.add_parser("grade", help="grade one submission (a .zip, a repo, exercises/, or one exercise)")
     grade.add_argument("path", type=Path,
-                       help="the submission: a .zip, a repo root (or a wrapper folder holding one), an exercises/ "
-                            "folder, solutions/, or one exercise folder NN_topic/ (`grade .` inside it)")
+                       help="the submission: a .zip, a repo root (or a wrapper folder holding one), an "
+                            "exercises/ folder, solutions/, or one exercise folder NN_topic/ "
+                            "(`grade .` inside it)")
     add_grade_options(grade)
     grade.add_argument("--format", default=None, choices=FORMATS,
                        help="output format (default: table on a terminal, json otherwise)")
@@ -27,7 +28,8 @@ def register(sub) -> None:
     grade.add_argument("--fail-under", type=float, default=None, metavar="PERCENT",
                        help="exit 1 when the score is below this percentage of the maximum (for CI)")
     grade.add_argument("--nbgrader", action="store_true",
-                       help="PATH is an nbgrader submission (a notebook, or a folder of them): grade its answer cells")
+                       help="PATH is an nbgrader submission (a notebook, or a folder of them): "
+                            "grade its answer cells")
     grade.add_argument("--nbgrader-csv", type=Path, default=None, metavar="CSV",
                        help="with --nbgrader: also write the scores as `nbgrader export`'s grades.csv")
     grade.set_defaults(handler=cmd_grade)
@@ -50,8 +52,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
         i18n.set_language(args.lang)
     if args.nbgrader:
         notebook_submissions.find_notebooks(args.path)
-    elif args.path.suffix.lower() != ".zip":  # a folder is checked before the sandbox starts; a .zip when unpacked
-        locate(args.path)
+    elif args.path.suffix.lower() != ".zip":
+        locate(args.path)  # a folder is checked before the sandbox starts, a .zip once unpacked
     sandbox = options.start_sandbox()
     try:
         from autograder import fingerprint, grading, reports
