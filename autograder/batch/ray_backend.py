@@ -46,6 +46,13 @@ KINDS = {
 }
 
 
+def ray_missing() -> bool:
+    """Whether Ray is not installed here (it is an optional extra)."""
+    import importlib.util
+
+    return importlib.util.find_spec("ray") is None
+
+
 def _ray():
     try:
         import ray
