@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from autograder import isolation, safe_copy
+from autograder import safe_copy
 from autograder.catalog import Exercise
 from autograder.execution import RunSettings, Worker
 from autograder.problems import StudentProblem, SubmissionProblem, WorkerCrashed, budget_used, missing_file
@@ -99,7 +99,7 @@ class RemoteModule(ModuleProxy):
         caps = safe_copy.CopyCaps(max_files=limits.submission_files, max_bytes=limits.submission_bytes)
         try:
             copied = safe_copy.copy_sources(folder, self.submission_dir, self.exercise.submission_files, caps,
-                                            folder.name, None if trusted else isolation.sandbox_uid())
+                                            folder.name, trusted)
         except TreeProblem as problem:
             return SubmissionProblem(problem.text)
         if wanted not in copied:

@@ -22,9 +22,11 @@ import select
 import signal
 import struct
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder import isolation
 from autograder.i18n import Text
 from autograder.tree import (
     TreeCaps,
@@ -54,21 +56,24 @@ class CopyCaps:
 
 
 def copy_sources(
-    folder: Path, target: Path, patterns: tuple[str, ...], caps: CopyCaps, label: str, uid: int | None
+    folder: Path, target: Path, patterns: tuple[str, ...], caps: CopyCaps, label: str, trusted: bool = False
 ) -> list[str]:
     """Copy the files under `folder` whose names match `patterns` to the same relative paths under
     `target`; returns those paths ('/'-separated). TreeProblem when the folder is or holds a link or a
-    special file, is over `caps`, or cannot be read. `uid`: read as this user (None: as the grader)."""
+    special file, is over `caps`, or cannot be read. A student's folder is read by the confined child;
+    the kit's own (`trusted`: the reference a runner holds) is read here, with the same rules."""
     root_fd = open_folder(folder, label)
     try:
+        if trusted:
+            return _write(target, _sources(root_fd, patterns, caps, label), caps, label)
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:
             os.close(read_end)
-            _child(root_fd, write_end, patterns, caps, label, uid)
+            _child(root_fd, write_end, patterns, caps, label)
         os.close(write_end)
         try:
-            return _receive(read_end, target, caps, label)
+            return _write(target, _receive(read_end, caps.max_bytes + 1, label), caps, label)
         finally:
             os.close(read_end)
             _reap(pid)
@@ -76,33 +81,35 @@ def copy_sources(
         os.close(root_fd)
 
 
+def _sources(root_fd: int, patterns: tuple[str, ...], caps: CopyCaps, label: str) -> Iterator[tuple[str, bytes]]:
+    """(relative path, contents) of each file to copy, after refusing links, special files and caps."""
+    nodes = walk(root_fd, caps.tree, label)
+    for node in nodes:
+        if node.kind == "link":
+            raise link_refused(node.shown(label))
+        if node.kind == "other":
+            raise special_refused(node.shown(label))
+    chosen = [
+        node for node in nodes if node.kind == "file" and any(fnmatch.fnmatchcase(node.parts[-1], p) for p in patterns)
+    ]
+    _check_caps(len(chosen), sum(node.size for node in chosen), caps, label)
+    for node in chosen:
+        try:
+            data = b"".join(read_chunks(root_fd, node.parts, caps.max_bytes + 1))
+        except OSError as error:
+            raise unreadable(node.shown(label), error) from None
+        yield "/".join(node.parts), data
+
+
 # ---------------------------------------------------------------- the child (reads)
 
 
-def _child(
-    root_fd: int, out: int, patterns: tuple[str, ...], caps: CopyCaps, label: str, uid: int | None
-) -> None:
+def _child(root_fd: int, out: int, patterns: tuple[str, ...], caps: CopyCaps, label: str) -> None:
     """Confine, drop, walk, send; never returns."""
     try:
-        _confine(root_fd, uid)
-        nodes = walk(root_fd, caps.tree, label)
-        for node in nodes:
-            if node.kind == "link":
-                raise link_refused(node.shown(label))
-            if node.kind == "other":
-                raise special_refused(node.shown(label))
-        chosen = [
-            node
-            for node in nodes
-            if node.kind == "file" and any(fnmatch.fnmatchcase(node.parts[-1], p) for p in patterns)
-        ]
-        _check_caps(len(chosen), sum(node.size for node in chosen), caps, label)
-        for node in chosen:
-            try:
-                data = b"".join(read_chunks(root_fd, node.parts, caps.max_bytes + 1))
-            except OSError as error:
-                raise unreadable(node.shown(label), error) from None
-            path = "/".join(node.parts).encode("utf-8", "surrogateescape")
+        _confine(root_fd, isolation.sandbox_uid())
+        for relative, data in _sources(root_fd, patterns, caps, label):
+            path = relative.encode("utf-8", "surrogateescape")
             _write_all(out, HEADER.pack(b"F", len(path)) + path + SIZE.pack(len(data)) + data)
         _write_all(out, HEADER.pack(b"E", 0))
     except TreeProblem as problem:
@@ -167,34 +174,38 @@ def _write_all(fd: int, data: bytes) -> None:
 # ---------------------------------------------------------------- the grader (writes)
 
 
-def _receive(fd: int, target: Path, caps: CopyCaps, label: str) -> list[str]:
+def _receive(fd: int, largest: int, label: str) -> Iterator[tuple[str, bytes]]:
+    """The child's records as (relative path, contents); its problem raised as TreeProblem."""
     deadline = time.monotonic() + DEADLINE_S
-    copied: list[str] = []
-    total = 0
     while True:
         kind, length = HEADER.unpack(_read_exactly(fd, HEADER.size, deadline, label))
         if kind == b"E":
-            return copied
+            return
         if kind == b"P":
-            raise TreeProblem(
-                Text.from_dict(json.loads(_read_exactly(fd, min(length, 1 << 16), deadline, label)))
-            )
+            raise TreeProblem(Text.from_dict(json.loads(_read_exactly(fd, min(length, 1 << 16), deadline, label))))
         if kind != b"F" or not 0 < length <= 4096:
             raise _lost(label)
         relative = _safe_relative(_read_exactly(fd, length, deadline, label), label)
         (size,) = SIZE.unpack(_read_exactly(fd, SIZE.size, deadline, label))
-        total += size
+        if size > largest:
+            raise _lost(label)
+        yield relative, _read_exactly(fd, size, deadline, label)
+
+
+def _write(target: Path, files: Iterator[tuple[str, bytes]], caps: CopyCaps, label: str) -> list[str]:
+    """Write each file under `target` (folders made as needed), checking the caps again as it goes."""
+    copied: list[str] = []
+    total = 0
+    for relative, data in files:
+        total += len(data)
         _check_caps(len(copied) + 1, total, caps, label)
         destination = target.joinpath(*relative.split("/"))
         destination.parent.mkdir(parents=True, exist_ok=True)
         with open(destination, "xb") as sink:
-            left = size
-            while left:
-                chunk = _read_exactly(fd, min(left, 1 << 20), deadline, label)
-                sink.write(chunk)
-                left -= len(chunk)
+            sink.write(data)
         os.chmod(destination, 0o644)
         copied.append(relative)
+    return copied
 
 
 def _safe_relative(raw: bytes, label: str) -> str:

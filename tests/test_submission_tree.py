@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from autograder import catalog, isolation, safe_copy
+from autograder import catalog, safe_copy
 from autograder.cleanup import remove_tree
 from autograder.submission import SubmissionError, locate, opened
 from autograder.tree import TreeCaps, TreeProblem
@@ -17,9 +17,9 @@ SOLUTION = catalog.SOLUTIONS_DIR / "07_maxpool"
 CAPS = safe_copy.CopyCaps(max_files=20, max_bytes=1024 * 1024)
 
 
-def copy(folder, target, caps=CAPS, uid=None):
+def copy(folder, target, caps=CAPS, trusted=False):
     target.mkdir(exist_ok=True)
-    return sorted(safe_copy.copy_sources(folder, target, ("*.py",), caps, folder.name, uid))
+    return sorted(safe_copy.copy_sources(folder, target, ("*.py",), caps, folder.name, trusted))
 
 
 def exercise_folder(root, name="07_maxpool"):
@@ -169,9 +169,9 @@ def test_the_copy_reads_as_the_sandbox_user_not_as_root(tmp_path):
     folder = exercise_folder(tmp_path)
     (folder / "secret.py").write_text("only root reads this\n")
     os.chmod(folder / "secret.py", 0o600)
-    assert copy(folder, tmp_path / "as-root") == ["maxpool.py", "secret.py"]
+    assert copy(folder, tmp_path / "the-kit-reads-as-root", trusted=True) == ["maxpool.py", "secret.py"]
     with pytest.raises(TreeProblem, match="cannot read 07_maxpool/secret.py .*Permission denied"):
-        copy(folder, tmp_path / "as-sandbox-user", uid=isolation.sandbox_uid())
+        copy(folder, tmp_path / "a-student-folder-is-read-as-the-sandbox-user")
 
 
 @pytest.mark.skipif(confine.landlock_abi() < 1, reason="this kernel has no Landlock")
