@@ -94,7 +94,8 @@ class KernelModule(ModuleProxy):
 
     def runner_for(self, reference: LocalModule) -> RemoteModule:
         """A sandboxed worker holding the reference, for files the notebook's code wrote."""
-        return RemoteModule(self._sandbox.get(), self.exercise, reference.path.parent, self.settings, label="runner")
+        return RemoteModule(self._sandbox.get(), self.exercise, reference.path.parent, self.settings, label="runner",
+                            trusted=True)
 
 
 class KernelPlugin(judge.GradingPlugin):
