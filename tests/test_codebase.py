@@ -132,6 +132,16 @@ def test_autograder_has_no_import_loop():
     )
 
 
+def test_the_sandbox_is_built_in_one_place():
+    """Every `Sandbox(...)` in the package is `GradeOptions.start_sandbox`, so its options come from one object."""
+    built = []
+    for name, path in module_names(PACKAGE_ROOT).items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "Sandbox":
+                built.append(name)
+    assert built == ["autograder.options"]
+
+
 def test_the_loop_finder_names_a_loop_made_by_a_lazy_import(tmp_path):
     package = tmp_path / "pkg"
     (package / "sub").mkdir(parents=True)
