@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from autograder import catalog, notebooks
 from autograder.catalog import Exercise
 from autograder.errors import KitError
+from autograder.i18n import Text
 
 if TYPE_CHECKING:  # imported only while grading: they bring in torch
     from autograder.batch.students import Student
@@ -258,7 +259,9 @@ def grade(path: Path, options: GradeOptions, sandbox: Sandbox | None = None) -> 
             isolation = graded.isolation
             for result in graded.exercises:
                 for check in result.checks:
-                    check.message = point_at_cells(check.message, catalog.get(result.id), cells[result.id])
+                    exercise = catalog.get(result.id)
+                    check.text = Text(point_at_cells(check.text.en, exercise, cells[result.id]),
+                                      point_at_cells(check.text.zh, exercise, cells[result.id]))
                 results[result.id] = result
     if problems:
         points = judge.max_points([catalog.get(i) for i in problems], resolve_device(options.device))
