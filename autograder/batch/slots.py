@@ -116,9 +116,8 @@ class SlotGrader:
         except StudentFacingError as exc:
             data = self._error(student, exc.text, started, "submission")
         except judge.GraderError as exc:
-            data = self._error(
-                student, Text.plain(f"the grader could not run its checks: {exc}"), started, "grader"
-            )
+            text = Text(f"the grader could not run its checks: {exc}", f"评分程序无法运行其检查：{exc}")
+            data = self._error(student, text, started, "grader")
         except KitError as exc:
             data = self._error(student, Text.plain(str(exc)), started, "submission")
         except Exception as exc:  # noqa: BLE001 - any failure on one student is that student's row

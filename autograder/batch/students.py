@@ -164,20 +164,20 @@ def discover(submissions: Path) -> Roster:
     if not submissions.is_dir():
         raise KitError(f"{submissions} is not a folder of submissions")
     entries, warnings = [], []
-    with os.scandir(submissions) as listing:
-        for entry in sorted(listing, key=lambda e: os.fsencode(e.name)):
-            if entry.name.startswith("."):
-                continue
-            is_zip = entry.is_file(follow_symlinks=False) and entry.name.lower().endswith(".zip")
-            if entry.is_dir(follow_symlinks=False) or entry.is_symlink() or is_zip:
-                entries.append((entry.name[:-4] if is_zip else entry.name, entry))
-            else:
-                warnings.append(
-                    Text(
-                        f"skipped {display_id(entry.name)}: not a folder or a .zip",
-                        f"已跳过 {display_id(entry.name)}：既不是文件夹也不是 .zip",
-                    )
-                )
+    try:
+        with os.scandir(submissions) as listing:
+            listed = sorted(listing, key=lambda e: os.fsencode(e.name))
+    except OSError as error:
+        raise KitError(f"{submissions} cannot be read ({error.strerror})") from None
+    for entry in listed:
+        if entry.name.startswith("."):
+            continue
+        is_zip = entry.is_file(follow_symlinks=False) and entry.name.lower().endswith(".zip")
+        if entry.is_dir(follow_symlinks=False) or entry.is_symlink() or is_zip:
+            entries.append((entry.name[:-4] if is_zip else entry.name, entry))
+        else:
+            warnings.append(Text(f"skipped {display_id(entry.name)}: not a folder or a .zip",
+                                 f"已跳过 {display_id(entry.name)}：既不是文件夹也不是 .zip"))
     names = [name for name, _entry in entries]
     clashes = sorted({name for name in names if names.count(name) > 1})
     for name in clashes:
