@@ -2,15 +2,14 @@
 
 Each student's result is `RESULTS/students/<key>.json`, written atomically (a temporary file, then a
 rename) the moment it is done, so a kill at any point loses no finished student. `gradebook.csv` and
-`summary.json` are rebuilt from those files alone, so shards merge by copying files. Text is made
+`summary.json` are rebuilt from those files alone, so shards merge by copying files (the CSV by the
+reports' one CSV writer, which neutralises spreadsheet formulas). Text is made
 valid Unicode before it is written (a lone surrogate from a worker becomes U+FFFD), so no message
 can stop a result from being saved.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import statistics
@@ -20,6 +19,8 @@ from typing import Any
 from autograder import catalog
 from autograder.batch.students import Student
 from autograder.errors import KitError
+from autograder.reports.gradebook import gradebook_csv
+from autograder.textsafe import valid_unicode
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -34,13 +35,9 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def valid_text(value: Any) -> Any:
-    """`value` (JSON-ready data) with every string made valid Unicode: lone surrogates become U+FFFD."""
+    """`value` (JSON-ready data) with every string made valid Unicode (`textsafe.valid_unicode`)."""
     if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-            return value
-        except UnicodeEncodeError:
-            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return valid_unicode(value)
     if isinstance(value, dict):
         return {valid_text(key): valid_text(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
@@ -79,27 +76,6 @@ def load_results(out: Path) -> list[dict]:
         if isinstance(data, dict):
             results.append(data)
     return results
-
-
-def gradebook_csv(results: list[dict]) -> str:
-    """student, one column per exercise any result holds, total, max_total, status."""
-    present = {x.get("id") for r in results for x in r.get("exercises", [])}
-    ids = [e.id for e in catalog.exercises() if e.id in present]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["student", *ids, "total", "max_total", "status"])
-    for result in sorted(results, key=lambda r: str(r.get("student", ""))):
-        scores = {x.get("id"): x.get("score") for x in result.get("exercises", [])}
-        writer.writerow(
-            [
-                result.get("student"),
-                *[scores.get(i, "") for i in ids],
-                result.get("score"),
-                result.get("max_score"),
-                "error: " + result["error"] if result.get("error") else "ok",
-            ]
-        )
-    return buffer.getvalue()
 
 
 def summarise(results: list[dict]) -> dict:
