@@ -10,7 +10,7 @@ from pathlib import Path
 from autograder import catalog, i18n
 from autograder.cli.common import CommandError, emit
 
-FORMATS = ["table", "json", "gradescope", "junit"]
+FORMATS = ["table", "json", "gradescope", "junit", "html"]
 
 
 def register(sub) -> None:
@@ -40,7 +40,9 @@ def register(sub) -> None:
                        help="with --nbgrader: also write the scores as `nbgrader export`'s grades.csv")
     grade.set_defaults(handler=cmd_grade)
     report = sub.add_parser("report", help="render a result JSON written by grade in another format")
-    report.add_argument("result", type=Path, help="a result file from `grade --format json`")
+    report.add_argument("result", type=Path,
+                        help="a result file from `grade --format json`, or a grade-batch results folder (with --format "
+                             "html: rebuild its index.html and students/*.html)")
     report.add_argument("--format", default="table", choices=FORMATS)
     report.add_argument("--output", type=Path, help="write the report here instead of stdout")
     report.add_argument("--lang", default=None, choices=i18n.LANGUAGES, help="language of feedback")
@@ -91,9 +93,24 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     if args.lang:
         i18n.set_language(args.lang)
+    if args.result.is_dir():
+        return report_folder(args)
     try:
         result = GradeResult.from_dict(json.loads(args.result.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise CommandError(f"{args.result}: not a result written by `autograder grade --format json` ({exc})") from None
     emit(reports.render(result, args.format), args.output)
+    return 0
+
+
+def report_folder(args: argparse.Namespace) -> int:
+    """`report RESULTS --format html`: the class dashboard and every student's page, rebuilt in RESULTS."""
+    from autograder.reports import html
+
+    if args.format != "html" or args.output:
+        raise CommandError(f"{args.result} is a folder: render a results folder with --format html and no --output "
+                           "(its pages go into the folder)")
+    if not (args.result / "students").is_dir():
+        raise CommandError(f"{args.result} has no students/ folder: not a grade-batch results folder")
+    print(html.publish(args.result))
     return 0
