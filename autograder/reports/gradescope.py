@@ -1,13 +1,16 @@
 """Gradescope's results.json: one test per check, numbered exercise.check, with our status in the output.
 
 Gradescope knows only "passed" and "failed"; an error or a timeout is a
-failure whose output starts with that word. Checks skipped on this device
+failed test whose output names it first. Checks skipped on this device
 (GPU-only checks on a CPU) are left out: they are worth nothing here.
+Outputs are Gradescope's rich output (`output_format: html`, built in
+`gradescope_rich`): statuses, messages, hints, and the training plots.
 """
 from __future__ import annotations
 
 import json
 
+from autograder.reports import gradescope_rich
 from autograder.results import GradeResult
 
 
@@ -16,24 +19,22 @@ def to_dict(result: GradeResult) -> dict:
     for exercise_number, exercise in enumerate(result.exercises, start=1):
         graded = [check for check in exercise.checks if check.status != "skipped"]
         for check_number, check in enumerate(graded, start=1):
-            output = check.message if check.status in ("passed", "failed") else f"{check.status}: {check.message}"
             tests.append({
                 "name": f"{exercise.id} · {check.name}",
                 "number": f"{exercise_number}.{check_number}",
                 "score": check.score,
                 "max_score": check.max_score,
                 "status": "passed" if check.status == "passed" else "failed",
-                "output": output,
+                "output": gradescope_rich.check_output(check),
+                "output_format": "html",
                 "visibility": "visible",
             })
     isolation = result.isolation or {}
-    summary = f"{result.score:g} / {result.max_score:g} points"
-    if isolation:
-        summary += f"; sandbox: {isolation.get('level')}"
     return {
         "score": result.score,
         "execution_time": round(result.duration_s, 3),
-        "output": summary,
+        "output": gradescope_rich.summary(result),
+        "output_format": "html",
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,

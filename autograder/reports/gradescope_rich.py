@@ -1,0 +1,101 @@
+"""Gradescope's rich output: each test's and the submission's `output` as HTML (`output_format: html`).
+
+A check's output gives its status, its message (each language in its own paragraph when both are
+shown) and, for a check that lost points, the hint. The submission's output gives the score per
+exercise and, for each exercise that trains, its key plot: held-out loss and accuracy per epoch for the
+student's model and the reference loop, both measured by the grader, as an inline PNG, with the same
+numbers in a table (they stay readable wherever an image is not shown). Every text is escaped.
+"""
+from __future__ import annotations
+
+import base64
+from html import escape
+
+from autograder import i18n
+from autograder.i18n import Text
+from autograder.reports.html.training import TrainingView, training_view
+from autograder.reports.line_png import Curve, Panel, panels_png
+from autograder.results import CheckResult, ExerciseResult, GradeResult
+
+STATUS = {"failed": Text("Failed", "未通过"), "error": Text("Error", "出错"), "timeout": Text("Timed out", "超时"),
+          "not_judged": Text("Not judged", "未评判"), "passed": Text("Passed", "通过")}
+YOURS, REFERENCE = (213, 94, 0), (107, 114, 128)
+
+
+def _line(text: Text, lang: str) -> str:
+    """`text` in `lang` as HTML; with both languages, the Chinese after a line break."""
+    en, zh = escape(text.en).replace("\n", "<br>"), escape(text.zh).replace("\n", "<br>")
+    if lang == "zh":
+        return zh or en
+    return f"{en}<br>{zh}" if lang == "both" and zh and zh != en else en
+
+
+def _paragraphs(text: Text, lang: str) -> str:
+    if lang == "both" and text.zh and text.zh != text.en:
+        return f"<p>{_line(Text.plain(text.en), lang)}</p><p>{_line(Text.plain(text.zh), lang)}</p>"
+    return f"<p>{_line(text, lang)}</p>"
+
+
+def check_output(check: CheckResult, lang: str | None = None) -> str:
+    """One test's output: status and points, message, hint (for a check that did not pass)."""
+    lang = lang or i18n.language()
+    parts = []
+    if check.status != "passed":
+        label = STATUS.get(check.status, Text.plain(check.status))
+        parts.append(f"<p><strong>{_line(label, lang)}</strong> · {check.score:g} / {check.max_score:g}</p>")
+    if check.text.en or check.text.zh:  # type: ignore[union-attr]
+        parts.append(_paragraphs(check.text, lang))  # type: ignore[arg-type]
+    if check.blocked_by:
+        parts.append(_paragraphs(Text(f"Judged once {check.blocked_by} works.",
+                                      f"{check.blocked_by} 正确工作后才能评判。"), lang))
+    if check.hint is not None and check.status != "passed":
+        parts.append(f"<p><strong>{_line(Text('Hint', '提示'), lang)}:</strong> {_line(check.hint, lang)}</p>")
+    return "".join(parts)
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None or value != value else f"{value * 100:.1f}%"
+
+
+def _loss(value: float | None) -> str:
+    return "–" if value is None else ("NaN" if value != value else f"{value:.4g}")
+
+
+def training_summary(exercise: ExerciseResult, view: TrainingView, lang: str) -> str:
+    """The key plot of one training exercise, with its numbers."""
+    epochs = max(view.plan.epochs, *(row.epoch for row in view.rows))
+    panels = [Panel([Curve([(r.epoch, r.heldout_loss) for r in view.rows], YOURS),
+                     Curve([(r.epoch, r.reference_loss) for r in view.rows], REFERENCE, True)], epochs),
+              Panel([Curve([(r.epoch, r.heldout_accuracy) for r in view.rows], YOURS),
+                     Curve([(r.epoch, r.reference_accuracy) for r in view.rows], REFERENCE, True)], epochs, True,
+                    view.plan.threshold)]
+    image = "data:image/png;base64," + base64.b64encode(panels_png(panels)).decode("ascii")
+    title = _line(exercise.title_text + Text(": your training run", "：你的训练过程"), lang)
+    legend = Text("Left: loss, right: accuracy on held-out images, per epoch, both measured by the grader. Orange: "
+                  "your model; grey, dashed: the reference loop on the same data and plan; green: the accuracy "
+                  "needed.", "左：损失，右：保留图片上的准确率，按轮次，均由评分程序测得。橙色：你的模型；灰色虚线："
+                  "相同数据与设置下的参考训练循环；绿色：需要达到的准确率。")
+    head = [Text("epoch", "轮次"), Text("your loss", "你的损失"), Text("your accuracy", "你的准确率"),
+            Text("reference loss", "参考损失"), Text("reference accuracy", "参考准确率")]
+    rows = "".join(f"<tr><td>{r.epoch}</td><td>{_loss(r.heldout_loss)}</td><td>{_percent(r.heldout_accuracy)}</td>"
+                   f"<td>{_loss(r.reference_loss)}</td><td>{_percent(r.reference_accuracy)}</td></tr>"
+                   for r in view.rows)
+    return (f"<p><strong>{title}</strong></p><p><img src=\"{image}\" alt=\"{escape(legend.en)}\" width=\"640\" "
+            f"height=\"220\"></p><p>{_line(legend, lang)}</p><table><tr>"
+            + "".join(f"<th>{_line(h, lang)}</th>" for h in head) + f"</tr>{rows}</table>")
+
+
+def summary(result: GradeResult, lang: str | None = None) -> str:
+    """The submission's output: the total, a row per exercise, and the training exercises' key plots."""
+    lang = lang or i18n.language()
+    total = Text(f"{result.score:g} / {result.max_score:g} points", f"{result.score:g} / {result.max_score:g} 分")
+    rows = "".join(f"<tr><td>{escape(e.id)}</td><td>{_line(e.title_text, lang)}</td>"
+                   f"<td>{e.score:g} / {e.max_score:g}</td></tr>" for e in result.exercises)
+    head = "".join(f"<th>{_line(h, lang)}</th>" for h in (Text("Exercise", "练习"), Text("Title", "名称"),
+                                                          Text("Score", "得分")))
+    parts = [f"<p><strong>{_line(total, lang)}</strong></p>", f"<table><tr>{head}</tr>{rows}</table>"]
+    for exercise in result.exercises:
+        view = training_view(exercise.artifacts.get("training"))
+        if view is not None and any(r.heldout_accuracy is not None for r in view.rows):
+            parts.append(training_summary(exercise, view, lang))
+    return "".join(parts)
