@@ -211,3 +211,11 @@ def test_text_labels_fill_each_language_with_its_own_value():
 
     assert fill("{data} here", "{data}在此", {"data": Text("real images", "真实图片"), "n": 1}) == \
         Text("real images here", "真实图片在此")
+
+
+def test_a_hint_shared_by_several_failed_checks_is_shown_once():
+    data = result("ada")
+    checks = data["exercises"][1]["checks"]
+    checks[2]["hint"] = checks[1]["hint"]
+    page = html.render_result(data, "en")
+    assert page.count("Count the windows that fit.") == 1 and "Hint: the same as above." in page

@@ -38,11 +38,11 @@ class StudentLink:
 
 @dataclass
 class CheckRank:
-    """A check and the students who lost points on it."""
+    """A check, or several checks of one exercise lost by the same students with the same messages (all
+    the checks of a file that is missing, say), and the students who lost points on it."""
 
     exercise: str
-    name: str
-    title: Text
+    checks: list[tuple[str, Text]]  # (name, title)
     judged: int = 0  # students whose result holds this check
     students: list[StudentLink] = field(default_factory=list)
     messages: Counter = field(default_factory=Counter)  # (en, zh) -> how many students got it
@@ -56,18 +56,34 @@ class CheckRank:
         return self.failed / self.judged if self.judged else 0.0
 
     @property
-    def top_message(self) -> tuple[Text, int]:
-        (en, zh), count = self.messages.most_common(1)[0]
-        return Text(en, zh), count
+    def top_messages(self) -> list[tuple[Text, int]]:
+        """The (at most) three most frequent messages and how many students got each."""
+        return [(Text(en, zh), count) for (en, zh), count in self.messages.most_common(3)]
+
+    @property
+    def outcome(self) -> tuple:
+        """What makes two checks one row: the exercise, who lost points, with which messages, of how many."""
+        return self.exercise, self.judged, tuple(s.href for s in self.students), tuple(sorted(self.messages.items()))
+
+
+def grouped(ranks: list[CheckRank]) -> list[CheckRank]:
+    """Checks with the same outcome as one row, most students first."""
+    rows: dict[tuple, CheckRank] = {}
+    for rank in ranks:
+        if rank.outcome in rows:
+            rows[rank.outcome].checks.extend(rank.checks)
+        else:
+            rows[rank.outcome] = rank
+    return sorted(rows.values(), key=lambda r: (-r.failed, r.exercise, r.checks[0][0]))
 
 
 @dataclass(frozen=True)
 class Problem:
-    """A student the grader could not grade fully: no result, or code that raised or ran too long."""
+    """A student the grader could not grade fully: no result, or checks whose code raised or ran too long."""
 
     student: StudentLink
     kind: Text
-    detail: str
+    details: list[str]  # the error, or "exercise · check: message" per check
 
 
 @dataclass(frozen=True)
@@ -117,20 +133,31 @@ def _distribution(exercise: str, title: Text, rows: list[tuple[float, float]]) -
                         histogram(scores, top))
 
 
-def _problems(entry: Entry, link: StudentLink) -> list[Problem]:
+def _checks(count: int) -> str:
+    return f"{count} check" if count == 1 else f"{count} checks"
+
+
+def _problem(entry: Entry, link: StudentLink) -> Problem | None:
     error = str(entry.data.get("error") or "")
     if error:
         sandbox = "sandbox" in error.lower()
-        kind = Text("sandbox failure", "沙箱故障") if sandbox else Text("not graded", "未能评分")
-        return [Problem(link, kind, error)]
-    found = []
+        return Problem(link, Text("sandbox failure", "沙箱故障") if sandbox else Text("not graded", "未能评分"), [error])
+    details, counts = [], Counter()
     for exercise in entry.data.get("exercises", []):
         for check in exercise.get("checks", []) if isinstance(exercise, dict) else []:
             if isinstance(check, dict) and check.get("status") in ("error", "timeout"):
-                kind = Text("timed out", "超时") if check["status"] == "timeout" else Text("code raised", "代码出错")
+                counts[check["status"]] += 1
                 message = _text(check.get("messages"), check.get("message", "")).en
-                found.append(Problem(link, kind, f"{exercise.get('id')} · {check.get('name')}: {message}"))
-    return found
+                details.append(f"{exercise.get('id')} · {check.get('name')}: {message}")
+    if not details:
+        return None
+    parts = []
+    if counts["error"]:
+        parts.append(Text(f"code raised in {_checks(counts['error'])}", f"{counts['error']} 项检查中代码出错"))
+    if counts["timeout"]:
+        parts.append(Text(f"timed out in {_checks(counts['timeout'])}", f"{counts['timeout']} 项检查超时"))
+    kind = parts[0] + Text(", ", "，") + parts[1] if len(parts) == 2 else parts[0]
+    return Problem(link, kind, details)
 
 
 def _row(entry: Entry, order: list[str]) -> StudentRow:
@@ -150,7 +177,9 @@ def dashboard(entries: list[Entry], title: str) -> Dashboard:
     problems: list[Problem] = []
     for entry in sorted(entries, key=lambda e: e.name):
         link = StudentLink(entry.name, entry.href)
-        problems.extend(_problems(entry, link))
+        problem = _problem(entry, link)
+        if problem:
+            problems.append(problem)
         for exercise in entry.data.get("exercises", []):
             if not isinstance(exercise, dict):
                 continue
@@ -163,7 +192,8 @@ def dashboard(entries: list[Entry], title: str) -> Dashboard:
                     continue
                 key = (ident, str(check.get("name", "")))
                 title_text = _text(check.get("descriptions"), check.get("description", ""))
-                rank = ranks.setdefault(key, CheckRank(ident, key[1], title_text if title_text.en else Text.plain(key[1])))
+                title_text = title_text if title_text.en else Text.plain(key[1])
+                rank = ranks.setdefault(key, CheckRank(ident, [(key[1], title_text)]))
                 rank.judged += 1
                 if check.get("status") in FAILING:
                     rank.students.append(link)
@@ -171,7 +201,7 @@ def dashboard(entries: list[Entry], title: str) -> Dashboard:
                     rank.messages[(message.en, message.zh)] += 1
     order = sorted(exercises)
     totals = [(_number(e.data.get("score")), _number(e.data.get("max_score"))) for e in entries]
-    ranking = sorted((r for r in ranks.values() if r.failed), key=lambda r: (-r.failed, r.exercise, r.name))
+    ranking = grouped([r for r in ranks.values() if r.failed])
     isolation = Counter(str((e.data.get("isolation") or {}).get("level") or "–") for e in entries
                         if not e.data.get("error"))
     fingerprints = Counter(str(e.data.get("fingerprint") or "–") for e in entries if not e.data.get("error"))

@@ -6,7 +6,7 @@ saved result renders later in any language, exactly as graded.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from autograder.i18n import Text
@@ -35,6 +35,7 @@ class CheckView:
     message: Text
     hint: Text | None
     blocked_by: str | None
+    hint_above: bool = False  # an earlier check of the same exercise shows the same hint
 
     @property
     def label(self) -> Text:
@@ -125,6 +126,17 @@ def image_pairs(value: Any) -> list[ImagePair]:
     return pairs[:8]
 
 
+def _once(checks: list[CheckView]) -> list[CheckView]:
+    """The checks in order, each hint shown only the first time it comes (a stub fails many checks with one)."""
+    seen: set[Text] = set()
+    marked = []
+    for check in checks:
+        marked.append(replace(check, hint_above=check.hint in seen) if check.hint else check)
+        if check.hint:
+            seen.add(check.hint)
+    return marked
+
+
 def exercise_view(data: dict[str, Any]) -> ExerciseView:
     checks = [check_view(c) for c in data.get("checks", []) if isinstance(c, dict)]
     artifacts = data.get("artifacts") if isinstance(data.get("artifacts"), dict) else {}
@@ -132,7 +144,7 @@ def exercise_view(data: dict[str, Any]) -> ExerciseView:
     return ExerciseView(
         str(data.get("id", "")), Text(title, str(data.get("title_zh") or title)), _number(data.get("score")),
         _number(data.get("max_score")),
-        [c for c in checks if c.status in FAILING], [c for c in checks if c.status in NEUTRAL],
+        _once([c for c in checks if c.status in FAILING]), [c for c in checks if c.status in NEUTRAL],
         [c for c in checks if c.status not in FAILING + NEUTRAL],
         training_view(artifacts.get("training")), image_pairs(artifacts.get("images")), str(data.get("output") or ""))
 
