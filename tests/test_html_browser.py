@@ -10,12 +10,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from headless_chromium import Chromium, executable
-from mutants import MUTANTS, apply
-from report_samples import HOSTILE, result, write_class
 
 from autograder import catalog
 from autograder.reports import html
+from headless_chromium import Chromium, executable
+from mutants import MUTANTS, apply
+from report_samples import HOSTILE, result, write_class
 
 pytestmark = pytest.mark.skipif(executable() is None, reason="chromium is not installed (apt-get install chromium)")
 

@@ -11,10 +11,10 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from report_samples import HOSTILE, check, result, training_solved, write_class
 
 from autograder import catalog
 from autograder.reports import html
+from report_samples import HOSTILE, check, result, training_solved, write_class
 
 
 def solved() -> dict:

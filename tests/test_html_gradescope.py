@@ -9,11 +9,11 @@ import re
 
 import pytest
 from PIL import Image
-from report_samples import HOSTILE, result, training_solved
 
 from autograder import i18n
 from autograder.reports import gradescope, gradescope_rich
 from autograder.results import GradeResult
+from report_samples import HOSTILE, result, training_solved
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from report_samples import HOSTILE, result, training_solved
 
 from autograder.i18n import Text
 from autograder.reports import html, render
 from autograder.results import GradeResult
+from report_samples import HOSTILE, result, training_solved
 
 
 class Elements(HTMLParser):
