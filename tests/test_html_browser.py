@@ -159,3 +159,25 @@ def test_every_link_on_the_dashboard_opens_a_students_page(browser, folder):
     hostile = next(link for link in links if "3Cscript" in link)
     page = browser.open(hostile)
     assert page.evaluate("document.getElementById('submission').textContent") == HOSTILE
+
+
+@pytest.mark.slow
+def test_a_training_loop_without_zero_grad_is_drawn_beside_the_reference(grade, browser, tmp_path):
+    """Exercise 14 graded for real with the mutant training_without_zero_grad: its page shows the run."""
+    submission = tmp_path / "submission"
+    shutil.copytree(catalog.SOLUTIONS_DIR / "14_cifar10_training", submission / "14_cifar10_training")
+    apply(next(m for m in MUTANTS if m.name == "training_without_zero_grad"), submission / "14_cifar10_training")
+    data = grade(submission, exercises=["14_cifar10_training"], time_scale=3).to_dict()
+    artifact = data["exercises"][0].get("artifacts", {}).get("training")
+    if artifact is None:
+        pytest.skip("this checkout's exercise 14 attaches no training artifact yet (the checks-train branch adds it)")
+    page = tmp_path / "training-without-zero-grad.html"
+    page.write_text(html.render_result(data, "en"), encoding="utf-8")
+    tab = loaded(browser, page, "student-14-training-without-zero-grad")
+    assert_clean(tab, page.as_uri())
+    reference = tab.evaluate("Array.from(document.querySelectorAll('#accuracy-14_cifar10_training .s-reference "
+                             "circle'), c => Number(c.dataset.value))")
+    assert reference == [r["heldout_accuracy"] for r in artifact["reference_history"]]
+    cells = tab.evaluate("Array.from(document.querySelectorAll('#confusion-14_cifar10_training rect'), "
+                         "r => Number(r.dataset.count))")
+    assert cells == [n for row in artifact["confusion_matrix"] for n in row]

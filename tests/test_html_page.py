@@ -116,11 +116,13 @@ def test_misclassified_images_show_true_and_predicted_classes(page):
     assert "is: automobile" in block and "said: airplane" in block
 
 
-def test_expected_and_got_images_of_a_data_exercise(page):
-    pair = Elements(page).find("figure", data_check="to_tensor_scales_to_0_1")
-    images = [a["src"] for a in Elements(page).find("img") if a.get("alt") in ("expected", "yours")]
+def test_a_data_check_shows_what_it_expected_beside_what_the_code_produced(page):
+    check = page[page.index('data-check="to_tensor_scales_to_0_1"'):]
+    check = check[:check.index("</li>")]
     sample = result()["exercises"][0]["artifacts"]["images"][0]
-    assert pair and images == [sample["expected"], sample["got"]]
+    images = re.findall(r'<img src="([^"]+)" alt="(expected|yours)">', check)
+    assert images == [(sample["expected"], "expected"), (sample["got"], "yours")]
+    assert "ToTensor of the course&#39;s ants image" in check
 
 
 def test_the_page_asks_for_nothing_from_the_network(page):

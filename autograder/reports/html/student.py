@@ -26,6 +26,14 @@ STATUS = {
 
 
 @dataclass(frozen=True)
+class ImagePair:
+    check: str
+    caption: Text
+    expected: str
+    got: str
+
+
+@dataclass(frozen=True)
 class CheckView:
     name: str
     status: str
@@ -36,6 +44,7 @@ class CheckView:
     hint: Text | None
     blocked_by: str | None
     hint_above: bool = False  # an earlier check of the same exercise shows the same hint
+    images: tuple[ImagePair, ...] = ()  # what the check expected and got, when it judged images
 
     @property
     def label(self) -> Text:
@@ -44,14 +53,6 @@ class CheckView:
     @property
     def mark(self) -> str:
         return STATUS.get(self.status, (Text.plain(self.status), "?"))[1]
-
-
-@dataclass(frozen=True)
-class ImagePair:
-    check: str
-    caption: Text
-    expected: str
-    got: str
 
 
 @dataclass
@@ -64,7 +65,7 @@ class ExerciseView:
     neutral: list[CheckView] = field(default_factory=list)  # skipped, not judged
     passed: list[CheckView] = field(default_factory=list)
     training: TrainingView | None = None
-    images: list[ImagePair] = field(default_factory=list)
+    images: list[ImagePair] = field(default_factory=list)  # pairs of no check shown here
     output: str = ""
 
     @property
@@ -138,15 +139,18 @@ def _once(checks: list[CheckView]) -> list[CheckView]:
 
 
 def exercise_view(data: dict[str, Any]) -> ExerciseView:
-    checks = [check_view(c) for c in data.get("checks", []) if isinstance(c, dict)]
     artifacts = data.get("artifacts") if isinstance(data.get("artifacts"), dict) else {}
+    pairs = image_pairs(artifacts.get("images"))
+    checks = [check_view(c) for c in data.get("checks", []) if isinstance(c, dict)]
+    checks = [replace(c, images=tuple(p for p in pairs if p.check == c.name)) for c in checks]
+    shown = {p for c in checks for p in c.images}
     title = str(data.get("title") or data.get("id", ""))
     return ExerciseView(
         str(data.get("id", "")), Text(title, str(data.get("title_zh") or title)), _number(data.get("score")),
         _number(data.get("max_score")),
         _once([c for c in checks if c.status in FAILING]), [c for c in checks if c.status in NEUTRAL],
         [c for c in checks if c.status not in FAILING + NEUTRAL],
-        training_view(artifacts.get("training")), image_pairs(artifacts.get("images")), str(data.get("output") or ""))
+        training_view(artifacts.get("training")), [p for p in pairs if p not in shown], str(data.get("output") or ""))
 
 
 def student_page(data: dict[str, Any], index: str = "") -> StudentPage:
