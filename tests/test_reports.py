@@ -1,15 +1,12 @@
-"""The formats graders read: Gradescope's results.json, JUnit XML, and the Gradescope bundle."""
+"""The formats graders read: Gradescope's results.json and JUnit XML (the bundle: test_gradescope_bundle.py)."""
 import json
-import os
-import stat
 import subprocess
 import sys
-import zipfile
 
 import junitparser
 import pytest
 
-from autograder import bundles, catalog
+from autograder import catalog
 from autograder.reports import render
 from autograder.results import CheckResult, ExerciseResult, GradeResult
 
@@ -83,50 +80,3 @@ def test_report_names_a_file_that_is_not_a_result(tmp_path):
 def test_an_unknown_format_is_refused(result):
     with pytest.raises(ValueError, match="gradescope"):
         render(result, "yaml")
-
-
-@pytest.fixture(scope="module")
-def bundle(tmp_path_factory):
-    return bundles.gradescope_bundle(tmp_path_factory.mktemp("bundle") / "autograder.zip")
-
-
-def test_the_bundle_has_gradescopes_two_scripts_at_its_root(bundle):
-    with zipfile.ZipFile(bundle) as archive:
-        names = archive.namelist()
-        modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
-    assert "setup.sh" in names and "run_autograder" in names
-    assert modes["run_autograder"] & stat.S_IXUSR and modes["setup.sh"] & stat.S_IXUSR
-    assert "autograder/hidden/test_07_maxpool.py" in names and "solutions/07_maxpool/maxpool.py" in names
-    assert not [name for name in names if "__pycache__" in name]
-
-
-def test_run_autograder_grades_a_fake_autograder_layout(bundle, tmp_path):
-    root = tmp_path / "autograder"
-    (root / "submission").mkdir(parents=True)
-    with zipfile.ZipFile(bundle) as archive:
-        archive.extractall(root / "source")
-    os.chmod(root / "source" / "run_autograder", 0o755)
-    for name in ("07_maxpool/maxpool.py", "10_losses/losses.py"):
-        (root / "submission" / name.split("/")[1]).write_bytes((catalog.SOLUTIONS_DIR / name).read_bytes())
-    run = subprocess.run([str(root / "source" / "run_autograder")], capture_output=True, text=True, timeout=600,
-                         env={**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable})
-    assert run.returncode == 0, run.stderr[-2000:]
-    data = json.loads((root / "results" / "results.json").read_text())
-    by_exercise = {}
-    for test in data["tests"]:
-        by_exercise.setdefault(test["name"].split(" · ")[0], []).append(test)
-    assert all(t["status"] == "passed" for t in by_exercise["07_maxpool"] + by_exercise["10_losses"])
-    assert all(t["status"] == "failed" for t in by_exercise["02_custom_dataset"])
-
-
-def test_run_autograder_still_writes_results_when_the_grader_cannot_run(bundle, tmp_path):
-    root = tmp_path / "autograder"
-    (root / "submission").mkdir(parents=True)
-    with zipfile.ZipFile(bundle) as archive:
-        archive.extractall(root / "source")
-    run = subprocess.run(["bash", str(root / "source" / "run_autograder")], capture_output=True, text=True,
-                         timeout=300, env={**os.environ, "AUTOGRADER_ROOT": str(root),
-                                           "AUTOGRADER_PYTHON": sys.executable})
-    assert run.returncode == 0
-    data = json.loads((root / "results" / "results.json").read_text())
-    assert data["score"] == 0 and "could not grade" in data["output"]

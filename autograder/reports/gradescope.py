@@ -5,16 +5,23 @@ failed test whose output names it first. Checks skipped on this device
 (GPU-only checks on a CPU) are left out: they are worth nothing here.
 Outputs are Gradescope's rich output (`output_format: html`, built in
 `gradescope_rich`): statuses, messages, hints, and the training plots.
+Each test's `visibility` is Gradescope's (visible, hidden, after_due_date,
+after_published); a bundle chooses it, and keeps visible the checks named in
+`always_visible` (per exercise).
 """
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Mapping
 
 from autograder.reports import gradescope_rich
 from autograder.results import GradeResult
 
 
-def to_dict(result: GradeResult) -> dict:
+def to_dict(result: GradeResult, visibility: str = "visible",
+            always_visible: Mapping[str, Collection[str]] | None = None) -> dict:
+    """Gradescope's results.json as a dict; checks get `visibility` unless listed in `always_visible`."""
+    always_visible = always_visible or {}
     tests = []
     for exercise_number, exercise in enumerate(result.exercises, start=1):
         graded = [check for check in exercise.checks if check.status != "skipped"]
@@ -27,7 +34,7 @@ def to_dict(result: GradeResult) -> dict:
                 "status": "passed" if check.status == "passed" else "failed",
                 "output": gradescope_rich.check_output(check),
                 "output_format": "html",
-                "visibility": "visible",
+                "visibility": "visible" if check.name in always_visible.get(exercise.id, ()) else visibility,
             })
     isolation = result.isolation or {}
     return {

@@ -9,6 +9,7 @@ numbers in a table (they stay readable wherever an image is not shown). Every te
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from html import escape
 
 from autograder import i18n
@@ -85,15 +86,17 @@ def training_summary(exercise: ExerciseResult, view: TrainingView, lang: str) ->
             + "".join(f"<th>{_line(h, lang)}</th>" for h in head) + f"</tr>{rows}</table>")
 
 
-def summary(result: GradeResult, lang: str | None = None) -> str:
-    """The submission's output: the total, a row per exercise, and the training exercises' key plots."""
+def summary(result: GradeResult, lang: str | None = None, notes: Sequence[Text] = ()) -> str:
+    """The submission's output: the total, a row per exercise, `notes` (such as when hidden results will
+    show), and the training exercises' key plots."""
     lang = lang or i18n.language()
-    total = Text(f"{result.score:g} / {result.max_score:g} points", f"{result.score:g} / {result.max_score:g} 分")
+    total = Text(f"Total: {result.score:g} / {result.max_score:g}", f"总分：{result.score:g} / {result.max_score:g}")
     rows = "".join(f"<tr><td>{escape(e.id)}</td><td>{_line(e.title_text, lang)}</td>"
                    f"<td>{e.score:g} / {e.max_score:g}</td></tr>" for e in result.exercises)
     head = "".join(f"<th>{_line(h, lang)}</th>" for h in (Text("Exercise", "练习"), Text("Title", "名称"),
                                                           Text("Score", "得分")))
-    parts = [f"<p><strong>{_line(total, lang)}</strong></p>", f"<table><tr>{head}</tr>{rows}</table>"]
+    parts = [f"<p><strong>{_line(total, lang)}</strong></p>", f"<table><tr>{head}</tr>{rows}</table>",
+             *(f"<p>{_line(note, lang)}</p>" for note in notes)]
     for exercise in result.exercises:
         view = training_view(exercise.artifacts.get("training"))
         if view is not None and any(r.heldout_accuracy is not None for r in view.rows):
