@@ -23,18 +23,24 @@ STATUS = {"failed": Text("Failed", "未通过"), "error": Text("Error", "出错"
 YOURS, REFERENCE = (213, 94, 0), (107, 114, 128)
 
 
+def _languages(text: Text, lang: str) -> list[str]:
+    """`text` escaped, once per language shown (once when both languages read the same)."""
+    if lang == "both" and text.zh and text.zh != text.en:
+        return [escape(text.en), escape(text.zh)]
+    return [escape(text.zh if lang == "zh" and text.zh else text.en)]
+
+
 def _line(text: Text, lang: str) -> str:
     """`text` in `lang` as HTML; with both languages, the Chinese after a line break."""
-    en, zh = escape(text.en).replace("\n", "<br>"), escape(text.zh).replace("\n", "<br>")
-    if lang == "zh":
-        return zh or en
-    return f"{en}<br>{zh}" if lang == "both" and zh and zh != en else en
+    return "<br>".join(_languages(text, lang)).replace("\n", "<br>")
 
 
-def _paragraphs(text: Text, lang: str) -> str:
-    if lang == "both" and text.zh and text.zh != text.en:
-        return f"<p>{_line(Text.plain(text.en), lang)}</p><p>{_line(Text.plain(text.zh), lang)}</p>"
-    return f"<p>{_line(text, lang)}</p>"
+def _paragraphs(text: Text, lang: str, label: Text | None = None) -> str:
+    """A paragraph per language shown, each starting with `label` in its language."""
+    labels = _languages(label, lang) if label else []
+    bodies = [body.replace("\n", "<br>") for body in _languages(text, lang)]
+    return "".join(f"<p><strong>{labels[min(i, len(labels) - 1)]}</strong> {body}</p>" if labels else f"<p>{body}</p>"
+                   for i, body in enumerate(bodies))
 
 
 def check_output(check: CheckResult, lang: str | None = None) -> str:
@@ -42,15 +48,15 @@ def check_output(check: CheckResult, lang: str | None = None) -> str:
     lang = lang or i18n.language()
     parts = []
     if check.status != "passed":
-        label = STATUS.get(check.status, Text.plain(check.status))
-        parts.append(f"<p><strong>{_line(label, lang)}</strong> · {check.score:g} / {check.max_score:g}</p>")
+        label = " / ".join(_languages(STATUS.get(check.status, Text.plain(check.status)), lang))
+        parts.append(f"<p><strong>{label}</strong> · {check.score:g} / {check.max_score:g}</p>")
     if check.text.en or check.text.zh:  # type: ignore[union-attr]
         parts.append(_paragraphs(check.text, lang))  # type: ignore[arg-type]
     if check.blocked_by:
         parts.append(_paragraphs(Text(f"Judged once {check.blocked_by} works.",
                                       f"{check.blocked_by} 正确工作后才能评判。"), lang))
     if check.hint is not None and check.status != "passed":
-        parts.append(f"<p><strong>{_line(Text('Hint', '提示'), lang)}:</strong> {_line(check.hint, lang)}</p>")
+        parts.append(_paragraphs(check.hint, lang, Text("Hint:", "提示：")))
     return "".join(parts)
 
 
