@@ -15,7 +15,7 @@ from typing import Any
 from autograder.i18n import Text
 from autograder.reports.html.charts import Histogram, histogram
 from autograder.reports.html.environment import render
-from autograder.reports.html.student import FAILING, _number, _text
+from autograder.reports.html.student import FAILING, as_number, as_text
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class Problem:
 
     student: StudentLink
     kind: Text
-    details: list[str]  # the error, or "exercise · check: message" per check
+    details: list[Text]  # the error, or "exercise · check: message" per check
 
 
 @dataclass(frozen=True)
@@ -141,14 +141,16 @@ def _problem(entry: Entry, link: StudentLink) -> Problem | None:
     error = str(entry.data.get("error") or "")
     if error:
         sandbox = "sandbox" in error.lower()
-        return Problem(link, Text("sandbox failure", "沙箱故障") if sandbox else Text("not graded", "未能评分"), [error])
+        kind = Text("sandbox failure", "沙箱故障") if sandbox else Text("not graded", "未能评分")
+        return Problem(link, kind, [Text.plain(error)])
     details, counts = [], Counter()
     for exercise in entry.data.get("exercises", []):
         for check in exercise.get("checks", []) if isinstance(exercise, dict) else []:
             if isinstance(check, dict) and check.get("status") in ("error", "timeout"):
                 counts[check["status"]] += 1
-                message = _text(check.get("messages"), check.get("message", "")).en
-                details.append(f"{exercise.get('id')} · {check.get('name')}: {message}")
+                message = as_text(check.get("messages"), check.get("message", ""))
+                where = f"{exercise.get('id')} · {check.get('name')}"
+                details.append(Text(f"{where}: {message.en}", f"{where}：{message.zh}"))
     if not details:
         return None
     parts = []
@@ -162,11 +164,11 @@ def _problem(entry: Entry, link: StudentLink) -> Problem | None:
 
 def _row(entry: Entry, order: list[str]) -> StudentRow:
     found = {x.get("id"): x for x in entry.data.get("exercises", []) if isinstance(x, dict)}
-    cells = [(_number(found[i].get("score")), _number(found[i].get("max_score"))) if i in found else None
+    cells = [(as_number(found[i].get("score")), as_number(found[i].get("max_score"))) if i in found else None
              for i in order]
     failed = sum(isinstance(c, dict) and c.get("status") in FAILING for x in found.values() for c in x.get("checks", []))
-    return StudentRow(StudentLink(entry.name, entry.href), _number(entry.data.get("score")),
-                      _number(entry.data.get("max_score")), cells, failed, str(entry.data.get("error") or ""))
+    return StudentRow(StudentLink(entry.name, entry.href), as_number(entry.data.get("score")),
+                      as_number(entry.data.get("max_score")), cells, failed, str(entry.data.get("error") or ""))
 
 
 def dashboard(entries: list[Entry], title: str) -> Dashboard:
@@ -186,21 +188,21 @@ def dashboard(entries: list[Entry], title: str) -> Dashboard:
             ident = str(exercise.get("id", ""))
             name = str(exercise.get("title") or ident)
             exercises.setdefault(ident, Text(name, str(exercise.get("title_zh") or name)))
-            per_exercise.setdefault(ident, []).append((_number(exercise.get("score")), _number(exercise.get("max_score"))))
+            per_exercise.setdefault(ident, []).append((as_number(exercise.get("score")), as_number(exercise.get("max_score"))))
             for check in exercise.get("checks", []):
                 if not isinstance(check, dict):
                     continue
                 key = (ident, str(check.get("name", "")))
-                title_text = _text(check.get("descriptions"), check.get("description", ""))
+                title_text = as_text(check.get("descriptions"), check.get("description", ""))
                 title_text = title_text if title_text.en else Text.plain(key[1])
                 rank = ranks.setdefault(key, CheckRank(ident, [(key[1], title_text)]))
                 rank.judged += 1
                 if check.get("status") in FAILING:
                     rank.students.append(link)
-                    message = _text(check.get("messages"), check.get("message", ""))
+                    message = as_text(check.get("messages"), check.get("message", ""))
                     rank.messages[(message.en, message.zh)] += 1
     order = sorted(exercises)
-    totals = [(_number(e.data.get("score")), _number(e.data.get("max_score"))) for e in entries]
+    totals = [(as_number(e.data.get("score")), as_number(e.data.get("max_score"))) for e in entries]
     ranking = grouped([r for r in ranks.values() if r.failed])
     isolation = Counter(str((e.data.get("isolation") or {}).get("level") or "–") for e in entries
                         if not e.data.get("error"))

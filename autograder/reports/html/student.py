@@ -97,20 +97,23 @@ class StudentPage:
         return sum(e.full_marks for e in self.exercises)
 
 
-def _text(data: Any, fallback: Any = "") -> Text:
+def as_text(data: Any, fallback: Any = "") -> Text:
+    """A {"en", "zh"} pair from a result as Text; the plain `fallback` string (an older result) otherwise."""
     return Text.from_dict(data, fallback if isinstance(fallback, str) else "")
 
 
-def _number(value: Any) -> float:
+def as_number(value: Any) -> float:
+    """A score from a result; 0 for anything that is not a number (a hand-edited file)."""
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
 
 
 def check_view(data: dict[str, Any]) -> CheckView:
+    """One check of a result as JSON, ready to show."""
     name = str(data.get("name", "?"))
-    title = _text(data.get("descriptions"), data.get("description", ""))
+    title = as_text(data.get("descriptions"), data.get("description", ""))
     blocked = data.get("blocked_by")
-    return CheckView(name, str(data.get("status", "")), _number(data.get("score")), _number(data.get("max_score")),
-                     title if title.en else Text.plain(name), _text(data.get("messages"), data.get("message", "")),
+    return CheckView(name, str(data.get("status", "")), as_number(data.get("score")), as_number(data.get("max_score")),
+                     title if title.en else Text.plain(name), as_text(data.get("messages"), data.get("message", "")),
                      Text.from_dict(data["hint"]) if isinstance(data.get("hint"), dict) else None,
                      str(blocked) if blocked else None)
 
@@ -123,7 +126,7 @@ def image_pairs(value: Any) -> list[ImagePair]:
             continue
         expected, got = png_uri(item.get("expected")), png_uri(item.get("got"))
         if expected and got:
-            pairs.append(ImagePair(str(item.get("check", "")), _text(item.get("caption")), expected, got))
+            pairs.append(ImagePair(str(item.get("check", "")), as_text(item.get("caption")), expected, got))
     return pairs[:8]
 
 
@@ -139,6 +142,7 @@ def _once(checks: list[CheckView]) -> list[CheckView]:
 
 
 def exercise_view(data: dict[str, Any]) -> ExerciseView:
+    """One exercise: its checks split by outcome, its training run and its images, from the same result."""
     artifacts = data.get("artifacts") if isinstance(data.get("artifacts"), dict) else {}
     pairs = image_pairs(artifacts.get("images"))
     checks = [check_view(c) for c in data.get("checks", []) if isinstance(c, dict)]
@@ -146,8 +150,8 @@ def exercise_view(data: dict[str, Any]) -> ExerciseView:
     shown = {p for c in checks for p in c.images}
     title = str(data.get("title") or data.get("id", ""))
     return ExerciseView(
-        str(data.get("id", "")), Text(title, str(data.get("title_zh") or title)), _number(data.get("score")),
-        _number(data.get("max_score")),
+        str(data.get("id", "")), Text(title, str(data.get("title_zh") or title)), as_number(data.get("score")),
+        as_number(data.get("max_score")),
         _once([c for c in checks if c.status in FAILING]), [c for c in checks if c.status in NEUTRAL],
         [c for c in checks if c.status not in FAILING + NEUTRAL],
         training_view(artifacts.get("training")), [p for p in pairs if p not in shown], str(data.get("output") or ""))
@@ -157,8 +161,8 @@ def student_page(data: dict[str, Any], index: str = "") -> StudentPage:
     """The page's content from a result as JSON; `index` links back to the class dashboard."""
     exercises = [exercise_view(e) for e in data.get("exercises", []) if isinstance(e, dict)]
     name = str(data.get("student") or data.get("submission") or "")
-    return StudentPage(name, _number(data.get("score")), _number(data.get("max_score")), exercises,
-                       _number(data.get("duration_s")), str(data.get("fingerprint") or ""), str(data.get("error") or ""),
+    return StudentPage(name, as_number(data.get("score")), as_number(data.get("max_score")), exercises,
+                       as_number(data.get("duration_s")), str(data.get("fingerprint") or ""), str(data.get("error") or ""),
                        index)
 
 
