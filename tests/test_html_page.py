@@ -98,11 +98,13 @@ def test_a_points_height_reads_back_as_its_value_on_the_axis():
         assert (zero - float(y)) / (zero - one) == pytest.approx(float(value), abs=0.005)
 
 
-def test_a_loss_that_is_not_a_number_is_said_so_and_not_plotted(page):
-    assert "not a number (NaN or infinite) at epoch 1" in page
+def test_a_loss_that_is_not_a_number_is_said_so_and_flagged_instead_of_plotted(page):
+    assert "The held-out loss the grader measured for your model is not a number (NaN or infinite) at epoch 1." in page
     assert ">NaN</td>" in page
-    grader_points = page[page.index('id="loss-14_cifar10_training"'):page.index('id="accuracy-14_cifar10_training"')]
-    assert 'class="series s-grader"' not in grader_points
+    chart = page[page.index('id="loss-14_cifar10_training"'):page.index('id="accuracy-14_cifar10_training"')]
+    grader = chart[chart.index('<g class="series s-grader">'):]
+    grader = grader[:grader.index("</g>")]
+    assert '<text class="flag"' in grader and 'data-epoch="1">NaN</text>' in grader and "<circle" not in grader
 
 
 def test_the_confusion_matrix_holds_the_artifacts_counts(page):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from autograder.i18n import Text
 
 WIDTH, HEIGHT = 420, 240
-LEFT, RIGHT, TOP, BOTTOM = 50, 12, 14, 38  # margins for the axes' labels
+LEFT, RIGHT, TOP, BOTTOM = 50, 12, 24, 38  # margins for the axes' labels
 
 
 @dataclass(frozen=True)
@@ -33,13 +33,28 @@ class Point:
 
 
 @dataclass(frozen=True)
+class Flag:
+    """An epoch whose value is not a number (NaN, ±∞): named at the top of the plot instead of a point."""
+
+    x: float
+    epoch: int
+    label: str
+
+
+@dataclass(frozen=True)
 class Line:
-    """One series: its points, and the polylines joining consecutive epochs that both have a value."""
+    """One series: its points, the polylines joining consecutive epochs that both have a finite value,
+    and flags for the epochs whose value is not a number."""
 
     name: Text
     css: str  # the series' class: colour, dash and marker come from the page's style
     points: list[Point]
     paths: list[str]
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.points or self.flags)
 
 
 @dataclass(frozen=True)
@@ -68,7 +83,8 @@ class LineChart:
 
 @dataclass(frozen=True)
 class SeriesData:
-    """What a line shows: a name, a style class, and (epoch, value or None) pairs from the result."""
+    """What a line shows: a name, a style class, and (epoch, value or None) pairs from the result; a value
+    may be NaN or infinite."""
 
     name: Text
     css: str
@@ -88,7 +104,7 @@ def nice_top(largest: float) -> tuple[float, float]:
 def line_chart(title: Text, series: Sequence[SeriesData], epochs: int, percent: bool = False,
                guides: Sequence[tuple[float, Text]] = ()) -> LineChart:
     """Series over epochs 1..`epochs`: y from 0 to a round top (0 to 100% for `percent`)."""
-    values = [v for s in series for _, v in s.values if v is not None] + [g for g, _ in guides]
+    values = [v for s in series for _, v in s.values if v is not None and math.isfinite(v)] + [g for g, _ in guides]
     top, step = (1.0, 0.2) if percent else nice_top(max(values, default=1.0))
     plot_left, plot_right, plot_top, plot_bottom = LEFT, WIDTH - RIGHT, TOP, HEIGHT - BOTTOM
     epochs = max(1, epochs, *(e for s in series for e, _ in s.values))
@@ -104,16 +120,19 @@ def line_chart(title: Text, series: Sequence[SeriesData], epochs: int, percent: 
 
     lines = []
     for item in series:
-        points = [Point(x(e), y(v), e, v, label(v)) for e, v in item.values if v is not None]
+        finite = [(e, v) for e, v in item.values if v is not None and math.isfinite(v)]
+        points = [Point(x(e), y(v), e, v, label(v)) for e, v in finite]
+        flags = [Flag(x(e), e, "NaN" if math.isnan(v) else ("∞" if v > 0 else "-∞"))
+                 for e, v in item.values if v is not None and not math.isfinite(v)]
         paths, run = [], []
-        for e, v in list(item.values) + [(0, None)]:
+        for e, v in [(e, v if v is not None and math.isfinite(v) else None) for e, v in item.values] + [(0, None)]:
             if v is not None and (not run or run[-1][0] == e - 1):
                 run.append((e, v))
                 continue
             if len(run) > 1:
                 paths.append(" ".join(f"{x(a)},{y(b)}" for a, b in run))
             run = [(e, v)] if v is not None else []
-        lines.append(Line(item.name, item.css, points, paths))
+        lines.append(Line(item.name, item.css, points, paths, flags))
     steps = int(round(top / step))
     y_ticks = [Tick(y(i * step), f"{i * step * 100:.0f}%" if percent else f"{i * step:.4g}") for i in range(steps + 1)]
     x_ticks = [Tick(x(e), str(e)) for e in range(1, epochs + 1)]

@@ -152,8 +152,7 @@ def training_view(artifact: Any) -> TrainingView | None:
     rows = [EpochRow(e, *(columns[key].get(e) for key in columns)) for e in epochs]
 
     def series(*keys: str) -> list[SeriesData]:
-        return [SeriesData(SERIES[k][0], SERIES[k][1], [(e, number(v)) for e, v in sorted(columns[k].items())])
-                for k in keys]
+        return [SeriesData(SERIES[k][0], SERIES[k][1], sorted(columns[k].items())) for k in keys]
 
     span = max(plan.epochs, max(epochs))
     loss = line_chart(Text("Loss per epoch", "每轮损失"),
@@ -172,16 +171,26 @@ def training_view(artifact: Any) -> TrainingView | None:
                         rows, confusion(matrix, classes) if matrix else None, thumbs, _not_numbers(columns))
 
 
+SUBJECTS = {  # whose number it is, for the sentence that says it is not a number
+    "train_loss": Text("The training loss your train() returned", "你的 train() 返回的训练损失"),
+    "test_loss": Text("The test loss your train() returned", "你的 train() 返回的测试损失"),
+    "test_accuracy": Text("The test accuracy your train() returned", "你的 train() 返回的测试准确率"),
+    "heldout_loss": Text("The held-out loss the grader measured for your model", "评分程序测得的你的模型的保留数据损失"),
+    "heldout_accuracy": Text("The held-out accuracy the grader measured for your model",
+                             "评分程序测得的你的模型的保留数据准确率"),
+    "reference_loss": Text("The reference loop's held-out loss", "参考训练循环的保留数据损失"),
+    "reference_accuracy": Text("The reference loop's held-out accuracy", "参考训练循环的保留数据准确率"),
+}
+
+
 def _not_numbers(columns: dict[str, dict[int, float | None]]) -> list[Text]:
-    """"<series> (<column>): not a number at epoch 1, 2" for every column holding NaN or an infinity."""
+    """A sentence for every column holding NaN or an infinity, naming the epochs."""
     notes = []
     for key, column in columns.items():
         epochs = ", ".join(str(e) for e, v in sorted(column.items()) if v is not None and not math.isfinite(v))
         if epochs:
-            what = Text("loss", "损失") if key.endswith("loss") else Text("accuracy", "准确率")
-            name = SERIES[key][0] if key.startswith(("train", "test")) else SERIES[key][0] + Text(", ", "，") + what
-            notes.append(name + Text(f": not a number (NaN or infinite) at epoch {epochs}",
-                                     f"：第 {epochs} 轮不是有限数（NaN 或无穷大）"))
+            notes.append(SUBJECTS[key] + Text(f" is not a number (NaN or infinite) at epoch {epochs}.",
+                                              f"在第 {epochs} 轮不是有限数（NaN 或无穷大）。"))
     return notes
 
 
