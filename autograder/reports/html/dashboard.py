@@ -150,7 +150,8 @@ def _problem(entry: Entry, link: StudentLink) -> Problem | None:
                 counts[check["status"]] += 1
                 message = as_text(check.get("messages"), check.get("message", ""))
                 where = f"{exercise.get('id')} · {check.get('name')}"
-                details.append(Text(f"{where}: {message.en}", f"{where}：{message.zh}"))
+                same = message.en == message.zh
+                details.append(Text(f"{where}: {message.en}", f"{where}{': ' if same else '：'}{message.zh}"))
     if not details:
         return None
     parts = []
