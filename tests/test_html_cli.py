@@ -2,6 +2,7 @@
 beside gradebook.csv) and `merge`."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from autograder import catalog
+from report_samples import result
 
 
 def autograder(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
@@ -69,3 +71,12 @@ def test_without_jinja2_grade_batch_still_writes_results_and_says_why_there_are_
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=catalog.KIT_ROOT,
                          timeout=120, env={**os.environ, "AUTOGRADER_LANG": "both"})
     assert run.returncode == 0 and "no HTML pages" in run.stdout and "未生成 HTML 页面" in run.stdout
+
+
+def test_report_renders_a_saved_result_as_a_page(tmp_path):
+    saved = tmp_path / "result.json"
+    saved.write_text(json.dumps(result("ada")), encoding="utf-8")
+    run = autograder("report", str(saved), "--format", "html", "--output", str(tmp_path / "page.html"), "--lang", "en")
+    assert run.returncode == 0, run.stderr
+    page = (tmp_path / "page.html").read_text(encoding="utf-8")
+    assert 'data-check="ceil_mode_keeps_a_last_partial_window"' in page and "Your training run" in page
