@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from autograder import catalog, hints
+from autograder import catalog, hints, textsafe
 from autograder.catalog import Exercise
 from autograder.checking import CheckFailed, take_attachments, take_notes
 from autograder.errors import KitError
@@ -132,9 +132,9 @@ class GradingPlugin:
         description = check_title(item.function.__doc__)
         notes = take_notes()
         if call.excinfo is None:
-            return CheckResult.of(name, worth, worth, "passed", notes, description)
+            return CheckResult.of(name, worth, worth, "passed", notes and bounded(notes), description)
         status, message = self._classify(item, call.excinfo.value)
-        check = CheckResult.of(name, 0.0, worth, status, message, description)
+        check = CheckResult.of(name, 0.0, worth, status, bounded(message), description)
         check.blocked_by = getattr(call.excinfo.value, "blocked_by", None)
         return check
 
@@ -170,6 +170,12 @@ class GradingPlugin:
     def pytest_collectreport(self, report) -> None:
         if report.failed:
             self.defects.append(f"could not load hidden checks {report.nodeid}: {report.longreprtext[-800:]}")
+
+
+def bounded(text: Text) -> Text:
+    """A check's message as a report can hold it: each language cleaned and cut to a few KB, whatever
+    student data a check quoted in it (`autograder.textsafe`)."""
+    return Text(textsafe.clean(text.en, textsafe.MESSAGE_LIMIT), textsafe.clean(text.zh, textsafe.MESSAGE_LIMIT))
 
 
 def _first_line(doc: str | None) -> str:

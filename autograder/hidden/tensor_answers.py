@@ -128,7 +128,10 @@ def judged_results(found: list[tuple | StudentError], index: int, part_ok) -> li
 
 
 def plain_index(value: Any) -> Any:
-    """A 0-dim integer array or tensor as the int it holds: the index is judged here, not its type."""
+    """A NumPy integer, or a 0-dim integer array or tensor, as the int it holds: the index is judged here,
+    not its type."""
+    if isinstance(value, np.integer):  # np.argmax's np.int64 arrives as one (the wire keeps NumPy scalars)
+        return int(value)
     if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iu":
         return int(value)
     if (

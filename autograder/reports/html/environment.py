@@ -3,7 +3,8 @@
 Jinja2 escapes every value a template prints unless it is marked safe, so a check message quoting
 what a student's code printed (`<script>`), a file name or an exception text always shows as text;
 only the few helpers here build markup, escaping what they put in it. Every string is also made
-printable first (`printable`): no terminal escape codes, no control characters, no lone surrogates.
+printable first (`printable`, with `textsafe`): no terminal escape codes, no control characters, no
+lone surrogates.
 Jinja2 is already a dependency of PyTorch, so it adds nothing to an install.
 """
 from __future__ import annotations
@@ -11,21 +12,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import math
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from autograder.errors import KitError
 from autograder.i18n import Text
+from autograder.textsafe import clean
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "html"
 TEXT_LIMIT = 20_000  # characters of one text on a page, whatever a result file holds
 HTML_LANG = {"en": "en", "zh": "zh-CN", "both": "en"}
-
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]?|\x9b[0-?]*[ -/]*[@-~]")
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 class MissingJinja(KitError):
@@ -33,14 +30,9 @@ class MissingJinja(KitError):
 
 
 def printable(text: Any) -> str:
-    """`text` as a page can show it: at most TEXT_LIMIT characters, no ANSI codes or control characters
-    (tab and newline stay), lone surrogates replaced by U+FFFD."""
-    text = text if isinstance(text, str) else str(text)
-    if len(text) > TEXT_LIMIT:
-        text = text[: TEXT_LIMIT - 1] + "…"
-    text = _SURROGATES.sub("\ufffd", text)
-    text = _ANSI.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return _CONTROLS.sub("", text)
+    """`text` as a page can show it (`textsafe.clean`): at most TEXT_LIMIT characters, no ANSI codes or
+    control characters (tab and newline stay), lone surrogates replaced by U+FFFD."""
+    return clean(text, TEXT_LIMIT)
 
 
 @cache
