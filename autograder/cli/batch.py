@@ -45,6 +45,7 @@ def cmd_grade_batch(args: argparse.Namespace) -> int:
     from autograder.batch import driver, folder
     from autograder.batch.slots import default_jobs
     from autograder.options import BatchOptions
+    from autograder.reports import html
 
     if args.nbgrader_csv and not args.nbgrader:
         raise CommandError("--nbgrader-csv goes with --nbgrader")
@@ -54,6 +55,7 @@ def cmd_grade_batch(args: argparse.Namespace) -> int:
                            resume=args.resume, backend=args.backend, address=args.address, nbgrader=args.nbgrader)
     run = driver.run(args.submissions, args.out, options, shard=args.shard)
     print_summary(run.summary, args.out)
+    print(html.publish(args.out))
     if args.nbgrader_csv:
         from autograder import notebook_submissions
 
@@ -88,8 +90,10 @@ def write_canvas_csv(results: list[dict], roster, path: Path) -> None:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     from autograder.batch import folder
+    from autograder.reports import html
 
     print_summary(folder.merge(args.results, args.out), args.out)
+    print(html.publish(args.out))
     return 0
 
 
