@@ -29,7 +29,7 @@ def test_gradescope_results_have_one_numbered_test_per_check(result):
     assert data["score"] == 3 and data["execution_time"] == 2.0
     assert [t["number"] for t in data["tests"]] == ["1.1", "1.2", "1.3", "1.4", "2.1"]
     assert [t["status"] for t in data["tests"]] == ["passed", "failed", "failed", "failed", "passed"]
-    assert data["tests"][2]["output"] == "error: NotImplementedError"
+    assert data["tests"][2]["output"].startswith("<p><strong>Error") and "NotImplementedError" in data["tests"][2]["output"]
     assert all(t["visibility"] == "visible" and "max_score" in t and "name" in t for t in data["tests"])
 
 
@@ -133,7 +133,7 @@ def test_junit_of_hostile_text_still_validates(result, junit_schema):
 HOSTILE = "ValueError: \ud800 \x1b[1mbold\x1b[0m \x00\x07 =HYPERLINK(\"x\")"
 
 
-@pytest.mark.parametrize("fmt", ["table", "json", "gradescope", "junit"])
+@pytest.mark.parametrize("fmt", ["table", "json", "gradescope", "junit", "html"])
 def test_every_format_writes_lone_surrogates_and_escape_codes(result, fmt):
     result.exercises[0].checks[2].text = Text(HOSTILE, HOSTILE)
     result.exercises[0].output = HOSTILE
@@ -189,7 +189,7 @@ def test_the_table_in_english_has_no_chinese(bilingual):
     assert not has_cjk(text) and "Ceil mode keeps the last window" in text and "expected 3, got 2" in text
 
 
-@pytest.mark.parametrize("fmt", ["junit", "gradescope"])
+@pytest.mark.parametrize("fmt", ["junit", "gradescope", "html"])
 def test_other_formats_are_monolingual_too(bilingual, fmt):
     assert not has_cjk(with_language("en", lambda: render(bilingual, fmt)))
 
@@ -229,3 +229,13 @@ def test_report_lang_en_is_monolingual_from_the_command_line(bilingual, tmp_path
         run = subprocess.run([sys.executable, "-m", "autograder", "report", str(saved), "--format", fmt, "--lang", "en"],
                              capture_output=True, text=True, cwd=catalog.KIT_ROOT, timeout=120)
         assert run.returncode == 0 and run.stdout and not has_cjk(run.stdout), (fmt, run.stderr)
+
+
+def test_an_exercise_not_started_is_one_line_naming_what_is_left_to_write():
+    stub = "NotImplementedError: {} is not written yet / 尚未实现 (maxpool.py, line {})"
+    checks = [CheckResult(f"c{i}", 0, 1, "error", stub.format(name, i)) for i, name in
+              enumerate(["maxpool2d_output_size", "maxpool2d_output_size", "MaxPoolNet.forward"])]
+    text = render(GradeResult([ExerciseResult("07_maxpool", "Max pooling", checks, 0.1)], 0.1), "table")
+    body = [line for line in text.splitlines() if line.startswith("    ")]
+    assert "not started" in text and "maxpool2d_output_size, MaxPoolNet.forward" in text
+    assert "NotImplementedError" not in text and len(body) <= 3
