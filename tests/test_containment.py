@@ -16,7 +16,7 @@ import pytest
 
 from autograder import catalog, grading, isolation
 from autograder.sandbox import Sandbox
-from autograder.worker import confine
+from autograder.worker import processes
 from mutants import copy_solution
 
 LEVELS = ["strict", "reduced"]
@@ -40,9 +40,9 @@ def level_sandbox(request):
 
 def descendants(pid: int) -> set[int]:
     """Live descendants of `pid`, except idle standby workers (which have run no student code)."""
-    table = confine._process_table()
+    table = processes.process_table()
     found = set()
-    for candidate in confine._descendants(table, {pid}):
+    for candidate in processes.descendants(table, {pid}):
         if table.get(candidate, (0, "Z"))[1] == "Z":
             continue
         try:
@@ -57,7 +57,7 @@ def descendants(pid: int) -> set[int]:
 @pytest.fixture
 def hostile(level_sandbox, tmp_path):
     """grade(source, **options) -> (hostile exercise result, whole result); checks containment after each."""
-    baseline = descendants(level_sandbox._process.pid)
+    baseline = descendants(level_sandbox.template_pid)
     canary = tmp_path / "outside" / "canary.txt"
     canary.parent.mkdir()
     os.chmod(canary.parent, 0o777)
@@ -82,7 +82,7 @@ def hostile(level_sandbox, tmp_path):
     assert canary.read_text() == "untouched\n"
     assert sorted(canary.parent.iterdir()) == [canary]
     assert {p: p.stat().st_mtime_ns for p in (catalog.KIT_ROOT / "solutions").rglob("*") if p.is_file()} == kit_files
-    assert descendants(level_sandbox._process.pid) <= baseline, "a process outlived its worker"
+    assert descendants(level_sandbox.template_pid) <= baseline, "a process outlived its worker"
 
 
 def with_course_example(body: str) -> str:
