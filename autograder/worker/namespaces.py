@@ -52,7 +52,7 @@ def enter(prepared: Prepared, workspace: str) -> list[str]:
     own = os.open(name, _PATH_FLAGS | os.O_NOFOLLOW, dir_fd=prepared.scratch_fd)
     try:
         os.makedirs(prepared.scratch, exist_ok=True)
-        mounts.mount_tmpfs(prepared.scratch, SCRATCH_COVER_BYTES, 0o711)
+        mounts.mount_tmpfs(prepared.scratch, SCRATCH_COVER_BYTES, 0o755)
         os.mkdir(workspace, 0o755)
         mounts.bind(f"/proc/self/fd/{own}", workspace)
     finally:
