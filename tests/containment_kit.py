@@ -93,7 +93,9 @@ def hostile(level_sandbox, tmp_path):
         (folder / "maxpool.py").write_text(source.replace("CANARY", str(canary)), encoding="utf-8")
         if plant is not None:
             plant(folder)
-        options = grading.GradeOptions(device="cpu", threads=1, time_scale=time_scale)
+        options = grading.GradeOptions(exercises=["06_conv_shapes", "07_maxpool"], device="cpu", threads=1,
+                                       time_scale=time_scale)
+        spaces = workspaces_left(level_sandbox)
         before = reset_peak_memory()
         result = grading.grade(root, options, sandbox=level_sandbox)
         assert memory_kib("VmHWM") * 1024 - before < PEAK_GROWTH_LIMIT, "the grader's memory grew too much"
@@ -101,7 +103,7 @@ def hostile(level_sandbox, tmp_path):
         conv = by_id["06_conv_shapes"]
         assert conv.score == conv.max_score, [(c.name, c.message) for c in conv.checks if c.status != "passed"]
         assert descendants(level_sandbox.template_pid) <= baseline, "a process outlived its worker"
-        assert workspaces_left(level_sandbox) == [], "a workspace outlived its exercise"
+        assert workspaces_left(level_sandbox) == spaces, "a workspace outlived its exercise"
         return by_id["07_maxpool"], result
 
     yield run
