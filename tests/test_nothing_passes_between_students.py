@@ -10,15 +10,26 @@ was left in scratch. Two calls in one test are two students in one sandbox, one 
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import resource
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from containment_kit import printed, with_course_example
+from containment_kit import (
+    COURSE_EXAMPLE,
+    LEVELS,
+    available,
+    descendants,
+    printed,
+    with_course_example,
+    workspaces_left,
+)
 
-from autograder import catalog
+from autograder import catalog, notebooks
 from autograder.execution import RunSettings
 from autograder.proxies import LocalModule, RemoteModule
 from mutants import copy_solution
@@ -38,7 +49,7 @@ def once_per_worker(body: str) -> str:
     return with_course_example(FIRST_CALL + indented + "\n")
 
 
-IPC_PROBE = once_per_worker(f"""
+IPC_BODY = f"""
 import ctypes, os
 libc = ctypes.CDLL(None, use_errno=True)
 seen = [name for name, found in (
@@ -50,7 +61,8 @@ planted = [name for name, made in (
     ("sem", libc.semget({KEY}, 1, 0o1666) >= 0),
     ("mq", libc.mq_open({QUEUE.encode()!r}, os.O_CREAT | os.O_RDWR, 0o666, None) >= 0)) if made]
 print("PLANTED", planted)
-""")
+"""
+IPC_PROBE = once_per_worker(IPC_BODY)
 
 
 def host_ipc_objects() -> list[str]:
@@ -84,7 +96,7 @@ def test_ipc_objects_planted_by_one_student_are_not_seen_by_the_next(hostile, no
     assert printed(first, "SEEN") == ["[]"] and printed(second, "SEEN") == ["[]"]
 
 
-TMP_PROBE = once_per_worker("""
+TMP_BODY = """
 import os
 token = os.urandom(8).hex()
 seen = []
@@ -99,7 +111,8 @@ for folder in ("/tmp", "/dev/shm"):
     except OSError as exc:
         print("DENIED", folder, type(exc).__name__)
 print("SEEN", seen)
-""")
+"""
+TMP_PROBE = once_per_worker(TMP_BODY)
 
 
 def test_tmp_and_dev_shm_are_empty_for_each_student(hostile):
@@ -280,3 +293,68 @@ def test_a_runner_worker_is_confined_exactly_like_the_students(level_sandbox, tm
     finally:
         runner.close()
         student.close()
+
+
+# ---------------------------------------------------------------- the same through grade-batch and grade --nbgrader
+
+SHARED_STATE_PROBE = once_per_worker(IPC_BODY + TMP_BODY)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("level", LEVELS)
+def test_each_student_of_a_grade_batch_slot_gets_a_fresh_sandbox(level, tmp_path, no_host_ipc_left):
+    if not available(level):
+        pytest.skip(f"this machine does not offer the {level} level")
+    classroom = tmp_path / "class"
+    for student in ("alice", "bob", "carol"):
+        folder = copy_solution("07_maxpool", classroom / student)
+        (folder / "maxpool.py").write_text(SHARED_STATE_PROBE, encoding="utf-8")
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "autograder", "grade-batch", str(classroom), "--out", str(out),
+                          "--jobs", "1", "--isolation", level, "--exercise", "07_maxpool"],
+                         capture_output=True, text=True, cwd=catalog.KIT_ROOT, timeout=900)
+    assert run.returncode == 0, run.stderr
+    results = [json.loads(path.read_text(encoding="utf-8")) for path in sorted((out / "students").glob("*.json"))]
+    assert len(results) == 3
+    for result in results:
+        (exercise,) = result["exercises"]
+        assert exercise["score"] == exercise["max_score"], result["student"]
+        seen = [line for line in exercise["output"].splitlines() if line.startswith("SEEN")]
+        assert seen == ["SEEN []", "SEEN []"], (result["student"], exercise["output"])
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 3 * 1024 * 1024, "a process grew past 3 GiB"
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("course")
+    notebooks.build(root)
+    return root
+
+
+def notebook_submission(course: Path, folder: Path, source: str) -> Path:
+    """A student's 07_maxpool notebook: the course's own, with course_example's answer cell from `source`."""
+    exercise = catalog.get("07_maxpool")
+    notebook = json.loads((course / "source" / exercise.id / notebooks.notebook_path(exercise)).read_text())
+    wanted = source[source.index(COURSE_EXAMPLE):].split("\n\n\n")[0]
+    (holder,) = [cell for cell in notebook["cells"] if COURSE_EXAMPLE in "".join(cell["source"])]
+    text = "".join(holder["source"])
+    start = text.index(COURSE_EXAMPLE)
+    holder["source"] = text[:start] + wanted + "\n"
+    path = folder / exercise.id / f"{exercise.module}.ipynb"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.slow
+def test_each_nbgrader_student_gets_a_fresh_sandbox(course, level_sandbox, tmp_path, no_host_ipc_left):
+    from autograder import grading, notebook_submissions
+
+    options = grading.GradeOptions(exercises=["07_maxpool"], device="cpu", threads=1, time_scale=1.0)
+    baseline = descendants(level_sandbox.template_pid)
+    for student in ("alice", "bob"):
+        folder = notebook_submission(course, tmp_path / student, SHARED_STATE_PROBE)
+        (exercise,) = notebook_submissions.grade(folder, options, sandbox=level_sandbox).exercises
+        full_marks(exercise)
+        assert printed(exercise, "SEEN") == ["[]"], exercise.output
+        assert descendants(level_sandbox.template_pid) <= baseline and workspaces_left(level_sandbox) == []
