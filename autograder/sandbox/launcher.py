@@ -67,7 +67,15 @@ class Sandbox:
     # ------------------------------------------------------------ lifecycle
 
     def start(self) -> Sandbox:
-        """Launch the template; returns at once (it imports torch in the background)."""
+        """Launch the template; returns at once (it imports torch in the background). On failure, everything
+        made so far (scratch, cgroups) is removed before SandboxError is raised."""
+        try:
+            return self._start()
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self) -> Sandbox:
         caps = machine()
         self.level = resolve_level(self.requested, caps)
         plan = plan_for(caps, self.level, self.budget)
@@ -91,7 +99,6 @@ class Sandbox:
                 template + [str(theirs.fileno()), settings], pass_fds=(theirs.fileno(),), cwd=self.scratch,
                 env=self._template_env(), stdin=subprocess.DEVNULL, preexec_fn=setup)
         except (OSError, subprocess.SubprocessError) as exc:
-            self.close()
             raise SandboxError(f"could not start the worker template ({exc}); run `autograder doctor`") from exc
         finally:
             theirs.close()
