@@ -10,10 +10,8 @@ those files (at most every two seconds while running, and at the end).
 """
 from __future__ import annotations
 
-import csv
 import dataclasses
 import hashlib
-import io
 import json
 import multiprocessing
 import os
@@ -28,6 +26,7 @@ from pathlib import Path
 
 from autograder import archives, catalog
 from autograder.errors import KitError
+from autograder.reports.gradebook import gradebook_csv
 
 SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
 GIB = 1024 ** 3
@@ -160,19 +159,6 @@ def load_results(out: Path) -> list[dict]:
         except (OSError, ValueError):
             continue
     return results
-
-
-def gradebook_csv(results: list[dict]) -> str:
-    """student, one column per exercise, total, max, status."""
-    ids = [e.id for e in catalog.exercises() if any(x["id"] == e.id for r in results for x in r.get("exercises", []))]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["student", *ids, "total", "max_total", "status"])
-    for result in sorted(results, key=lambda r: r.get("student", "")):
-        scores = {x["id"]: x["score"] for x in result.get("exercises", [])}
-        writer.writerow([result.get("student"), *[scores.get(i, "") for i in ids], result.get("score"),
-                         result.get("max_score"), "error: " + result["error"] if result.get("error") else "ok"])
-    return buffer.getvalue()
 
 
 def summarise(results: list[dict]) -> dict:

@@ -23,13 +23,14 @@ import pytest
 import torch
 
 from autograder.i18n import Text, tr
-from autograder.problems import StudentError, StudentProblem, StudentTimeout
+from autograder.problems import NotJudged, StudentError, StudentProblem, StudentTimeout, not_judged
+from autograder.showing import clip, show
 from autograder.worker.wire import Opaque
 
 __all__ = [
-    "CheckFailed", "StudentError", "StudentProblem", "StudentTimeout", "Text", "attach", "call_text", "cuda_only",
-    "describe_type", "expect_close", "expect_each_equal", "expect_equal", "expect_tensor", "expect_type",
-    "expect_written_by_hand", "fail", "names_in_function", "note", "points", "show", "tr",
+    "CheckFailed", "NotJudged", "StudentError", "StudentProblem", "StudentTimeout", "Text", "attach", "call_text",
+    "cuda_only", "describe_type", "expect_close", "expect_each_equal", "expect_equal", "expect_tensor", "expect_type",
+    "expect_written_by_hand", "fail", "names_in_function", "not_judged", "note", "points", "show", "tr",
 ]
 
 
@@ -90,57 +91,6 @@ def fail(en: str, zh: str) -> None:
 
 
 # ---------------------------------------------------------------- formatting
-
-REPR_LIMIT = 300
-
-
-def clip(text: str, limit: int = REPR_LIMIT) -> str:
-    """`text` cut to `limit` characters with an ellipsis: no message quotes student data without bound."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def show(value: Any, limit: int = 8, zh: bool = False) -> str:
-    """A short, readable rendering of a value for messages (in Chinese with `zh`); never longer than
-    REPR_LIMIT characters, whatever the value."""
-    return clip(_show(value, limit, zh))
-
-
-def _show(value: Any, limit: int, zh: bool) -> str:
-    if isinstance(value, torch.Tensor):
-        dtype = str(value.dtype).removeprefix("torch.")
-        if value.is_meta:
-            return f"形状为 {tuple(value.shape)} 的 meta tensor" if zh else f"a meta tensor of shape {tuple(value.shape)}"
-        if value.numel() <= limit and value.dim() <= 2:
-            return f"tensor({_round(value.detach().tolist())}, dtype={dtype})"
-        return (f"形状为 {tuple(value.shape)}、dtype 为 {dtype} 的 tensor" if zh
-                else f"a tensor of shape {tuple(value.shape)}, dtype {dtype}")
-    if isinstance(value, np.ndarray):
-        if value.size <= limit:
-            return f"array({_round(value.tolist())}, dtype={value.dtype})"
-        return (f"形状为 {value.shape}、dtype 为 {value.dtype} 的数组" if zh
-                else f"an array of shape {value.shape}, dtype {value.dtype}")
-    if isinstance(value, Opaque):
-        return f"一个 {value.type} 对象" if zh else f"a {value.type} object"
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    if isinstance(value, (list, tuple)) and len(value) > limit:
-        kind = type(value).__name__
-        return f"包含 {len(value)} 项的 {kind}" if zh else f"a {kind} of {len(value)} items"
-    if isinstance(value, str):
-        return repr(value if len(value) <= 80 else value[:77] + "...")
-    try:
-        return repr(value)
-    except RecursionError:
-        return f"<{type(value).__name__}>"
-
-
-def _round(items: Any) -> Any:
-    if isinstance(items, float):
-        return round(items, 4)
-    if isinstance(items, list):
-        return [_round(item) for item in items]
-    return items
-
 
 def _en(what: str | Text) -> str:
     return what.en if isinstance(what, Text) else what
@@ -237,6 +187,8 @@ def expect_close(got: Any, expected: Any, what: str | Text, atol: float = 1e-5, 
         return
     if isinstance(got, torch.Tensor) and got.numel() == 1 and got.dim() == 0:
         got = got.item()
+    if isinstance(got, (np.integer, np.floating)):  # NumPy numbers keep their type on the wire; within a
+        got = got.item()                             # tolerance they compare as the number they hold
     expect_type(got, (int, float), what)
     if not _close(float(got), float(expected), atol, rtol):
         fail(f"{_en(what)}: expected {show(float(expected))}, got {show(float(got))}",

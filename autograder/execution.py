@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from autograder import textsafe
 from autograder.i18n import Text
 from autograder.problems import StudentError, StudentProblem, WorkerCrashed, timeout
 from autograder.sandbox import Sandbox, SandboxError
@@ -91,7 +92,7 @@ class OutputTail:
         if dropped > 0:
             parts.append(f"\n... [{dropped} bytes of output omitted] ...\n")
         parts.append(tail.decode("utf-8", "replace"))
-        return "".join(parts)
+        return textsafe.clean("".join(parts))
 
 
 # ---------------------------------------------------------------- one worker
@@ -120,8 +121,8 @@ class Worker:
     def _receive(self, deadline: float, during: str) -> Any:
         try:
             payload = wire.read_frame(self.response_r, self.limits.result_bytes, deadline)
-            return wire.decode(payload)
-        except wire.FrameTimeout:
+            return wire.decode(payload, deadline)
+        except (wire.FrameTimeout, wire.DecodeTimeout):
             self.stop()
             raise timeout(during) from None
         except wire.PeerClosed:
@@ -136,9 +137,9 @@ class Worker:
             self.stop()
             raise malformed(f"({exc})") from None
 
-    def handshake(self, timeout: float) -> None:
-        """Wait for the student module to import; StudentError if it could not."""
-        message = protocol.worker_message(self._receive(time.monotonic() + timeout, "importing your module"),
+    def handshake(self, seconds: float) -> None:
+        """Wait (up to `seconds`) for the student module to import; StudentError if it could not."""
+        message = protocol.worker_message(self._receive(time.monotonic() + seconds, "importing your module"),
                                           ("ready", "error", "sandbox-failed"))
         if message is None:
             self.stop()
@@ -153,9 +154,9 @@ class Worker:
         layers = message.get("layers")
         self.layers = [str(layer)[:100] for layer in layers[:64]] if isinstance(layers, list) else []
 
-    def call(self, probe: str, args: tuple, kwargs: dict, timeout: float, during: str) -> Any:
-        """Run one probe; returns its decoded value or raises a StudentProblem."""
-        deadline = time.monotonic() + timeout
+    def call(self, probe: str, args: tuple, kwargs: dict, seconds: float, during: str) -> Any:
+        """Run one probe within `seconds`; returns its decoded value or raises a StudentProblem."""
+        deadline = time.monotonic() + seconds
         payload = wire.encode(protocol.probe_request(probe, args, kwargs))
         try:
             wire.write_frame(self.request_w, payload, deadline)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from autograder import catalog
+from autograder import catalog, hints, textsafe
 from autograder.catalog import Exercise
 from autograder.checking import CheckFailed, take_attachments, take_notes
 from autograder.errors import KitError
@@ -58,6 +58,7 @@ class GradingPlugin:
         self.internal_errors: list[str] = []
         self.defects: list[str] = []
         self._pending_duration = 0.0
+        self.hints: dict[str, hints.ExerciseHints | None] = {}
 
     # ------------------------------------------------------------ fixtures
 
@@ -111,8 +112,16 @@ class GradingPlugin:
             check.duration_s, self._pending_duration = self._pending_duration, 0.0
             proxy = self.proxies.get(exercise.id)
             check.functions = proxy.take_functions() if proxy is not None else []
+            if check.status in ("failed", "error", "timeout"):
+                check.hint = hints.failure_hint(self._hints(exercise), check.functions)
             result.checks.append(check)
             result.artifacts.update(take_attachments())
+
+    def _hints(self, exercise: Exercise) -> hints.ExerciseHints | None:
+        """The exercise's hints (the single source, read once per run) for failed checks."""
+        if exercise.id not in self.hints:
+            self.hints[exercise.id] = hints.kit_hints(exercise.id)
+        return self.hints[exercise.id]
 
     def _check_result(self, item, call) -> CheckResult:
         marker = item.get_closest_marker("points")
@@ -123,9 +132,11 @@ class GradingPlugin:
         description = check_title(item.function.__doc__)
         notes = take_notes()
         if call.excinfo is None:
-            return CheckResult.of(name, worth, worth, "passed", notes, description)
+            return CheckResult.of(name, worth, worth, "passed", notes and bounded(notes), description)
         status, message = self._classify(item, call.excinfo.value)
-        return CheckResult.of(name, 0.0, worth, status, message, description)
+        check = CheckResult.of(name, 0.0, worth, status, bounded(message), description)
+        check.blocked_by = getattr(call.excinfo.value, "blocked_by", None)
+        return check
 
     def _classify(self, item, error: BaseException) -> tuple[str, Text]:
         if isinstance(error, StudentProblem):
@@ -159,6 +170,12 @@ class GradingPlugin:
     def pytest_collectreport(self, report) -> None:
         if report.failed:
             self.defects.append(f"could not load hidden checks {report.nodeid}: {report.longreprtext[-800:]}")
+
+
+def bounded(text: Text) -> Text:
+    """A check's message as a report can hold it: each language cleaned and cut to a few KB, whatever
+    student data a check quoted in it (`autograder.textsafe`)."""
+    return Text(textsafe.clean(text.en, textsafe.MESSAGE_LIMIT), textsafe.clean(text.zh, textsafe.MESSAGE_LIMIT))
 
 
 def _first_line(doc: str | None) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from autograder import catalog
@@ -29,6 +30,10 @@ def register(sub) -> None:
                        help="SUBMISSIONS is nbgrader's submitted/: grade each student's notebooks' answer cells")
     batch.add_argument("--nbgrader-csv", type=Path, default=None, metavar="CSV",
                        help="with --nbgrader: also write the scores as `nbgrader export`'s grades.csv")
+    batch.add_argument("--canvas-csv", type=Path, default=None, metavar="CSV",
+                       help="also write the scores as a gradebook CSV for Canvas's Grades > Import")
+    batch.add_argument("--canvas-roster", type=Path, default=None, metavar="CSV",
+                       help="with --canvas-csv: Canvas's gradebook export, to match folders to Canvas ids")
     batch.set_defaults(handler=cmd_grade_batch)
     merge = sub.add_parser("merge", help="merge grade-batch results folders (shards) into one gradebook")
     merge.add_argument("results", type=Path, nargs="+", help="results folders written by grade-batch --out")
@@ -44,6 +49,7 @@ def cmd_grade_batch(args: argparse.Namespace) -> int:
         catalog.get(exercise_id)
     if args.nbgrader_csv and not args.nbgrader:
         raise CommandError("--nbgrader-csv goes with --nbgrader")
+    roster = canvas_roster(args)
     students = batch.discover(args.submissions)
     exercises = args.exercise
     if args.nbgrader and not exercises:  # every shard grades the same exercises: those anyone submitted
@@ -67,7 +73,31 @@ def cmd_grade_batch(args: argparse.Namespace) -> int:
 
         emit(notebook_submissions.batch_csv(batch.load_results(args.out), students), args.nbgrader_csv)
         print(f"nbgrader grades: {args.nbgrader_csv}")
+    if args.canvas_csv:
+        write_canvas_csv(batch.load_results(args.out), roster, args.canvas_csv)
     return 0
+
+
+def canvas_roster(args: argparse.Namespace):
+    """The Canvas roster named by --canvas-roster, read before grading so a bad file fails fast."""
+    if args.canvas_roster and not args.canvas_csv:
+        raise CommandError("--canvas-roster goes with --canvas-csv")
+    if not args.canvas_roster:
+        return None
+    from autograder.reports import canvas
+
+    return canvas.read_roster(args.canvas_roster)
+
+
+def write_canvas_csv(results: list[dict], roster, path: Path) -> None:
+    """Canvas's import CSV; the students it had to leave out, and why, on stderr."""
+    from autograder.reports import canvas
+
+    export = canvas.canvas_csv(results, roster)
+    emit(export.text, path)
+    print(f"Canvas gradebook: {path}")
+    for line in export.left_out:
+        print(f"autograder: left out of the Canvas CSV: {line}", file=sys.stderr)
 
 
 def cmd_merge(args: argparse.Namespace) -> int:

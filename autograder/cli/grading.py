@@ -38,12 +38,18 @@ def register(sub) -> None:
                        help="PATH is an nbgrader submission (a notebook, or a folder of them): grade its answer cells")
     grade.add_argument("--nbgrader-csv", type=Path, default=None, metavar="CSV",
                        help="with --nbgrader: also write the scores as `nbgrader export`'s grades.csv")
+    grade.add_argument("--verbose", action="store_true",
+                       help="also show the sandbox's isolation details (layers, notes) in the table and Gradescope output")
     grade.set_defaults(handler=cmd_grade)
     report = sub.add_parser("report", help="render a result JSON written by grade in another format")
     report.add_argument("result", type=Path, help="a result file from `grade --format json`")
-    report.add_argument("--format", default="table", choices=FORMATS)
+    report.add_argument("--format", default="table", choices=[*FORMATS, "canvas"],
+                        help="canvas: a gradebook CSV for Canvas's Grades > Import")
     report.add_argument("--output", type=Path, help="write the report here instead of stdout")
-    report.add_argument("--lang", default=None, choices=i18n.LANGUAGES, help="language of feedback")
+    report.add_argument("--lang", default=None, choices=i18n.LANGUAGES,
+                        help="language of feedback: en or zh alone, or both")
+    report.add_argument("--canvas-roster", type=Path, default=None, metavar="CSV",
+                        help="with --format canvas: Canvas's gradebook export, to match the student to its Canvas ids")
     report.set_defaults(handler=cmd_report)
 
 
@@ -74,7 +80,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     finally:
         sandbox.close()
     fmt = args.format or ("table" if sys.stdout.isatty() or args.output is None else "json")
-    emit(reports.render(result, fmt), args.output)
+    emit(reports.render(result, fmt, verbose=args.verbose), args.output)
     if args.nbgrader_csv:
         row = (notebook_submissions.student_id(args.path), result.to_dict(), notebook_submissions.timestamps(args.path))
         emit(notebook_submissions.nbgrader_csv([row]), args.nbgrader_csv)
@@ -91,9 +97,21 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     if args.lang:
         i18n.set_language(args.lang)
+    if args.canvas_roster and args.format != "canvas":
+        raise CommandError("--canvas-roster goes with --format canvas")
     try:
-        result = GradeResult.from_dict(json.loads(args.result.read_text(encoding="utf-8")))
+        data = json.loads(args.result.read_text(encoding="utf-8"))
+        result = GradeResult.from_dict(data)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise CommandError(f"{args.result}: not a result written by `autograder grade --format json` ({exc})") from None
+    if args.format == "canvas":
+        from autograder.reports import canvas
+
+        roster = canvas.read_roster(args.canvas_roster) if args.canvas_roster else None
+        export = canvas.canvas_csv([{**data, "student": canvas.student_of(data, args.result)}], roster)
+        emit(export.text, args.output)
+        for line in export.left_out:
+            print(f"autograder: left out of the Canvas CSV: {line}", file=sys.stderr)
+        return 0
     emit(reports.render(result, args.format), args.output)
     return 0
