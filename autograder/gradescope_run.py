@@ -129,16 +129,11 @@ def grade(submission: Path, config: BundleConfig, level: str) -> GradeResult:
 
 def results_json(result: GradeResult, config: BundleConfig) -> dict:
     """Gradescope's results.json for a graded submission: the bundle's visibility and a bilingual summary."""
-    from autograder.reports import gradescope
+    from autograder.reports import gradescope, gradescope_rich
 
     data = gradescope.to_dict(result, visibility=config.visibility, always_visible=config.visible_checks)
-    lines = [Text(f"{exercise.title_text.en}: {exercise.score:g} / {exercise.max_score:g}",
-                  f"{exercise.title_text.zh}：{exercise.score:g} / {exercise.max_score:g}")
-             for exercise in result.exercises]
-    lines.append(Text(f"Total: {result.score:g} / {result.max_score:g}", f"总分：{result.score:g} / {result.max_score:g}"))
-    if config.visibility in HIDDEN_UNTIL:
-        lines.append(HIDDEN_UNTIL[config.visibility])
-    data["output"] = "\n".join(line.render() for line in lines)
+    notes = [HIDDEN_UNTIL[config.visibility]] if config.visibility in HIDDEN_UNTIL else []
+    data["output"] = gradescope_rich.summary(result, notes=notes)
     return data
 
 

@@ -120,7 +120,7 @@ def test_a_one_exercise_assignment_grades_and_counts_only_that_exercise(tmp_path
     assert names == {"07_maxpool"}
     assert data["score"] == sum(test["max_score"] for test in data["tests"]) == 11
     assert all(test["status"] == "passed" for test in data["tests"])
-    assert "11 / 11" in data["output"] and data["output_format"] == "text"
+    assert "11 / 11" in data["output"] and data["output_format"] == "html"
     counterparts = set(bundles.visible_counterparts(catalog.get("07_maxpool")))
     for test in data["tests"]:
         check = test["name"].split(" · ")[1]
@@ -140,7 +140,7 @@ def test_check_visibility_follows_the_option_and_visible_counterparts_stay_visib
                           visible_checks={"07_maxpool": bundles.visible_counterparts(catalog.get("07_maxpool"))})
     tests = gradescope_run.results_json(sample_result(), config)["tests"]
     assert [test["visibility"] for test in tests] == ["visible", visibility]
-    assert all(test["output_format"] == "text" for test in tests)
+    assert all(test["output_format"] == "html" for test in tests)
 
 
 def test_a_visible_counterpart_is_a_hidden_check_named_like_a_visible_test():

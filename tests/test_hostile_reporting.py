@@ -63,7 +63,7 @@ def _status_kib(field: str) -> int:
 
 
 def assert_every_format_writes(result) -> None:
-    for fmt in ("table", "json", "gradescope", "junit"):
+    for fmt in ("table", "json", "gradescope", "junit", "html"):
         text = render(result, fmt)
         assert text.encode("utf-8") and "\x1b" not in text and "\ud800" not in text, fmt
     json.loads(render(result, "json"))

@@ -44,6 +44,7 @@ def register(sub) -> None:
 def cmd_grade_batch(args: argparse.Namespace) -> int:
     from autograder import batch
     from autograder.data import default_root
+    from autograder.reports import html
 
     for exercise_id in args.exercise:
         catalog.get(exercise_id)
@@ -68,6 +69,7 @@ def cmd_grade_batch(args: argparse.Namespace) -> int:
                                  backend=args.backend, address=args.address, nbgrader=args.nbgrader)
     summary = batch.run(args.submissions, args.out, options, students)
     print_summary(summary, args.out)
+    print(html.publish(args.out))
     if args.nbgrader_csv:
         from autograder import notebook_submissions
 
@@ -102,8 +104,10 @@ def write_canvas_csv(results: list[dict], roster, path: Path) -> None:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     from autograder import batch
+    from autograder.reports import html
 
     print_summary(batch.merge(args.results, args.out), args.out)
+    print(html.publish(args.out))
     return 0
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from autograder import catalog, i18n
 from autograder.cli.common import CommandError, emit
 
-FORMATS = ["table", "json", "gradescope", "junit"]
+FORMATS = ["table", "json", "gradescope", "junit", "html"]
 
 
 def register(sub) -> None:
@@ -42,7 +42,9 @@ def register(sub) -> None:
                        help="also show the sandbox's isolation details (layers, notes) in the table and Gradescope output")
     grade.set_defaults(handler=cmd_grade)
     report = sub.add_parser("report", help="render a result JSON written by grade in another format")
-    report.add_argument("result", type=Path, help="a result file from `grade --format json`")
+    report.add_argument("result", type=Path,
+                        help="a result file from `grade --format json`, or a grade-batch results folder (with --format "
+                             "html: rebuild its index.html and students/*.html)")
     report.add_argument("--format", default="table", choices=[*FORMATS, "canvas"],
                         help="canvas: a gradebook CSV for Canvas's Grades > Import")
     report.add_argument("--output", type=Path, help="write the report here instead of stdout")
@@ -99,6 +101,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         i18n.set_language(args.lang)
     if args.canvas_roster and args.format != "canvas":
         raise CommandError("--canvas-roster goes with --format canvas")
+    if args.result.is_dir():
+        return report_folder(args)
     try:
         data = json.loads(args.result.read_text(encoding="utf-8"))
         result = GradeResult.from_dict(data)
@@ -114,4 +118,17 @@ def cmd_report(args: argparse.Namespace) -> int:
             print(f"autograder: left out of the Canvas CSV: {line}", file=sys.stderr)
         return 0
     emit(reports.render(result, args.format), args.output)
+    return 0
+
+
+def report_folder(args: argparse.Namespace) -> int:
+    """`report RESULTS --format html`: the class dashboard and every student's page, rebuilt in RESULTS."""
+    from autograder.reports import html
+
+    if args.format != "html" or args.output:
+        raise CommandError(f"{args.result} is a folder: render a results folder with --format html and no --output "
+                           "(its pages go into the folder)")
+    if not (args.result / "students").is_dir():
+        raise CommandError(f"{args.result} has no students/ folder: not a grade-batch results folder")
+    print(html.publish(args.result))
     return 0

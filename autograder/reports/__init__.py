@@ -10,7 +10,16 @@ from __future__ import annotations
 from autograder.reports import gradescope, json_report, junit, table
 from autograder.results import GradeResult
 
-FORMATS = {"table": table.render, "json": json_report.render, "gradescope": gradescope.render, "junit": junit.render}
+
+def _html(result: GradeResult) -> str:
+    """The student's report page (imported only when asked for: it needs the template engine)."""
+    from autograder.reports import html
+
+    return html.render(result)
+
+
+FORMATS = {"table": table.render, "json": json_report.render, "gradescope": gradescope.render, "junit": junit.render,
+           "html": _html}
 FOR_STUDENTS = ("table", "gradescope")  # formats that hide isolation details unless verbose
 
 
