@@ -116,15 +116,10 @@ def grade(submission: Path, config: BundleConfig, level: str) -> GradeResult:
     """Grade the bundle's exercises in `submission` with the sandbox at `level`."""
     from autograder import grading
     from autograder.data import default_root
-    from autograder.sandbox import Sandbox
 
-    sandbox = Sandbox(level=level).start()
-    try:
-        options = grading.GradeOptions(exercises=list(config.exercises), device="cpu", threads=cpu_threads(),
-                                       data_root=default_root(), time_scale=config.time_scale)
-        return grading.grade(submission, options, sandbox=sandbox)
-    finally:
-        sandbox.close()
+    options = grading.GradeOptions(exercises=list(config.exercises), device="cpu", threads=cpu_threads(),
+                                   data_root=default_root(), time_scale=config.time_scale, isolation=level)
+    return grading.grade(submission, options)  # starts the sandbox at `level`, and closes it
 
 
 def results_json(result: GradeResult, config: BundleConfig) -> dict:

@@ -29,8 +29,8 @@ from autograder.reports.gradebook import csv_text
 from autograder.textsafe import valid_unicode
 
 if TYPE_CHECKING:  # imported only while grading: they bring in torch
-    from autograder.batch import Student
-    from autograder.grading import GradeOptions
+    from autograder.batch.students import Student
+    from autograder.options import GradeOptions
     from autograder.results import GradeResult
     from autograder.sandbox import Sandbox
 
@@ -230,6 +230,7 @@ def grade(path: Path, options: GradeOptions, sandbox: Sandbox | None = None) -> 
 
     Exercises: `options.exercises`, else every exercise with a notebook at `path`."""
     from autograder import grading, judge
+    from autograder.options import resolve_device
     from autograder.results import CheckResult, ExerciseResult, GradeResult
 
     started = time.monotonic()
@@ -262,7 +263,7 @@ def grade(path: Path, options: GradeOptions, sandbox: Sandbox | None = None) -> 
                     check.text = Text(point_at_cells(check.text.en, *where), point_at_cells(check.text.zh, *where))
                 results[result.id] = result
     if problems:
-        points = judge.max_points([catalog.get(i) for i in problems], grading.resolve_device(options.device))
+        points = judge.max_points([catalog.get(i) for i in problems], resolve_device(options.device))
         for exercise_id, message in problems.items():
             check = CheckResult("notebook", 0.0, points.get(exercise_id, 0.0), "error", message,
                                 "the notebook's answer cells could be read")
