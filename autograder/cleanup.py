@@ -6,16 +6,22 @@ with a single open folder at a time (no recursion limit, no file-descriptor limi
 limit: every call is relative to a folder descriptor), climbs back through `..` only after checking it
 is the folder it came from, never follows a link (a link is removed as an entry), never crosses into
 another filesystem (a mount point is left alone), makes folders writable to empty them, and gives up
-quietly on what it cannot remove, returning how many entries are left.
+quietly on what it cannot remove, returning how many entries are left. One mount it does take down:
+a sandbox's scratch tmpfs (`autograder-<pid>-...`) left inside the tree by a grader process that was
+killed (a batch slot, say), so that such a tree can still be removed whole.
 """
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.worker import mounts
+
 _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+SCRATCH_NAME = re.compile(r"autograder-(\d+)-[^/]+$")  # a sandbox's scratch: autograder-<grader pid>-...
 
 
 @dataclass
@@ -31,6 +37,7 @@ def remove_tree(path: Path | str) -> int:
     """Remove `path` and everything under it; the number of entries that could not be removed (0: all gone).
     A missing `path` is already removed; a file or a link at `path` is unlinked (a link's target is kept)."""
     path = os.fspath(path)
+    release_abandoned_scratch(path)
     try:
         info = os.lstat(path)
         if not stat.S_ISDIR(info.st_mode):
@@ -147,3 +154,35 @@ def _open_child(fd: int, name: str, device: int) -> int | None:
             return None
         return child
     return None
+
+
+def release_abandoned_scratch(under: str) -> list[str]:
+    """Unmount the scratch tmpfs mounted at or below `under` by grader processes that are gone; their paths.
+    Nothing happens for other mounts, for a live grader's scratch, or when this process may not unmount."""
+    top = os.path.abspath(under)
+    try:
+        points = mounts.mount_points()
+    except OSError:
+        return []
+    released = []
+    for point in reversed(points):
+        match = SCRATCH_NAME.search(point)
+        inside = point == top or point.startswith(top.rstrip("/") + "/")
+        if match is None or not inside or _alive(int(match.group(1))):
+            continue
+        try:
+            mounts.unmount(point)
+        except OSError:
+            continue
+        released.append(point)
+    return released
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True

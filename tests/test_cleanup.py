@@ -118,3 +118,22 @@ def test_what_cannot_be_removed_is_counted_not_raised(tmp_path):
     finally:
         subprocess.run(["umount", str(tree / "mounted")], check=True)
     assert remove_tree(tree) == 0
+
+
+def test_the_scratch_of_a_killed_grader_is_unmounted_and_removed_but_a_live_ones_is_not(tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("needs root to mount a tmpfs")
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a pid that no longer runs, as a SIGKILLed batch slot's
+    tree = tmp_path / "slot"
+    abandoned, live = tree / f"autograder-{gone.pid}-abcd1234", tree / f"autograder-{os.getpid()}-efgh5678"
+    for scratch in (abandoned, live):
+        scratch.mkdir(parents=True)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(scratch)], check=True)
+        (scratch / "work.txt").write_text("x")
+    try:
+        assert remove_tree(tree) >= 1
+        assert not abandoned.exists() and (live / "work.txt").exists()
+    finally:
+        subprocess.run(["umount", str(live)], check=True)
+    assert remove_tree(tree) == 0 and not tree.exists()

@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.cleanup import remove_tree
+from autograder.cleanup import release_abandoned_scratch, remove_tree
 from autograder.worker import mounts
 
 PREFIX = "autograder-"
@@ -79,24 +79,6 @@ class Scratch:
 
 
 def remove_stale(parent: str) -> None:
-    """Unmount and remove scratch tmpfs left under `parent` by graders that died (their pid is gone)."""
-    pattern = re.compile(re.escape(os.path.join(parent, PREFIX)) + r"(\d+)-[^/]+$")
-    for point in mounts.mount_points():
-        match = pattern.match(point)
-        if match is None or _alive(int(match.group(1))):
-            continue
-        try:
-            mounts.unmount(point)
-        except OSError:
-            continue
+    """Unmount and remove the scratch tmpfs left under `parent` by graders that died (their pid is gone)."""
+    for point in release_abandoned_scratch(parent):
         remove_tree(point)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
