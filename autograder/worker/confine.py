@@ -119,6 +119,26 @@ def drop_privileges() -> list[str]:
     return ["no-capabilities"]
 
 
+PR_SET_KEEPCAPS = 8
+CAP_DAC_READ_SEARCH = 2
+
+
+def keep_capabilities_across_setuid() -> None:
+    """Keep the permitted capabilities when the next setuid leaves root (they stay out of effect)."""
+    check(libc.prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0), "prctl(KEEPCAPS)")
+
+
+def raise_capabilities(caps: list[int]) -> None:
+    """Make exactly `caps` permitted and effective (all of them must still be permitted)."""
+    mask = 0
+    for cap in caps:
+        mask |= 1 << cap
+    low, high = mask & 0xFFFFFFFF, mask >> 32
+    header = struct.pack("II", 0x20080522, 0)
+    data = struct.pack("6I", low, low, 0, high, high, 0)
+    check(libc.capset(header, data), "capset")
+
+
 def apply(plan: Confinement, limits: dict[str, int]) -> list[str]:
     """Apply a worker's confinement in order; the layers now in force. Raises when one fails."""
     layers = []
