@@ -18,7 +18,6 @@ import pytest
 
 from autograder import catalog
 from autograder.catalog import Exercise
-from autograder.checking import CheckFailed, take_attachments, take_notes
 from autograder.errors import KitError
 from autograder.execution import RunSettings
 from autograder.i18n import Text
@@ -26,6 +25,7 @@ from autograder.problems import StudentProblem
 from autograder.proxies import LocalModule, ModuleProxy, RemoteModule
 from autograder.results import CheckResult, ExerciseResult
 from autograder.sandbox import Sandbox
+from autograder.verdicts import CheckFailed, NotJudged, take_attachments, take_notes
 
 
 class GraderError(KitError):
@@ -125,9 +125,14 @@ class GradingPlugin:
         if call.excinfo is None:
             return CheckResult.of(name, worth, worth, "passed", notes, description)
         status, message = self._classify(item, call.excinfo.value)
-        return CheckResult.of(name, 0.0, worth, status, message, description)
+        check = CheckResult.of(name, 0.0, worth, status, message, description)
+        if isinstance(call.excinfo.value, NotJudged):
+            check.blocked_by = call.excinfo.value.blocked_by
+        return check
 
     def _classify(self, item, error: BaseException) -> tuple[str, Text]:
+        if isinstance(error, NotJudged):
+            return "not_judged", error.text
         if isinstance(error, StudentProblem):
             return error.status, error.text
         if isinstance(error, CheckFailed):
