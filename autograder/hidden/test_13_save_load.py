@@ -2,10 +2,13 @@
 
 Each save and each load is judged on its own, against values the grader computes itself (the same
 seeded model and optimizer, built here). A save's file comes back as bytes and is opened in a
-sandboxed worker holding only the reference (`runner`), with weights_only=True; a load reads a file
-the grader wrote, or, for a checkpoint, the student's own file once save_checkpoint was judged right.
+sandboxed worker holding only the reference (`runner`), with weights_only=True. A load reads a file the
+grader wrote from a seed drawn for this run and never sent to the worker, so only reading the file
+tells what it holds; a checkpoint is written in the student's own layout (its keys, found in the file
+save_checkpoint wrote) once save_checkpoint was judged right, else in the reference's.
 """
 import re
+import secrets
 
 import pytest
 import torch
@@ -17,18 +20,28 @@ from autograder.checking import (
     expect_close,
     fail,
     not_judged,
-    number_value,
     points,
 )
+from autograder.hidden.saved_states import checkpoint_layout, expect_same_state, expected_state, same_state
 from autograder.worker.probes import save_load as probes
-from autograder.worker.probes.save_load import EPOCH, LOSS, momentum, saved_bytes, state, trained
+from autograder.worker.probes.save_load import (
+    EPOCH,
+    LOSS,
+    REFERENCE_LAYOUT,
+    momentum,
+    saved_bytes,
+    trained,
+)
 
 WEIGHTS_ONLY_ADVICE = Text("since PyTorch 2.6 torch.load defaults to weights_only=True, which refuses whole models: "
                            "pass weights_only=False for a file you trust",
                            "自 PyTorch 2.6 起 torch.load 默认 weights_only=True，无法加载整个模型：对可信文件请传 weights_only=False")
 CUDA_ADVICE = Text("a file saved on a GPU needs torch.load(..., map_location=map_location) on a CPU-only machine",
                    "在 GPU 上保存的文件，在只有 CPU 的机器上需要 torch.load(..., map_location=map_location)")
-SEEDS = {"save_full": 1, "load_full": 2, "save_state": 3, "load_state": 4, "checkpoint": 5, "gpu": 6, "real_gpu": 8}
+RUN = secrets.randbelow(2**30)
+SEEDS = {name: RUN + offset for offset, name in enumerate(
+    ("save_full", "load_full", "save_state", "load_state", "checkpoint", "load_checkpoint", "gpu", "real_gpu"))}
+LOADED_EPOCH, LOADED_LOSS = 3 + RUN % 90, (RUN % 997) / 1000 + 0.001
 
 
 def plain(text: str) -> str:
@@ -47,26 +60,6 @@ def probe_with_advice(student, *args, **kwargs):
         if "CUDA device" in text or "torch.cuda.is_available() is False" in text:
             fail(f"{plain(text)}... {CUDA_ADVICE.en}", f"{plain(text)}... {CUDA_ADVICE.zh}")
         raise
-
-
-def same_state(got, expected: dict, atol: float = 0.0) -> bool:
-    return (isinstance(got, dict) and set(got) == set(expected)
-            and all(isinstance(got[k], torch.Tensor) and got[k].shape == v.shape
-                    and torch.allclose(got[k].to(v.dtype), v, atol=atol, rtol=0) for k, v in expected.items()))
-
-
-def expect_same_state(got, expected: dict, what: Text, atol: float = 0.0) -> None:
-    if not isinstance(got, dict) or set(got) != set(expected):
-        names = sorted(got) if isinstance(got, dict) else got
-        fail(f"{what.en}: expected the entries {sorted(expected)}, got {names}",
-             f"{what.zh}：应包含 {sorted(expected)}，实际为 {names}")
-    for name in expected:
-        if not same_state({name: got[name]}, {name: expected[name]}, atol):
-            fail(f"{what.en}: {name} does not hold the model's values", f"{what.zh}：{name} 不是模型的值")
-
-
-def expected_state(seed: int) -> dict:
-    return state(trained(seed)[0])
 
 
 def read_save(student, runner, function: str, seed: int, on_cuda: bool = False) -> dict:
@@ -107,7 +100,7 @@ def loads(student):
     for function, what in (("load_full", "model"), ("load_state", "state")):
         seed = SEEDS[function]
         try:
-            found[function] = probe_with_advice(student, probes.load_with, function, saved_bytes(seed, what), seed)
+            found[function] = probe_with_advice(student, probes.load_with, function, saved_bytes(seed, what))
         except Exception as problem:  # StudentProblem or CheckFailed: raised again by the check that owns it
             found[function] = problem
     return found
@@ -166,61 +159,43 @@ def test_load_state_returns_the_model(loads):
              f"load_state(model, path) 返回的是 {got['returned']}，不是模型：最后要 `return model`")
 
 
-def checkpoint_found(content, seed: int) -> list[str]:
-    """What a checkpoint's content lacks (under any keys): the model's state_dict, the optimizer's
-    state_dict with its momentum buffers, the epoch and the loss."""
-    values = list(content.values()) if isinstance(content, dict) else []
-    wanted_momentum = momentum(trained(seed)[1])
-    missing = []
-    if not any(same_state(value, expected_state(seed)) for value in values):
-        missing.append("model.state_dict()")
-    optimizers = [v for v in values if isinstance(v, dict) and isinstance(v.get("state"), dict)]
-    if not any(all(same_state({"m": v["state"].get(str(i), {}).get("momentum_buffer")}, {"m": want})
-                   for i, want in enumerate(wanted_momentum)) for v in optimizers):
-        missing.append("optimizer.state_dict()")
-    if not any(number_value(v) == EPOCH for v in values):
-        missing.append(f"the epoch ({EPOCH})")
-    if not any(number_value(v) is not None and abs(number_value(v) - LOSS) < 1e-9 for v in values):
-        missing.append(f"the loss ({LOSS})")
-    return missing
-
-
 @pytest.fixture(scope="module")
 def checkpoint_save(student, runner):
-    """The student's checkpoint and whether it holds everything, or the problem met on the way."""
+    """The student's checkpoint: its layout and what it lacks, or the problem met on the way."""
     try:
         saved = read_save(student, runner, "save_checkpoint", SEEDS["checkpoint"])
-    except Exception as problem:  # raised again by the save check; the load check falls back to the reference's file
+    except Exception as problem:  # raised again by the save check; the load check uses the reference's layout
         return problem
-    return {**saved, "missing": checkpoint_found(saved["content"], SEEDS["checkpoint"])}
+    layout, missing = checkpoint_layout(saved["content"], SEEDS["checkpoint"])
+    return {"layout": layout, "missing": missing}
 
 
 @points(2)
 def test_save_checkpoint_holds_model_optimizer_epoch_and_loss(checkpoint_save):
-    """save_checkpoint's file holds the model's and the optimizer's state_dicts, the epoch and the loss, in one dict.
-    中文：save_checkpoint 的文件是一个字典，包含模型和优化器的 state_dict、epoch 和 loss"""
+    """save_checkpoint's file is one dict holding the model's and the optimizer's state_dicts, the epoch and the
+    loss, under keys of your choice.
+    中文：save_checkpoint 的文件是一个字典，包含模型和优化器的 state_dict、epoch 和 loss（键名自定）"""
     if isinstance(checkpoint_save, Exception):
         raise checkpoint_save
     if checkpoint_save["missing"]:
-        missing = ", ".join(checkpoint_save["missing"])
+        missing = checkpoint_save["missing"]
         fail(f"the checkpoint should be one dict holding model.state_dict(), optimizer.state_dict(), the epoch and "
-             f"the loss; it lacks {missing}", f"检查点应是一个字典，包含 model.state_dict()、optimizer.state_dict()、"
-             f"epoch 和 loss；缺少 {missing}")
+             f"the loss; it lacks {', '.join(m.en for m in missing)}", f"检查点应是一个字典，包含 model.state_dict()、"
+             f"optimizer.state_dict()、epoch 和 loss；缺少 {'、'.join(m.zh for m in missing)}")
 
 
-def checkpoint_bytes(student, checkpoint_save, on_cuda: bool = False) -> tuple[bytes, bool]:
-    """The student's own checkpoint when save_checkpoint was judged right, else the reference's: (bytes, own)."""
+def checkpoint_for_load(checkpoint_save, on_cuda: bool = False) -> tuple[bytes, bool]:
+    """A checkpoint of values the worker has never seen, in the student's own layout when save_checkpoint was
+    judged right (else the reference's): (bytes, whether the layout is the student's)."""
     own = not isinstance(checkpoint_save, Exception) and not checkpoint_save["missing"]
-    if not own:
-        return saved_bytes(SEEDS["checkpoint"], "checkpoint", on_cuda), False
-    if not on_cuda:
-        return checkpoint_save["bytes"], True
-    return probe_with_advice(student, probes.save_with, "save_checkpoint", SEEDS["checkpoint"], True), True
+    layout = checkpoint_save["layout"] if own else REFERENCE_LAYOUT
+    return saved_bytes(SEEDS["load_checkpoint"], "checkpoint", on_cuda, layout, LOADED_EPOCH, LOADED_LOSS), own
 
 
-def judge_checkpoint_load(student, data: bytes, own: bool, seed: int, atol: float = 0.0, real_cuda: bool = False):
+def judge_checkpoint_load(student, data: bytes, own: bool, seed: int, epoch: int = LOADED_EPOCH,
+                          loss: float = LOADED_LOSS, atol: float = 0.0, real_cuda: bool = False) -> None:
     try:
-        got = probe_with_advice(student, probes.load_with, "load_checkpoint", data, seed, real_cuda)
+        got = probe_with_advice(student, probes.load_with, "load_checkpoint", data, real_cuda)
         right = same_state(got["state"], expected_state(seed), atol)
     except StudentError:
         if own:
@@ -234,8 +209,8 @@ def judge_checkpoint_load(student, data: bytes, own: bool, seed: int, atol: floa
     if not isinstance(returned, dict) or "epoch" not in returned or "loss" not in returned:
         fail("load_checkpoint should return a dict with 'epoch' and 'loss'",
              "load_checkpoint 应返回包含 'epoch' 和 'loss' 的字典")
-    expect_close(returned["epoch"], EPOCH, "load_checkpoint(...)['epoch']", atol=0)
-    expect_close(returned["loss"], LOSS, "load_checkpoint(...)['loss']", atol=1e-9)
+    expect_close(returned["epoch"], epoch, "load_checkpoint(...)['epoch']", atol=0)
+    expect_close(returned["loss"], loss, "load_checkpoint(...)['loss']", atol=1e-9)
     expect_same_state(got["state"], expected_state(seed), Text("the model after load_checkpoint",
                                                                "load_checkpoint 之后的模型"), atol)
     for index, want in enumerate(momentum(trained(seed)[1])):
@@ -247,10 +222,10 @@ def judge_checkpoint_load(student, data: bytes, own: bool, seed: int, atol: floa
 
 @points(2)
 def test_load_checkpoint_restores_model_optimizer_epoch_and_loss(student, checkpoint_save):
-    """After load_checkpoint: the saved parameters, the momentum buffers, epoch 7 and loss 0.125.
-    中文：load_checkpoint 之后：参数与保存时相同，动量缓冲已恢复，epoch 为 7，loss 为 0.125"""
-    data, own = checkpoint_bytes(student, checkpoint_save)
-    judge_checkpoint_load(student, data, own, SEEDS["checkpoint"])
+    """After load_checkpoint of a checkpoint the grader wrote: its parameters, momentum buffers, epoch and loss.
+    中文：load_checkpoint 读取评分程序写出的检查点之后：参数、动量缓冲、epoch 和 loss 都与检查点一致"""
+    data, own = checkpoint_for_load(checkpoint_save)
+    judge_checkpoint_load(student, data, own, SEEDS["load_checkpoint"])
 
 
 GPU_CASES = {"whole-model": ("load_full", "model"), "state-dict": ("load_state", "state"),
@@ -263,27 +238,25 @@ def test_files_saved_on_a_gpu_load_on_a_cpu_only_machine(student, loads, checkpo
     """A file written on a GPU machine (tensors tagged cuda:0) loads here, onto the CPU.
     中文：在 GPU 机器上写出的文件（张量标记为 cuda:0）能在这里加载到 CPU 上"""
     function, what = GPU_CASES[case]
-    seed = SEEDS["checkpoint"] if case == "checkpoint" else SEEDS[function]
     if case == "checkpoint":
-        data, own = checkpoint_bytes(student, checkpoint_save)
+        data, own = checkpoint_for_load(checkpoint_save)
         try:
-            judge_checkpoint_load(student, data, own, seed)
-        except Exception:
-            cpu_right = False
-        else:
+            judge_checkpoint_load(student, data, own, SEEDS["load_checkpoint"])
             cpu_right = True
+        except Exception:  # the CPU check charges it
+            cpu_right = False
     else:
         cpu_right = not isinstance(loads[function], Exception) and same_state(loads[function]["state"],
-                                                                                expected_state(seed))
+                                                                                expected_state(SEEDS[function]))
     if not cpu_right:
         not_judged(function, f"{function} does not load a CPU file right yet", f"{function} 还不能正确加载 CPU 上保存的文件")
     if case == "checkpoint":
-        data, own = checkpoint_bytes(student, checkpoint_save, on_cuda=True)
-        judge_checkpoint_load(student, data, own, seed)
+        data, own = checkpoint_for_load(checkpoint_save, on_cuda=True)
+        judge_checkpoint_load(student, data, own, SEEDS["load_checkpoint"])
         return
-    got = probe_with_advice(student, probes.load_with, function, saved_bytes(seed, what, on_cuda=True), seed)
-    expect_same_state(got["state"], expected_state(seed), Text("the model loaded from a GPU-saved file",
-                                                               "从 GPU 上保存的文件加载的模型"))
+    got = probe_with_advice(student, probes.load_with, function, saved_bytes(SEEDS["gpu"], what, on_cuda=True))
+    expect_same_state(got["state"], expected_state(SEEDS["gpu"]), Text("the model loaded from a GPU-saved file",
+                                                                       "从 GPU 上保存的文件加载的模型"))
 
 
 @cuda_only
@@ -294,4 +267,4 @@ def test_checkpoint_saved_on_a_real_gpu_loads_on_a_cpu_only_machine(student):
     data = probe_with_advice(student, probes.checkpoint_on_real_gpu, SEEDS["real_gpu"])
     if data is None:
         fail("save_checkpoint wrote no file at the path it was given", "save_checkpoint 没有在给定的路径写出文件")
-    judge_checkpoint_load(student, data, True, SEEDS["real_gpu"], atol=1e-5, real_cuda=True)
+    judge_checkpoint_load(student, data, True, SEEDS["real_gpu"], EPOCH, LOSS, atol=1e-5, real_cuda=True)

@@ -12,7 +12,7 @@ from torch import nn
 
 
 class CIFAR10Net(nn.Module):
-    """The course's network, held in one `nn.Sequential` named `model`.
+    """The course's network, held in one `nn.Sequential` attribute (any name: the course calls it `model1`).
 
     Conv2d(3, 32, 5, padding=2), MaxPool2d(2), Conv2d(32, 32, 5, padding=2), MaxPool2d(2),
     Conv2d(32, 64, 5, padding=2), MaxPool2d(2), Flatten(), Linear(1024, 64), Linear(64, 10):

@@ -1,9 +1,10 @@
 """Exercise 10 · Loss functions by hand (手写损失函数).
 
 A loss says how far predictions are from targets; training lowers it. Write
-L1, MSE and cross-entropy with plain tensor operations (no
-`torch.nn.functional` losses, no `nn.*Loss`), equal to the built-ins and
-usable in training (gradients must flow through them).
+L1, MSE and cross-entropy with plain tensor operations (no built-in loss
+in any form: no `torch.nn.functional` losses, no `nn.*Loss`, no
+`torch._C._nn`), equal to the built-ins and usable in training: return the
+loss as a tensor, so gradients flow through it.
 """
 import torch
 

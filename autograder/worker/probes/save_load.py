@@ -3,9 +3,9 @@
 A save is judged by what its file holds: the probe returns the file's bytes, and the grader has them
 opened in a sandboxed worker of its own that holds only the reference (`read_file`, with
 `weights_only=True`: a whole model is rebuilt only from the kit's own classes), then compares the
-contents with values it computed itself. A load is judged on a file the grader wrote (or, for a
-checkpoint, the student's own file once its save was judged right): the probe reports what the model
-and optimizer hold afterwards. `TinyNet` lives here so that whole pickled models can be rebuilt in
+contents with values it computed itself. A load is judged on a file the grader wrote from a seed the
+worker is never told (a checkpoint in the student's own layout once its save was judged right): the
+probe reports what the model and optimizer hold afterwards. `TinyNet` lives here so that whole pickled models can be rebuilt in
 every process; `saved_as_if_on_cuda` makes torch.save tag every tensor as stored on `cuda:0`, exactly
 what a GPU machine writes.
 """
@@ -107,13 +107,19 @@ def file_bytes(path: str) -> bytes | None:
         return handle.read(FILE_CAP + 1)
 
 
-def saved_bytes(seed: int, what: str, on_cuda: bool = False) -> bytes:
-    """What the reference way of saving writes (torch.save of the model, its state_dict or a checkpoint)."""
+REFERENCE_LAYOUT = {"epoch": "epoch", "loss": "loss", "model": "model_state_dict", "optimizer": "optimizer_state_dict"}
+
+
+def saved_bytes(seed: int, what: str, on_cuda: bool = False, layout: dict[str, str] | None = None,
+                epoch: int = EPOCH, loss: float = LOSS) -> bytes:
+    """A file the grader writes itself: torch.save of the trained model of `seed`, its state_dict, or a
+    checkpoint (under the keys of `layout`, the reference's by default, holding `epoch` and `loss`)."""
     buffer = io.BytesIO()
     model, optimizer = trained(seed)
+    keys = layout or REFERENCE_LAYOUT
     content: Any = {"model": model, "state": model.state_dict(),
-                    "checkpoint": {"epoch": EPOCH, "loss": LOSS, "model_state_dict": model.state_dict(),
-                                   "optimizer_state_dict": optimizer.state_dict()}}[what]
+                    "checkpoint": {keys["epoch"]: epoch, keys["loss"]: loss, keys["model"]: model.state_dict(),
+                                   keys["optimizer"]: optimizer.state_dict()}}[what]
     with saved_as_if_on_cuda(on_cuda):
         torch.save(content, buffer)
     return buffer.getvalue()
@@ -159,15 +165,18 @@ def _plain(value: Any, depth: int = 0) -> Any:
     return repr(value)[:100]
 
 
+FRESH_SEED = 1000
+
+
 @probe
-def load_with(module, function: str, data: bytes, seed: int, real_cuda: bool = False) -> dict[str, Any]:
+def load_with(module, function: str, data: bytes, real_cuda: bool = False) -> dict[str, Any]:
     """load_full(path), load_state(fresh model, path) or load_checkpoint(path, fresh model, fresh optimizer)
-    on a file holding `data`; what the function returned, and the state it left (a fresh model and
-    optimizer come from another seed, so nothing right is there before the load)."""
+    on a file holding `data`; what the function returned, and the state it left. The fresh model and
+    optimizer come from a seed of their own: what the file holds can only be learnt by reading it."""
     path = os.path.join(tempfile.mkdtemp(dir=os.getcwd()), "given.pth")
     with open(path, "wb") as handle:
         handle.write(data)
-    fresh = make_model(seed + 1000)
+    fresh = make_model(FRESH_SEED)
     fresh_optimizer = torch.optim.SGD(fresh.parameters(), lr=0.05, momentum=0.9)
     with cuda_hidden(real_cuda):
         if function == "load_full":
