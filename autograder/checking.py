@@ -211,13 +211,15 @@ def expect_each_equal(outcomes: Any, expected: list[Any], calls: list[str]) -> N
              f"{len(expected)} 个用例中有 {len(wrong)} 个错误；例如 {call} 应为 {show(want, zh=True)}，{got_zh}")
 
 
-def expect_each_int(outcomes: Any, calls: list[str], function: str, advice: Text | None = None) -> None:
-    """Every value the `call_each` probe got back is a Python int (the cases that raised are judged by the
-    value checks); not judged when no case returned at all."""
+def expect_each_int(outcomes: Any, expected: list[Any], calls: list[str], function: str,
+                    advice: Text | None = None) -> None:
+    """Every right value the `call_each` probe got back is a Python int (wrong values and errors are the
+    value checks' to judge); not judged when no case gave a right value."""
     pairs = _outcomes(outcomes, len(calls))
-    returned = [(call, value) for call, (kind, value) in zip(calls, pairs) if kind == "ok"]
+    returned = [(call, value) for call, (kind, value), want in zip(calls, pairs, expected)
+                if kind == "ok" and _plain_equal(value, want)]
     if not returned:
-        not_judged(function, f"every call of {function} raised an error", f"{function} 的每次调用都出错了")
+        not_judged(function, f"no call of {function} gave a right value yet", f"{function} 还没有一次调用得到正确的值")
     others = [(call, value) for call, value in returned if not is_plain_int(value)]
     if others:
         expect_int(others[0][1], others[0][0], advice)

@@ -66,8 +66,8 @@ def test_output_size_is_an_int(grid):
     """conv2d_output_size returns a Python int (not a float, a NumPy scalar or a tensor).
     中文：conv2d_output_size 返回 Python 整数 int（不是 float、NumPy 标量或 tensor）"""
     cases, outcomes = grid
-    expect_each_int(outcomes, [call_text("conv2d_output_size", kwargs) for kwargs, _ in cases],
-                    "conv2d_output_size", INT_ADVICE)
+    expect_each_int(outcomes, [expected for _, expected in cases],
+                    [call_text("conv2d_output_size", kwargs) for kwargs, _ in cases], "conv2d_output_size", INT_ADVICE)
 
 
 def judge_course_example(student, reference, **kwargs) -> None:
@@ -119,12 +119,14 @@ def returned_something(run: dict) -> None:
 
 @points(2)
 def test_forward_returns_the_convolution_output(network):
-    """ConvNet()(x) returns the convolution's output, a tensor, not None (the course's classic bug).
-    中文：ConvNet()(x) 返回卷积的输出（一个 tensor），而不是 None（课程中的经典错误）"""
+    """ConvNet()(x) returns the convolution's output, not None (the course's classic bug); judged once the
+    output is the right one.
+    中文：ConvNet()(x) 返回卷积的输出，而不是 None（课程中的经典错误）；输出正确时才评判"""
     if network["output"] is None:
         fail("ConvNet()(x) returned None: forward() must `return` the convolution's output",
              "ConvNet()(x) 返回了 None：forward() 里要 `return` 卷积的输出")
     expect_tensor(network["output"], Text("ConvNet()(x)", "ConvNet()(x)"))
+    computes_the_convolution(network)
 
 
 @points(2)
@@ -138,15 +140,20 @@ def test_forward_computes_a_3_to_6_channel_3x3_convolution(network):
                  atol=1e-4, rtol=1e-4)
 
 
+def computes_the_convolution(network: dict) -> None:
+    """Not judged until ConvNet, with the grader's weights, gives F.conv2d's output."""
+    if not network["installed"] or not agrees(network["output"], F.conv2d(IMAGES, WEIGHT, BIAS), atol=1e-4):
+        not_judged("ConvNet", "ConvNet does not compute the course's convolution yet (see "
+                   "forward_computes_a_3_to_6_channel_3x3_convolution)",
+                   "ConvNet 还没有算出课程中的卷积（见 forward_computes_a_3_to_6_channel_3x3_convolution）")
+
+
 @points(1)
 def test_net_works_for_other_batch_and_image_sizes(student, network):
     """The network is not tied to 64 images of 32x32: (2, 3, 10, 7) gives F.conv2d's (2, 6, 8, 5).
     中文：网络不限于 64 张 32×32 的图片：(2, 3, 10, 7) 的输入得到与 F.conv2d 相同的 (2, 6, 8, 5)"""
     returned_something(network)
-    if not network["installed"] or not agrees(network["output"], F.conv2d(IMAGES, WEIGHT, BIAS), atol=1e-4):
-        not_judged("ConvNet", "ConvNet does not compute the course's convolution yet (see "
-                   "forward_computes_a_3_to_6_channel_3x3_convolution)",
-                   "ConvNet 还没有算出课程中的卷积（见 forward_computes_a_3_to_6_channel_3x3_convolution）")
+    computes_the_convolution(network)
     run = student.probe(generic.model_with_parameters, "ConvNet", [WEIGHT, BIAS], OTHER_IMAGES)
     expect_close(run["output"], F.conv2d(OTHER_IMAGES, WEIGHT, BIAS),
                  Text("ConvNet()(x) for x of shape (2, 3, 10, 7)", "形状为 (2, 3, 10, 7) 的 x 经 ConvNet()(x)"),

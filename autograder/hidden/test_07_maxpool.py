@@ -93,8 +93,8 @@ def test_ceil_mode_drops_a_window_that_starts_in_the_padding(grid):
 def test_output_size_is_an_int(grid):
     """maxpool2d_output_size returns a Python int (not a float, a NumPy scalar or a tensor).
     中文：maxpool2d_output_size 返回 Python 整数 int（不是 float、NumPy 标量或 tensor）"""
-    expect_each_int([row[3] for row in grid], [call_text("maxpool2d_output_size", row[0]) for row in grid],
-                    "maxpool2d_output_size", INT_ADVICE)
+    expect_each_int([row[3] for row in grid], [row[1] for row in grid],
+                    [call_text("maxpool2d_output_size", row[0]) for row in grid], "maxpool2d_output_size", INT_ADVICE)
 
 
 @points(1)

@@ -63,7 +63,11 @@ def test_relu_leaves_its_input_unchanged(student):
     """relu(x) returns a new tensor; x keeps its negative values.
     中文：relu(x) 返回新的 tensor；x 的负值保持不变"""
     for x in fresh_inputs(81, 3.0):
-        after = student.probe(probes.keeping_input, "relu", x.clone())["input_after"]
+        got = student.probe(probes.keeping_input, "relu", x.clone())
+        if not agrees(got["output"], torch.relu(x), atol=0, rtol=0):
+            not_judged("relu", "relu does not give torch.relu's values yet (see relu_equals_the_built_in)",
+                       "relu 的结果与 torch.relu 还不一致（见 relu_equals_the_built_in）")
+        after = got["input_after"]
         if not isinstance(after, torch.Tensor) or not torch.equal(after, x):
             what = call("relu", x)
             fail(f"{what.en} changed its input; compute a new tensor and leave x as it was",
@@ -220,7 +224,11 @@ def test_net_leaves_its_input_unchanged(student):
     """ActivationNet's forward pass leaves its input as it was (ReLU with the default inplace=False).
     中文：ActivationNet 的前向传播不修改输入（ReLU 保持默认的 inplace=False）"""
     x = torch.randn(6, 3, 8, 8, generator=torch.Generator().manual_seed(87))
-    after = student.probe(probes.net_run, x.clone())["input_after"]
+    got = student.probe(probes.net_run, x.clone())
+    if not agrees(got["output"], torch.sigmoid(torch.relu(x)), atol=1e-6):
+        not_judged("ActivationNet", "ActivationNet's output is not sigmoid(relu(x)) yet (see net_equals_sigmoid_of_relu)",
+                   "ActivationNet 的输出还不是 sigmoid(relu(x))（见 net_equals_sigmoid_of_relu）")
+    after = got["input_after"]
     if not isinstance(after, torch.Tensor) or not torch.equal(after, x):
         fail("ActivationNet changed its input tensor: keep nn.ReLU's default inplace=False",
              "ActivationNet 修改了输入的 tensor：请保持 nn.ReLU 默认的 inplace=False")

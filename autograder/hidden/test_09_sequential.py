@@ -120,14 +120,20 @@ def run_network(student, layers, batch: int, seed: int) -> dict:
 
 @points(1)
 def test_forward_maps_64_images_to_64_by_10(student, layers):
-    """CIFAR10Net()(x) for x of shape (64, 3, 32, 32) returns a (64, 10) tensor.
-    中文：形状为 (64, 3, 32, 32) 的 x 经 CIFAR10Net()(x) 得到形状为 (64, 10) 的 tensor"""
+    """CIFAR10Net()(x) for x of shape (64, 3, 32, 32) returns a (64, 10) tensor (judged once it is the right one).
+    中文：形状为 (64, 3, 32, 32) 的 x 经 CIFAR10Net()(x) 得到形状为 (64, 10) 的 tensor（输出正确时才评判）"""
     run = run_network(student, layers, 64, 90)
     if run["output"] is None:
         fail("CIFAR10Net()(x) returned None: forward() must `return` the Sequential's output",
              "CIFAR10Net()(x) 返回了 None：forward() 里要 `return` Sequential 的输出")
     expect_tensor(run["output"], Text("CIFAR10Net()(x) for x of shape (64, 3, 32, 32)",
                                       "形状为 (64, 3, 32, 32) 的 x 经 CIFAR10Net()(x)"), shape=(64, 10))
+    with torch.no_grad():
+        expected = course_network()(images(64, 90))
+    if not run["installed"] or not agrees(run["output"], expected, atol=1e-4):
+        not_judged("CIFAR10Net.forward", "CIFAR10Net()(x) is not yet the course's layers run in order (see "
+                   "forward_runs_the_course_layers_in_order)",
+                   "CIFAR10Net()(x) 还不是课程中的层依次运行的结果（见 forward_runs_the_course_layers_in_order）")
 
 
 def expect_course_output(run: dict, batch: int, seed: int) -> None:

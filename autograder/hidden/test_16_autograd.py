@@ -267,6 +267,7 @@ def test_numerical_grad_leaves_x_unchanged(student):
     """After numerical_grad(f, x), x holds its original values (restore what you perturb, or do not modify x).
     中文：numerical_grad(f, x) 之后 x 保持原值（扰动后要恢复，或者不要修改 x）"""
     x = point(174, (3, 3))
+    numerical_is_right(student)
     try:
         got = student.probe(probes.numerical, random_spec(174, 9), x)
     except StudentProblem:

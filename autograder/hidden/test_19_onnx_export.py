@@ -149,11 +149,23 @@ def expect_matches_pytorch(exported, batch: int) -> None:
                  atol=1e-4, rtol=0)
 
 
+def right_at_the_example_batch(exported) -> None:
+    """Not judged until the file gives PyTorch's output at the example's batch size: a file that loads, or the
+    names in it, count only together with an output the grader computed."""
+    kind, value = loaded(exported)["results"][BATCHES.index(EXAMPLE_BATCH)]
+    if kind != "ok" or not agrees(value, expected_output(EXAMPLE_BATCH), atol=1e-4, rtol=0):
+        not_judged("export_onnx", "the file does not give PyTorch's output at the example's batch size yet (see "
+                   "onnx_output_matches_pytorch_at_the_example_batch_size)",
+                   "这个文件在示例输入的 batch 大小上还没有得到 PyTorch 的输出（见 "
+                   "onnx_output_matches_pytorch_at_the_example_batch_size）")
+
+
 @points(1)
 def test_export_writes_an_onnx_file_that_onnx_runtime_loads(exported):
-    """export_onnx writes one ONNX file at the given path, and ONNX Runtime loads it.
-    中文：export_onnx 在给定路径写出一个 ONNX 文件，ONNX Runtime 能加载它"""
+    """export_onnx writes one ONNX file at the given path, and ONNX Runtime loads it (and runs it right).
+    中文：export_onnx 在给定路径写出一个 ONNX 文件，ONNX Runtime 能加载它（并且运行结果正确）"""
     loaded(exported, charged=True)
+    right_at_the_example_batch(exported)
 
 
 @points(2)
@@ -168,12 +180,7 @@ def test_onnx_output_matches_pytorch_at_the_example_batch_size(exported):
 def test_onnx_batch_dimension_is_dynamic(exported):
     """The batch dimension is dynamic: batches of 1 and 7 (the example had 3) give PyTorch's output within 1e-4.
     中文：batch 维是动态的：1 张和 7 张图片的批次（示例输入是 3 张）也与 PyTorch 的输出相差不超过 1e-4"""
-    kind, value = loaded(exported)["results"][BATCHES.index(EXAMPLE_BATCH)]
-    if kind != "ok" or not agrees(value, expected_output(EXAMPLE_BATCH), atol=1e-4, rtol=0):
-        not_judged("export_onnx", "the file does not give PyTorch's output at the example's batch size yet (see "
-                   "onnx_output_matches_pytorch_at_the_example_batch_size)",
-                   "这个文件在示例输入的 batch 大小上还没有得到 PyTorch 的输出（见 "
-                   "onnx_output_matches_pytorch_at_the_example_batch_size）")
+    right_at_the_example_batch(exported)
     for batch in DYNAMIC_BATCHES:
         expect_matches_pytorch(exported, batch)
 
@@ -183,6 +190,7 @@ def test_graph_input_and_output_are_named_input_and_output(exported):
     """The graph has one input named "input" and one output named "output".
     中文：计算图有一个名为 "input" 的输入和一个名为 "output" 的输出"""
     result = loaded(exported)
+    right_at_the_example_batch(exported)
     expect_equal([name for name, _shape in result["inputs"]], ["input"],
                  Text("the graph's input names (pass input_names=[\"input\"])",
                       "计算图的输入名（请传入 input_names=[\"input\"]）"))
