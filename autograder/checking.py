@@ -15,9 +15,10 @@ holding a whole number) is a type problem, said in one short line, never a wrong
 Value checks (`expect_equal`, `expect_each_equal`, `expect_close` against a number or a 0-dim tensor)
 compare the number it stands for (`number_types.number_value`; bool is never a number). Each contract
 says which of three kinds a returned number is:
-- a size that code uses as a size (`conv2d_output_size`, `maxpool2d_output_size`: `nn.Linear(1024.0,
-  64)` refuses a float): a Python int, charged once by the exercise's "... is an int" check
-  (`expect_int`, `expect_each_int`) and nowhere else;
+- a size that code uses as a size (`conv2d_output_size`, `maxpool2d_output_size`): an integer type,
+  what layers accept (int, a NumPy integer, a 0-dim integer tensor); a float of any kind, even a whole
+  one, is refused (`nn.Linear(1024.0, 64)` raises), charged once by the exercise's "... is an int"
+  check (`expect_int`, `expect_each_int`) and nowhere else;
 - a number a learner would print (a course figure, a parameter count, an accuracy, a checkpoint's
   epoch and loss): any number-like value of the right value is accepted, 0-dim tensors included;
 - a tensor that training goes on with (a loss): a tensor; a Python float is charged once, by the check
@@ -39,7 +40,7 @@ import torch
 
 from autograder.formatting import chinese, clip, describe_type, english, show, type_names
 from autograder.i18n import Text, tr
-from autograder.number_types import is_plain_int, number_kind, number_value
+from autograder.number_types import is_integer, number_kind, number_value
 from autograder.problems import StudentError, StudentProblem, StudentTimeout
 from autograder.verdicts import (
     CheckFailed,
@@ -94,11 +95,12 @@ def expect_type(got: Any, kinds: type | tuple[type, ...], what: str | Text, advi
 
 
 def expect_int(got: Any, what: str | Text, advice: Text | None = None) -> None:
-    """`got` is a Python int (a size's contract); a right number of another type is said to be a type problem."""
-    if is_plain_int(got):
+    """`got` is of an integer type (a size's contract: what layers accept); a float, even a whole one, is said
+    to be a type problem in one line."""
+    if is_integer(got):
         return
     value = number_value(got)
-    advice = advice or Text("return a Python int", "请返回 Python 整数 int")
+    advice = advice or Text("return an int", "请返回整数 int")
     if value is None:
         fail(f"{english(what)}: expected an int, got {describe_type(got)}; {advice.en}",
              f"{chinese(what)}：应为整数 int，实际是 {describe_type(got, zh=True)}；{advice.zh}")
@@ -213,14 +215,14 @@ def expect_each_equal(outcomes: Any, expected: list[Any], calls: list[str]) -> N
 
 def expect_each_int(outcomes: Any, expected: list[Any], calls: list[str], function: str,
                     advice: Text | None = None) -> None:
-    """Every right value the `call_each` probe got back is a Python int (wrong values and errors are the
-    value checks' to judge); not judged when no case gave a right value."""
+    """Every right value the `call_each` probe got back is of an integer type (wrong values and errors are
+    the value checks' to judge); not judged when no case gave a right value."""
     pairs = _outcomes(outcomes, len(calls))
     returned = [(call, value) for call, (kind, value), want in zip(calls, pairs, expected)
                 if kind == "ok" and _plain_equal(value, want)]
     if not returned:
         not_judged(function, f"no call of {function} gave a right value yet", f"{function} 还没有一次调用得到正确的值")
-    others = [(call, value) for call, value in returned if not is_plain_int(value)]
+    others = [(call, value) for call, value in returned if not is_integer(value)]
     if others:
         expect_int(others[0][1], others[0][0], advice)
 

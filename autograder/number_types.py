@@ -36,9 +36,14 @@ def number_value(value: Any) -> int | float | None:
 INTEGER_DTYPES = (torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)
 
 
-def is_plain_int(value: Any) -> bool:
-    """A Python int, not a bool."""
-    return isinstance(value, int) and not isinstance(value, bool)
+def is_integer(value: Any) -> bool:
+    """An integer type that layers accept as a size: a Python int (not a bool), a NumPy integer, or a 0-dim
+    integer tensor (`nn.Linear(np.int64(1024), 64)` works; `nn.Linear(1024.0, 64)` does not)."""
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, torch.Tensor):
+        return value.dim() == 0 and value.dtype in INTEGER_DTYPES
+    return isinstance(value, (int, np.integer))
 
 
 def number_kind(value: Any) -> Text:

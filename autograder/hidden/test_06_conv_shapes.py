@@ -63,8 +63,8 @@ def test_output_size_matches_nn_conv2d_on_a_grid(grid):
 
 @points(1)
 def test_output_size_is_an_int(grid):
-    """conv2d_output_size returns a Python int (not a float, a NumPy scalar or a tensor).
-    中文：conv2d_output_size 返回 Python 整数 int（不是 float、NumPy 标量或 tensor）"""
+    """conv2d_output_size returns an integer (an int, as layers need for a size; not a float, even a whole one).
+    中文：conv2d_output_size 返回整数（层的尺寸参数需要 int；不能是 float，即使是整数值）"""
     cases, outcomes = grid
     expect_each_int(outcomes, [expected for _, expected in cases],
                     [call_text("conv2d_output_size", kwargs) for kwargs, _ in cases], "conv2d_output_size", INT_ADVICE)

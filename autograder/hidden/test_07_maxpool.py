@@ -91,8 +91,8 @@ def test_ceil_mode_drops_a_window_that_starts_in_the_padding(grid):
 
 @points(1)
 def test_output_size_is_an_int(grid):
-    """maxpool2d_output_size returns a Python int (not a float, a NumPy scalar or a tensor).
-    中文：maxpool2d_output_size 返回 Python 整数 int（不是 float、NumPy 标量或 tensor）"""
+    """maxpool2d_output_size returns an integer (an int, as layers need for a size; not a float, even a whole one).
+    中文：maxpool2d_output_size 返回整数（层的尺寸参数需要 int；不能是 float，即使是整数值）"""
     expect_each_int([row[3] for row in grid], [row[1] for row in grid],
                     [call_text("maxpool2d_output_size", row[0]) for row in grid], "maxpool2d_output_size", INT_ADVICE)
 
