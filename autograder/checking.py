@@ -76,6 +76,8 @@ def _plain_equal(got: Any, expected: Any) -> bool:
             and len(got) == len(expected)
             and all(_plain_equal(g, e) for g, e in zip(got, expected))
         )
+    if isinstance(got, (int, float)) and isinstance(expected, (int, float)):
+        return not isinstance(got, bool) and not isinstance(expected, bool) and got == expected
     got_number, expected_number = number_value(got), number_value(expected)
     if got_number is not None and expected_number is not None:
         return got_number == expected_number
