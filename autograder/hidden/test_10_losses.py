@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from autograder.checking import StudentProblem, Text, agrees, expect_close, fail, not_judged, points
+from autograder.formatting import TYPE_NAMES_ZH
 from autograder.hidden.by_hand import ByHandCase, judge_by_hand
 from autograder.worker.probes import generic
 from autograder.worker.probes import losses as probes
@@ -152,10 +153,11 @@ def test_gradients_flow_like_the_built_in(student, name):
     getattr(F, name)(leaf, target, **kwargs).backward()
     values_right(student, name, [((pred, target), kwargs)], f"{name}'s value checks")
     got = student.probe(probes.input_gradient, name, pred, target, **kwargs)
-    if got["returned"] != "tensor":
-        fail(f"{name} returned {got['returned']}, not a tensor: gradients cannot flow through a Python number; "
+    if got["returned"] != "Tensor":
+        kind = Text(f"a {got['returned']}", TYPE_NAMES_ZH.get(got["returned"], got["returned"]))
+        fail(f"{name} returned {kind.en}, not a tensor: gradients cannot flow through a Python number; "
              f"return the tensor itself (.item() or float(...) cut the gradient)",
-             f"{name} 返回的是 {got['returned']} 而不是 tensor：梯度无法经过 Python 数字传播；"
+             f"{name} 返回的是{kind.zh}而不是 tensor：梯度无法经过 Python 数字传播；"
              f"请直接返回 tensor（.item() 或 float(...) 会切断梯度）")
     if got["gradient"] is None:
         fail(f"the tensor {name} returned is not connected to its input, so no gradient flows: do not detach it "
