@@ -55,7 +55,7 @@ from autograder.verdicts import (
 
 __all__ = [
     "CheckFailed", "NotJudged", "StudentError", "StudentProblem", "StudentTimeout", "Text", "agrees", "attach", "call_text",
-    "clip", "cuda_only", "describe_type", "expect_close", "expect_each_equal", "expect_each_int", "expect_equal",
+    "clip", "cuda_only", "describe_type", "each_equal", "expect_close", "expect_each_equal", "expect_each_int", "expect_equal",
     "expect_int", "expect_tensor", "expect_type", "fail", "not_judged", "note", "number_value", "points", "show", "tr",
 ]
 
@@ -76,8 +76,10 @@ def _plain_equal(got: Any, expected: Any) -> bool:
             and len(got) == len(expected)
             and all(_plain_equal(g, e) for g, e in zip(got, expected))
         )
+    if isinstance(got, bool) or isinstance(expected, bool):
+        return type(got) is type(expected) and got == expected
     if isinstance(got, (int, float)) and isinstance(expected, (int, float)):
-        return not isinstance(got, bool) and not isinstance(expected, bool) and got == expected
+        return got == expected
     got_number, expected_number = number_value(got), number_value(expected)
     if got_number is not None and expected_number is not None:
         return got_number == expected_number
@@ -213,6 +215,13 @@ def expect_each_equal(outcomes: Any, expected: list[Any], calls: list[str]) -> N
         call, got_en, got_zh, want = wrong[0]
         fail(f"{len(wrong)} of {len(expected)} cases wrong; first: {call} should be {show(want)}, {got_en}",
              f"{len(expected)} 个用例中有 {len(wrong)} 个错误；例如 {call} 应为 {show(want, zh=True)}，{got_zh}")
+
+
+def each_equal(outcomes: Any, expected: list[Any]) -> bool:
+    """Whether every `call_each` outcome returned its expected value (for checks judged only after that)."""
+    return isinstance(outcomes, list) and len(outcomes) == len(expected) and all(
+        isinstance(o, list) and len(o) == 2 and o[0] == "ok" and _plain_equal(o[1], want)
+        for o, want in zip(outcomes, expected))
 
 
 def expect_each_int(outcomes: Any, expected: list[Any], calls: list[str], function: str,

@@ -124,11 +124,20 @@ class GradingPlugin:
         notes = take_notes()
         if call.excinfo is None:
             return CheckResult.of(name, worth, worth, "passed", notes, description)
-        status, message = self._classify(item, call.excinfo.value)
+        error = call.excinfo.value
+        if isinstance(error, NotJudged):
+            error = self._unusable_module(item) or error
+        status, message = self._classify(item, error)
         check = CheckResult.of(name, 0.0, worth, status, message, description)
-        if isinstance(call.excinfo.value, NotJudged):
-            check.blocked_by = call.excinfo.value.blocked_by
+        if isinstance(error, NotJudged):
+            check.blocked_by = error.blocked_by
         return check
+
+    def _unusable_module(self, item) -> StudentProblem | None:
+        """The student's module's own problem (missing, or it could not be imported): every check is charged
+        with it, none is "not judged" because of a function that never existed."""
+        proxy = self.proxies.get(exercise_of(Path(item.fspath)).id)
+        return getattr(proxy, "missing", None) or getattr(proxy, "import_error", None)
 
     def _classify(self, item, error: BaseException) -> tuple[str, Text]:
         if isinstance(error, NotJudged):

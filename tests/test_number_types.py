@@ -60,9 +60,10 @@ def test_several_values_where_one_number_is_asked_are_a_wrong_shape_not_a_wrong_
     assert "int or float" not in text
 
 
-def test_bool_is_never_a_number():
+def test_bool_is_never_a_number_but_equals_itself():
     assert "expected" in message(lambda: expect_equal(True, 1, "f()"))
     assert "cases wrong" in message(lambda: expect_each_equal([["ok", True]], [1], ["f()"]))
+    expect_equal([True, False], [True, False], "flags")
 
 
 @pytest.mark.parametrize("value", [5, np.int64(5), np.int32(5), torch.tensor(5)], ids=["int", "int64", "int32", "tensor"])

@@ -12,6 +12,7 @@ from autograder.checking import (
     Text,
     agrees,
     call_text,
+    each_equal,
     expect_close,
     expect_each_equal,
     expect_each_int,
@@ -63,9 +64,13 @@ def test_output_size_matches_nn_conv2d_on_a_grid(grid):
 
 @points(1)
 def test_output_size_is_an_int(grid):
-    """conv2d_output_size returns an integer (an int, as layers need for a size; not a float, even a whole one).
-    中文：conv2d_output_size 返回整数（层的尺寸参数需要 int；不能是 float，即使是整数值）"""
+    """conv2d_output_size returns an integer, as layers need for a size (not a float, even a whole one); judged
+    once every size on the grid is right.
+    中文：conv2d_output_size 返回整数，层的尺寸参数需要整数（不能是 float，即使是整数值）；网格上的尺寸全对之后才评判"""
     cases, outcomes = grid
+    if not each_equal(outcomes, [expected for _, expected in cases]):
+        not_judged("conv2d_output_size", "its sizes are not all right yet (see output_size_matches_nn_conv2d_on_a_grid)",
+                   "它的尺寸还不全对（见 output_size_matches_nn_conv2d_on_a_grid）")
     expect_each_int(outcomes, [expected for _, expected in cases],
                     [call_text("conv2d_output_size", kwargs) for kwargs, _ in cases], "conv2d_output_size", INT_ADVICE)
 

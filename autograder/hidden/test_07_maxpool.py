@@ -12,6 +12,7 @@ from autograder.checking import (
     Text,
     agrees,
     call_text,
+    each_equal,
     expect_close,
     expect_each_equal,
     expect_each_int,
@@ -91,8 +92,14 @@ def test_ceil_mode_drops_a_window_that_starts_in_the_padding(grid):
 
 @points(1)
 def test_output_size_is_an_int(grid):
-    """maxpool2d_output_size returns an integer (an int, as layers need for a size; not a float, even a whole one).
-    中文：maxpool2d_output_size 返回整数（层的尺寸参数需要 int；不能是 float，即使是整数值）"""
+    """maxpool2d_output_size returns an integer, as layers need for a size (not a float, even a whole one); judged
+    once the floor-mode sizes are right.
+    中文：maxpool2d_output_size 返回整数，层的尺寸参数需要整数（不能是 float，即使是整数值）；floor 模式的尺寸全对之后才评判"""
+    floor = [row for row in grid if row[2] == "floor"]
+    if not each_equal([row[3] for row in floor], [row[1] for row in floor]):
+        not_judged("maxpool2d_output_size", "its floor-mode sizes are not all right yet (see "
+                   "output_size_matches_nn_maxpool2d_in_floor_mode)",
+                   "它在 floor 模式下的尺寸还不全对（见 output_size_matches_nn_maxpool2d_in_floor_mode）")
     expect_each_int([row[3] for row in grid], [row[1] for row in grid],
                     [call_text("maxpool2d_output_size", row[0]) for row in grid], "maxpool2d_output_size", INT_ADVICE)
 

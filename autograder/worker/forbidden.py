@@ -140,7 +140,7 @@ class _KernelTrap(TorchDispatchMode):
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         name = getattr(func, "_opname", "") or ""
         if self.refuse(name):
-            tripped(f"torch's {name.removesuffix('_forward')} kernel (aten::{name})")
+            tripped(f"aten::{name}")
         return func(*args, **(kwargs or {}))
 
 
