@@ -6,7 +6,8 @@ process) and `data`, both proxies sharing one interface (`autograder.proxies.Mod
 with a probe function, `call`, `each`. It judges with the `expect_*` helpers below, which raise
 `CheckFailed` with one line saying what was expected and what came back, in English and Chinese.
 A check that needs another of the student's functions, already wrong and charged by its own check,
-calls `not_judged(...)` (status `not_judged`, worth 0, not a failure): one bug, one charge.
+calls `not_judged_because(...)` (or `not_judged(...)` with its own wording): status `not_judged`, worth
+0, not a failure; one bug, one charge.
 `note` adds a remark shown even when the check passes; `attach` keeps data for the report pages
 (a training curve, images), JSON-ready, under a key of the exercise's result.
 
@@ -38,26 +39,52 @@ from typing import Any
 import numpy as np
 import torch
 
-from autograder.formatting import chinese, clip, describe_type, english, show, type_names
 from autograder.i18n import Text, tr
 from autograder.number_types import is_integer, number_kind, number_value
-from autograder.problems import StudentError, StudentProblem, StudentTimeout
-from autograder.verdicts import (
-    CheckFailed,
-    NotJudged,
-    attach,
-    cuda_only,
-    fail,
-    not_judged,
-    note,
-    points,
-)
+from autograder.problems import NotJudged, StudentError, StudentProblem, StudentTimeout, not_judged
+from autograder.showing import clip, show
+from autograder.verdicts import CheckFailed, attach, cuda_only, fail, not_judged_because, note, points
+from autograder.worker.wire import Opaque
 
 __all__ = [
     "CheckFailed", "NotJudged", "StudentError", "StudentProblem", "StudentTimeout", "Text", "agrees", "attach", "call_text",
     "clip", "cuda_only", "describe_type", "each_equal", "expect_close", "expect_each_equal", "expect_each_int", "expect_equal",
-    "expect_int", "expect_tensor", "expect_type", "fail", "not_judged", "note", "number_value", "points", "show", "tr",
+    "expect_int", "expect_tensor", "expect_type", "fail", "not_judged", "not_judged_because", "note", "number_value", "points", "show", "tr",
 ]
+
+
+# ---------------------------------------------------------------- naming values
+
+def english(what: str | Text) -> str:
+    """The English of a message part (a plain string reads the same in both languages)."""
+    return what.en if isinstance(what, Text) else what
+
+
+def chinese(what: str | Text) -> str:
+    """The Chinese of a message part."""
+    return what.zh if isinstance(what, Text) else what
+
+
+TYPE_NAMES_ZH = {"float": "浮点数 float", "int": "整数 int", "str": "字符串 str", "list": "列表 list",
+                 "tuple": "元组 tuple", "dict": "字典 dict", "bool": "布尔值 bool", "Tensor": "tensor",
+                 "ndarray": "NumPy 数组"}
+
+
+def describe_type(value: Any, zh: bool = False) -> str:
+    """'a float', 'a Tensor', 'None', ...: the kind of value for messages (in Chinese with `zh`)."""
+    if value is None:
+        return "None"
+    name = value.type if isinstance(value, Opaque) else type(value).__name__
+    if zh:
+        return TYPE_NAMES_ZH.get(name, name)
+    return f"a {clip(name, 100)}"
+
+
+def type_names(kinds: tuple[type, ...], zh: bool = False) -> str:
+    """'float or int' / '浮点数 float 或 整数 int'."""
+    if zh:
+        return " 或 ".join(TYPE_NAMES_ZH.get(k.__name__, k.__name__) for k in kinds)
+    return " or ".join(k.__name__ for k in kinds)
 
 
 # ---------------------------------------------------------------- comparisons

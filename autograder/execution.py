@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from autograder import textsafe
 from autograder.i18n import Text
 from autograder.problems import StudentError, StudentProblem, WorkerCrashed, timeout
 from autograder.sandbox import Sandbox, SandboxError
@@ -90,7 +91,7 @@ class OutputTail:
         if dropped > 0:
             parts.append(f"\n... [{dropped} bytes of output omitted] ...\n")
         parts.append(tail.decode("utf-8", "replace"))
-        return "".join(parts)
+        return textsafe.clean("".join(parts))
 
 
 # ---------------------------------------------------------------- one worker
@@ -118,8 +119,8 @@ class Worker:
     def _receive(self, deadline: float, during: str) -> Any:
         try:
             payload = wire.read_frame(self.response_r, self.limits.result_bytes, deadline)
-            return wire.decode(payload)
-        except wire.FrameTimeout:
+            return wire.decode(payload, deadline)
+        except (wire.FrameTimeout, wire.DecodeTimeout):
             self.stop()
             raise timeout(during) from None
         except wire.PeerClosed:

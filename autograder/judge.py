@@ -16,16 +16,16 @@ from typing import Any
 
 import pytest
 
-from autograder import catalog
+from autograder import catalog, hints, textsafe
 from autograder.catalog import Exercise
 from autograder.errors import KitError
 from autograder.execution import RunSettings
 from autograder.i18n import Text
-from autograder.problems import StudentProblem
+from autograder.problems import NotJudged, StudentProblem
 from autograder.proxies import LocalModule, ModuleProxy, RemoteModule
 from autograder.results import CheckResult, ExerciseResult
 from autograder.sandbox import Sandbox
-from autograder.verdicts import CheckFailed, NotJudged, take_attachments, take_notes
+from autograder.verdicts import CheckFailed, take_attachments, take_notes
 
 
 class GraderError(KitError):
@@ -58,6 +58,7 @@ class GradingPlugin:
         self.internal_errors: list[str] = []
         self.defects: list[str] = []
         self._pending_duration = 0.0
+        self.hints: dict[str, hints.ExerciseHints | None] = {}
 
     # ------------------------------------------------------------ fixtures
 
@@ -111,8 +112,16 @@ class GradingPlugin:
             check.duration_s, self._pending_duration = self._pending_duration, 0.0
             proxy = self.proxies.get(exercise.id)
             check.functions = proxy.take_functions() if proxy is not None else []
+            if check.status in ("failed", "error", "timeout"):
+                check.hint = hints.failure_hint(self._hints(exercise), check.functions)
             result.checks.append(check)
             result.artifacts.update(take_attachments())
+
+    def _hints(self, exercise: Exercise) -> hints.ExerciseHints | None:
+        """The exercise's hints (the single source, read once per run) for failed checks."""
+        if exercise.id not in self.hints:
+            self.hints[exercise.id] = hints.kit_hints(exercise.id)
+        return self.hints[exercise.id]
 
     def _check_result(self, item, call) -> CheckResult:
         marker = item.get_closest_marker("points")
@@ -123,14 +132,13 @@ class GradingPlugin:
         description = check_title(item.function.__doc__)
         notes = take_notes()
         if call.excinfo is None:
-            return CheckResult.of(name, worth, worth, "passed", notes, description)
+            return CheckResult.of(name, worth, worth, "passed", notes and bounded(notes), description)
         error = call.excinfo.value
         if isinstance(error, NotJudged):
             error = self._unusable_module(item) or error
         status, message = self._classify(item, error)
-        check = CheckResult.of(name, 0.0, worth, status, message, description)
-        if isinstance(error, NotJudged):
-            check.blocked_by = error.blocked_by
+        check = CheckResult.of(name, 0.0, worth, status, bounded(message), description)
+        check.blocked_by = getattr(error, "blocked_by", None)
         return check
 
     def _unusable_module(self, item) -> StudentProblem | None:
@@ -140,8 +148,6 @@ class GradingPlugin:
         return getattr(proxy, "missing", None) or getattr(proxy, "import_error", None)
 
     def _classify(self, item, error: BaseException) -> tuple[str, Text]:
-        if isinstance(error, NotJudged):
-            return "not_judged", error.text
         if isinstance(error, StudentProblem):
             return error.status, error.text
         if isinstance(error, CheckFailed):
@@ -173,6 +179,12 @@ class GradingPlugin:
     def pytest_collectreport(self, report) -> None:
         if report.failed:
             self.defects.append(f"could not load hidden checks {report.nodeid}: {report.longreprtext[-800:]}")
+
+
+def bounded(text: Text) -> Text:
+    """A check's message as a report can hold it: each language cleaned and cut to a few KB, whatever
+    student data a check quoted in it (`autograder.textsafe`)."""
+    return Text(textsafe.clean(text.en, textsafe.MESSAGE_LIMIT), textsafe.clean(text.zh, textsafe.MESSAGE_LIMIT))
 
 
 def _first_line(doc: str | None) -> str:

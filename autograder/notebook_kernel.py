@@ -32,6 +32,7 @@ from autograder import catalog, judge
 from autograder.catalog import Exercise
 from autograder.data import DataStore, default_root
 from autograder.execution import RunSettings
+from autograder.options import GradeOptions
 from autograder.problems import StudentError
 from autograder.proxies import LocalModule, ModuleProxy, RemoteModule
 from autograder.results import CheckResult
@@ -57,7 +58,7 @@ class LazySandbox:
 
     def get(self) -> Sandbox:
         if self.box is None:
-            self.box = Sandbox().start()
+            self.box = GradeOptions().start_sandbox()
             self.box.wait_ready()
         return self.box
 
@@ -93,7 +94,8 @@ class KernelModule(ModuleProxy):
 
     def runner_for(self, reference: LocalModule) -> RemoteModule:
         """A sandboxed worker holding the reference, for files the notebook's code wrote."""
-        return RemoteModule(self._sandbox.get(), self.exercise, reference.path.parent, self.settings, label="runner")
+        return RemoteModule(self._sandbox.get(), self.exercise, reference.path.parent, self.settings, label="runner",
+                            trusted=True)
 
 
 class KernelPlugin(judge.GradingPlugin):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import signal
 
+from autograder import textsafe
 from autograder.i18n import Text
 
 
@@ -33,17 +34,19 @@ class StudentError(StudentProblem):
 
     @property
     def kind(self) -> str:
-        return str(self.info.get("type") or "Error")
+        return textsafe.clean(self.info.get("type") or "Error", 100)
 
     @property
     def message(self) -> str:
-        return str(self.info.get("message") or "")
+        """The exception's message as the worker reported it: valid Unicode, no ANSI codes, a few KB at most."""
+        return textsafe.clean(self.info.get("message") or "", textsafe.MESSAGE_LIMIT)
 
     def summary(self) -> str:
         """`ValueError: bad size (maxpool.py, line 12)`: the location once, after the message."""
         where = ""
+        line = self.info.get("line")
         if self.info.get("file"):
-            where = f"({self.info['file']}, line {self.info.get('line')})"
+            where = f"({textsafe.clean(self.info['file'], 200)}, line {line if type(line) is int else '?'})"
         message = self.message
         if where and message.endswith(where):
             where = ""
@@ -51,6 +54,23 @@ class StudentError(StudentProblem):
         if where:
             parts.append(where)
         return " ".join(parts)
+
+
+class NotJudged(StudentProblem):
+    """A check could not judge its behaviour because one of the student's functions failed first, in a
+    way another check already charges: reported with status `not_judged`, worth 0, and `blocked_by`
+    naming that function (one bug, one charge)."""
+
+    status = "not_judged"
+
+    def __init__(self, text: Text | str, blocked_by: str) -> None:
+        self.blocked_by = blocked_by
+        super().__init__(text)
+
+
+def not_judged(blocked_by: str, en: str, zh: str) -> None:
+    """Stop the running check as not judged (see `NotJudged`); the message says which check charges it."""
+    raise NotJudged(Text(en, zh), blocked_by)
 
 
 class StudentTimeout(StudentProblem):

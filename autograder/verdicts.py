@@ -2,8 +2,8 @@
 
 A check fails with `fail(en, zh)` (a wrong answer, said in both languages). When it cannot be judged
 because another of the student's functions it needs is already wrong (and charged by its own check),
-it raises `not_judged(blocked_by, en, zh)` instead: status `not_judged`, worth 0 of its points, never
-counted as a failure, so one bug is charged once. `note` and `attach` keep remarks and report data.
+it raises `not_judged_because(blocked_by, en, zh)` (`problems.NotJudged`): status `not_judged`, worth 0
+of its points, never counted as a failure, so one bug is charged once. `note` and `attach` keep remarks and report data.
 Re-exported by `autograder.checking`, where checks import everything from.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from autograder.i18n import Text
+from autograder.problems import NotJudged
 
 
 def points(value: float):
@@ -36,28 +37,17 @@ class CheckFailed(AssertionError):
         return self.text.render()
 
 
-class NotJudged(Exception):
-    """The check could not be judged: `blocked_by`, another of the student's functions, is wrong first."""
-
-    def __init__(self, blocked_by: str, text: Text) -> None:
-        self.blocked_by = blocked_by
-        self.text = text
-        super().__init__(text.render())
-
-    def __str__(self) -> str:
-        return self.text.render()
-
-
 def fail(en: str, zh: str) -> None:
     """Fail the check with a bilingual message."""
     raise CheckFailed(Text(en, zh))
 
 
-def not_judged(blocked_by: str, because_en: str, because_zh: str) -> None:
+def not_judged_because(blocked_by: str, because_en: str, because_zh: str) -> None:
     """Stop the check as not judged: `blocked_by` (a function or class of the student's) is wrong in a
-    way another check already charges, and this check needs it. Worth 0, never counted as a failure."""
-    raise NotJudged(blocked_by, Text(f"not judged: {because_en}; fix {blocked_by} first",
-                                     f"未评判：{because_zh}；请先改正 {blocked_by}"))
+    way another check already charges, and this check needs it. Worth 0, never counted as a failure;
+    the message reads "not judged: <because>; fix <blocked_by> first"."""
+    raise NotJudged(Text(f"not judged: {because_en}; fix {blocked_by} first",
+                         f"未评判：{because_zh}；请先改正 {blocked_by}"), blocked_by)
 
 
 _notes: list[Text] = []

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from autograder.checking import StudentError, Text, agrees, fail, not_judged
+from autograder.checking import StudentError, Text, agrees, fail, not_judged_because
 
 
 @dataclass(frozen=True)
@@ -47,5 +47,5 @@ def judge_by_hand(cases: list[ByHandCase], instead: Text) -> None:
         fail(f"{functions} must be written by hand, but {calls}; {instead.en}",
              f"{'、'.join(case.function for case in cases)} 需要手写实现，但 {calls_zh}；{instead.zh}")
     if wrong:
-        not_judged(wrong[0], f"{wrong[0]} does not give the right value yet (its value checks charge it)",
+        not_judged_because(wrong[0], f"{wrong[0]} does not give the right value yet (its value checks charge it)",
                    f"{wrong[0]} 的结果还不对（已由它的数值检查扣分）")

@@ -18,7 +18,7 @@ from autograder.checking import (
     expect_each_int,
     expect_tensor,
     fail,
-    not_judged,
+    not_judged_because,
     points,
 )
 from autograder.hidden.layer_grids import conv_cases
@@ -69,7 +69,7 @@ def test_output_size_is_an_int(grid):
     中文：conv2d_output_size 返回整数，层的尺寸参数需要整数（不能是 float，即使是整数值）；网格上的尺寸全对之后才评判"""
     cases, outcomes = grid
     if not each_equal(outcomes, [expected for _, expected in cases]):
-        not_judged("conv2d_output_size", "its sizes are not all right yet (see output_size_matches_nn_conv2d_on_a_grid)",
+        not_judged_because("conv2d_output_size", "its sizes are not all right yet (see output_size_matches_nn_conv2d_on_a_grid)",
                    "它的尺寸还不全对（见 output_size_matches_nn_conv2d_on_a_grid）")
     expect_each_int(outcomes, [expected for _, expected in cases],
                     [call_text("conv2d_output_size", kwargs) for kwargs, _ in cases], "conv2d_output_size", INT_ADVICE)
@@ -118,7 +118,7 @@ def expect_installed(run: dict) -> None:
 
 def returned_something(run: dict) -> None:
     if run["output"] is None:
-        not_judged("ConvNet.forward", "ConvNet()(x) returned None (forward_returns_the_convolution_output "
+        not_judged_because("ConvNet.forward", "ConvNet()(x) returned None (forward_returns_the_convolution_output "
                    "charges it)", "ConvNet()(x) 返回了 None（已由 forward_returns_the_convolution_output 扣分）")
 
 
@@ -148,7 +148,7 @@ def test_forward_computes_a_3_to_6_channel_3x3_convolution(network):
 def computes_the_convolution(network: dict) -> None:
     """Not judged until ConvNet, with the grader's weights, gives F.conv2d's output."""
     if not network["installed"] or not agrees(network["output"], F.conv2d(IMAGES, WEIGHT, BIAS), atol=1e-4):
-        not_judged("ConvNet", "ConvNet does not compute the course's convolution yet (see "
+        not_judged_because("ConvNet", "ConvNet does not compute the course's convolution yet (see "
                    "forward_computes_a_3_to_6_channel_3x3_convolution)",
                    "ConvNet 还没有算出课程中的卷积（见 forward_computes_a_3_to_6_channel_3x3_convolution）")
 

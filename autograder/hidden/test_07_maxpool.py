@@ -18,7 +18,7 @@ from autograder.checking import (
     expect_each_int,
     expect_tensor,
     fail,
-    not_judged,
+    not_judged_because,
     points,
 )
 from autograder.hidden.layer_grids import is_ceil_edge, pooling_cases
@@ -97,7 +97,7 @@ def test_output_size_is_an_int(grid):
     中文：maxpool2d_output_size 返回整数，层的尺寸参数需要整数（不能是 float，即使是整数值）；floor 模式的尺寸全对之后才评判"""
     floor = [row for row in grid if row[2] == "floor"]
     if not each_equal([row[3] for row in floor], [row[1] for row in floor]):
-        not_judged("maxpool2d_output_size", "its floor-mode sizes are not all right yet (see "
+        not_judged_because("maxpool2d_output_size", "its floor-mode sizes are not all right yet (see "
                    "output_size_matches_nn_maxpool2d_in_floor_mode)",
                    "它在 floor 模式下的尺寸还不全对（见 output_size_matches_nn_maxpool2d_in_floor_mode）")
     expect_each_int([row[3] for row in grid], [row[1] for row in grid],
@@ -158,7 +158,7 @@ def test_net_pools_long_tensors_into_float32(student, reference, float_runs):
     中文：MaxPoolNet 接受 int64（Long）tensor 并返回 float32，即后续层需要的类型"""
     if isinstance(float_runs, StudentProblem) or any(
             not agrees(got, reference.probe(generic.model_output, "MaxPoolNet", image)) for image, got in float_runs):
-        not_judged("MaxPoolNet", "MaxPoolNet does not pool float inputs right yet (see "
+        not_judged_because("MaxPoolNet", "MaxPoolNet does not pool float inputs right yet (see "
                    "net_matches_maxpool_3_with_ceil_mode_on_random_inputs)",
                    "MaxPoolNet 对浮点输入的池化还不对（见 net_matches_maxpool_3_with_ceil_mode_on_random_inputs）")
     what = Text("MaxPoolNet()(an int64 tensor of shape (2, 3, 6, 9))", "MaxPoolNet()（形状为 (2, 3, 6, 9) 的 int64 tensor）")

@@ -17,7 +17,7 @@ from autograder.checking import (
     expect_equal,
     expect_tensor,
     fail,
-    not_judged,
+    not_judged_because,
     points,
 )
 from autograder.hidden.by_hand import ByHandCase, judge_by_hand
@@ -65,7 +65,7 @@ def test_relu_leaves_its_input_unchanged(student):
     for x in fresh_inputs(81, 3.0):
         got = student.probe(probes.keeping_input, "relu", x.clone())
         if not agrees(got["output"], torch.relu(x), atol=0, rtol=0):
-            not_judged("relu", "relu does not give torch.relu's values yet (see relu_equals_the_built_in)",
+            not_judged_because("relu", "relu does not give torch.relu's values yet (see relu_equals_the_built_in)",
                        "relu 的结果与 torch.relu 还不一致（见 relu_equals_the_built_in）")
         after = got["input_after"]
         if not isinstance(after, torch.Tensor) or not torch.equal(after, x):
@@ -110,7 +110,7 @@ def test_sigmoid_is_stable_for_inputs_of_100(student, sigmoid_moderate):
     中文：sigmoid(-100) 和 sigmoid(100)（float64 下还有 ±1000）是有限值且与 torch.sigmoid 相同：exp 不溢出"""
     if isinstance(sigmoid_moderate, StudentProblem) or not all(
             agrees(got, torch.sigmoid(x), atol=1e-6) for x, got in sigmoid_moderate):
-        not_judged("sigmoid", "sigmoid is not right for moderate inputs yet (see sigmoid_equals_the_built_in)",
+        not_judged_because("sigmoid", "sigmoid is not right for moderate inputs yet (see sigmoid_equals_the_built_in)",
                    "sigmoid 对一般大小的输入还不对（见 sigmoid_equals_the_built_in）")
     for x in LARGE:
         what = f"sigmoid({x.tolist()})"
@@ -169,7 +169,7 @@ def test_relu_in_place_returns_the_same_tensor(student):
             fail(f"{what.en} returned {describe_type(got['returned'])} that is not x itself; return x",
                  f"{what.zh} 返回的 {describe_type(got['returned'], zh=True)} 不是 x 本身；请返回 x")
         if not agrees(got["returned"], torch.relu(x), atol=0, rtol=0):
-            not_judged("relu_", "the x that relu_ changed does not hold relu(x) (relu_in_place_changes_its_input "
+            not_judged_because("relu_", "the x that relu_ changed does not hold relu(x) (relu_in_place_changes_its_input "
                        "charges it)", "relu_ 修改后的 x 不等于 relu(x)（已由 relu_in_place_changes_its_input 扣分）")
 
 
@@ -212,7 +212,7 @@ def test_net_applies_relu_then_sigmoid(net_runs):
     中文：ActivationNet 的前向传播先调用 nn.ReLU，再调用 nn.Sigmoid，没有别的层"""
     if isinstance(net_runs, StudentProblem) or not all(
             agrees(run["output"], torch.sigmoid(torch.relu(x)), atol=1e-6) for x, run in net_runs):
-        not_judged("ActivationNet", "ActivationNet's output is not sigmoid(relu(x)) yet (see net_equals_sigmoid_of_relu)",
+        not_judged_because("ActivationNet", "ActivationNet's output is not sigmoid(relu(x)) yet (see net_equals_sigmoid_of_relu)",
                    "ActivationNet 的输出还不是 sigmoid(relu(x))（见 net_equals_sigmoid_of_relu）")
     expect_equal(net_runs[0][1]["layers"], ["ReLU", "Sigmoid"],
                  Text("the layers ActivationNet's forward pass called, in order (the course uses nn.ReLU and "
@@ -226,7 +226,7 @@ def test_net_leaves_its_input_unchanged(student):
     x = torch.randn(6, 3, 8, 8, generator=torch.Generator().manual_seed(87))
     got = student.probe(probes.net_run, x.clone())
     if not agrees(got["output"], torch.sigmoid(torch.relu(x)), atol=1e-6):
-        not_judged("ActivationNet", "ActivationNet's output is not sigmoid(relu(x)) yet (see net_equals_sigmoid_of_relu)",
+        not_judged_because("ActivationNet", "ActivationNet's output is not sigmoid(relu(x)) yet (see net_equals_sigmoid_of_relu)",
                    "ActivationNet 的输出还不是 sigmoid(relu(x))（见 net_equals_sigmoid_of_relu）")
     after = got["input_after"]
     if not isinstance(after, torch.Tensor) or not torch.equal(after, x):

@@ -22,7 +22,7 @@ from autograder.checking import (
     expect_close,
     expect_tensor,
     fail,
-    not_judged,
+    not_judged_because,
     number_value,
     points,
     show,
@@ -69,7 +69,7 @@ def layers_right(layers) -> bool:
 
 def needs_the_course_layers(layers) -> None:
     if not layers_right(layers):
-        not_judged("CIFAR10Net", "its layers are not yet the course's (see layers_are_in_the_course_order)",
+        not_judged_because("CIFAR10Net", "its layers are not yet the course's (see layers_are_in_the_course_order)",
                    "它的层还不是课程中的层（见 layers_are_in_the_course_order）")
 
 
@@ -137,7 +137,7 @@ def ran_64(network_64, charged: bool = False) -> dict:
     if isinstance(network_64, Exception) and (charged or isinstance(network_64, NotJudged)):
         raise network_64
     if isinstance(network_64, Exception):
-        not_judged("CIFAR10Net.forward", "CIFAR10Net()(x) did not run (see forward_maps_64_images_to_64_by_10)",
+        not_judged_because("CIFAR10Net.forward", "CIFAR10Net()(x) did not run (see forward_maps_64_images_to_64_by_10)",
                    "CIFAR10Net()(x) 没能运行（见 forward_maps_64_images_to_64_by_10）")
     return network_64
 
@@ -153,7 +153,7 @@ def test_forward_maps_64_images_to_64_by_10(network_64):
     expect_tensor(run["output"], Text("CIFAR10Net()(x) for x of shape (64, 3, 32, 32)",
                                       "形状为 (64, 3, 32, 32) 的 x 经 CIFAR10Net()(x)"), shape=(64, 10))
     if not run["installed"] or not agrees(run["output"], expected_64(), atol=1e-4):
-        not_judged("CIFAR10Net.forward", "CIFAR10Net()(x) is not yet the course's layers run in order (see "
+        not_judged_because("CIFAR10Net.forward", "CIFAR10Net()(x) is not yet the course's layers run in order (see "
                    "forward_runs_the_course_layers_in_order)",
                    "CIFAR10Net()(x) 还不是课程中的层依次运行的结果（见 forward_runs_the_course_layers_in_order）")
 
@@ -166,7 +166,7 @@ def expected_64() -> torch.Tensor:
 
 def expect_course_output(run: dict, batch: int, seed: int) -> None:
     if run["output"] is None:
-        not_judged("CIFAR10Net.forward", "CIFAR10Net()(x) returned None (forward_maps_64_images_to_64_by_10 "
+        not_judged_because("CIFAR10Net.forward", "CIFAR10Net()(x) returned None (forward_maps_64_images_to_64_by_10 "
                    "charges it)", "CIFAR10Net()(x) 返回了 None（已由 forward_maps_64_images_to_64_by_10 扣分）")
     if not run["installed"]:
         shapes = [tuple(shape) for shape in run["shapes"]]
@@ -192,7 +192,7 @@ def test_forward_works_for_any_batch_size(student, layers, network_64):
     中文：5 张图片的批次也一样：forward 不假定有 64 张图片"""
     first = ran_64(network_64)
     if first["output"] is None or not first["installed"] or not agrees(first["output"], expected_64(), atol=1e-4):
-        not_judged("CIFAR10Net.forward", "forward does not give the course's output for 64 images yet (see "
+        not_judged_because("CIFAR10Net.forward", "forward does not give the course's output for 64 images yet (see "
                    "forward_runs_the_course_layers_in_order)",
                    "forward 对 64 张图片还没有得到课程中的输出（见 forward_runs_the_course_layers_in_order）")
     expect_course_output(run_network(student, layers, 5, 96), 5, 96)
@@ -263,7 +263,7 @@ def test_count_parameters_skips_frozen_parameters(student, reference):
     """Frozen parameters (requires_grad=False) are not counted: the course net frozen under a new head, random models.
     中文：冻结的参数（requires_grad=False）不计入：冻结的课程网络加新的输出层，以及随机模型"""
     if not counts_right(student, reference, random_specs(9, frozen=False)):
-        not_judged("count_parameters", "count_parameters does not count unfrozen models right yet (see "
+        not_judged_because("count_parameters", "count_parameters does not count unfrozen models right yet (see "
                    "count_parameters_counts_every_element_of_every_parameter)",
                    "count_parameters 对未冻结的模型还数不对（见 count_parameters_counts_every_element_of_every_parameter）")
     judge_counts(student, reference, FROZEN_SPECS, Text("a partly frozen model built from", "由以下结构搭建、部分冻结的模型"),

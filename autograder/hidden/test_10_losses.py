@@ -8,8 +8,16 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from autograder.checking import StudentProblem, Text, agrees, expect_close, fail, not_judged, points
-from autograder.formatting import TYPE_NAMES_ZH
+from autograder.checking import (
+    TYPE_NAMES_ZH,
+    StudentProblem,
+    Text,
+    agrees,
+    expect_close,
+    fail,
+    not_judged_because,
+    points,
+)
 from autograder.hidden.by_hand import ByHandCase, judge_by_hand
 from autograder.worker.probes import generic
 from autograder.worker.probes import losses as probes
@@ -59,7 +67,7 @@ def values_right(student, name: str, cases: list[tuple], check: str) -> None:
     except StudentProblem:
         right = False
     if not right:
-        not_judged(name, f"{name} does not give the built-in's values yet (see {check})",
+        not_judged_because(name, f"{name} does not give the built-in's values yet (see {check})",
                    f"{name} 的结果与内置函数还不一致（见 {check}）")
 
 
@@ -128,7 +136,7 @@ def test_cross_entropy_is_stable_for_logits_of_1e4(student, cross_entropy_runs):
     中文：logits 为 ±1e4 时得到与 F.cross_entropy 相同的有限值（exp 不溢出）"""
     if isinstance(cross_entropy_runs, StudentProblem) or not all(
             agrees(got, F.cross_entropy(logits, target)) for logits, target, got in cross_entropy_runs):
-        not_judged("cross_entropy", "cross_entropy is not right for ordinary logits yet (see "
+        not_judged_because("cross_entropy", "cross_entropy is not right for ordinary logits yet (see "
                    "cross_entropy_equals_the_built_in_on_batches)",
                    "cross_entropy 对一般的 logits 还不对（见 cross_entropy_equals_the_built_in_on_batches）")
     logits = torch.tensor([[1e4, -1e4, 0.0], [-1e4, 1e4, 5e3], [1e4, 1e4, -1e4]])

@@ -8,7 +8,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from autograder.checking import Text, agrees, expect_equal, fail, not_judged, points
+from autograder.checking import Text, agrees, expect_equal, fail, not_judged_because, points
 from autograder.worker.probes import vgg16_modify as probes
 from autograder.worker.probes.vgg16_modify import head_weights
 
@@ -82,7 +82,7 @@ def append_right(appended) -> None:
     model = appended[0].get("model", {})
     last = model.get("classifier", [[None]])[-1]
     if model.get("kind") != "model" or not head_runs(model, [[4096, 1000], [1000, last[-1]]]):
-        not_judged("append_layer", "append_layer does not add a Linear(1000, num_classes) after classifier[6] yet "
+        not_judged_because("append_layer", "append_layer does not add a Linear(1000, num_classes) after classifier[6] yet "
                    "(see append_layer_adds_add_linear_after_the_classifier)",
                    "append_layer 还没有在 classifier[6] 之后添加 Linear(1000, num_classes)"
                    "（见 append_layer_adds_add_linear_after_the_classifier）")
@@ -154,7 +154,7 @@ def test_replace_head_returns_the_model(replaced_5):
     """replace_head returns the model it was given (the same object), now with the new head.
     中文：replace_head 返回传入的模型（同一个对象），带着新的输出层"""
     if not head_runs(replaced_5.get("model", {}), [[4096, 5]]):
-        not_judged("replace_head", "replace_head does not put Linear(4096, 5) at classifier[6] yet (see "
+        not_judged_because("replace_head", "replace_head does not put Linear(4096, 5) at classifier[6] yet (see "
                    "replace_head_uses_num_classes)",
                    "replace_head 还没有把 classifier[6] 换成 Linear(4096, 5)（见 replace_head_uses_num_classes）")
     expect_same_model(replaced_5, "replace_head")
@@ -166,7 +166,7 @@ def test_build_vgg16_cifar10_is_vgg16_with_a_10_class_head(student, reference, r
     中文：build_vgg16_cifar10()：VGG16 的特征层，classifier[6] = Linear(4096, 10)，输出 10 个值，不下载权重"""
     built = student.probe(probes.build)
     if built.get("kind") != "model" and replaced_5["same_object"] is not True:
-        not_judged("replace_head", "build_vgg16_cifar10 got no model back, and replace_head does not return the "
+        not_judged_because("replace_head", "build_vgg16_cifar10 got no model back, and replace_head does not return the "
                    "model (see replace_head_returns_the_model)",
                    "build_vgg16_cifar10 没有得到模型，而 replace_head 不返回模型（见 replace_head_returns_the_model）")
     got = model_of(built, "build_vgg16_cifar10()")
@@ -174,7 +174,7 @@ def test_build_vgg16_cifar10_is_vgg16_with_a_10_class_head(student, reference, r
     expect_equal(got["features"], expected["features"], Text("the feature layers of build_vgg16_cifar10()",
                                                              "build_vgg16_cifar10() 的特征层"))
     if not head_runs(got, [[4096, 10]]) and not head_runs(replaced_5.get("model", {}), [[4096, 5]]):
-        not_judged("replace_head", "replace_head does not give the new head yet (see replace_head_uses_num_classes)",
+        not_judged_because("replace_head", "replace_head does not give the new head yet (see replace_head_uses_num_classes)",
                    "replace_head 还没有得到新的输出层（见 replace_head_uses_num_classes）")
     expect_equal(without_outputs(got["classifier"]), without_outputs(expected["classifier"]),
                  Text("the classifier of build_vgg16_cifar10()", "build_vgg16_cifar10() 的分类器"))

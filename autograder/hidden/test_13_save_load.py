@@ -19,7 +19,7 @@ from autograder.checking import (
     cuda_only,
     expect_close,
     fail,
-    not_judged,
+    not_judged_because,
     points,
 )
 from autograder.hidden.saved_states import checkpoint_layout, expect_same_state, expected_state, same_state
@@ -150,7 +150,7 @@ def test_load_state_returns_the_model(loads):
     中文：load_state 返回装入参数的那个模型（同一个对象），与文档字符串一致"""
     if isinstance(loads["load_state"], Exception) or not same_state(loads["load_state"]["state"],
                                                                      expected_state(SEEDS["load_state"])):
-        not_judged("load_state", "load_state does not restore the model yet (see "
+        not_judged_because("load_state", "load_state does not restore the model yet (see "
                    "load_state_restores_parameters_and_buffers)",
                    "load_state 还没有恢复模型（见 load_state_restores_parameters_and_buffers）")
     got = loads["load_state"]
@@ -202,7 +202,7 @@ def judge_checkpoint_load(student, data: bytes, own: bool, seed: int, epoch: int
             raise
         got, right = None, False
     if not own and not right:
-        not_judged("save_checkpoint", "load_checkpoint was given a checkpoint in the reference's layout, because "
+        not_judged_because("save_checkpoint", "load_checkpoint was given a checkpoint in the reference's layout, because "
                    "save_checkpoint's own is not right yet, and could not read it",
                    "由于 save_checkpoint 的检查点还不对，load_checkpoint 拿到的是参考答案格式的检查点，并且没能读取")
     returned = got["returned"]
@@ -249,7 +249,7 @@ def test_files_saved_on_a_gpu_load_on_a_cpu_only_machine(student, loads, checkpo
         cpu_right = not isinstance(loads[function], Exception) and same_state(loads[function]["state"],
                                                                                 expected_state(SEEDS[function]))
     if not cpu_right:
-        not_judged(function, f"{function} does not load a CPU file right yet", f"{function} 还不能正确加载 CPU 上保存的文件")
+        not_judged_because(function, f"{function} does not load a CPU file right yet", f"{function} 还不能正确加载 CPU 上保存的文件")
     if case == "checkpoint":
         data, own = checkpoint_for_load(checkpoint_save, on_cuda=True)
         judge_checkpoint_load(student, data, own, SEEDS["load_checkpoint"])

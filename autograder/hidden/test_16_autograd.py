@@ -1,7 +1,16 @@
 """Hidden checks for 16_autograd: gradients of x @ y @ z and of 3a³ − b², and central differences vs autograd."""
 import torch
 
-from autograder.checking import StudentProblem, Text, agrees, expect_close, fail, not_judged, points, show
+from autograder.checking import (
+    StudentProblem,
+    Text,
+    agrees,
+    expect_close,
+    fail,
+    not_judged_because,
+    points,
+    show,
+)
 from autograder.worker.probes import autograd as probes
 from autograder.worker.probes.autograd import random_function
 
@@ -82,7 +91,7 @@ def needs(student, reference, function: str, cases: list[list[torch.Tensor]], ch
           requires_grad: bool = False) -> None:
     """Not judged until `function` is right on the cases `check` judges."""
     if not gives_right_gradients(student, reference, function, cases, requires_grad):
-        not_judged(function, f"{function} does not give the right gradients yet (see {check})",
+        not_judged_because(function, f"{function} does not give the right gradients yet (see {check})",
                    f"{function} 的梯度还不对（见 {check}）")
 
 
@@ -243,7 +252,7 @@ def numerical_is_right(student) -> None:
             got = {}
         if not agrees(got.get("grad") if isinstance(got, dict) else None, autograd_gradient(spec, x),
                       atol=1e-5, rtol=1e-5):
-            not_judged("numerical_grad", "numerical_grad does not agree with autograd yet (see "
+            not_judged_because("numerical_grad", "numerical_grad does not agree with autograd yet (see "
                        "numerical_grad_matches_autograd_on_random_functions)",
                        "numerical_grad 与 autograd 还不一致（见 numerical_grad_matches_autograd_on_random_functions）")
 
@@ -271,7 +280,7 @@ def test_numerical_grad_leaves_x_unchanged(student):
     try:
         got = student.probe(probes.numerical, random_spec(174, 9), x)
     except StudentProblem:
-        not_judged("numerical_grad", "numerical_grad raised an error (see "
+        not_judged_because("numerical_grad", "numerical_grad raised an error (see "
                    "numerical_grad_matches_autograd_on_random_functions)",
                    "numerical_grad 出错了（见 numerical_grad_matches_autograd_on_random_functions）")
     expect_close(got["x_after"], x, Text("x after numerical_grad(f, x)", "numerical_grad(f, x) 之后的 x"),

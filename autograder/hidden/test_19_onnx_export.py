@@ -8,8 +8,6 @@ compares with PyTorch's output computed here. run_onnx is judged on small ONNX
 files the grader builds itself.
 """
 import importlib.util
-import os
-import stat
 import tempfile
 from pathlib import Path
 
@@ -26,11 +24,12 @@ from autograder.checking import (
     expect_close,
     expect_equal,
     fail,
-    not_judged,
+    not_judged_because,
     points,
 )
 from autograder.worker.probes import onnx_export as probes
 from autograder.worker.probes.onnx_export import INPUT_SHAPE, build
+from autograder.worker_files import Caps, TooLarge, TooMany, read_worker_files
 
 REQUIRED = ("onnx", "onnxscript", "onnxruntime")
 FILE = "model.onnx"
@@ -62,33 +61,17 @@ def onnx_installed():
 
 
 def read_untrusted(folder: Path, prefix: str) -> dict[str, bytes]:
-    """The regular files directly in `folder` whose names start with `prefix`, read without following
-    links and never past FILE_CAP bytes in all: the worker wrote them, so nothing about them is trusted."""
-    found, total = {}, 0
-    folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    """The regular files directly in `folder` whose names start with `prefix`, read by the audited reader
+    (no links, capped): the worker wrote them, so nothing about them is trusted."""
     try:
-        with os.scandir(folder_fd) as entries:
-            names = sorted(entry.name for entry in entries if entry.name.startswith(prefix))
-        if len(names) > MAX_FILES:
-            fail(f"export_onnx wrote {len(names)} files named {prefix}*; expected one ONNX file",
-                 f"export_onnx 写了 {len(names)} 个名为 {prefix}* 的文件；应只有一个 ONNX 文件")
-        for name in names:
-            try:
-                fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder_fd)
-            except OSError:
-                continue
-            with os.fdopen(fd, "rb") as handle:
-                if not stat.S_ISREG(os.fstat(fd).st_mode):
-                    continue
-                data = handle.read(FILE_CAP - total + 1)
-            total += len(data)
-            if total > FILE_CAP:
-                fail(f"the exported files are larger than {FILE_CAP // 2**20} MiB",
-                     f"导出的文件大于 {FILE_CAP // 2**20} MiB")
-            found[name] = data
-    finally:
-        os.close(folder_fd)
-    return found
+        return read_worker_files(folder, accept=lambda name: name.startswith(prefix),
+                                 caps=Caps(files=MAX_FILES, bytes=FILE_CAP)).files
+    except TooMany:
+        fail(f"export_onnx wrote more than {MAX_FILES} files named {prefix}*; expected one ONNX file",
+             f"export_onnx 写了超过 {MAX_FILES} 个名为 {prefix}* 的文件；应只有一个 ONNX 文件")
+    except TooLarge:
+        fail(f"the exported files are larger than {FILE_CAP // 2**20} MiB",
+             f"导出的文件大于 {FILE_CAP // 2**20} MiB")
 
 
 def inputs_for(batch: int) -> np.ndarray:
@@ -115,7 +98,7 @@ def loaded(exported, charged: bool = False) -> dict:
     """The run of the exported file. With `charged` (the check that a loadable file is written) a missing
     or unloadable file fails; the other checks are not judged then."""
     if not charged and (isinstance(exported, StudentProblem) or exported.get("missing") or "load_error" in exported):
-        not_judged("export_onnx", "export_onnx did not write a file ONNX Runtime loads (see "
+        not_judged_because("export_onnx", "export_onnx did not write a file ONNX Runtime loads (see "
                    "export_writes_an_onnx_file_that_onnx_runtime_loads)",
                    "export_onnx 没有写出 ONNX Runtime 能加载的文件（见 export_writes_an_onnx_file_that_onnx_runtime_loads）")
     if isinstance(exported, StudentProblem):
@@ -154,7 +137,7 @@ def right_at_the_example_batch(exported) -> None:
     names in it, count only together with an output the grader computed."""
     kind, value = loaded(exported)["results"][BATCHES.index(EXAMPLE_BATCH)]
     if kind != "ok" or not agrees(value, expected_output(EXAMPLE_BATCH), atol=1e-4, rtol=0):
-        not_judged("export_onnx", "the file does not give PyTorch's output at the example's batch size yet (see "
+        not_judged_because("export_onnx", "the file does not give PyTorch's output at the example's batch size yet (see "
                    "onnx_output_matches_pytorch_at_the_example_batch_size)",
                    "这个文件在示例输入的 batch 大小上还没有得到 PyTorch 的输出（见 "
                    "onnx_output_matches_pytorch_at_the_example_batch_size）")

@@ -22,7 +22,6 @@ def maxpool2d_output_size(size, kernel_size, stride=None, padding=0, dilation=1,
 
     Must agree with `nn.MaxPool2d` for every valid combination of arguments.
     """
-    # Hint: stride defaults to kernel_size. out = floor or ceil of (size + 2*padding - dilation*(kernel_size-1) - 1) / stride, plus 1; in ceil mode, drop a last window that would start entirely inside the right padding.
     ### BEGIN SOLUTION
     if stride is None:
         stride = kernel_size
@@ -52,7 +51,6 @@ class MaxPoolNet(nn.Module):
         ### END SOLUTION
 
     def forward(self, x):
-        # Hint: convert the input to float32 before pooling, then return the pooled tensor.
         ### BEGIN SOLUTION
         return self.maxpool1(x.to(torch.float32))
         ### END SOLUTION
@@ -64,7 +62,6 @@ def course_example(ceil_mode):
     Returns a tensor of shape (1, 1, H, W): [[2, 3], [5, 1]] with ceil mode, [[2]] without (any numeric
     dtype; the course builds the input with dtype=torch.float32).
     """
-    # Hint: torch.tensor(COURSE_INPUT, dtype=torch.float32).reshape(1, 1, 5, 5), then nn.MaxPool2d(3, ceil_mode=...).
     ### BEGIN SOLUTION
     image = torch.tensor(COURSE_INPUT, dtype=torch.float32).reshape(1, 1, 5, 5)
     return nn.MaxPool2d(kernel_size=3, ceil_mode=ceil_mode)(image)

@@ -35,7 +35,6 @@ def evaluate(model, loader, loss_fn, device):
 
     Put the model in eval mode and turn autograd off while evaluating.
     """
-    # Hint: model.eval(); with torch.no_grad(): ...; accuracy = correct / total (a fraction, not a percentage).
     ### BEGIN SOLUTION
     model.eval()
     total_loss, correct, count = 0.0, 0, 0
@@ -56,7 +55,6 @@ def train(model, train_loader, test_loader, *, epochs, lr, device):
     `device` may be "cpu", "cuda" or a torch.device. Returns one dict per epoch:
     {"epoch": 1, "train_loss": float, "test_loss": float, "test_accuracy": float}.
     """
-    # Hint: move the model once (model.to(device)) and every batch (images.to(device)); call model.train() at the start of each epoch, since evaluate switches to eval mode.
     ### BEGIN SOLUTION
     device = torch.device(device)
     model.to(device)
