@@ -259,7 +259,8 @@ def expect_each_int(outcomes: Any, expected: list[Any], calls: list[str], functi
     returned = [(call, value) for call, (kind, value), want in zip(calls, pairs, expected)
                 if kind == "ok" and _plain_equal(value, want)]
     if not returned:
-        not_judged(function, f"no call of {function} gave a right value yet", f"{function} 还没有一次调用得到正确的值")
+        not_judged_because(function, f"no call of {function} gave a right value yet",
+                           f"{function} 还没有一次调用得到正确的值")
     others = [(call, value) for call, value in returned if not is_integer(value)]
     if others:
         expect_int(others[0][1], others[0][0], advice)
