@@ -8,9 +8,9 @@ relative to directory descriptors with `O_NOFOLLOW` (`autograder.tree`), refuses
 files at any depth, and streams the matching files back through a pipe. The grader writes them
 into scratch, checking every name and the caps again: it trusts the child's code, not its data.
 
-What the child must be able to read: the exercise folder and its subfolders (search and list) and
-the files copied, as the unprivileged user. The folders above it need not be: the child starts from
-a descriptor the grader opened.
+The child starts from a descriptor the grader opened, so the folders above the exercise folder need
+not be readable to it; where Landlock confines it, it keeps CAP_DAC_READ_SEARCH and can read a folder
+only root may read; without Landlock the folder must be readable by the unprivileged user.
 """
 
 from __future__ import annotations
@@ -129,16 +129,25 @@ def _child(root_fd: int, out: int, patterns: tuple[str, ...], caps: CopyCaps, la
 
 
 def _confine(root_fd: int, uid: int | None) -> None:
-    """Reads only beneath the folder (Landlock, best effort: older kernels lack it), then the
-    unprivileged uid (while still root, Landlock can be set up from /proc/self/fd)."""
+    """Reads only beneath the folder (Landlock, where the kernel has it), then the unprivileged uid.
+
+    While still root, Landlock is set up from /proc/self/fd. Where it holds, the child keeps one
+    capability, CAP_DAC_READ_SEARCH, so that a submission only root may read (a folder under /root, a
+    0700 upload) can still be copied: Landlock already keeps every read beneath the folder, and no link
+    is followed. Without Landlock the child drops every capability and reads as the unprivileged user."""
     try:
         confine.apply_landlock([f"/proc/self/fd/{root_fd}"], [])
+        confined = True
     except OSError:
-        pass
+        confined = False
     if uid is not None:
+        if confined:
+            confine.keep_capabilities_across_setuid()
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)
+        if confined:
+            confine.raise_capabilities([confine.CAP_DAC_READ_SEARCH])
     confine.die_with_parent()
 
 

@@ -229,3 +229,13 @@ def test_report_lang_en_is_monolingual_from_the_command_line(bilingual, tmp_path
         run = subprocess.run([sys.executable, "-m", "autograder", "report", str(saved), "--format", fmt, "--lang", "en"],
                              capture_output=True, text=True, cwd=catalog.KIT_ROOT, timeout=120)
         assert run.returncode == 0 and run.stdout and not has_cjk(run.stdout), (fmt, run.stderr)
+
+
+def test_an_exercise_not_started_is_one_line_naming_what_is_left_to_write():
+    stub = "NotImplementedError: {} is not written yet / 尚未实现 (maxpool.py, line {})"
+    checks = [CheckResult(f"c{i}", 0, 1, "error", stub.format(name, i)) for i, name in
+              enumerate(["maxpool2d_output_size", "maxpool2d_output_size", "MaxPoolNet.forward"])]
+    text = render(GradeResult([ExerciseResult("07_maxpool", "Max pooling", checks, 0.1)], 0.1), "table")
+    body = [line for line in text.splitlines() if line.startswith("    ")]
+    assert "not started" in text and "maxpool2d_output_size, MaxPoolNet.forward" in text
+    assert "NotImplementedError" not in text and len(body) <= 3

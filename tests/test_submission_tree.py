@@ -163,15 +163,31 @@ def test_more_source_files_than_the_cap_are_refused(tmp_path):
 
 
 @pytest.mark.skipif(
-    os.geteuid() != 0, reason="the copy drops to the sandbox's user only when the grader is root"
+    os.geteuid() != 0 or confine.landlock_abi() < 1,
+    reason="the copy drops to the sandbox's user only when the grader is root, and keeps one read right under Landlock",
 )
-def test_the_copy_reads_as_the_sandbox_user_not_as_root(tmp_path):
+def test_the_copy_runs_as_the_sandbox_user_and_reads_only_beneath_the_folder_even_where_only_root_may(tmp_path):
     folder = exercise_folder(tmp_path)
-    (folder / "secret.py").write_text("only root reads this\n")
-    os.chmod(folder / "secret.py", 0o600)
-    assert copy(folder, tmp_path / "the-kit-reads-as-root", trusted=True) == ["maxpool.py", "secret.py"]
-    with pytest.raises(TreeProblem, match="cannot read 07_maxpool/secret.py .*Permission denied"):
-        copy(folder, tmp_path / "a-student-folder-is-read-as-the-sandbox-user")
+    (folder / "private.py").write_text("only root may read this\n")
+    os.chmod(folder / "private.py", 0o600)
+    os.chmod(folder, 0o700)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the student's\n")
+    os.chmod(outside, 0o600)
+    assert copy(folder, tmp_path / "out") == ["maxpool.py", "private.py"]
+    root_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    pid = os.fork()
+    if pid == 0:
+        safe_copy._confine(root_fd, 65534)
+        inside = os.read(os.open("private.py", os.O_RDONLY, dir_fd=root_fd), 4) == b"only"
+        try:
+            open(outside).close()
+            escaped = True
+        except PermissionError:
+            escaped = False
+        os._exit(0 if (os.getuid(), inside, escaped) == (65534, True, False) else 1)
+    os.close(root_fd)
+    assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
 
 
 @pytest.mark.skipif(confine.landlock_abi() < 1, reason="this kernel has no Landlock")

@@ -35,7 +35,9 @@ LABELS = {
     "hint": Text("Hint", "提示"),
     "all": Text("all {n} checks", "全部 {n} 项检查"),
     "blocked": Text("until {name} works", "需先修好 {name}"),
+    "not_started": Text("not started: still to write: {names}", "尚未开始：还要写 {names}"),
 }
+STUB = "NotImplementedError: "  # what an untouched stub raises: "<function> is not written yet / 尚未实现"
 
 
 def _label(key: str, lang: str, **values: str) -> str:
@@ -115,6 +117,9 @@ def _hint(checks: list[CheckResult], lang: str) -> list[str]:
 def _problems(exercise: ExerciseResult, lang: str) -> list[str]:
     """Notes of passed checks, then the other checks grouped by status and identical message (one import
     error is printed once, under all the checks it cost)."""
+    unwritten = _unwritten(exercise)
+    if unwritten:
+        return _block("    – ", _label("not_started", lang, names=", ".join(unwritten)))
     lines = []
     for check in exercise.checks:
         if check.status == "passed" and check.text.en:  # type: ignore[union-attr]
@@ -131,6 +136,14 @@ def _problems(exercise: ExerciseResult, lang: str) -> list[str]:
         if checks[0].status not in NEUTRAL:
             lines.extend(_hint(checks, lang))
     return lines
+
+
+def _unwritten(exercise: ExerciseResult) -> list[str]:
+    """The functions of an exercise not started yet (every graded check met an untouched stub), else []."""
+    graded = [check for check in exercise.checks if check.status not in NEUTRAL]
+    names = [check.text.en[len(STUB):].split(" is not written yet")[0]  # type: ignore[union-attr]
+             for check in graded if check.status == "error" and check.text.en.startswith(STUB)]  # type: ignore[union-attr]
+    return list(dict.fromkeys(names)) if graded and len(names) == len(graded) else []
 
 
 def _isolation(result: GradeResult, lang: str) -> list[str]:

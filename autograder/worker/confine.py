@@ -188,6 +188,26 @@ def drop_privileges() -> None:
     _check(_libc.capset(header, data), "capset")
 
 
+PR_SET_KEEPCAPS = 8
+CAP_DAC_READ_SEARCH = 2
+
+
+def keep_capabilities_across_setuid() -> None:
+    """Keep the permitted capabilities when the next setuid leaves root (they stay out of effect)."""
+    _check(_libc.prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0), "prctl(KEEPCAPS)")
+
+
+def raise_capabilities(caps: list[int]) -> None:
+    """Make exactly `caps` permitted and effective (all of them must still be permitted)."""
+    mask = 0
+    for cap in caps:
+        mask |= 1 << cap
+    low, high = mask & 0xFFFFFFFF, mask >> 32
+    header = struct.pack("II", 0x20080522, 0)
+    data = struct.pack("6I", low, low, 0, high, high, 0)
+    _check(_libc.capset(header, data), "capset")
+
+
 # ---------------------------------------------------------------- Landlock
 
 SYS_LANDLOCK_CREATE_RULESET, SYS_LANDLOCK_ADD_RULE, SYS_LANDLOCK_RESTRICT_SELF = 444, 445, 446
