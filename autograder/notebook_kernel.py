@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shutil
 import tempfile
 import types
 from pathlib import Path
@@ -30,6 +29,7 @@ import pytest
 
 from autograder import catalog, judge
 from autograder.catalog import Exercise
+from autograder.cleanup import remove_tree
 from autograder.data import DataStore, default_root
 from autograder.execution import RunSettings
 from autograder.options import GradeOptions
@@ -132,7 +132,7 @@ def run_in_kernel(exercise: Exercise, namespace: dict[str, Any]) -> dict[str, Ch
     finally:
         sandbox.close()
         os.chdir(previous)
-        shutil.rmtree(work_dir, ignore_errors=True)
+        remove_tree(work_dir)  # the notebook's code wrote there: iterative, never raises
     return {check.name: check for check in result.checks}
 
 

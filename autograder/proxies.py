@@ -119,18 +119,16 @@ class RemoteModule(ModuleProxy):
         if self.worker is not None and self.worker.alive:
             return self.worker
         self._retire_worker()
-        job = {
+        job = self.sandbox.job_for(self.space)
+        job.update({
             "id": f"w{next(_worker_ids)}",
             "exercise": self.exercise.id,
             "module": self.exercise.module,
             "module_file": str(self.submission_dir / self.exercise.filename),
-            "workdir": str(self.work_dir),
             "limits": self.settings.limits.rlimits(int(self.budget * max(1, self.settings.threads)) + 30),
             "threads": self.settings.threads,
             "result_limit": self.settings.limits.result_bytes,
-            "pid_namespace": self.sandbox.pid_namespaces,
-            "confine": self.sandbox.confinement(self.space),
-        }
+        })
         if self.exercise.uses_device and self.settings.device.startswith("cuda"):
             job["gpu"] = {"device": self.settings.device, "memory_fraction": self.settings.gpu_memory_fraction}
         worker = Worker(self.sandbox, job, self.settings.limits)

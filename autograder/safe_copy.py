@@ -38,7 +38,7 @@ from autograder.tree import (
     unreadable,
     walk,
 )
-from autograder.worker import confine
+from autograder.worker import confine, landlock
 
 HEADER = struct.Struct("!cI")  # record kind, length of what follows (a path, or a problem as JSON)
 SIZE = struct.Struct("!Q")
@@ -136,7 +136,7 @@ def _confine(root_fd: int, uid: int | None) -> None:
     0700 upload) can still be copied: Landlock already keeps every read beneath the folder, and no link
     is followed. Without Landlock the child drops every capability and reads as the unprivileged user."""
     try:
-        confine.apply_landlock([f"/proc/self/fd/{root_fd}"], [])
+        landlock.apply_landlock([f"/proc/self/fd/{root_fd}"], [])
         confined = True
     except OSError:
         confined = False

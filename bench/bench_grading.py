@@ -122,7 +122,7 @@ def status_kb(pid: int, field: str) -> int:
 def memory() -> list[str]:
     from autograder.data import DataStore
     from autograder.hidden import test_14_cifar10_training as check
-    from autograder.worker import confine
+    from autograder.worker import processes
 
     box = Sandbox().start()
     box.wait_ready()
@@ -135,8 +135,8 @@ def memory() -> list[str]:
                  train.images[plan.train:plan.train + plan.val], train.labels[plan.train:plan.train + plan.val],
                  epochs=plan.epochs, lr=plan.lr, batch_size=plan.batch_size, seed=14, device="cpu")
     worker = remote.probe(generic.usage)
-    table = confine._process_table()
-    templates = [pid for pid in confine._descendants(table, {box._process.pid})
+    table = processes.process_table()
+    templates = [pid for pid in processes.descendants(table, {box.template_pid})
                  if Path(f"/proc/{pid}/comm").read_text().strip() == "ag-template"]
     template_kb = status_kb(templates[0], "VmHWM") if templates else 0
     remote.close()

@@ -139,7 +139,7 @@ def graded(request, tmp_path_factory):
     finally:
         remove_tree(tmpdir)
     results = {
-        json.loads(p.read_text())["student"]: json.loads(p.read_text()) for p in (out / "students").iterdir()
+        json.loads(p.read_text())["student"]: json.loads(p.read_text()) for p in (out / "students").glob("*.json")
     }
     yield run, results, out, left
     remove_tree(root)  # 1,200 nested folders: more than pytest's own (recursive) clean-up of old runs can remove
@@ -276,7 +276,7 @@ def test_a_slot_killed_mid_student_costs_that_student_an_error_row_and_the_batch
         process.kill()
         remove_tree(tmpdir)
     assert process.returncode == 0, stderr[-3000:]
-    rows = {json.loads(p.read_text())["student"]: json.loads(p.read_text()) for p in (out / "students").iterdir()}
+    rows = {json.loads(p.read_text())["student"]: json.loads(p.read_text()) for p in (out / "students").glob("*.json")}
     assert "the grader's slot stopped while grading this submission" in rows["a-stuck"]["error"]
     assert rows["a-stuck"]["error_source"] == "grader" and rows["a-stuck"]["max_score"] > 0
     assert all(rows[name]["score"] == rows[name]["max_score"] > 0 for name in ("b", "c"))

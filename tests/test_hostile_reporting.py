@@ -21,7 +21,7 @@ import pytest
 from autograder import catalog, grading, isolation, notebook_submissions, notebooks
 from autograder.reports import render
 from autograder.sandbox import Sandbox
-from autograder.worker import confine
+from autograder.worker import processes
 from mutants import copy_solution
 
 LEVELS = ["strict", "reduced"]
@@ -43,8 +43,8 @@ def level_sandbox(request):
 
 
 def live_descendants(pid: int) -> set[int]:
-    table = confine._process_table()
-    return {p for p in confine._descendants(table, {pid}) if table.get(p, (0, "Z"))[1] != "Z"
+    table = processes.process_table()
+    return {p for p in processes.descendants(table, {pid}) if table.get(p, (0, "Z"))[1] != "Z"
             and not _comm(p).startswith("ag-standby")}
 
 

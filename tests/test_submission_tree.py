@@ -11,7 +11,7 @@ from autograder import catalog, safe_copy
 from autograder.cleanup import remove_tree
 from autograder.submission import SubmissionError, locate, opened
 from autograder.tree import TreeCaps, TreeProblem
-from autograder.worker import confine
+from autograder.worker import landlock
 
 SOLUTION = catalog.SOLUTIONS_DIR / "07_maxpool"
 CAPS = safe_copy.CopyCaps(max_files=20, max_bytes=1024 * 1024)
@@ -163,7 +163,7 @@ def test_more_source_files_than_the_cap_are_refused(tmp_path):
 
 
 @pytest.mark.skipif(
-    os.geteuid() != 0 or confine.landlock_abi() < 1,
+    os.geteuid() != 0 or landlock.landlock_abi() < 1,
     reason="the copy drops to the sandbox's user only when the grader is root, and keeps one read right under Landlock",
 )
 def test_the_copy_runs_as_the_sandbox_user_and_reads_only_beneath_the_folder_even_where_only_root_may(tmp_path):
@@ -190,7 +190,7 @@ def test_the_copy_runs_as_the_sandbox_user_and_reads_only_beneath_the_folder_eve
     assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
 
 
-@pytest.mark.skipif(confine.landlock_abi() < 1, reason="this kernel has no Landlock")
+@pytest.mark.skipif(landlock.landlock_abi() < 1, reason="this kernel has no Landlock")
 def test_the_copying_process_cannot_read_outside_the_folder(tmp_path):
     folder = exercise_folder(tmp_path)
     root_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
