@@ -106,11 +106,15 @@ def passed(exercise) -> list[str]:
     return [check.name for check in exercise.checks if check.status == "passed"]
 
 
-@pytest.mark.parametrize("exercise, source", [("13_save_load", RAISING_13), ("06_conv_shapes", RAISING_06)],
-                         ids=["save-load", "conv-net"])
-def test_replacing_the_probes_in_the_worker_earns_nothing(level_sandbox, tmp_path, exercise, source):
+@pytest.mark.parametrize("exercise, source, lied_to", [
+    ("13_save_load", RAISING_13, "save_full_writes_the_whole_model"),
+    ("06_conv_shapes", RAISING_06, "forward_returns_the_convolution_output"),
+], ids=["save-load", "conv-net"])
+def test_replacing_the_probes_in_the_worker_earns_nothing(level_sandbox, tmp_path, exercise, source, lied_to):
     result = graded(level_sandbox, tmp_path, exercise, source)
     assert result.score == 0 and not passed(result), passed(result)
+    answered = next(check for check in result.checks if check.name == lied_to)
+    assert "every function of this submission raises" not in answered.message, "the lie was never told"
 
 
 L1_BY_C_NN = ("return reduce((pred - target).abs(), reduction)",
