@@ -196,7 +196,7 @@ class RemoteModule(ModuleProxy):
 
 
 def _describe_call(probe: str, args: tuple) -> str:
-    if probe in ("call", "call_each", "call_recording") and args and isinstance(args[0], str):
+    if probe in ("call", "call_each", "call_by_hand") and args and isinstance(args[0], str):
         return f"{args[0][:80]}()"
     return f"the check's call ({probe})"
 
