@@ -152,7 +152,8 @@ class GradingPlugin:
         """The student's module's own problem (missing, or it could not be imported): every check is charged
         with it, none is "not judged" because of a function that never existed."""
         proxy = self.proxies.get(exercise_of(Path(item.fspath)).id)
-        return getattr(proxy, "missing", None) or getattr(proxy, "import_error", None)
+        return (getattr(proxy, "missing", None) or getattr(proxy, "import_error", None)
+                or getattr(proxy, "import_crash", None))
 
     def _classify(self, item, error: BaseException) -> tuple[str, Text]:
         if isinstance(error, StudentProblem):
