@@ -23,13 +23,13 @@ import pytest
 import torch
 
 from autograder.i18n import Text, tr
-from autograder.problems import StudentError, StudentProblem, StudentTimeout
+from autograder.problems import NotJudged, StudentError, StudentProblem, StudentTimeout, not_judged
 from autograder.worker.wire import Opaque
 
 __all__ = [
-    "CheckFailed", "StudentError", "StudentProblem", "StudentTimeout", "Text", "attach", "call_text", "cuda_only",
-    "describe_type", "expect_close", "expect_each_equal", "expect_equal", "expect_tensor", "expect_type",
-    "expect_written_by_hand", "fail", "names_in_function", "note", "points", "show", "tr",
+    "CheckFailed", "NotJudged", "StudentError", "StudentProblem", "StudentTimeout", "Text", "attach", "call_text",
+    "cuda_only", "describe_type", "expect_close", "expect_each_equal", "expect_equal", "expect_tensor", "expect_type",
+    "expect_written_by_hand", "fail", "names_in_function", "not_judged", "note", "points", "show", "tr",
 ]
 
 

@@ -125,7 +125,9 @@ class GradingPlugin:
         if call.excinfo is None:
             return CheckResult.of(name, worth, worth, "passed", notes, description)
         status, message = self._classify(item, call.excinfo.value)
-        return CheckResult.of(name, 0.0, worth, status, message, description)
+        check = CheckResult.of(name, 0.0, worth, status, message, description)
+        check.blocked_by = getattr(call.excinfo.value, "blocked_by", None)
+        return check
 
     def _classify(self, item, error: BaseException) -> tuple[str, Text]:
         if isinstance(error, StudentProblem):

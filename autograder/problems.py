@@ -53,6 +53,23 @@ class StudentError(StudentProblem):
         return " ".join(parts)
 
 
+class NotJudged(StudentProblem):
+    """A check could not judge its behaviour because one of the student's functions failed first, in a
+    way another check already charges: reported with status `not_judged`, worth 0, and `blocked_by`
+    naming that function (one bug, one charge)."""
+
+    status = "not_judged"
+
+    def __init__(self, text: Text | str, blocked_by: str) -> None:
+        self.blocked_by = blocked_by
+        super().__init__(text)
+
+
+def not_judged(blocked_by: str, en: str, zh: str) -> None:
+    """Stop the running check as not judged (see `NotJudged`); the message says which check charges it."""
+    raise NotJudged(Text(en, zh), blocked_by)
+
+
 class StudentTimeout(StudentProblem):
     """A call into student code ran past its time limit."""
 
