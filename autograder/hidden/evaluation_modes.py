@@ -2,8 +2,8 @@
 
 The probe hands the student's function a `ModeRevealingNet` left in training mode, whose logits are
 rolled by the modes it runs in. The grader builds the same network, takes its eval-mode predictions
-and chooses the labels so that each combination of modes gives its own accuracy: 60% in eval mode
-without autograd, 20% in training mode, 12% with autograd on, 8% with both. From the accuracy the
+and chooses the labels so that each combination of modes gives its own accuracy: 56% in eval mode
+without autograd, 22% in training mode, 14% with autograd on, 8% with both. From the accuracy the
 student's function returns (as a fraction, or by mistake as a percentage or a count) the grader
 reads which modes it ran in, and it knows the loss each combination gives. Nothing the worker says
 about its own behaviour is needed.
@@ -22,7 +22,8 @@ from autograder.hidden.numbers import as_number, expect_number
 from autograder.worker.probe_nets import GRAD_ROLL, TRAIN_ROLL, mode_roll
 
 COUNT = 250
-SHARES = ((0, 150), (TRAIN_ROLL, 50), (GRAD_ROLL, 30), (TRAIN_ROLL + GRAD_ROLL, 20))  # (roll, images)
+# (roll, images): each combination's accuracy, as a fraction, a percentage or a count, matches no other's
+SHARES = ((0, 140), (TRAIN_ROLL, 55), (GRAD_ROLL, 35), (TRAIN_ROLL + GRAD_ROLL, 20))
 MODES = [(training, grad) for training in (False, True) for grad in (False, True)]
 
 
@@ -125,14 +126,14 @@ def expect_fraction(value: Any, found: list[Outcome], tolerance: float, function
     """Fail when the accuracy is a percentage or a count of correct images, or no fraction at all."""
     reading = read(value, found, tolerance)
     if reading is not None and reading.form == "percentage":
-        fail(f"{function}'s accuracy is a percentage; return a fraction in [0, 1]",
+        fail(f"{function} returned the accuracy as a percentage; return a fraction in [0, 1]",
              f"{function} 返回的准确率是百分数；请返回 [0, 1] 之间的比例")
     if reading is not None and reading.form == "count":
-        fail(f"{function}'s accuracy is a count of correct images; divide by the number of images",
+        fail(f"{function} returned the number of correct images; divide by the number of images",
              f"{function} 返回的是预测正确的图片数量；请除以图片总数")
     number = as_number(value)
     if number is not None and not 0.0 <= number <= 1.0:
-        fail(f"{function}'s accuracy is {number:.6g}: it should be a fraction in [0, 1] (correct / total)",
+        fail(f"{function} returned an accuracy of {number:.6g}: it should be a fraction in [0, 1] (correct / total)",
              f"{function} 的准确率为 {number:.6g}：应是 [0, 1] 之间的比例（正确数 / 总数）")
 
 

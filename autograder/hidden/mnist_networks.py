@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autograder.checking import StudentError, Text, fail, not_judged
+from autograder.checking import StudentError, Text, expect_close, fail, not_judged
 from autograder.worker.probes import generic
 from autograder.worker.probes import mnist as probes
 from autograder.worker.probes.mnist import to_inputs
@@ -59,14 +59,13 @@ def network_verdict(student, reference, class_name: str) -> Text | None:
             for target, value in zip(model.parameters(), got["parameters"].values()):
                 target.copy_(value)
             expected = model.eval()(inputs)
-        output = got["output"]
-        if not isinstance(output, torch.Tensor) or output.shape != expected.shape \
-                or not torch.allclose(output, expected, atol=1e-5, rtol=1e-4):
-            shape = tuple(output.shape) if isinstance(output, torch.Tensor) else None
-            return Text(f"{class_name}()(images of shape {tuple(inputs.shape)}) gave {shape or type(output).__name__}"
-                        f", not the reference's log-probabilities {tuple(expected.shape)} for the same parameters",
-                        f"{class_name}()(形状为 {tuple(inputs.shape)} 的图片) 得到 {shape or type(output).__name__}，"
-                        f"与相同参数下参考实现的对数概率 {tuple(expected.shape)} 不同")
+        try:
+            expect_close(got["output"], expected, Text(f"{class_name}()(images of shape {tuple(inputs.shape)}), "
+                                                       f"compared with the reference's log-probabilities for the same "
+                                                       f"parameters", f"{class_name}()(形状为 {tuple(inputs.shape)} 的图片)"
+                                                       f"与相同参数下参考实现的对数概率相比"), atol=1e-5, rtol=1e-4)
+        except AssertionError as failure:
+            return failure.text
     return None
 
 

@@ -83,12 +83,13 @@ def kit_outcome(run: Run | StudentProblem) -> Run:
     return run
 
 
-def blocked_by_exact(run: Run | StudentProblem, verdict: Audit | None) -> None:
+def blocked_by_exact(run: Run | StudentProblem, verdict: Audit | None, more_en: str = "", more_zh: str = "") -> None:
     """Not judged when the loop's step is already wrong on the MLP (the exact check charges it)."""
     if isinstance(run, StudentProblem) or verdict is None or not verdict.ok:
         not_judged("train_mnist", "train_mnist's steps are already wrong on the course's MLP "
-                                  "(training_makes_exactly_the_reference_adam_steps charges this)",
-                   "train_mnist 在课程的 MLP 上的训练步已经不对（由 training_makes_exactly_the_reference_adam_steps 扣分）")
+                                  f"(training_makes_exactly_the_reference_adam_steps charges this){more_en}",
+                   "train_mnist 在课程的 MLP 上的训练步已经不对（由 training_makes_exactly_the_reference_adam_steps "
+                   f"扣分）{more_zh}")
 
 
 def student_run(proxy, digits: tuple, plan: Any, start: torch.Tensor, device: str) -> Run | StudentProblem | Misfit:

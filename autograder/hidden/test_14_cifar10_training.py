@@ -31,6 +31,7 @@ from autograder.hidden.cifar10_runs import (
     attempt,
     audit_run,
     blocked,
+    blocked_by_steps,
     outcome,
     run_train,
     same,
@@ -98,13 +99,12 @@ def test_trained_model_reaches_the_accuracy_threshold(full_run, audited, short_r
     note(f"held-out accuracy {accuracy:.1%} (threshold {plan.threshold:.0%})",
          f"未见过的图片上的准确率 {accuracy:.1%}（阈值 {plan.threshold:.0%}）")
     if not audited.ok:
-        if step_verdict(short_runs, start, device) != "right":
-            not_judged("train", "the weights come from steps that are not plain SGD steps (another check charges "
-                                "this), so their accuracy cannot count",
-                       "这些权重来自不是普通 SGD 的训练步（另一项检查已扣分），所以其准确率不能计分")
+        blocked_by_steps(step_verdict(short_runs, start, device), f"the accuracy of its weights (held-out "
+                         f"{accuracy:.1%}) cannot count", f"其权重的准确率（未见过的图片上为 {accuracy:.1%}）不能计分")
         fail(f"the weights train() left in the model are not its own SGD steps on the data: "
-             f"{audited.reason.en}; their accuracy cannot count",
-             f"train() 留在模型里的权重不是它在数据上做的 SGD 训练步的结果：{audited.reason.zh}；其准确率不能计分")
+             f"{audited.reason.en}; their accuracy (held-out {accuracy:.1%}) cannot count",
+             f"train() 留在模型里的权重不是它在数据上做的 SGD 训练步的结果：{audited.reason.zh}；其准确率（未见过的图片上为 "
+             f"{accuracy:.1%}）不能计分")
     if accuracy < plan.threshold:
         fail(f"held-out accuracy after {plan.epochs} epoch(s) with lr={plan.lr}: expected at least "
              f"{plan.threshold:.0%}, got {accuracy:.1%}", f"训练 {plan.epochs} 轮（lr={plan.lr}）后在未见过的图片上的"
@@ -197,10 +197,8 @@ def test_device_may_be_a_torch_device(student, short_runs, splits, plan, start, 
              f"use torch.device(device), or pass it straight to .to(device)",
              f"device=torch.device({device!r}) 时 train() 出错：{got}；device 既可以是字符串也可以是 torch.device："
              f"请用 torch.device(device)，或直接传给 .to(device)")
-    if verdict != "right":
-        blocked(short_runs["student"], "one epoch of two batches", "两个 batch 的一个 epoch")
-        not_judged("train", "with device given as a string train() already differs from the reference's steps "
-                            "(another check charges this)", "device 为字符串时 train() 已与参考实现的训练步不同（由另一项检查扣分）")
+    blocked_by_steps(verdict, "whether a torch.device works as well cannot be judged",
+                     "无法判断 torch.device 是否同样可用")
     if not same(outcome(got), short_runs["reference"].final, device):
         fail(f"with device=torch.device({device!r}) the parameters differ from those train() gives with "
              f"device={device!r}: use torch.device(device), or pass it straight to .to(device)",
@@ -286,10 +284,8 @@ def test_training_survives_pinned_batches_and_non_blocking_copies(student, short
     """With page-locked batches (pin_memory=True) one epoch still gives the reference's SGD steps.
     中文：使用锁页内存的 batch（pin_memory=True）时，一个 epoch 仍得到与参考实现相同的 SGD 训练步"""
     got = attempt(student, splits, plan, start, device, pin_memory=True, **EXACT)
-    if step_verdict(short_runs, start, device) != "right":
-        blocked(short_runs["student"], "one epoch of two batches", "两个 batch 的一个 epoch")
-        not_judged("train", "train() already differs from the reference's steps without pinned batches",
-                   "不使用锁页内存时 train() 已与参考实现的训练步不同")
+    blocked_by_steps(step_verdict(short_runs, start, device), "whether pinned batches work as well cannot be "
+                     "judged", "无法判断锁页内存的 batch 是否同样可用")
     if not same(outcome(got), short_runs["reference"].final, device):
         fail("after one epoch with pinned batches on the GPU the parameters differ from the reference's: wait for the "
              "batch before using it: keep copies on one stream, and read results with .item()",

@@ -217,10 +217,12 @@ def test_trained_mlp_reaches_the_accuracy_threshold(student, reference, data, di
     note(f"held-out accuracy {accuracy:.1%} (threshold {plan.threshold:.0%})",
          f"未见过的数字上的准确率 {accuracy:.1%}（阈值 {plan.threshold:.0%}）")
     if not verdict.ok:
-        runs.blocked_by_exact(*exact)
+        runs.blocked_by_exact(*exact, f"; the accuracy of its weights (held-out {accuracy:.1%}) cannot count",
+                              f"；其权重的准确率（未见过的数字上为 {accuracy:.1%}）不能计分")
         fail(f"the weights train_mnist left in the MLP are not its own Adam steps on the digits: {verdict.reason.en}; "
-             f"their accuracy cannot count",
-             f"train_mnist 留在 MLP 里的权重不是它在这些数字上做的 Adam 训练步的结果：{verdict.reason.zh}；其准确率不能计分")
+             f"their accuracy (held-out {accuracy:.1%}) cannot count",
+             f"train_mnist 留在 MLP 里的权重不是它在这些数字上做的 Adam 训练步的结果：{verdict.reason.zh}；其准确率"
+             f"（未见过的数字上为 {accuracy:.1%}）不能计分")
     if accuracy < plan.threshold:
         fail(f"held-out accuracy after {plan.epochs} epoch(s) with lr={plan.lr}: expected at least "
              f"{plan.threshold:.0%}, got {accuracy:.1%}", f"训练 {plan.epochs} 轮（lr={plan.lr}）后在未见过的数字上的"

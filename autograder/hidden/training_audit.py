@@ -182,7 +182,7 @@ def shape_of(run: Run) -> Shape:
         before, after = states[i], states[i + 1]
         if record.kind != "batch":
             if not torch.equal(before, after):
-                return Shape(transitions, passes, epoch_states, _changed_outside(record))
+                return Shape(transitions, passes, epoch_states, _changed_outside(records[i + 1]))
             if record.kind == "end" and passes and passes[-1] == record.pass_index:
                 epoch_states.append(i)
             continue
@@ -230,16 +230,17 @@ def _stop(reason: Text, steps: int, epoch_states: list[int]) -> Audit:
 
 
 def _sample(transitions: list[int], states: torch.Tensor) -> list[int]:
-    """The last step, the LARGEST_CHECKS largest, and RANDOM_CHECKS more chosen now, after the run."""
-    sizes = {i: float((states[i + 1] - states[i]).norm()) for i in transitions}
+    """The last step, the LARGEST_CHECKS largest others, and RANDOM_CHECKS more chosen now, after the run."""
+    sizes = {i: float((states[i + 1] - states[i]).norm()) for i in transitions[:-1]}
     chosen = {transitions[-1], *sorted(sizes, key=sizes.get, reverse=True)[:LARGEST_CHECKS]}
     rest = [i for i in transitions if i not in chosen]
     chosen.update(random.SystemRandom().sample(rest, min(RANDOM_CHECKS, len(rest))))
     return sorted(chosen)
 
 
-def _changed_outside(record: Record) -> Text:
-    if record.kind == "end":
+def _changed_outside(following: Record) -> Text:
+    """Why a change where no batch was out is wrong (`following` is the record after the change)."""
+    if following.kind != "final":
         return Text("after a pass over train_loader ended, the parameters changed before the next batch was handed out: "
                     "no weights may be loaded or changed outside the training steps",
                     "一轮遍历 train_loader 结束后、下一个 batch 交出之前，参数发生了变化：训练步之外不能加载或修改权重")
