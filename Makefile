@@ -1,13 +1,15 @@
-# The README's two commands. Both set up .venv first (Python 3.10+ as $(PYTHON)).
-#   make demo   grade solutions/ and a sample buggy submission, printing the tables
-#   make test   run the kit's own tests
+# The README's commands. Each sets up .venv first (Python 3.10+ as $(PYTHON)).
+#   make setup          only set up .venv (then `. .venv/bin/activate`; the student commands are in the README)
+#   make demo           grade solutions/ (full marks) and the untouched exercises/ (0), printing the tables
+#   make demo-mistakes  (instructors) grade a sample submission with one typical mistake per exercise
+#   make test           run the kit's own tests
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXTRAS_STAMP := $(VENV)/.installed-extras
 
-.PHONY: demo test
+.PHONY: setup demo demo-mistakes test
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +21,15 @@ $(EXTRAS_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,nbgrader,ray]'
 	touch $(EXTRAS_STAMP)
 
+setup: $(STAMP)
+	@echo "ready: run  . $(BIN)/activate  then  autograder next"
+
+# Shows what grading looks like without showing students the typical mistakes and their fixes.
 demo: $(STAMP)
 	$(BIN)/autograder grade solutions --format table
+	$(BIN)/autograder grade exercises --format table
+
+demo-mistakes: $(STAMP)
 	$(BIN)/python tests/mutants.py build/buggy-submission
 	$(BIN)/autograder grade build/buggy-submission --format table
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from autograder import catalog
+from autograder import catalog, hints
 from autograder.catalog import Exercise
 from autograder.checking import CheckFailed, take_attachments, take_notes
 from autograder.errors import KitError
@@ -58,6 +58,7 @@ class GradingPlugin:
         self.internal_errors: list[str] = []
         self.defects: list[str] = []
         self._pending_duration = 0.0
+        self.hints: dict[str, hints.ExerciseHints | None] = {}
 
     # ------------------------------------------------------------ fixtures
 
@@ -111,8 +112,16 @@ class GradingPlugin:
             check.duration_s, self._pending_duration = self._pending_duration, 0.0
             proxy = self.proxies.get(exercise.id)
             check.functions = proxy.take_functions() if proxy is not None else []
+            if check.status in ("failed", "error", "timeout"):
+                check.hint = hints.failure_hint(self._hints(exercise), check.functions)
             result.checks.append(check)
             result.artifacts.update(take_attachments())
+
+    def _hints(self, exercise: Exercise) -> hints.ExerciseHints | None:
+        """The exercise's hints (the single source, read once per run) for failed checks."""
+        if exercise.id not in self.hints:
+            self.hints[exercise.id] = hints.kit_hints(exercise.id)
+        return self.hints[exercise.id]
 
     def _check_result(self, item, call) -> CheckResult:
         marker = item.get_closest_marker("points")

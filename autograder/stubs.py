@@ -2,23 +2,23 @@
 
 A solution marks each student-facing region exactly as nbgrader does:
 
-    # Hint: multiply, then add.          <- optional, kept in the stub
     ### BEGIN SOLUTION
     return a * b + c
     ### END SOLUTION
 
-The stub keeps everything outside the markers and replaces each region with
-`# YOUR CODE HERE` and a `raise NotImplementedError` naming the function, so
-`pytest exercises/...` says exactly what is left to write (and shows the hint).
+The stub keeps everything outside the markers and replaces each region with level 1 of the
+function's hint (from `solutions/NN_topic/hints.toml`, see `autograder.hints`), `# YOUR CODE HERE`
+and a `raise NotImplementedError` naming the function, so `pytest exercises/...` says exactly what
+is left to write. `sync` (in `stub_sync.py`) writes the stubs into `exercises/`.
 """
 from __future__ import annotations
 
 import ast
+import textwrap
 from dataclasses import dataclass
-from pathlib import Path
 
-from autograder import catalog
 from autograder.errors import KitError
+from autograder.hints import ExerciseHints
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -79,8 +79,29 @@ def _function_at(spans: list[tuple[int, int, str]], line: int) -> str | None:
     return max(inside, key=lambda span: span[0])[2] if inside else None
 
 
-def make_stub(source: str, filename: str) -> str:
-    """The stub text for one solution file's text."""
+def function_at(source: str, line: int) -> str | None:
+    """The qualified name (`MaxPoolNet.forward`) of the innermost function around a 1-based line."""
+    try:
+        return _function_at(_enclosing_functions(source), line)
+    except SyntaxError:
+        return None
+
+
+def _hint_lines(hints: ExerciseHints | None, function: str, indent: str) -> list[str]:
+    """Level 1 of the function's hint as comments, and the command that shows the next level."""
+    hint = hints.find(function) if hints else None
+    if hint is None or hints is None:
+        return []
+    width = max(40, 100 - len(indent))
+    text = hint.level(1)
+    lines = textwrap.wrap(f"Hint: {text.en}", width, subsequent_indent="  ", break_on_hyphens=False)
+    lines += textwrap.wrap(f"提示：{text.zh}", width // 2, subsequent_indent="  ", break_on_hyphens=False)
+    lines.append(f"More / 更多: autograder hint {hints.exercise[:2]} --level 2")
+    return [f"{indent}# {line}" for line in lines]
+
+
+def make_stub(source: str, filename: str, hints: ExerciseHints | None = None) -> str:
+    """The stub text for one solution file's text, with level 1 of each function's hint when given."""
     lines = source.splitlines()
     spans = _enclosing_functions(source)
     out: list[str] = []
@@ -91,6 +112,7 @@ def make_stub(source: str, filename: str) -> str:
             raise MarkerError(f"{filename}:{region.begin + 1}: a solution region must sit inside a function body")
         message = f"{function} is not written yet / 尚未实现"
         out.extend(lines[cursor:region.begin])
+        out.extend(_hint_lines(hints, function, region.indent))
         out.append(f"{region.indent}# YOUR CODE HERE")
         out.append(f"{region.indent}raise NotImplementedError({message!r})")
         cursor = region.end + 1
@@ -98,28 +120,3 @@ def make_stub(source: str, filename: str) -> str:
     stub = "\n".join(out) + "\n"
     ast.parse(stub, filename=filename)
     return stub
-
-
-@dataclass(frozen=True)
-class StubStatus:
-    exercise: str
-    path: Path
-    state: str  # "fresh", "stale" or "missing"
-
-
-def sync(check_only: bool = False) -> list[StubStatus]:
-    """Regenerate every stub (or, with check_only, only compare); returns one status per exercise."""
-    statuses = []
-    for exercise in catalog.exercises():
-        source = exercise.solution_file
-        if not source.exists():
-            raise MarkerError(f"solution file {source} is missing for exercise {exercise.id}")
-        wanted = make_stub(source.read_text(encoding="utf-8"), str(source))
-        target = exercise.stub_file
-        current = target.read_text(encoding="utf-8") if target.exists() else None
-        state = "fresh" if current == wanted else ("missing" if current is None else "stale")
-        if state != "fresh" and not check_only:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(wanted, encoding="utf-8")
-        statuses.append(StubStatus(exercise.id, target, state))
-    return statuses

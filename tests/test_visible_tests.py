@@ -9,7 +9,8 @@ from autograder import catalog
 
 def run_visible(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pytest", "exercises", "-q", "-p", "no:cacheprovider",
-                           "-rA", *args], capture_output=True, text=True, cwd=catalog.KIT_ROOT, timeout=600)
+                           "-rA", "--lang", "en", *args], capture_output=True, text=True, cwd=catalog.KIT_ROOT,
+                          timeout=600)
 
 
 @pytest.fixture(scope="module")
@@ -50,4 +51,4 @@ def test_every_visible_test_fails_on_the_stubs(on_stubs):
 def test_stub_failures_say_what_to_write_and_give_the_hint(on_stubs):
     assert "TODO exercises/07_maxpool/maxpool.py:" in on_stubs.stdout
     assert "maxpool2d_output_size is not written yet / 尚未实现" in on_stubs.stdout
-    assert "Hint / 提示: stride defaults to kernel_size" in on_stubs.stdout
+    assert "Hint for maxpool2d_output_size: Count the windows that fit" in on_stubs.stdout

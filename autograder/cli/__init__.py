@@ -11,13 +11,13 @@ import argparse
 import os
 import sys
 
-from autograder.cli import batch, course, grading, platforms
+from autograder.cli import batch, course, grading, platforms, student
 from autograder.cli.common import CommandError
 from autograder.errors import KitError
 
 __all__ = ["CommandError", "build_parser", "main", "run"]
 
-GROUPS = (grading, batch, course, platforms)
+GROUPS = (grading, batch, course, platforms, student)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,12 +1,13 @@
 """Visible tests for exercise 02 (custom Dataset). Run: pytest exercises/02_custom_dataset
 
 The tests build a small messy folder of their own; with the real ants/bees
-data (see datasets/README.md) the course's counts are 124 ants, 121 bees, 245 in all.
+data (hymenoptera_data) the course's counts are 124 ants, 121 bees, 245 in all.
 """
 import numpy as np
 import pytest
 import torch
 from PIL import Image
+from autograder.i18n import tr
 
 
 @pytest.fixture
@@ -59,3 +60,14 @@ def test_build_dataset_concatenates_in_the_given_order(dataset, folder):
     both = dataset.build_dataset(folder, ["ants", "bees"])
     assert len(both) == 6
     assert both[3][1] == "ants" and both[4][1] == "bees"
+
+
+def test_files_that_are_not_images_are_skipped_not_only_dotfiles(dataset, folder):
+    (folder / "ants" / "notes.txt").write_text("not an image")
+    (folder / "ants" / "Thumbs.db").write_bytes(b"\0" * 16)
+    ants = dataset.LabeledImageFolder(folder, "ants")
+    assert len(ants) == 4, tr(
+        f"{len(ants)} items for 4 images: keep only files whose extension is an image's (IMAGE_EXTENSIONS, any "
+        "case); skipping names that start with '.' still keeps notes.txt and Thumbs.db",
+        f"4 张图片却有 {len(ants)} 项：只保留扩展名属于图片的文件（IMAGE_EXTENSIONS，不分大小写）；"
+        "只跳过以 '.' 开头的文件仍会留下 notes.txt 和 Thumbs.db")

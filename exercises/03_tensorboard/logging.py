@@ -12,7 +12,11 @@ from torch.utils.tensorboard import SummaryWriter
 
 def log_line(log_dir, tag="y=2x", n=100):
     """Write the course's line: the scalar y = 2x at step x, for x = 0, 1, ..., n - 1, under `tag`."""
-    # Hint: writer.add_scalar(tag, scalar_value, global_step): the value comes before the step.
+    # Hint: A SummaryWriter writes one scalar per step; the course draws y = 2x for x = 0 ... n-1,
+    #   then closes the writer.
+    # 提示：SummaryWriter 每一步写一个标量；课程画的是 x = 0 … n-1 时的 y
+    #   = 2x，最后关闭 writer。
+    # More / 更多: autograder hint 03 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('log_line is not written yet / 尚未实现')
 
@@ -22,12 +26,17 @@ def log_images(log_dir, tag, images):
 
     `images` is a sequence of batches, each a float tensor (N, C, H, W) with values in [0, 1].
     """
-    # Hint: add_image takes one image (C, H, W); a whole batch (N, C, H, W) needs add_images.
+    # Hint: Each element of images is a whole batch: write batch i at step i.
+    # 提示：images 的每个元素是一整个 batch：第 i 个 batch 写在第 i 步。
+    # More / 更多: autograder hint 03 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('log_images is not written yet / 尚未实现')
 
 
 def log_graph(log_dir, model, example_input):
     """Write the graph of `model`, traced on `example_input`."""
+    # Hint: TensorBoard draws a model's structure by tracing one forward pass on an example input.
+    # 提示：TensorBoard 通过在示例输入上跑一次前向传播来画出模型结构。
+    # More / 更多: autograder hint 03 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('log_graph is not written yet / 尚未实现')

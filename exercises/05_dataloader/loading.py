@@ -16,11 +16,15 @@ from torch.utils.data import DataLoader
 def make_loader(dataset, batch_size, shuffle, drop_last, seed):
     """A DataLoader over `dataset` whose shuffling is reproducible from `seed`.
 
-    Two loaders made with the same seed give the same order; every new epoch
-    (every new `for` loop over the loader) gives a new order; random numbers
-    drawn or seeded elsewhere change nothing.
+    The loader shuffles with a generator of its own, `torch.Generator().manual_seed(seed)`,
+    so its orders are exactly those such a DataLoader gives: two loaders made with the
+    same seed give the same order; every new epoch (every new `for` loop over the
+    loader) gives the next order; random numbers drawn or seeded elsewhere change nothing.
     """
-    # Hint: give the DataLoader a generator of its own, torch.Generator().manual_seed(seed); torch.manual_seed(seed) would seed the global generator, which other code shares.
+    # Hint: Reproducible shuffling needs a random generator that belongs to this loader alone, seeded
+    #   with seed.
+    # 提示：可复现的打乱需要一个只属于这个 loader 的随机数生成器，用 seed 设定种子。
+    # More / 更多: autograder hint 05 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('make_loader is not written yet / 尚未实现')
 
@@ -30,13 +34,18 @@ def batch_count(n, batch_size, drop_last):
 
     Course figures: 10,000 images in batches of 64 make 157 batches, the last one of 16; 156 with drop_last.
     """
-    # Hint: a last, partial batch counts unless drop_last is set; when n is a multiple of batch_size there is none.
+    # Hint: Full batches, plus one smaller last batch when something is left over, unless drop_last
+    #   throws it away.
+    # 提示：先数满的 batch；有剩余时再加一个小的最后一批，除非 drop_last 把它丢掉。
+    # More / 更多: autograder hint 05 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('batch_count is not written yet / 尚未实现')
 
 
 def first_batch(loader):
     """(images, labels) of the first batch `loader` gives: for CIFAR-10 with batch_size=4, shapes (4, 3, 32, 32) and (4,)."""
-    # Hint: iter(loader) starts an epoch and next(...) takes its first batch.
+    # Hint: A DataLoader is iterable: start an epoch and take only its first batch.
+    # 提示：DataLoader 是可迭代的：开始一个 epoch，只取第一个 batch。
+    # More / 更多: autograder hint 05 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('first_batch is not written yet / 尚未实现')

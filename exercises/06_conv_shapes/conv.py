@@ -25,11 +25,15 @@ COURSE_KERNEL = [
 
 
 def conv2d_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
-    """Output height (or width) of `nn.Conv2d` for an input of height (or width) `size`.
+    """Output height (or width) of `nn.Conv2d` for an input of height (or width) `size`, as an int.
 
     Must agree with `nn.Conv2d` for every valid combination of arguments.
     """
-    # Hint: floor((size + 2*padding - dilation*(kernel_size - 1) - 1) / stride) + 1
+    # Hint: Count the positions the kernel can take: padding widens the input, dilation spreads the
+    #   kernel, stride skips positions.
+    # 提示：数一数卷积核能放在多少个位置：padding 让输入变宽，dilation
+    #   让卷积核变大，stride 跳过一些位置。
+    # More / 更多: autograder hint 06 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('conv2d_output_size is not written yet / 尚未实现')
 
@@ -37,10 +41,14 @@ def conv2d_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
 def course_example(stride=1, padding=0):
     """`F.conv2d` of COURSE_INPUT with COURSE_KERNEL, both reshaped to (1, 1, H, W).
 
-    Returns the output with shape (1, 1, H, W); stride 1 gives
+    Returns the output with shape (1, 1, H, W), of any numeric dtype; stride 1 gives
     [[10, 12, 12], [18, 16, 16], [13, 9, 3]].
     """
-    # Hint: F.conv2d needs 4-D tensors (batch, channels, height, width) of a floating dtype.
+    # Hint: Convolve the course's 5x5 input with its 3x3 kernel, both shaped as a batch of one
+    #   single-channel image.
+    # 提示：用课程的 3×3 卷积核对 5×5 输入做卷积，两者都要整理成「一张单通道图片的
+    #   batch」。
+    # More / 更多: autograder hint 06 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('course_example is not written yet / 尚未实现')
 
@@ -50,10 +58,17 @@ class ConvNet(nn.Module):
 
     def __init__(self):
         super().__init__()
+        # Hint: The layer is created once, in __init__, and stored on self so that forward can use it.
+        # 提示：卷积层在 __init__ 里创建一次，存到 self 上，forward 才能用它。
+        # More / 更多: autograder hint 06 --level 2
         # YOUR CODE HERE
         raise NotImplementedError('ConvNet.__init__ is not written yet / 尚未实现')
 
     def forward(self, x):
-        # Hint: forward must return the convolution's output (the course's classic bug is forgetting `return`).
+        # Hint: forward passes x through the layer and must return the result: forgetting `return` is
+        #   the course notes' classic bug.
+        # 提示：forward 把 x 送进卷积层，并且必须返回结果：忘写 `return`
+        #   是课程笔记里最常见的错误。
+        # More / 更多: autograder hint 06 --level 2
         # YOUR CODE HERE
         raise NotImplementedError('ConvNet.forward is not written yet / 尚未实现')

@@ -18,11 +18,15 @@ COURSE_INPUT = [
 
 
 def maxpool2d_output_size(size, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
-    """Output height (or width) of `nn.MaxPool2d` for an input of height (or width) `size`.
+    """Output height (or width) of `nn.MaxPool2d` for an input of height (or width) `size`, as an int.
 
     Must agree with `nn.MaxPool2d` for every valid combination of arguments.
     """
-    # Hint: stride defaults to kernel_size. out = floor or ceil of (size + 2*padding - dilation*(kernel_size-1) - 1) / stride, plus 1; in ceil mode, drop a last window that would start entirely inside the right padding.
+    # Hint: Count the windows that fit: the same count as for a convolution, except that stride
+    #   defaults to kernel_size, and ceil mode keeps a last partial window.
+    # 提示：数一数能放下多少个窗口：和卷积的算法一样，只是 stride 默认等于
+    #   kernel_size，ceil 模式会保留最后一个不完整的窗口。
+    # More / 更多: autograder hint 07 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('maxpool2d_output_size is not written yet / 尚未实现')
 
@@ -30,17 +34,25 @@ def maxpool2d_output_size(size, kernel_size, stride=None, padding=0, dilation=1,
 class MaxPoolNet(nn.Module):
     """The course's network: one `MaxPool2d(kernel_size=3, ceil_mode=True)`.
 
-    `forward` must also accept integer tensors (the course hits
-    `"max_pool2d" not implemented for 'Long'`) and always return float32.
+    `forward` must also accept integer tensors and always return float32. The course hit
+    `"max_pool2d" not implemented for 'Long'`; today's torch pools int64 tensors on the CPU, but
+    the Conv2d and Linear layers that come after pooling hold float32 weights and refuse int64.
     """
 
     def __init__(self):
         super().__init__()
+        # Hint: Create the course's pooling layer once, in __init__, and keep it on self.
+        # 提示：在 __init__ 里创建一次课程的池化层，存在 self 上。
+        # More / 更多: autograder hint 07 --level 2
         # YOUR CODE HERE
         raise NotImplementedError('MaxPoolNet.__init__ is not written yet / 尚未实现')
 
     def forward(self, x):
-        # Hint: convert the input to float32 before pooling, then return the pooled tensor.
+        # Hint: Pool the input and return a float32 result, whatever the input's dtype: the layers
+        #   after pooling hold float32 weights.
+        # 提示：对输入做池化，无论输入是什么 dtype 都返回
+        #   float32：池化后面的层的权重都是 float32。
+        # More / 更多: autograder hint 07 --level 2
         # YOUR CODE HERE
         raise NotImplementedError('MaxPoolNet.forward is not written yet / 尚未实现')
 
@@ -48,8 +60,13 @@ class MaxPoolNet(nn.Module):
 def course_example(ceil_mode):
     """Pool the course's 5x5 input, shaped (1, 1, 5, 5), with kernel_size=3 and the given ceil_mode.
 
-    Returns a float32 tensor of shape (1, 1, H, W): [[2, 3], [5, 1]] with ceil mode, [[2]] without.
+    Returns a tensor of shape (1, 1, H, W): [[2, 3], [5, 1]] with ceil mode, [[2]] without (any numeric
+    dtype; the course builds the input with dtype=torch.float32).
     """
-    # Hint: torch.tensor(COURSE_INPUT, dtype=torch.float32).reshape(1, 1, 5, 5), then nn.MaxPool2d(3, ceil_mode=...).
+    # Hint: Pool the course's 5x5 input shaped as one single-channel image, with kernel 3 and the
+    #   ceil_mode you are given.
+    # 提示：把课程的 5×5 输入整理成一张单通道图片，用 kernel 3 和给定的
+    #   ceil_mode 做池化。
+    # More / 更多: autograder hint 07 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('course_example is not written yet / 尚未实现')

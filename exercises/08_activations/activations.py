@@ -16,7 +16,9 @@ def relu(x):
 
     Written by hand: no torch.relu, x.relu() or torch.nn.functional.
     """
-    # Hint: torch.where(condition, a, b) takes a where the condition holds and b elsewhere.
+    # Hint: Keep each positive value, put 0 everywhere else, in a new tensor of the same dtype.
+    # 提示：正数保留，其余位置放 0，结果是同 dtype 的新张量。
+    # More / 更多: autograder hint 08 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('relu is not written yet / 尚未实现')
 
@@ -26,14 +28,20 @@ def sigmoid(x):
 
     Written by hand: no torch.sigmoid, x.sigmoid() or torch.nn.functional.
     """
-    # Hint: with z = exp(-|x|), which is never above 1, sigmoid(x) is 1 / (1 + z) where x >= 0 and z / (1 + z) where x < 0.
+    # Hint: 1 / (1 + exp(-x)) overflows for large negative x (exp(100) is beyond float32): rewrite it
+    #   so exp only ever sees a number <= 0.
+    # 提示：1 / (1 + exp(-x)) 在 x 很负时会溢出（exp(100) 超出
+    #   float32）：改写成 exp 只会收到 ≤ 0 的数。
+    # More / 更多: autograder hint 08 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('sigmoid is not written yet / 尚未实现')
 
 
 def relu_(x):
     """ReLU in place: set the negative values of `x` to 0 and return `x` itself, the same object."""
-    # Hint: in-place methods end in `_` (x.clamp_(min=0)); return x itself, not a new tensor.
+    # Hint: Change x itself and return the same object: callers keep using their tensor.
+    # 提示：直接修改 x 并返回同一个对象：调用者继续用他们的张量。
+    # More / 更多: autograder hint 08 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('relu_ is not written yet / 尚未实现')
 
@@ -47,10 +55,15 @@ class ActivationNet(nn.Module):
 
     def __init__(self):
         super().__init__()
+        # Hint: Create the course's two layers once, in __init__: a ReLU then a Sigmoid.
+        # 提示：在 __init__ 里创建一次课程的两层：先 ReLU，再 Sigmoid。
+        # More / 更多: autograder hint 08 --level 2
         # YOUR CODE HERE
         raise NotImplementedError('ActivationNet.__init__ is not written yet / 尚未实现')
 
     def forward(self, x):
-        # Hint: pass x through the ReLU, then the result through the Sigmoid, and return it.
+        # Hint: Apply the ReLU, then the Sigmoid to its output, and return the result.
+        # 提示：先过 ReLU，再把结果送进 Sigmoid，返回输出。
+        # More / 更多: autograder hint 08 --level 2
         # YOUR CODE HERE
         raise NotImplementedError('ActivationNet.forward is not written yet / 尚未实现')

@@ -12,7 +12,7 @@ from torch import nn
 
 
 class CIFAR10Net(nn.Module):
-    """The course's network, held in one `nn.Sequential` named `model`.
+    """The course's network, held in one `nn.Sequential` attribute (any name: the course calls it `model1`).
 
     Conv2d(3, 32, 5, padding=2), MaxPool2d(2), Conv2d(32, 32, 5, padding=2), MaxPool2d(2),
     Conv2d(32, 64, 5, padding=2), MaxPool2d(2), Flatten(), Linear(1024, 64), Linear(64, 10):
@@ -21,18 +21,30 @@ class CIFAR10Net(nn.Module):
 
     def __init__(self):
         super().__init__()
-        # Hint: after three MaxPool2d(2) a 32x32 image is 4x4, so Flatten gives 64 * 4 * 4 = 1024 features.
+        # Hint: Nine layers in one nn.Sequential attribute: three 5x5 convolutions each followed by
+        #   2x2 pooling, Flatten, two Linear layers. Any attribute name will do (the course's is
+        #   model1).
+        # 提示：九层放进一个 nn.Sequential 属性：三个 5×5 卷积各接一个 2×2
+        #   池化，Flatten，两个 Linear。属性名随意（课程里叫 model1）。
+        # More / 更多: autograder hint 09 --level 2
         # YOUR CODE HERE
         raise NotImplementedError('CIFAR10Net.__init__ is not written yet / 尚未实现')
 
     def forward(self, x):
+        # Hint: The Sequential already chains the layers: forward is one call, and it must return the
+        #   result.
+        # 提示：Sequential 已经把各层串好了：forward 只要调用一次，并且要返回结果。
+        # More / 更多: autograder hint 09 --level 2
         # YOUR CODE HERE
         raise NotImplementedError('CIFAR10Net.forward is not written yet / 尚未实现')
 
 
 def count_parameters(model: nn.Module) -> int:
     """The number of trainable values in `model`: the elements of every parameter that requires grad."""
-    # Hint: sum p.numel() over model.parameters(), skipping frozen ones (p.requires_grad is False).
+    # Hint: Add up the number of values in every parameter that training would change (frozen ones do
+    #   not count).
+    # 提示：把训练会改动的每个参数的元素个数加起来（冻结的参数不算）。
+    # More / 更多: autograder hint 09 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('count_parameters is not written yet / 尚未实现')
 
@@ -42,6 +54,10 @@ def flatten_linear(images: torch.Tensor) -> torch.Tensor:
 
     Returns the output of shape (10,).
     """
-    # Hint: torch.flatten(images) turns the whole batch into one vector of 64 * 3 * 32 * 32 = 196608 values.
+    # Hint: The course's demo: the whole batch becomes one long vector, which one Linear layer maps to
+    #   10 numbers.
+    # 提示：课程的演示：整个 batch 展平成一个长向量，用一个 Linear 层映射成 10
+    #   个数。
+    # More / 更多: autograder hint 09 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('flatten_linear is not written yet / 尚未实现')

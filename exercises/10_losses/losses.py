@@ -1,9 +1,10 @@
 """Exercise 10 · Loss functions by hand (手写损失函数).
 
 A loss says how far predictions are from targets; training lowers it. Write
-L1, MSE and cross-entropy with plain tensor operations (no
-`torch.nn.functional` losses, no `nn.*Loss`), equal to the built-ins and
-usable in training (gradients must flow through them).
+L1, MSE and cross-entropy with plain tensor operations (no built-in loss
+in any form: no `torch.nn.functional` losses, no `nn.*Loss`, no
+`torch._C._nn`), equal to the built-ins and usable in training: return the
+loss as a tensor, so gradients flow through it.
 """
 import torch
 
@@ -24,7 +25,10 @@ def l1_loss(pred, target, reduction="mean"):
 
     Course figure: inputs [1, 2, 3] vs targets [1, 2, 5] give 0.6667 (mean) and 2.0 (sum).
     """
-    # Hint: |pred - target|, then reduce(..., reduction).
+    # Hint: The absolute difference of each prediction and its target, then reduced as asked; keep it
+    #   a tensor so gradients flow.
+    # 提示：每个预测与目标之差的绝对值，再按要求汇总；保持为张量，梯度才能传回去。
+    # More / 更多: autograder hint 10 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('l1_loss is not written yet / 尚未实现')
 
@@ -34,6 +38,9 @@ def mse_loss(pred, target, reduction="mean"):
 
     Course figure: inputs [1, 2, 3] vs targets [1, 2, 5] give 1.3333.
     """
+    # Hint: The squared difference of each prediction and its target, then reduced as asked.
+    # 提示：每个预测与目标之差的平方，再按要求汇总。
+    # More / 更多: autograder hint 10 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('mse_loss is not written yet / 尚未实现')
 
@@ -44,6 +51,10 @@ def cross_entropy(logits, target):
     Equals `nn.CrossEntropyLoss()`, and stays finite for logits as large as +-1e4.
     Course figure: logits [[0.1, 0.2, 0.3]] with class 1 give 1.1019.
     """
-    # Hint: loss = logsumexp(logits) - logits[target]; torch.logsumexp subtracts the maximum for you, so exp never overflows.
+    # Hint: Cross-entropy is minus the log of the softmax probability of the right class, averaged
+    #   over the batch; compute it in log space so large logits never overflow.
+    # 提示：交叉熵是正确类别 softmax 概率的对数取负，再对 batch
+    #   求平均；在对数空间里算，大的 logits 才不会溢出。
+    # More / 更多: autograder hint 10 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('cross_entropy is not written yet / 尚未实现')

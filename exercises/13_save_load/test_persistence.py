@@ -1,6 +1,7 @@
 """Visible tests for exercise 13 (save and load). Run: pytest exercises/13_save_load"""
 import torch
 from torch import nn
+from autograder.i18n import tr
 
 
 def same_parameters(a, b):
@@ -35,3 +36,14 @@ def test_checkpoint_round_trip(persistence, tmp_path):
     assert info["epoch"] == 3 and info["loss"] == 0.25
     assert same_parameters(model, fresh)
     assert fresh_optimizer.state_dict()["state"], "the optimizer's momentum was not restored"
+
+
+def test_load_state_returns_the_model(persistence, tmp_path):
+    model = nn.Linear(3, 2)
+    persistence.save_state(model, tmp_path / "state.pth")
+    fresh = nn.Linear(3, 2)
+    returned = persistence.load_state(fresh, tmp_path / "state.pth")
+    assert returned is fresh, tr(
+        f"load_state returned {type(returned).__name__}: model.load_state_dict(...) returns a report of the keys, "
+        "not the model; return the model itself",
+        f"load_state 返回了 {type(returned).__name__}：model.load_state_dict(...) 返回的是键的报告，不是模型；请返回模型本身")

@@ -8,6 +8,7 @@ import pytest
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
+from autograder.i18n import tr
 
 
 @pytest.fixture
@@ -46,3 +47,34 @@ def test_train_changes_the_model_in_place(train, loaders):
 def test_train_lowers_the_training_loss_on_a_batch_it_can_memorise(train, loaders):
     history = train.train(train.CIFAR10Net(), loaders[1], loaders[1], epochs=5, lr=0.05, device="cpu")
     assert history[-1]["train_loss"] < history[0]["train_loss"]
+
+
+def test_evaluate_returns_the_accuracy_as_a_python_float(train, loaders):
+    _, accuracy = train.evaluate(train.CIFAR10Net(), loaders[1], nn.CrossEntropyLoss(), "cpu")
+    assert isinstance(accuracy, float), tr(
+        f"the accuracy is a {type(accuracy).__name__}: (outputs.argmax(1) == targets).sum() is a tensor; "
+        "count with .sum().item() and divide, to return a Python float",
+        f"准确率是 {type(accuracy).__name__}：(outputs.argmax(1) == targets).sum() 是张量；用 .sum().item() 计数再相除，"
+        "返回 Python float")
+
+
+class GradientWatcher(nn.Module):
+    """The course's network, noting whether gradients from an earlier step are still there at a training forward."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net, self.stale = net, []
+
+    def forward(self, x):
+        if self.training and torch.is_grad_enabled():
+            self.stale.append(any(p.grad is not None and p.grad.abs().sum() > 0 for p in self.parameters()))
+        return self.net(x)
+
+
+def test_train_clears_the_gradients_before_every_step(train, loaders):
+    model = GradientWatcher(train.CIFAR10Net())
+    train.train(model, *loaders, epochs=1, lr=0.01, device="cpu")
+    assert model.stale and not any(model.stale), tr(
+        "gradients from the previous batch were still there: call optimizer.zero_grad() in every step, "
+        "before loss.backward()",
+        "上一个 batch 的梯度还在：每一步都要在 loss.backward() 之前调用 optimizer.zero_grad()")

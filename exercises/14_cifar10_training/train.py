@@ -38,7 +38,10 @@ def evaluate(model, loader, loss_fn, device):
     course's `total_accuracy / test_data_size`. Put the model in eval mode and turn autograd off
     while evaluating.
     """
-    # Hint: model.eval(); with torch.no_grad(): ...; accuracy = correct / total (a fraction, not a percentage).
+    # Hint: Test mode: no learning, no autograd; add up the loss per image and count the right
+    #   answers, then divide by the number of images.
+    # 提示：测试模式：不学习、不求导；把每张图片的损失加起来、数对了几张，再除以图片总数。
+    # More / 更多: autograder hint 14 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('evaluate is not written yet / 尚未实现')
 
@@ -51,6 +54,11 @@ def train(model, train_loader, test_loader, *, epochs, lr, device):
     (more keys may be added). Only `train_loader`'s batches train the model: one optimizer step per
     batch, and nothing else changes the weights (the grader checks the run, step by step).
     """
-    # Hint: move the model once (model.to(device)) and every batch (images.to(device)); call model.train() at the start of each epoch, since evaluate switches to eval mode.
+    # Hint: Each epoch: train on every batch (zero_grad, forward, loss, backward, step), then
+    #   evaluate; the model and every batch live on device.
+    # 提示：每个 epoch：在每个 batch
+    #   上训练（zero_grad、前向、损失、反向、更新），然后评估；模型和每个 batch
+    #   都放在 device 上。
+    # More / 更多: autograder hint 14 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('train is not written yet / 尚未实现')

@@ -16,7 +16,11 @@ def matmul_chain_grads(x: torch.Tensor, y: torch.Tensor, z: torch.Tensor) -> tup
     Returns `(dx, dy, dz)`, shaped like x, y and z. The inputs may or may not
     require grad already; compute on leaf copies and leave the inputs as they are.
     """
-    # Hint: make leaf copies with t.detach().clone().requires_grad_(True); one backward() fills all three .grad.
+    # Hint: Work on leaf copies that require grad, compute the scalar x @ y @ z, and let one
+    #   backward() fill all three gradients.
+    # 提示：在需要梯度的叶子副本上计算标量 x @ y @ z，一次 backward()
+    #   就能填好三个梯度。
+    # More / 更多: autograder hint 16 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('matmul_chain_grads is not written yet / 尚未实现')
 
@@ -26,7 +30,11 @@ def cubic_grads(a: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch.T
 
     `a` and `b` have the same shape; they may already require grad (as in the course).
     """
-    # Hint: Q is not a scalar: Q.backward(gradient=torch.ones_like(Q)); .grad is only filled for leaf tensors.
+    # Hint: Q = 3a^3 - b^2 is not a scalar, so backward needs an external gradient: ones sum up the
+    #   gradients of Q's elements.
+    # 提示：Q = 3a³ − b² 不是标量，backward 需要外部梯度：全 1 的梯度把 Q
+    #   各元素的梯度加起来。
+    # More / 更多: autograder hint 16 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('cubic_grads is not written yet / 尚未实现')
 
@@ -37,6 +45,9 @@ def numerical_grad(f, x: torch.Tensor, eps: float = 1e-3) -> torch.Tensor:
     Element i is (f(x + eps·e_i) − f(x − eps·e_i)) / (2·eps). `x` (a float64
     tensor) must be left unchanged.
     """
-    # Hint: for each element, build a step tensor that is eps at that element and 0 elsewhere.
+    # Hint: Nudge one element at a time by +eps and -eps, and divide the change in f by 2 * eps:
+    #   central differences.
+    # 提示：每次只把一个元素加上 eps、减去 eps，f 的变化除以 2·eps：中心差分。
+    # More / 更多: autograder hint 16 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('numerical_grad is not written yet / 尚未实现')

@@ -25,7 +25,11 @@ def fit_line(x, y, epochs: int, lr: float) -> tuple[float, float, float]:
 
     Returns `(k, b, final_loss)` as Python floats; final_loss is the last epoch's MSE.
     """
-    # Hint: use as_column for x and y: a (N,) target against (N, 1) predictions broadcasts to (N, N) and fits the wrong line.
+    # Hint: The smallest training loop: a Linear(1, 1) layer, the mean squared error, SGD, one step on
+    #   all points per epoch.
+    # 提示：最小的训练循环：一个 Linear(1, 1)、均方误差、SGD，每个 epoch
+    #   在全部点上走一步。
+    # More / 更多: autograder hint 17 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('fit_line is not written yet / 尚未实现')
 
@@ -36,6 +40,9 @@ def fit_logistic(x, y, epochs: int, lr: float) -> nn.Module:
     `y` holds 0s and 1s. One full-batch step per epoch. Returns the trained
     model: it maps an (N, 1) tensor of x values to (N, 1) probabilities.
     """
-    # Hint: nn.Sequential(nn.Linear(1, 1), nn.Sigmoid()) outputs probabilities, which nn.BCELoss() expects.
+    # Hint: The same loop, but the line goes through a sigmoid to give a probability, and the loss is
+    #   binary cross-entropy.
+    # 提示：同样的循环，只是直线的输出再经过 sigmoid 变成概率，损失换成二元交叉熵。
+    # More / 更多: autograder hint 17 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('fit_logistic is not written yet / 尚未实现')

@@ -15,11 +15,19 @@ class MLP(nn.Module):
 
     def __init__(self):
         super().__init__()
+        # Hint: Four layers: 784 pixels to 100 hidden units, a ReLU, 100 to 10 digits, and LogSoftmax
+        #   over the 10.
+        # 提示：四层：784 个像素到 100 个隐藏单元、ReLU、100 到 10 个数字、对这
+        #   10 个做 LogSoftmax。
+        # More / 更多: autograder hint 18 --level 2
         # YOUR CODE HERE
         raise NotImplementedError('MLP.__init__ is not written yet / 尚未实现')
 
     def forward(self, x):
-        # Hint: flatten the images here, inside forward: x = x.view(-1, 784) turns (N, 1, 28, 28) into (N, 784).
+        # Hint: Flatten each image into a row of 784 pixels here, inside forward, then apply the
+        #   layers in order.
+        # 提示：在 forward 里把每张图片展平成 784 个像素的一行，再依次经过各层。
+        # More / 更多: autograder hint 18 --level 2
         # YOUR CODE HERE
         raise NotImplementedError('MLP.forward is not written yet / 尚未实现')
 
@@ -33,11 +41,19 @@ class CNN(nn.Module):
 
     def __init__(self):
         super().__init__()
+        # Hint: Two convolution blocks (conv, 2x2 pooling, ReLU) keep the image's shape, then three
+        #   linear layers classify: 28 -> 14 -> 7.
+        # 提示：两个卷积块（卷积、2×2 池化、ReLU）保留图片的形状，然后三个线性层做分类：28
+        #   → 14 → 7。
+        # More / 更多: autograder hint 18 --level 2
         # YOUR CODE HERE
         raise NotImplementedError('CNN.__init__ is not written yet / 尚未实现')
 
     def forward(self, x):
-        # Hint: convolve the images as they are, then flatten the (N, 32, 7, 7) feature maps: x.view(x.size(0), -1).
+        # Hint: Convolve the images as they are, and flatten only after the convolutions, one row per
+        #   image.
+        # 提示：先对原样的图片做卷积，卷积之后才展平，每张图片一行。
+        # More / 更多: autograder hint 18 --level 2
         # YOUR CODE HERE
         raise NotImplementedError('CNN.forward is not written yet / 尚未实现')
 
@@ -48,7 +64,11 @@ def train_mnist(model, loader, epochs, lr, device):
     Returns one number per epoch, as a list: the mean of that epoch's batch losses. One optimizer
     step per batch, and nothing else changes the weights (the grader replays every step).
     """
-    # Hint: the networks already end in LogSoftmax, so the loss is nn.NLLLoss(); optimizer = torch.optim.Adam(model.parameters(), lr=lr).
+    # Hint: A training loop with Adam and the negative log-likelihood loss (the networks already
+    #   output log-probabilities); return each epoch's mean loss.
+    # 提示：用 Adam 和负对数似然损失的训练循环（网络已经输出对数概率）；返回每个 epoch
+    #   的平均损失。
+    # More / 更多: autograder hint 18 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('train_mnist is not written yet / 尚未实现')
 
@@ -59,6 +79,9 @@ def accuracy(model, loader, device):
     One number: a float, or a 0-dim tensor such as the course's `correct_count / total`.
     Evaluates in eval mode with autograd off.
     """
-    # Hint: model.eval(); with torch.no_grad(): count (model(images).argmax(dim=1) == labels).
+    # Hint: The fraction of images whose most likely digit is their label, measured in eval mode
+    #   without autograd.
+    # 提示：最可能的数字等于标签的图片所占的比例，在 eval 模式、关闭求导时计算。
+    # More / 更多: autograder hint 18 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('accuracy is not written yet / 尚未实现')

@@ -8,6 +8,7 @@ import pytest
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
+from autograder.i18n import tr
 
 
 @pytest.fixture
@@ -97,3 +98,10 @@ def test_accuracy_leaves_the_model_in_eval_mode(mnist, batches):
     model = linear_classifier()
     mnist.accuracy(model, batches, "cpu")
     assert not model.training
+
+
+def test_accuracy_is_a_python_float_not_a_tensor(mnist, batches):
+    value = mnist.accuracy(linear_classifier(), batches, "cpu")
+    assert isinstance(value, float), tr(
+        f"accuracy returned a {type(value).__name__}: count with .sum().item() and divide, to return a Python float",
+        f"accuracy 返回了 {type(value).__name__}：用 .sum().item() 计数再相除，返回 Python float")

@@ -21,7 +21,11 @@ def export_onnx(model, example_input, path):
     The graph's input is named "input" and its output "output"; their first (batch) dimension
     is dynamic, so the file accepts any batch size.
     """
-    # Hint: torch.onnx.export(model, (example_input,), path, ...) with input_names, output_names, dynamic_shapes marking dimension 0 as torch.export.Dim("batch"), and external_data=False to keep the weights in the one file.
+    # Hint: Exporting traces the model in eval mode on the example input; name the input and output,
+    #   and make the batch size free.
+    # 提示：导出会在 eval 模式下用示例输入追踪模型；给输入和输出起名，并让 batch
+    #   大小可变。
+    # More / 更多: autograder hint 19 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('export_onnx is not written yet / 尚未实现')
 
@@ -31,6 +35,10 @@ def run_onnx(path, array):
 
     Works for any file with one input, whatever that input is called.
     """
-    # Hint: session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"]); the input's name is session.get_inputs()[0].name, and session.run(None, {...}) returns a list of outputs.
+    # Hint: ONNX Runtime runs the file without PyTorch: open a session, feed the array under the
+    #   input's own name, take the first output.
+    # 提示：ONNX Runtime 不需要 PyTorch
+    #   就能运行这个文件：打开会话，用输入自己的名字喂入数组，取第一个输出。
+    # More / 更多: autograder hint 19 --level 2
     # YOUR CODE HERE
     raise NotImplementedError('run_onnx is not written yet / 尚未实现')

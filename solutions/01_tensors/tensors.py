@@ -18,7 +18,6 @@ def from_nested(data):
 
     Course figure: [[1, 2], [3, 4]] gives an int64 tensor; floats give float32, booleans bool.
     """
-    # Hint: torch.tensor infers the dtype from the data; torch.Tensor always makes float32.
     ### BEGIN SOLUTION
     return torch.tensor(data)
     ### END SOLUTION
@@ -29,7 +28,6 @@ def numpy_view(array):
 
     It keeps the array's shape and dtype (an int32 array gives an int32 tensor).
     """
-    # Hint: torch.from_numpy shares the array's memory; torch.tensor(array) makes a copy.
     ### BEGIN SOLUTION
     return torch.from_numpy(array)
     ### END SOLUTION
@@ -37,7 +35,6 @@ def numpy_view(array):
 
 def like(t):
     """(ones with t's shape and dtype, float32 random values uniform in [0, 1) with t's shape)."""
-    # Hint: torch.ones_like and torch.rand_like; rand_like needs dtype=torch.float32 when t holds integers.
     ### BEGIN SOLUTION
     return torch.ones_like(t), torch.rand_like(t, dtype=torch.float32)
     ### END SOLUTION
@@ -48,7 +45,6 @@ def join(a, b):
 
     For two (2, 3) tensors the shapes are (4, 3), (2, 6) and (2, 2, 3).
     """
-    # Hint: torch.cat joins along an existing dimension; torch.stack adds a new one.
     ### BEGIN SOLUTION
     return torch.cat([a, b], dim=0), torch.cat([a, b], dim=1), torch.stack([a, b], dim=0)
     ### END SOLUTION
@@ -59,7 +55,6 @@ def products(a, b):
 
     For two (n, m) tensors the shapes are (n, m) and (n, n).
     """
-    # Hint: `*` multiplies element by element, `@` multiplies matrices, and b.T is b transposed.
     ### BEGIN SOLUTION
     return a * b, a @ b.T
     ### END SOLUTION
@@ -67,7 +62,6 @@ def products(a, b):
 
 def add_(t, value):
     """Add `value` to `t` in place and return `t` itself, the same object, as `t.add_(value)` does."""
-    # Hint: methods whose names end in `_` change the tensor they are called on.
     ### BEGIN SOLUTION
     t.add_(value)
     return t
@@ -82,7 +76,6 @@ def reshape_ops(array):
     Course figures: [1, 2, 3, 4, 5, 6] gives [[1, 2, 3], [4, 5, 6]], [1, 2, 3, 4, 5, 6],
     [[1, 4], [2, 5], [3, 6]] and 5; the index of the largest value of [8, 7, 6, 5, 4, 3] is 0.
     """
-    # Hint: np.reshape, np.squeeze, np.transpose(x, (1, 0)) and np.argmax; reshaping to (3, 2) is not a transpose.
     ### BEGIN SOLUTION
     rows = np.reshape(array, (2, 3))
     squeezed = np.squeeze(np.reshape(array, (1, 1, 1, 6)))
@@ -95,7 +88,6 @@ def bgr_to_rgb(image):
 
     Returns a new array of the same shape and dtype; `image` itself is left unchanged.
     """
-    # Hint: reverse the last axis with a slice, image[:, :, ::-1]; np.ascontiguousarray makes a clean copy.
     ### BEGIN SOLUTION
     return np.ascontiguousarray(image[:, :, ::-1])
     ### END SOLUTION

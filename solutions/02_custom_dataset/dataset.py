@@ -3,7 +3,9 @@
 The course's first dataset: a folder per label (`train/ants`, `train/bees`),
 each holding image files. A `torch.utils.data.Dataset` needs two methods:
 `__len__` (how many items) and `__getitem__(idx)` (one item). Real folders are
-messy: they hold `.DS_Store` files, PNGs with an alpha channel, palette GIFs.
+messy: the course's `train/ants` holds a palette GIF (`imageNotFound.gif`) and a
+`.jpeg` among its `.jpg` files; folders copied from a Mac hold `.DS_Store` files,
+and images found online are often PNGs with an alpha channel or grayscale.
 """
 import os
 
@@ -23,7 +25,6 @@ class LabeledImageFolder(Dataset):
     """
 
     def __init__(self, root_dir, label_dir, transform=None):
-        # Hint: os.listdir(os.path.join(root_dir, label_dir)), keep names whose lower-cased extension is in IMAGE_EXTENSIONS, sort them.
         ### BEGIN SOLUTION
         self.root_dir = root_dir
         self.label_dir = label_dir
@@ -36,7 +37,6 @@ class LabeledImageFolder(Dataset):
         ### END SOLUTION
 
     def __getitem__(self, idx):
-        # Hint: Image.open(path).convert("RGB") turns palette, RGBA and grayscale images into 3-channel RGB.
         ### BEGIN SOLUTION
         path = os.path.join(self.root_dir, self.label_dir, self.image_names[idx])
         with Image.open(path) as opened:
@@ -54,7 +54,6 @@ class LabeledImageFolder(Dataset):
 
 def build_dataset(root_dir, label_dirs, transform=None):
     """One LabeledImageFolder per label in `label_dirs`, concatenated in that order (the course's `ants + bees`)."""
-    # Hint: adding two datasets (`a + b`) or torch.utils.data.ConcatDataset joins them.
     ### BEGIN SOLUTION
     return ConcatDataset([LabeledImageFolder(root_dir, label, transform) for label in label_dirs])
     ### END SOLUTION

@@ -12,7 +12,6 @@ from torch.utils.tensorboard import SummaryWriter
 
 def log_line(log_dir, tag="y=2x", n=100):
     """Write the course's line: the scalar y = 2x at step x, for x = 0, 1, ..., n - 1, under `tag`."""
-    # Hint: writer.add_scalar(tag, scalar_value, global_step): the value comes before the step.
     ### BEGIN SOLUTION
     writer = SummaryWriter(log_dir)
     for x in range(n):
@@ -26,7 +25,6 @@ def log_images(log_dir, tag, images):
 
     `images` is a sequence of batches, each a float tensor (N, C, H, W) with values in [0, 1].
     """
-    # Hint: add_image takes one image (C, H, W); a whole batch (N, C, H, W) needs add_images.
     ### BEGIN SOLUTION
     writer = SummaryWriter(log_dir)
     for step, batch in enumerate(images):

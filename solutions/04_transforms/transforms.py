@@ -16,7 +16,6 @@ def to_tensor(img):
     Must equal `transforms.ToTensor()(img)`; write it by hand (NumPy and torch
     operations, not torchvision's ToTensor or its functional form).
     """
-    # Hint: np.asarray(img) gives H x W (x C) bytes; add a channel axis for grayscale, permute to C x H x W, divide by 255.
     ### BEGIN SOLUTION
     array = np.array(img, dtype=np.uint8)
     if array.ndim == 2:
@@ -30,7 +29,6 @@ def normalize(tensor, mean, std):
 
     Write it by hand, and return a new tensor (leave the input unchanged).
     """
-    # Hint: turn mean and std into tensors of shape (C, 1, 1) so they broadcast over height and width.
     ### BEGIN SOLUTION
     mean = torch.as_tensor(mean, dtype=tensor.dtype).reshape(-1, 1, 1)
     std = torch.as_tensor(std, dtype=tensor.dtype).reshape(-1, 1, 1)
@@ -40,7 +38,6 @@ def normalize(tensor, mean, std):
 
 def build_pipeline(size, mean, std):
     """One callable: Resize(size) -> ToTensor -> Normalize(mean, std), using torchvision's transforms."""
-    # Hint: transforms.Compose([...]) chains transforms in order.
     ### BEGIN SOLUTION
     return transforms.Compose([
         transforms.Resize(size),

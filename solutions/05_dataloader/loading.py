@@ -16,11 +16,11 @@ from torch.utils.data import DataLoader
 def make_loader(dataset, batch_size, shuffle, drop_last, seed):
     """A DataLoader over `dataset` whose shuffling is reproducible from `seed`.
 
-    Two loaders made with the same seed give the same order; every new epoch
-    (every new `for` loop over the loader) gives a new order; random numbers
-    drawn or seeded elsewhere change nothing.
+    The loader shuffles with a generator of its own, `torch.Generator().manual_seed(seed)`,
+    so its orders are exactly those such a DataLoader gives: two loaders made with the
+    same seed give the same order; every new epoch (every new `for` loop over the
+    loader) gives the next order; random numbers drawn or seeded elsewhere change nothing.
     """
-    # Hint: give the DataLoader a generator of its own, torch.Generator().manual_seed(seed); torch.manual_seed(seed) would seed the global generator, which other code shares.
     ### BEGIN SOLUTION
     generator = torch.Generator().manual_seed(seed)
     return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, drop_last=drop_last, generator=generator)
@@ -32,7 +32,6 @@ def batch_count(n, batch_size, drop_last):
 
     Course figures: 10,000 images in batches of 64 make 157 batches, the last one of 16; 156 with drop_last.
     """
-    # Hint: a last, partial batch counts unless drop_last is set; when n is a multiple of batch_size there is none.
     ### BEGIN SOLUTION
     if drop_last:
         return n // batch_size
@@ -42,7 +41,6 @@ def batch_count(n, batch_size, drop_last):
 
 def first_batch(loader):
     """(images, labels) of the first batch `loader` gives: for CIFAR-10 with batch_size=4, shapes (4, 3, 32, 32) and (4,)."""
-    # Hint: iter(loader) starts an epoch and next(...) takes its first batch.
     ### BEGIN SOLUTION
     images, labels = next(iter(loader))
     return images, labels

@@ -25,11 +25,10 @@ COURSE_KERNEL = [
 
 
 def conv2d_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
-    """Output height (or width) of `nn.Conv2d` for an input of height (or width) `size`.
+    """Output height (or width) of `nn.Conv2d` for an input of height (or width) `size`, as an int.
 
     Must agree with `nn.Conv2d` for every valid combination of arguments.
     """
-    # Hint: floor((size + 2*padding - dilation*(kernel_size - 1) - 1) / stride) + 1
     ### BEGIN SOLUTION
     return (size + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1
     ### END SOLUTION
@@ -38,10 +37,9 @@ def conv2d_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
 def course_example(stride=1, padding=0):
     """`F.conv2d` of COURSE_INPUT with COURSE_KERNEL, both reshaped to (1, 1, H, W).
 
-    Returns the output with shape (1, 1, H, W); stride 1 gives
+    Returns the output with shape (1, 1, H, W), of any numeric dtype; stride 1 gives
     [[10, 12, 12], [18, 16, 16], [13, 9, 3]].
     """
-    # Hint: F.conv2d needs 4-D tensors (batch, channels, height, width) of a floating dtype.
     ### BEGIN SOLUTION
     image = torch.tensor(COURSE_INPUT, dtype=torch.float32).reshape(1, 1, 5, 5)
     kernel = torch.tensor(COURSE_KERNEL, dtype=torch.float32).reshape(1, 1, 3, 3)
@@ -59,7 +57,6 @@ class ConvNet(nn.Module):
         ### END SOLUTION
 
     def forward(self, x):
-        # Hint: forward must return the convolution's output (the course's classic bug is forgetting `return`).
         ### BEGIN SOLUTION
         return self.conv1(x)
         ### END SOLUTION

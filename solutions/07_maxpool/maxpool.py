@@ -18,11 +18,10 @@ COURSE_INPUT = [
 
 
 def maxpool2d_output_size(size, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
-    """Output height (or width) of `nn.MaxPool2d` for an input of height (or width) `size`.
+    """Output height (or width) of `nn.MaxPool2d` for an input of height (or width) `size`, as an int.
 
     Must agree with `nn.MaxPool2d` for every valid combination of arguments.
     """
-    # Hint: stride defaults to kernel_size. out = floor or ceil of (size + 2*padding - dilation*(kernel_size-1) - 1) / stride, plus 1; in ceil mode, drop a last window that would start entirely inside the right padding.
     ### BEGIN SOLUTION
     if stride is None:
         stride = kernel_size
@@ -40,8 +39,9 @@ def maxpool2d_output_size(size, kernel_size, stride=None, padding=0, dilation=1,
 class MaxPoolNet(nn.Module):
     """The course's network: one `MaxPool2d(kernel_size=3, ceil_mode=True)`.
 
-    `forward` must also accept integer tensors (the course hits
-    `"max_pool2d" not implemented for 'Long'`) and always return float32.
+    `forward` must also accept integer tensors and always return float32. The course hit
+    `"max_pool2d" not implemented for 'Long'`; today's torch pools int64 tensors on the CPU, but
+    the Conv2d and Linear layers that come after pooling hold float32 weights and refuse int64.
     """
 
     def __init__(self):
@@ -51,7 +51,6 @@ class MaxPoolNet(nn.Module):
         ### END SOLUTION
 
     def forward(self, x):
-        # Hint: convert the input to float32 before pooling, then return the pooled tensor.
         ### BEGIN SOLUTION
         return self.maxpool1(x.to(torch.float32))
         ### END SOLUTION
@@ -60,9 +59,9 @@ class MaxPoolNet(nn.Module):
 def course_example(ceil_mode):
     """Pool the course's 5x5 input, shaped (1, 1, 5, 5), with kernel_size=3 and the given ceil_mode.
 
-    Returns a float32 tensor of shape (1, 1, H, W): [[2, 3], [5, 1]] with ceil mode, [[2]] without.
+    Returns a tensor of shape (1, 1, H, W): [[2, 3], [5, 1]] with ceil mode, [[2]] without (any numeric
+    dtype; the course builds the input with dtype=torch.float32).
     """
-    # Hint: torch.tensor(COURSE_INPUT, dtype=torch.float32).reshape(1, 1, 5, 5), then nn.MaxPool2d(3, ceil_mode=...).
     ### BEGIN SOLUTION
     image = torch.tensor(COURSE_INPUT, dtype=torch.float32).reshape(1, 1, 5, 5)
     return nn.MaxPool2d(kernel_size=3, ceil_mode=ceil_mode)(image)

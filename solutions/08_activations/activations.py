@@ -16,7 +16,6 @@ def relu(x):
 
     Written by hand: no torch.relu, x.relu() or torch.nn.functional.
     """
-    # Hint: torch.where(condition, a, b) takes a where the condition holds and b elsewhere.
     ### BEGIN SOLUTION
     return torch.where(x > 0, x, torch.zeros_like(x))
     ### END SOLUTION
@@ -27,7 +26,6 @@ def sigmoid(x):
 
     Written by hand: no torch.sigmoid, x.sigmoid() or torch.nn.functional.
     """
-    # Hint: with z = exp(-|x|), which is never above 1, sigmoid(x) is 1 / (1 + z) where x >= 0 and z / (1 + z) where x < 0.
     ### BEGIN SOLUTION
     z = torch.exp(-x.abs())
     return torch.where(x >= 0, 1 / (1 + z), z / (1 + z))
@@ -36,7 +34,6 @@ def sigmoid(x):
 
 def relu_(x):
     """ReLU in place: set the negative values of `x` to 0 and return `x` itself, the same object."""
-    # Hint: in-place methods end in `_` (x.clamp_(min=0)); return x itself, not a new tensor.
     ### BEGIN SOLUTION
     x.clamp_(min=0)
     return x
@@ -58,7 +55,6 @@ class ActivationNet(nn.Module):
         ### END SOLUTION
 
     def forward(self, x):
-        # Hint: pass x through the ReLU, then the result through the Sigmoid, and return it.
         ### BEGIN SOLUTION
         return self.sigmoid1(self.relu1(x))
         ### END SOLUTION

@@ -12,7 +12,7 @@ from torch import nn
 
 
 class CIFAR10Net(nn.Module):
-    """The course's network, held in one `nn.Sequential` named `model`.
+    """The course's network, held in one `nn.Sequential` attribute (any name: the course calls it `model1`).
 
     Conv2d(3, 32, 5, padding=2), MaxPool2d(2), Conv2d(32, 32, 5, padding=2), MaxPool2d(2),
     Conv2d(32, 64, 5, padding=2), MaxPool2d(2), Flatten(), Linear(1024, 64), Linear(64, 10):
@@ -21,7 +21,6 @@ class CIFAR10Net(nn.Module):
 
     def __init__(self):
         super().__init__()
-        # Hint: after three MaxPool2d(2) a 32x32 image is 4x4, so Flatten gives 64 * 4 * 4 = 1024 features.
         ### BEGIN SOLUTION
         self.model = nn.Sequential(
             nn.Conv2d(3, 32, 5, padding=2),
@@ -43,7 +42,6 @@ class CIFAR10Net(nn.Module):
 
 def count_parameters(model: nn.Module) -> int:
     """The number of trainable values in `model`: the elements of every parameter that requires grad."""
-    # Hint: sum p.numel() over model.parameters(), skipping frozen ones (p.requires_grad is False).
     ### BEGIN SOLUTION
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
     ### END SOLUTION
@@ -54,7 +52,6 @@ def flatten_linear(images: torch.Tensor) -> torch.Tensor:
 
     Returns the output of shape (10,).
     """
-    # Hint: torch.flatten(images) turns the whole batch into one vector of 64 * 3 * 32 * 32 = 196608 values.
     ### BEGIN SOLUTION
     linear = nn.Linear(196608, 10)
     return linear(torch.flatten(images))

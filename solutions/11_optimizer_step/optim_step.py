@@ -13,7 +13,6 @@ def train_step(model, inputs, targets, loss_fn, optimizer):
     zero_grad -> forward -> loss -> backward -> step. Never return the loss
     tensor itself: it keeps the whole computation graph alive.
     """
-    # Hint: optimizer.zero_grad() first, or gradients from the previous step add up.
     ### BEGIN SOLUTION
     optimizer.zero_grad()
     outputs = model(inputs)
@@ -26,7 +25,6 @@ def train_step(model, inputs, targets, loss_fn, optimizer):
 
 def train_epoch(model, loader, loss_fn, optimizer):
     """One pass over `loader` (batches of (inputs, targets)); returns the sum of the batch losses as a float."""
-    # Hint: `running_loss += loss` keeps every batch's graph alive; add loss.item() (a float) instead.
     ### BEGIN SOLUTION
     model.train()
     running_loss = 0.0
@@ -42,7 +40,6 @@ def sgd_update(params, lr):
     Update in place (the same tensor objects), outside autograd, and skip
     parameters whose `.grad` is None.
     """
-    # Hint: wrap the updates in `with torch.no_grad():` so autograd does not record them.
     ### BEGIN SOLUTION
     with torch.no_grad():
         for param in params:

@@ -15,7 +15,6 @@ def append_layer(model, num_classes=10):
 
     Modify the model in place (return the same object).
     """
-    # Hint: nn.Sequential.add_module(name, module) appends a named layer.
     ### BEGIN SOLUTION
     model.classifier.add_module("add_linear", nn.Linear(1000, num_classes))
     return model
@@ -32,7 +31,6 @@ def replace_head(model, num_classes=10):
 
 def build_vgg16_cifar10():
     """A fresh VGG16 without pretrained weights (never a download) whose head gives 10 classes."""
-    # Hint: torchvision.models.vgg16(weights=None), then replace_head.
     ### BEGIN SOLUTION
     return replace_head(torchvision.models.vgg16(weights=None), 10)
     ### END SOLUTION

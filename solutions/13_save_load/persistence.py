@@ -19,7 +19,6 @@ def save_full(model, path):
 
 def load_full(path, map_location="cpu"):
     """Load a whole model saved by `save_full`, onto `map_location`; return it."""
-    # Hint: a whole pickled model needs torch.load(..., weights_only=False); only load files you trust.
     ### BEGIN SOLUTION
     return torch.load(path, map_location=map_location, weights_only=False)
     ### END SOLUTION
@@ -34,7 +33,6 @@ def save_state(model, path):
 
 def load_state(model, path, map_location="cpu"):
     """Load a state_dict saved by `save_state` into `model`; return the model."""
-    # Hint: model.load_state_dict(torch.load(path, map_location=map_location)).
     ### BEGIN SOLUTION
     model.load_state_dict(torch.load(path, map_location=map_location, weights_only=True))
     return model
@@ -43,7 +41,6 @@ def load_state(model, path, map_location="cpu"):
 
 def save_checkpoint(path, model, optimizer, epoch, loss):
     """Save what resuming needs: the model's and the optimizer's state_dicts, the epoch and the loss."""
-    # Hint: save one dict, e.g. {"epoch": ..., "loss": ..., "model_state_dict": ..., "optimizer_state_dict": ...}.
     ### BEGIN SOLUTION
     torch.save({
         "epoch": epoch,

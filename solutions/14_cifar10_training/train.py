@@ -38,7 +38,6 @@ def evaluate(model, loader, loss_fn, device):
     course's `total_accuracy / test_data_size`. Put the model in eval mode and turn autograd off
     while evaluating.
     """
-    # Hint: model.eval(); with torch.no_grad(): ...; accuracy = correct / total (a fraction, not a percentage).
     ### BEGIN SOLUTION
     model.eval()
     total_loss, correct, count = 0.0, 0, 0
@@ -61,7 +60,6 @@ def train(model, train_loader, test_loader, *, epochs, lr, device):
     (more keys may be added). Only `train_loader`'s batches train the model: one optimizer step per
     batch, and nothing else changes the weights (the grader checks the run, step by step).
     """
-    # Hint: move the model once (model.to(device)) and every batch (images.to(device)); call model.train() at the start of each epoch, since evaluate switches to eval mode.
     ### BEGIN SOLUTION
     device = torch.device(device)
     model.to(device)

@@ -17,7 +17,6 @@ def load_image(path):
 
     Convert to RGB, then `Resize((32, 32))` and `ToTensor()`, then add the batch dimension.
     """
-    # Hint: Image.open(path).convert("RGB"); ToTensor gives (3, 32, 32); torch.reshape adds the batch dimension.
     ### BEGIN SOLUTION
     image = Image.open(path).convert("RGB")
     transform = torchvision.transforms.Compose([
@@ -31,7 +30,6 @@ def load_image(path):
 
 def predict(model, image_path, classes):
     """`(index, class_name)` that `model` predicts for the image at `image_path`; `classes[index]` names it."""
-    # Hint: model.eval() and torch.no_grad() before the forward pass; output.argmax(1).item() is the index.
     ### BEGIN SOLUTION
     image = load_image(image_path)
     model.eval()
@@ -44,7 +42,6 @@ def predict(model, image_path, classes):
 
 def load_model_cpu(path):
     """The whole model saved with `torch.save(model, path)` on a GPU, loaded onto the CPU."""
-    # Hint: torch.load(path, map_location=torch.device("cpu"), weights_only=False); only for files you trust.
     ### BEGIN SOLUTION
     return torch.load(path, map_location=torch.device("cpu"), weights_only=False)
     ### END SOLUTION

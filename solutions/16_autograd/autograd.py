@@ -16,7 +16,6 @@ def matmul_chain_grads(x: torch.Tensor, y: torch.Tensor, z: torch.Tensor) -> tup
     Returns `(dx, dy, dz)`, shaped like x, y and z. The inputs may or may not
     require grad already; compute on leaf copies and leave the inputs as they are.
     """
-    # Hint: make leaf copies with t.detach().clone().requires_grad_(True); one backward() fills all three .grad.
     ### BEGIN SOLUTION
     x, y, z = (t.detach().clone().requires_grad_(True) for t in (x, y, z))
     out = x @ y @ z
@@ -30,7 +29,6 @@ def cubic_grads(a: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch.T
 
     `a` and `b` have the same shape; they may already require grad (as in the course).
     """
-    # Hint: Q is not a scalar: Q.backward(gradient=torch.ones_like(Q)); .grad is only filled for leaf tensors.
     ### BEGIN SOLUTION
     a, b = (t.detach().clone().requires_grad_(True) for t in (a, b))
     q = 3 * a**3 - b**2
@@ -45,7 +43,6 @@ def numerical_grad(f, x: torch.Tensor, eps: float = 1e-3) -> torch.Tensor:
     Element i is (f(x + eps·e_i) − f(x − eps·e_i)) / (2·eps). `x` (a float64
     tensor) must be left unchanged.
     """
-    # Hint: for each element, build a step tensor that is eps at that element and 0 elsewhere.
     ### BEGIN SOLUTION
     grad = torch.zeros(x.shape, dtype=x.dtype)
     for index in range(x.numel()):

@@ -25,7 +25,6 @@ def fit_line(x, y, epochs: int, lr: float) -> tuple[float, float, float]:
 
     Returns `(k, b, final_loss)` as Python floats; final_loss is the last epoch's MSE.
     """
-    # Hint: use as_column for x and y: a (N,) target against (N, 1) predictions broadcasts to (N, N) and fits the wrong line.
     ### BEGIN SOLUTION
     inputs, targets = as_column(x), as_column(y)
     model = nn.Linear(1, 1)
@@ -48,7 +47,6 @@ def fit_logistic(x, y, epochs: int, lr: float) -> nn.Module:
     `y` holds 0s and 1s. One full-batch step per epoch. Returns the trained
     model: it maps an (N, 1) tensor of x values to (N, 1) probabilities.
     """
-    # Hint: nn.Sequential(nn.Linear(1, 1), nn.Sigmoid()) outputs probabilities, which nn.BCELoss() expects.
     ### BEGIN SOLUTION
     inputs, targets = as_column(x), as_column(y)
     model = nn.Sequential(nn.Linear(1, 1), nn.Sigmoid())

@@ -23,7 +23,6 @@ class MLP(nn.Module):
         ### END SOLUTION
 
     def forward(self, x):
-        # Hint: flatten the images here, inside forward: x = x.view(-1, 784) turns (N, 1, 28, 28) into (N, 784).
         ### BEGIN SOLUTION
         x = x.view(-1, 784)
         return self.log_softmax(self.fc2(self.relu(self.fc1(x))))
@@ -52,7 +51,6 @@ class CNN(nn.Module):
         ### END SOLUTION
 
     def forward(self, x):
-        # Hint: convolve the images as they are, then flatten the (N, 32, 7, 7) feature maps: x.view(x.size(0), -1).
         ### BEGIN SOLUTION
         x = self.features(x)
         return self.classifier(x.view(x.size(0), -1))
@@ -65,7 +63,6 @@ def train_mnist(model, loader, epochs, lr, device):
     Returns one number per epoch, as a list: the mean of that epoch's batch losses. One optimizer
     step per batch, and nothing else changes the weights (the grader replays every step).
     """
-    # Hint: the networks already end in LogSoftmax, so the loss is nn.NLLLoss(); optimizer = torch.optim.Adam(model.parameters(), lr=lr).
     ### BEGIN SOLUTION
     device = torch.device(device)
     model.to(device)
@@ -94,7 +91,6 @@ def accuracy(model, loader, device):
     One number: a float, or a 0-dim tensor such as the course's `correct_count / total`.
     Evaluates in eval mode with autograd off.
     """
-    # Hint: model.eval(); with torch.no_grad(): count (model(images).argmax(dim=1) == labels).
     ### BEGIN SOLUTION
     model.to(device)
     model.eval()

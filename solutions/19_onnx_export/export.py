@@ -21,7 +21,6 @@ def export_onnx(model, example_input, path):
     The graph's input is named "input" and its output "output"; their first (batch) dimension
     is dynamic, so the file accepts any batch size.
     """
-    # Hint: torch.onnx.export(model, (example_input,), path, ...) with input_names, output_names, dynamic_shapes marking dimension 0 as torch.export.Dim("batch"), and external_data=False to keep the weights in the one file.
     ### BEGIN SOLUTION
     model.eval()
     torch.onnx.export(
@@ -41,7 +40,6 @@ def run_onnx(path, array):
 
     Works for any file with one input, whatever that input is called.
     """
-    # Hint: session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"]); the input's name is session.get_inputs()[0].name, and session.run(None, {...}) returns a list of outputs.
     ### BEGIN SOLUTION
     session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
     name = session.get_inputs()[0].name
