@@ -25,6 +25,11 @@ class Mutant:
     edits: tuple[tuple[str, str], ...]
     loses: tuple[str, ...]  # hidden checks (name, or name prefix for parametrised ones) that must fail
 
+    @property
+    def slow(self) -> bool:
+        """Grading it trains a network on the full plan (14, 18): a minute or more on a loaded machine."""
+        return self.exercise in ("14_cifar10_training", "18_mnist")
+
 
 MUTANTS = (
     Mutant("numpy_view_copies_the_array", "01_tensors",
