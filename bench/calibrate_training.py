@@ -32,6 +32,7 @@ sys.path.insert(0, str(KIT / "tests"))
 from autograder import catalog  # noqa: E402
 from autograder.data import DataStore  # noqa: E402
 from autograder.hidden import training_report as report  # noqa: E402
+from autograder.hidden.training_audit import fetch  # noqa: E402
 from autograder.hidden.training_plans import plan_for  # noqa: E402
 from autograder.worker import wire  # noqa: E402
 from autograder.worker.probe_nets import seeded  # noqa: E402
@@ -61,19 +62,31 @@ def variants(exercise: str, workdir: Path):
             yield mutant.name, load(folder / catalog.get(exercise).filename, f"calibration_{mutant.name}")
 
 
+class InProcess:
+    """The probes run here, their results through the wire codec, as the grader's proxies do."""
+
+    def __init__(self, module: types.ModuleType) -> None:
+        self.module = module
+
+    def probe(self, fn, *args, **kwargs):
+        return wire.decode(wire.encode(fn(self.module, *args, **kwargs)))
+
+
 def final_state(exercise: str, module, reference, images, labels, plan, seed: int, device: str) -> torch.Tensor:
     """The parameters `module`'s loop leaves after the plan's run, from the grader's start, as the check runs it."""
+    proxy, limit = InProcess(module), 10 ** 6
     if exercise == "14_cifar10_training":
         start = flat_state(seeded(reference.CIFAR10Net, seed))
-        result = cifar10_training.train(module, images[:plan.train], labels[:plan.train],
-                                        images[plan.train:plan.train + plan.val],
-                                        labels[plan.train:plan.train + plan.val], start=start, epochs=plan.epochs,
-                                        lr=plan.lr, batch_size=plan.batch_size, seed=seed, device=device, limit=10 ** 6)
+        run = fetch(proxy, cifar10_training.train, cifar10_training.states, images[:plan.train], labels[:plan.train],
+                    images[plan.train:plan.train + plan.val], labels[plan.train:plan.train + plan.val], start=start,
+                    epochs=plan.epochs, lr=plan.lr, batch_size=plan.batch_size, seed=seed, device=device, limit=limit,
+                    returned_key="history")
     else:
         start = flat_state(seeded(reference.MLP, seed))
-        result = mnist.train(module, "MLP", images[:plan.train], labels[:plan.train], start=start, epochs=plan.epochs,
-                             lr=plan.lr, batch_size=plan.batch_size, seed=seed, device=device, limit=10 ** 6)
-    return wire.decode(wire.encode(result))["states"][-1]
+        run = fetch(proxy, mnist.train, mnist.states, "MLP", images[:plan.train], labels[:plan.train], start=start,
+                    epochs=plan.epochs, lr=plan.lr, batch_size=plan.batch_size, seed=seed, device=device, limit=limit,
+                    returned_key="returned")
+    return run.final
 
 
 def main() -> None:

@@ -124,7 +124,7 @@ def test_a_loop_that_never_steps_but_loads_shipped_weights_gets_no_accuracy_poin
     checks = grade_hostile(with_shipped_weights(shipped_weights, adaptive=False))
     accuracy = checks["trained_model_reaches_the_accuracy_threshold"]
     assert accuracy_points(checks) == 0 and accuracy.status in ("failed", "not_judged"), accuracy.message
-    assert "held-out accuracy" in accuracy.message  # measured and shown, but not credited
+    assert "held-out" in accuracy.message and "cannot count" in accuracy.message  # measured, shown, not credited
 
 
 def test_a_loop_honest_only_on_short_runs_gets_no_accuracy_points(grade_hostile, shipped_weights):
