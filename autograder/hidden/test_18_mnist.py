@@ -147,16 +147,16 @@ def test_the_loss_is_nll_loss_not_cross_entropy(student, digits, exact, device):
 
 @points(1)
 def test_train_mnist_returns_the_mean_loss_of_each_epoch(student, digits, exact, device):
-    """train_mnist returns one number per epoch: the mean of its batches' NLL losses, even over 2,001 batches.
-    中文：train_mnist 每个 epoch 返回一个数：该 epoch 各 batch NLL 损失的平均值，即使有 2001 个 batch 也一样"""
+    """train_mnist returns one number per epoch: the mean of its batches' NLL losses, even over 201 batches.
+    中文：train_mnist 每个 epoch 返回一个数：该 epoch 各 batch NLL 损失的平均值，即使有 201 个 batch 也一样"""
     run, _verdict = exact
     if not isinstance(run, Run):
         not_judged("train_mnist", "train_mnist did not complete its run (another check charges this)",
                    "train_mnist 没能完成训练（由另一项检查扣分）")
     long_run = runs.kit_outcome(runs.run_kit(student, "TinyNet", digits, device, **runs.LONG))
     for (what, what_zh), name, got in ((("after two epochs of two batches", "两个 batch 训练两个 epoch 后"), "CourseMLP",
-                                        run), (("after one epoch of 2,001 one-image batches",
-                                                "每个 batch 一张图片、共 2001 个 batch 的一个 epoch 后"), "TinyNet",
+                                        run), (("after one epoch of 201 one-image batches",
+                                                "每个 batch 一张图片、共 201 个 batch 的一个 epoch 后"), "TinyNet",
                                                long_run)):
         expected = [float(np.mean(losses)) for losses in runs.batch_losses(got, name, digits)]
         returned = got.returned

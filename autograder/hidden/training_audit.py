@@ -12,6 +12,7 @@ state that no single step explains.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 from collections.abc import Callable
@@ -22,7 +23,7 @@ import torch
 from torch import nn
 
 from autograder.checking import StudentProblem, Text, fail
-from autograder.worker.trajectory import flat_state, load_flat
+from autograder.worker.trajectory import flat_state, load_flat, one_thread
 
 RANDOM_CHECKS = 3
 LARGEST_CHECKS = 2
@@ -105,6 +106,7 @@ class Steps:
     """Replays one optimizer step of the reference's network, from a state, on a batch of the training data."""
 
     sequential = False
+    small = False  # a network small enough that one thread replays it fastest
 
     def __init__(self, model: nn.Module, inputs: Callable[[list[int]], torch.Tensor], labels: torch.Tensor,
                  loss: nn.Module, optimizer: torch.optim.Optimizer, atol: float) -> None:
@@ -136,6 +138,7 @@ class AdamSteps(Steps):
 
     name = "Adam"
     sequential = True
+    small = True
 
     def __init__(self, *args: Any, layout: list[list[int]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -175,18 +178,18 @@ class Shape:
 def shape_of(run: Run) -> Shape:
     """Walk the run's records: steps while a batch is out; nothing may change anywhere else."""
     states, records = run.states, run.records
+    changed = (states[1:] != states[:-1]).any(dim=1).tolist() if len(records) > 1 else []
     transitions: list[int] = []
     passes: list[int] = []
     epoch_states: list[int] = []
     for i, record in enumerate(records[:-1]):
-        before, after = states[i], states[i + 1]
         if record.kind != "batch":
-            if not torch.equal(before, after):
+            if changed[i]:
                 return Shape(transitions, passes, epoch_states, _changed_outside(records[i + 1]))
             if record.kind == "end" and passes and passes[-1] == record.pass_index:
                 epoch_states.append(i)
             continue
-        if torch.equal(before, after):
+        if not changed[i]:
             continue
         transitions.append(i)
         if not passes or passes[-1] != record.pass_index:
@@ -215,13 +218,14 @@ def audit(run: Run, start: torch.Tensor, steps: Steps, plan_steps: int, epochs: 
                           f"{plan_steps}, one per batch", f"train() 共做了 {len(transitions)} 次优化步；{epochs} 个 epoch "
                           f"遍历 train_loader 应做 {plan_steps} 次，每个 batch 一次"), len(transitions), shape.epoch_states)
     chosen = transitions if steps.sequential else _sample(transitions, run.states)
-    for i in chosen:
-        record = run.records[i]
-        expected = steps.step(run.states[i], record.indices or [])
-        if not steps.matches(run.states[i + 1], expected):
-            epoch = shape.passes.index(record.pass_index) + 1
-            return _stop(_wrong_step(run.states[i], run.states[i + 1], expected, record.batch, epoch, steps.name, lr),
-                         len(transitions), shape.epoch_states)
+    with one_thread() if steps.small else contextlib.nullcontext():
+        for i in chosen:
+            record = run.records[i]
+            expected = steps.step(run.states[i], record.indices or [])
+            if not steps.matches(run.states[i + 1], expected):
+                epoch = shape.passes.index(record.pass_index) + 1
+                return _stop(_wrong_step(run.states[i], run.states[i + 1], expected, record.batch, epoch, steps.name,
+                                         lr), len(transitions), shape.epoch_states)
     return Audit(None, len(transitions), len(chosen), shape.epoch_states)
 
 

@@ -1,6 +1,7 @@
 """Probes for 11_optimizer_step: a seeded model and optimizer, the student's step or epoch, the results.
 
-The epoch probes run the student's train_epoch with the kit's own train_step in the module (restored
+Every model here is tiny, so the student's code runs on one thread (`trajectory.one_thread`: with
+several, each small op waits on the thread pool). The epoch probes run the student's train_epoch with the kit's own train_step in the module (restored
 afterwards), so that an epoch is judged apart from the step: a step that forgets zero_grad, or
 returns a tensor, is charged by the step's checks alone. `long_epoch` runs 2,001 one-sample batches
 with lr=0 (the model stays as it was, so the grader knows every batch's loss): a running loss reset
@@ -69,10 +70,11 @@ def steps(module, seed: int, batches: list, optimizer: str = "sgd", loss: str = 
         for param in model.parameters():
             param.grad = torch.full_like(param, 0.5)
     returned = []
-    for inputs, targets in batches:
-        if fresh_gradients:
-            opt.zero_grad(set_to_none=True)
-        returned.append(module.train_step(model, inputs, targets, loss_fn, opt))
+    with one_thread():
+        for inputs, targets in batches:
+            if fresh_gradients:
+                opt.zero_grad(set_to_none=True)
+            returned.append(module.train_step(model, inputs, targets, loss_fn, opt))
     return {"returned": returned, "params": snapshot(model)}
 
 
@@ -82,7 +84,7 @@ def epoch(module, seed: int, inputs: torch.Tensor, targets: torch.Tensor, batch_
     """Call train_epoch once over a non-shuffled DataLoader of these tensors (with the kit's train_step)."""
     model, opt, loss_fn = make_setup(seed, optimizer, loss, lr)
     loader = DataLoader(TensorDataset(inputs, targets), batch_size=batch_size, shuffle=False)
-    with kit_step_in(module):
+    with kit_step_in(module), one_thread():
         returned = module.train_epoch(model, loader, loss_fn, opt)
     return {"returned": returned, "params": snapshot(model)}
 
