@@ -15,7 +15,7 @@ import torch
 
 from autograder import catalog
 from autograder.hidden import cifar10_runs, mnist_runs
-from autograder.hidden.training_audit import shape_of
+from autograder.hidden.training_audit import audit_passes, shape_of
 from autograder.hidden.training_plans import TrainingPlan
 from autograder.synthetic_data import synthetic_cifar, synthetic_digits
 from autograder.worker import trajectory, wire
@@ -160,3 +160,40 @@ def test_sgd_in_place_of_adam_is_found(digits):
            "    optimizer = torch.optim.SGD(model.parameters(), lr=lr)\n    losses = []")
     audit = mnist_audit(load("18_mnist", (sgd,)), digits)
     assert not audit.ok and "one Adam step" in audit.reason.en
+
+
+MNIST_PLAN = TrainingPlan("18_mnist", "synthetic", train=128, val=0, heldout=100, epochs=2, lr=0.003, batch_size=32,
+                          threshold=0.5, seed=18)
+EPOCH_END = "        losses.append(total / count)\n"
+
+
+def pass_audit(proxy: InProcess, digits):
+    """18's accuracy run: only the passes' boundary states are read back, every step is replayed between them."""
+    start = flat_state(seeded(load("18_mnist").module.MLP, MNIST_PLAN.seed))
+    run = mnist_runs.student_run(proxy, digits, MNIST_PLAN, start, "cpu")
+    assert torch.isnan(run.states).any(), "only the boundary states were read back"
+    steps = mnist_runs.adam_steps(load("18_mnist").module.MLP(), digits, MNIST_PLAN.lr, "cpu")
+    return audit_passes(run, start, steps, MNIST_PLAN.steps, MNIST_PLAN.epochs, MNIST_PLAN.lr)
+
+
+def test_a_pass_by_pass_audit_replays_every_step_of_the_reference_mnist_loop(digits):
+    audit = pass_audit(load("18_mnist"), digits)
+    assert audit.ok, audit.reason
+    assert audit.replayed == audit.steps == MNIST_PLAN.steps == 8 and len(audit.epoch_states) == 2
+
+
+def test_a_pass_by_pass_audit_allows_evaluating_on_the_training_loader(digits):
+    evaluates = EPOCH_END + "        accuracy(model, loader, device)\n"
+    audit = pass_audit(load("18_mnist", ((EPOCH_END, evaluates),)), digits)
+    assert audit.ok, audit.reason
+
+
+def test_a_pass_by_pass_audit_finds_a_wrong_epoch_and_loaded_weights(digits):
+    sgd = ("    optimizer = torch.optim.Adam(model.parameters(), lr=lr)\n    losses = []",
+           "    optimizer = torch.optim.SGD(model.parameters(), lr=lr)\n    losses = []")
+    audit = pass_audit(load("18_mnist", (sgd,)), digits)
+    assert not audit.ok and "epoch 1 did not end where 4 Adam steps" in audit.reason.en
+    loads = ("    return losses\n", "    with torch.no_grad():\n        for p in model.parameters():\n"
+                                   "            p.mul_(1.01)\n    return losses\n")
+    audit = pass_audit(load("18_mnist", (loads,)), digits)
+    assert not audit.ok and "between the last batch and the end" in audit.reason.en

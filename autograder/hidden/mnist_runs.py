@@ -93,11 +93,12 @@ def blocked_by_exact(run: Run | StudentProblem, verdict: Audit | None, more_en: 
 
 
 def student_run(proxy, digits: tuple, plan: Any, start: torch.Tensor, device: str) -> Run | StudentProblem | Misfit:
-    """train_mnist on the student's MLP from `start`, with the plan's settings."""
+    """train_mnist on the student's MLP from `start`, with the plan's settings; only the states where its
+    passes start and end are read back (the audit replays every step between them)."""
     images, labels = digits
     try:
         return fetch(proxy, probes.train, probes.states, "MLP", images[:plan.train], labels[:plan.train], start=start,
                      epochs=plan.epochs, lr=plan.lr, batch_size=plan.batch_size, seed=plan.seed, device=device,
-                     limit=plan.snapshot_limit, returned_key="returned")
+                     limit=plan.snapshot_limit, returned_key="returned", boundaries=True)
     except (StudentProblem, Misfit) as problem:
         return problem

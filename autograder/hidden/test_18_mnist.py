@@ -30,7 +30,7 @@ from autograder.hidden import mnist_runs as runs
 from autograder.hidden import training_report as report
 from autograder.hidden.mnist_networks import expect_course_layers, network_verdict
 from autograder.hidden.numbers import expect_number
-from autograder.hidden.training_audit import Misfit, Run, audit
+from autograder.hidden.training_audit import Misfit, Run, audit_passes
 from autograder.hidden.training_plans import plan_for
 from autograder.worker.probe_nets import ModeRevealingNet, seeded
 from autograder.worker.probes import mnist as probes
@@ -208,7 +208,8 @@ def test_trained_mlp_reaches_the_accuracy_threshold(student, reference, data, di
                    "MLP() 的层与课程不同（由另一项检查扣分）")
     run = runs.kit_outcome(run)
     model = reference.module.MLP()
-    verdict = audit(run, start, runs.adam_steps(model, digits, plan.lr, device), plan.steps, plan.epochs, plan.lr)
+    verdict = audit_passes(run, start, runs.adam_steps(model, digits, plan.lr, device), plan.steps, plan.epochs,
+                           plan.lr)
     heldout = data.heldout_mnist(plan.heldout)
     accuracy = report.record_run(
         plan, data, heldout, to_inputs(heldout.images), run, verdict.epoch_states, reference.module.MLP(),

@@ -16,90 +16,18 @@ import contextlib
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import torch
 from torch import nn
 
-from autograder.checking import StudentProblem, Text, fail
+from autograder.checking import Text
+from autograder.hidden.training_runs import Misfit, Record, Run, boundary_indices, fetch  # noqa: F401
 from autograder.worker.trajectory import flat_state, load_flat, one_thread
 
 RANDOM_CHECKS = 3
 LARGEST_CHECKS = 2
-
-
-@dataclass
-class Record:
-    kind: str  # "batch" (the state before this batch), "end" (of a pass), "final" (after the function returned)
-    pass_index: int
-    batch: int
-    indices: list[int] | None
-
-
-@dataclass
-class Run:
-    """One audited training run as the grader holds it."""
-
-    returned: Any  # what the student's function returned (a history, a list of losses)
-    records: list[Record]
-    states: torch.Tensor  # (len(records), parameters), float32
-    overflow: bool
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def final(self) -> torch.Tensor:
-        return self.states[-1]
-
-
-class Misfit(Exception):
-    """The student's network does not hold the parameters the grader chose (its layout differs)."""
-
-
-def fetch(proxy, train_probe, states_probe, *args: Any, returned_key: str, **kwargs: Any) -> Run:
-    """Run `train_probe` through `proxy` and read the whole run back (fetching states in chunks)."""
-    result = proxy.probe(train_probe, *args, **kwargs)
-    if not isinstance(result, dict):
-        raise _unreadable()
-    if "misfit" in result:
-        raise Misfit(result["misfit"])
-    records, count = result.get("records"), result.get("count")
-    if not isinstance(records, list) or type(count) is not int or count != len(records) or count < 1:
-        raise _unreadable()
-    blocks, position = [], 0
-    chunk = result
-    while True:
-        block, following = chunk.get("states"), chunk.get("next")
-        if not isinstance(block, torch.Tensor) or block.dim() != 2 or type(following) is not int:
-            raise _unreadable()
-        if following != position + block.shape[0] or following <= position or following > count:
-            raise _unreadable()
-        blocks.append(block.to(torch.float32))
-        position = following
-        if position == count:
-            break
-        chunk = proxy.probe(states_probe, position)
-        if not isinstance(chunk, dict):
-            raise _unreadable()
-    extra = {key: value for key, value in result.items() if key not in ("states", "records", "next", "count")}
-    return Run(result.get(returned_key), [_record(r) for r in records], torch.cat(blocks),
-               bool(result.get("overflow")), extra)
-
-
-def _record(raw: Any) -> Record:
-    if not (isinstance(raw, list) and len(raw) == 4 and raw[0] in ("batch", "end", "final")
-            and type(raw[1]) is int and type(raw[2]) is int):
-        raise _unreadable()
-    indices = raw[3]
-    if indices is not None and not (isinstance(indices, list) and all(type(i) is int for i in indices)):
-        raise _unreadable()
-    return Record(raw[0], raw[1], raw[2], indices)
-
-
-def _unreadable() -> StudentProblem:
-    return StudentProblem(Text("the training run could not be read back from the worker (was the kit's loader or "
-                               "recording changed?)",
-                               "无法从工作进程读回这次训练（是否改动了评分工具的数据加载器或记录？）"))
 
 
 class Steps:
@@ -268,7 +196,50 @@ def _wrong_step(before: torch.Tensor, after: torch.Tensor, expected: torch.Tenso
                 f"batch", f"{where_zh}：参数的变化不是在该 batch 上用 lr={lr} 做一步 {optimizer} 的结果")
 
 
-def expect_fits(error: Misfit, class_name: str, expected: list[list[int]]) -> None:
-    """Fail: the student's network cannot hold the course's parameters."""
-    fail(f"{class_name}() has parameters of shapes {error.args[0]}; the course's layers have {expected}",
-         f"{class_name}() 的参数形状为 {error.args[0]}；课程中的层应为 {expected}")
+def audit_passes(run: Run, start: torch.Tensor, steps: Steps, plan_steps: int, epochs: int, lr: float) -> Audit:
+    """Like `audit`, for a run read back with `boundaries`: each pass that changed the parameters is replayed
+    whole, step by step, from the state it started in, and must end in the state the loop left; nothing may
+    change between passes. Cheaper to read back, and every step still counts (18's MLP)."""
+    records, states = run.records, run.states
+    if run.overflow:
+        return _stop(Text(f"train_mnist went over the loader far more often than epochs={epochs} asks",
+                          f"train_mnist 遍历数据的次数远多于 epochs={epochs} 的要求"), 0, [])
+    bounds = boundary_indices(records)
+    if records[-1].kind != "final" or not torch.equal(states[bounds[0]], start):
+        return _stop(Text("when the loader handed out its first batch, the model no longer held the parameters it "
+                          "was given: train the model passed in, from where it starts",
+                          "数据加载器交出第一个 batch 时，模型的参数已不是传入时的参数：请从传入模型的初始参数开始训练它"), 0, [])
+    made, epoch_states = 0, []
+    for first, last in zip(bounds, bounds[1:]):
+        if records[first].kind != "batch":  # from a pass's end to the next pass, or to the end of the function
+            if not torch.equal(states[first], states[last]):
+                return _stop(_changed_outside(records[last]), made, epoch_states)
+            continue
+        if torch.equal(states[first], states[last]):
+            continue  # a pass that trained nothing (an evaluation over the training loader)
+        batches = [r.indices or [] for r in records[first:last] if r.kind == "batch"]
+        with one_thread() if steps.small else contextlib.nullcontext():
+            state = states[first]
+            for indices in batches:
+                state = steps.step(state, indices)
+            right = steps.matches(states[last], state)
+        made += len(batches)
+        epoch_states.append(last)
+        if not right:
+            return _stop(Text(f"epoch {len(epoch_states)} did not end where {len(batches)} {steps.name} steps with "
+                              f"lr={lr}, one per batch, take the parameters from where it started",
+                              f"第 {len(epoch_states)} 个 epoch 结束时的参数，不是从该 epoch 开始时的参数出发、每个 batch "
+                              f"一步、用 lr={lr} 做 {len(batches)} 步 {steps.name} 的结果"), made, epoch_states)
+    if made != plan_steps:
+        return _stop(Text(f"the loop made {made} optimizer steps; {epochs} epoch(s) make {plan_steps}, one per batch",
+                          f"训练循环共做了 {made} 次优化步；{epochs} 个 epoch 应做 {plan_steps} 次，每个 batch 一次"),
+                     made, epoch_states)
+    return Audit(None, made, made, epoch_states)
+
+
+def epoch_ends(run: Run) -> list[int]:
+    """The state at the end of each pass that changed the parameters (a training epoch), for any run read back
+    (whole, or with `boundaries`): what the curves are measured from for a run that needs no audit."""
+    bounds = boundary_indices(run.records)
+    return [last for first, last in zip(bounds, bounds[1:])
+            if run.records[first].kind == "batch" and not torch.equal(run.states[first], run.states[last])]

@@ -27,7 +27,7 @@ from torch import nn
 
 from autograder.checking import attach
 from autograder.hidden.numbers import as_number
-from autograder.hidden.training_audit import shape_of
+from autograder.hidden.training_audit import epoch_ends
 from autograder.hidden.training_plans import TrainingPlan
 from autograder.worker.trajectory import load_flat
 
@@ -161,7 +161,7 @@ def record_run(plan: TrainingPlan, data: Any, heldout: Any, inputs: torch.Tensor
 
     def reference_epochs() -> list[dict[str, Any]]:
         ran = reference_run()
-        return grader_history([measure(model, ran.states[i], inputs, labels, loss) for i in shape_of(ran).epoch_states])
+        return grader_history([measure(model, ran.states[i], inputs, labels, loss) for i in epoch_ends(ran)])
 
     curve = reference_curve(data, plan, heldout, reference_source, reference_epochs)
     attach("training", artifact(plan, run.returned, measured, curve, classes, heldout.images, labels))

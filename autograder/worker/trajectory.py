@@ -79,11 +79,15 @@ def keep(trajectory: Trajectory) -> None:
     _kept = trajectory
 
 
-def chunk(start: int) -> dict[str, Any]:
-    """States `start`, `start + 1`, ... of the kept run, as many as fit in CHUNK_BYTES, stacked into one tensor."""
+def chunk(start: int, chosen: list[int] | None = None) -> dict[str, Any]:
+    """States `start`, `start + 1`, ... of the kept run, as many as fit in CHUNK_BYTES, stacked into one tensor;
+    or, with `chosen`, those states (the grader's choice, made after the run)."""
     if _kept is None:
         return {"states": torch.zeros(0), "next": start}
     states = _kept.states
+    if chosen is not None:
+        picked = [states[i] for i in chosen if isinstance(i, int) and 0 <= i < len(states)]
+        return {"states": torch.stack(picked) if picked else torch.zeros(0), "next": start}
     size = max(1, states[0].numel() * 4) if states else 1
     stop = min(len(states), start + max(1, CHUNK_BYTES // size))
     block = torch.stack(states[start:stop]) if stop > start else torch.zeros(0)
