@@ -180,7 +180,7 @@ def test_train_mnist_returns_the_mean_loss_of_each_epoch(student, digits, exact,
 def test_train_mnist_trains_the_cnn_too(student, digits, exact, device):
     """train_mnist works for any network: one epoch of the course's CNN over one batch is one Adam step.
     中文：train_mnist 适用于任何网络：课程的 CNN 在一个 batch 上训练一个 epoch，正好是一步 Adam"""
-    settings = dict(count=16, epochs=1, lr=runs.EXACT["lr"], batch_size=16, shuffle=False)
+    settings = dict(count=4, epochs=1, lr=runs.EXACT["lr"], batch_size=4, shuffle=False)
     run = runs.run_kit(student, "CourseCNN", digits, device, **settings)
     if isinstance(run, StudentError) and ("size" in str(run) or "shape" in str(run)):
         fail(f"train_mnist(CNN(), ...) raised {str(run)[:200]}; keep the training loop right for any network: "

@@ -42,11 +42,16 @@ class Steps:
         self.optimizer, self.atol = optimizer, atol
 
     def step(self, state: torch.Tensor, indices: list[int]) -> torch.Tensor:
+        return self.steps(state, [indices])
+
+    def steps(self, state: torch.Tensor, batches: list[list[int]]) -> torch.Tensor:
+        """The state after one step on each batch in turn, from `state`."""
         load_flat(self.model, state)
         self.model.train()
-        self.optimizer.zero_grad(set_to_none=True)
-        self.loss(self.model(self.inputs(indices)), self.labels[indices]).backward()
-        self.optimizer.step()
+        for indices in batches:
+            self.optimizer.zero_grad(set_to_none=True)
+            self.loss(self.model(self.inputs(indices)), self.labels[indices]).backward()
+            self.optimizer.step()
         return flat_state(self.model)
 
     def matches(self, got: torch.Tensor, expected: torch.Tensor) -> bool:
@@ -219,10 +224,7 @@ def audit_passes(run: Run, start: torch.Tensor, steps: Steps, plan_steps: int, e
             continue  # a pass that trained nothing (an evaluation over the training loader)
         batches = [r.indices or [] for r in records[first:last] if r.kind == "batch"]
         with one_thread() if steps.small else contextlib.nullcontext():
-            state = states[first]
-            for indices in batches:
-                state = steps.step(state, indices)
-            right = steps.matches(states[last], state)
+            right = steps.matches(states[last], steps.steps(states[first], batches))
         made += len(batches)
         epoch_states.append(last)
         if not right:
