@@ -50,6 +50,8 @@ class ForwardRecorder:
 
     def summary(self) -> dict[str, list]:
         return {
+            "training": sorted({call[0] for call in self.calls}),
+            "grad_enabled": sorted({call[1] for call in self.calls}),
             "input_devices": sorted({call[2] for call in self.calls}),
             "parameter_devices": sorted({device for call in self.calls for device in call[3]}),
         }
