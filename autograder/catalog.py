@@ -39,6 +39,9 @@ class Exercise:
     call_timeout_s: float
     budget_s: float
     uses_device: bool
+    # What of the student's exercise folder reaches the sandbox (file-name patterns, at any depth): the
+    # source files, and whatever an exercise declares beside them. Nothing else (no weights, no data).
+    submission_files: tuple[str, ...] = ("*.py",)
 
     @property
     def filename(self) -> str:
@@ -75,6 +78,7 @@ def exercises() -> tuple[Exercise, ...]:
                 call_timeout_s=float(merged["call_timeout_s"]),
                 budget_s=float(merged["budget_s"]),
                 uses_device=bool(merged.get("uses_device", False)),
+                submission_files=tuple(merged.get("submission_files", ["*.py"])),
             )
         )
     return tuple(items)

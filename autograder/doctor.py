@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import isolation
+from autograder.sandbox.plan import plan_for
 
 
 @dataclass
@@ -75,10 +76,21 @@ def findings(caps: isolation.Capabilities, release: dict[str, str]) -> list[Find
     items = []
     if caps.root:
         items.append(Finding(True, f"running as root: student code will run as uid {caps.sandbox_uid}"))
-        if not caps.python_readable:
+        if caps.namespaces:
+            items.append(Finding(True, "mount namespaces: each worker gets its own PID, mount and IPC namespaces "
+                                       "with an empty /tmp and /dev/shm; scratch is a size-capped tmpfs"))
+        else:
+            items.append(Finding(False, "root here may not make mount namespaces (a container without "
+                                        "CAP_SYS_ADMIN?): no fresh namespaces per worker without bubblewrap, "
+                                        "scratch is not size-capped",
+                                 "start the container with --cap-add SYS_ADMIN, or use bubblewrap (strict)"))
+        if not caps.python_readable and caps.namespaces:
+            items.append(Finding(True, f"uid {caps.sandbox_uid} cannot read this Python ({sys.base_prefix}) "
+                                       f"where it is; it is bound where it can, in a private mount namespace"))
+        elif not caps.python_readable:
             items.append(Finding(
-                False, f"uid {caps.sandbox_uid} cannot read this Python ({sys.base_prefix}): the strict level "
-                f"binds it in, the reduced level keeps uid 0 (without capabilities)",
+                False, f"uid {caps.sandbox_uid} cannot read this Python ({sys.base_prefix}) and it cannot be "
+                f"staged here: below strict, student code keeps uid 0 (without capabilities)",
                 "make the interpreter readable (for example chmod o+rx on each parent folder), or install "
                 "the kit in a Python under /usr or /opt"))
     else:
@@ -124,7 +136,9 @@ def report(caps: isolation.Capabilities | None = None, release: dict[str, str] |
     for item in items:
         lines.append(f"  [{'ok' if item.ok else 'missing'}] {item.what}")
     level = caps.best_level()
-    lines += ["", f"Best isolation level here: {level}"]
+    plan = plan_for(caps, level)
+    lines += ["", f"Best isolation level here: {level}", f"Layers at {level} here: {', '.join(plan.layers())}"]
+    lines += [f"  note: {note}" for note in plan.notes]
     fixes = [item.fix for item in items if not item.ok and item.fix]
     if fixes:
         lines += ["", "To add what is missing:"] + [f"  {fix}" for fix in fixes]

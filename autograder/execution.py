@@ -14,10 +14,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from autograder import textsafe
 from autograder.i18n import Text
 from autograder.problems import StudentError, StudentProblem, WorkerCrashed, timeout
 from autograder.sandbox import Sandbox, SandboxError
-from autograder.worker import wire
+from autograder.worker import protocol, wire
+from autograder.worker.protocol import Job
 
 MiB = 1024 * 1024
 
@@ -90,7 +92,7 @@ class OutputTail:
         if dropped > 0:
             parts.append(f"\n... [{dropped} bytes of output omitted] ...\n")
         parts.append(tail.decode("utf-8", "replace"))
-        return "".join(parts)
+        return textsafe.clean("".join(parts))
 
 
 # ---------------------------------------------------------------- one worker
@@ -98,7 +100,7 @@ class OutputTail:
 class Worker:
     """One forked worker process with its request, response and output pipes."""
 
-    def __init__(self, sandbox: Sandbox, job: dict, limits: Limits) -> None:
+    def __init__(self, sandbox: Sandbox, job: Job, limits: Limits) -> None:
         self.sandbox = sandbox
         self.id = job["id"]
         self.limits = limits
@@ -114,12 +116,13 @@ class Worker:
         self.output = OutputTail(output_r, limits.output_keep)
         self.alive = True
         self.startup_ms: dict | None = None
+        self.layers: list[str] = []  # what the worker says it applied (reported, never relied on)
 
     def _receive(self, deadline: float, during: str) -> Any:
         try:
             payload = wire.read_frame(self.response_r, self.limits.result_bytes, deadline)
-            return wire.decode(payload)
-        except wire.FrameTimeout:
+            return wire.decode(payload, deadline)
+        except (wire.FrameTimeout, wire.DecodeTimeout):
             self.stop()
             raise timeout(during) from None
         except wire.PeerClosed:
@@ -134,24 +137,27 @@ class Worker:
             self.stop()
             raise malformed(f"({exc})") from None
 
-    def handshake(self, timeout: float) -> None:
-        """Wait for the student module to import; StudentError if it could not."""
-        message = self._receive(time.monotonic() + timeout, "importing your module")
-        if isinstance(message, dict) and message.get("kind") == "sandbox-failed":
-            self.stop()
-            raise SandboxError(f"a sandbox layer could not be applied in the worker: {message.get('error')}")
-        if not isinstance(message, dict) or message.get("kind") not in ("ready", "error"):
+    def handshake(self, seconds: float) -> None:
+        """Wait (up to `seconds`) for the student module to import; StudentError if it could not."""
+        message = protocol.worker_message(self._receive(time.monotonic() + seconds, "importing your module"),
+                                          ("ready", "error", "sandbox-failed"))
+        if message is None:
             self.stop()
             raise malformed("(no greeting)")
+        if message["kind"] == "sandbox-failed":
+            self.stop()
+            raise SandboxError(f"a sandbox layer could not be applied in the worker: {message['error']}")
         if message["kind"] == "error":
             self.stop()
-            raise StudentError(message.get("error"))
+            raise StudentError(message["error"])
         self.startup_ms = message.get("startup_ms")
+        layers = message.get("layers")
+        self.layers = [str(layer)[:100] for layer in layers[:64]] if isinstance(layers, list) else []
 
-    def call(self, probe: str, args: tuple, kwargs: dict, timeout: float, during: str) -> Any:
-        """Run one probe; returns its decoded value or raises a StudentProblem."""
-        deadline = time.monotonic() + timeout
-        payload = wire.encode({"probe": probe, "args": list(args), "kwargs": kwargs})
+    def call(self, probe: str, args: tuple, kwargs: dict, seconds: float, during: str) -> Any:
+        """Run one probe within `seconds`; returns its decoded value or raises a StudentProblem."""
+        deadline = time.monotonic() + seconds
+        payload = wire.encode(protocol.probe_request(probe, args, kwargs))
         try:
             wire.write_frame(self.request_w, payload, deadline)
         except wire.FrameTimeout:
@@ -161,12 +167,12 @@ class Worker:
             status = self.sandbox.reap(self.id, timeout=5.0)
             self.stop()
             raise WorkerCrashed(status, during) from None
-        message = self._receive(deadline, during)
-        if not isinstance(message, dict) or message.get("kind") not in ("result", "error"):
+        message = protocol.worker_message(self._receive(deadline, during), ("result", "error"))
+        if message is None:
             self.stop()
             raise malformed("(no answer)")
         if message["kind"] == "error":
-            raise StudentError(message.get("error"))
+            raise StudentError(message["error"])
         return message.get("value")
 
     def stop(self) -> None:

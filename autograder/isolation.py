@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.worker import confine
+from autograder.worker import landlock, seccomp_filter
 
 SANDBOX_USER = "nobody"
 SANDBOX_UID_FALLBACK = 65534
@@ -46,6 +46,7 @@ class Capabilities:
     seccomp: str | None
     cgroups: CgroupSupport
     python_readable: bool
+    namespaces: bool = False  # root here may make mount, IPC and PID namespaces and mount a tmpfs
 
     def best_level(self) -> str:
         if self.bwrap and self.seccomp:
@@ -104,6 +105,32 @@ def probe_bwrap(uid: int | None) -> tuple[str | None, str | None]:
     if run.returncode != 0:
         return None, f"bwrap cannot create namespaces here: {run.stderr.strip()[:200]}"
     return path, None
+
+
+NAMESPACE_PROBE = """
+import ctypes, os, sys, tempfile
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.unshare(0x00020000 | 0x08000000 | 0x20000000) != 0:
+    sys.exit(1)
+target = tempfile.mkdtemp()
+libc.mount(None, b"/", None, 0x4000 | 0x40000, None)
+ok = libc.mount(b"tmpfs", target.encode(), b"tmpfs", 0x2 | 0x4, b"size=4096") == 0
+libc.umount2(target.encode(), 2)
+os.rmdir(target)
+sys.exit(0 if ok else 2)
+"""
+
+
+def probe_namespaces() -> bool:
+    """Whether this process may make mount, IPC and PID namespaces and mount a tmpfs (root with
+    CAP_SYS_ADMIN: not, for example, in a container started without it)."""
+    if os.geteuid() != 0:
+        return False
+    try:
+        run = subprocess.run([sys.executable, "-c", NAMESPACE_PROBE], capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return run.returncode == 0
 
 
 def _own_cgroup_paths() -> dict[str, str]:
@@ -174,8 +201,9 @@ def detect() -> Capabilities:
         sandbox_uid=uid,
         bwrap=bwrap,
         bwrap_problem=problem,
-        landlock_abi=confine.landlock_abi(),
-        seccomp=getattr(confine.seccomp_module(), "__name__", None),
+        landlock_abi=landlock.landlock_abi(),
+        seccomp=getattr(seccomp_filter.seccomp_module(), "__name__", None),
         cgroups=probe_cgroups(),
         python_readable=python_readable_by(uid),
+        namespaces=probe_namespaces(),
     )

@@ -15,17 +15,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest.reports import TestReport
 
-from autograder import catalog, hints
+from autograder import catalog, hints, textsafe
 from autograder.catalog import Exercise
-from autograder.checking import CheckFailed, take_attachments, take_notes
 from autograder.errors import KitError
 from autograder.execution import RunSettings
 from autograder.i18n import Text
-from autograder.problems import StudentProblem
+from autograder.problems import NotJudged, StudentProblem, missing_file
 from autograder.proxies import LocalModule, ModuleProxy, RemoteModule
 from autograder.results import CheckResult, ExerciseResult
 from autograder.sandbox import Sandbox
+from autograder.verdicts import CheckFailed, take_attachments, take_notes
 
 
 class GraderError(KitError):
@@ -99,15 +100,16 @@ class GradingPlugin:
             self.results[exercise.id] = ExerciseResult(exercise.id, exercise.title, title_zh=exercise.title_zh)
         return self.results[exercise.id]
 
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item, call):
-        outcome = yield
-        report = outcome.get_result()
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(self, item, call) -> TestReport:
+        """Record the check's result, and hand pytest a cheap report: pytest's own would format a full
+        traceback of every failure (most of the grading time of a half-done submission), which nobody reads."""
         exercise = exercise_of(Path(item.fspath))
         result = self._result(exercise)
-        result.duration_s += report.duration
-        self._pending_duration += report.duration
-        if call.when == "call" or (call.when == "setup" and report.failed):
+        result.duration_s += call.duration
+        self._pending_duration += call.duration
+        failed = call.excinfo is not None
+        if call.when == "call" or (call.when == "setup" and failed):
             check = self._check_result(item, call)
             check.duration_s, self._pending_duration = self._pending_duration, 0.0
             proxy = self.proxies.get(exercise.id)
@@ -116,6 +118,11 @@ class GradingPlugin:
                 check.hint = hints.failure_hint(self._hints(exercise), check.functions)
             result.checks.append(check)
             result.artifacts.update(take_attachments())
+        skipped = failed and call.excinfo.errisinstance(pytest.skip.Exception)
+        longrepr = (str(item.path), item.location[1], str(call.excinfo.value)) if skipped else (
+            str(call.excinfo.value)[:200] if failed else None)
+        return TestReport(item.nodeid, item.location, {}, "skipped" if skipped else "failed" if failed else "passed",
+                          longrepr, call.when, duration=call.duration, start=call.start, stop=call.stop)
 
     def _hints(self, exercise: Exercise) -> hints.ExerciseHints | None:
         """The exercise's hints (the single source, read once per run) for failed checks."""
@@ -132,11 +139,20 @@ class GradingPlugin:
         description = check_title(item.function.__doc__)
         notes = take_notes()
         if call.excinfo is None:
-            return CheckResult.of(name, worth, worth, "passed", notes, description)
-        status, message = self._classify(item, call.excinfo.value)
-        check = CheckResult.of(name, 0.0, worth, status, message, description)
-        check.blocked_by = getattr(call.excinfo.value, "blocked_by", None)
+            return CheckResult.of(name, worth, worth, "passed", notes and bounded(notes), description)
+        error = call.excinfo.value
+        if isinstance(error, NotJudged):
+            error = self._unusable_module(item) or error
+        status, message = self._classify(item, error)
+        check = CheckResult.of(name, 0.0, worth, status, bounded(message), description)
+        check.blocked_by = getattr(error, "blocked_by", None)
         return check
+
+    def _unusable_module(self, item) -> StudentProblem | None:
+        """The student's module's own problem (missing, or it could not be imported): every check is charged
+        with it, none is "not judged" because of a function that never existed."""
+        proxy = self.proxies.get(exercise_of(Path(item.fspath)).id)
+        return getattr(proxy, "missing", None) or getattr(proxy, "import_error", None)
 
     def _classify(self, item, error: BaseException) -> tuple[str, Text]:
         if isinstance(error, StudentProblem):
@@ -151,25 +167,35 @@ class GradingPlugin:
                              f"评分程序在此检查中出错（{detail}）")
 
     def pytest_collection_modifyitems(self, config, items) -> None:
-        """Checks marked `cuda` run only on a CUDA device; elsewhere they are reported as skipped."""
-        if self.context.settings.device.startswith("cuda"):
-            return
+        """Checks marked `cuda` run only on a CUDA device, elsewhere they are reported as skipped; the checks
+        of an exercise whose file the submission lacks are reported at once, without running them."""
+        cuda = self.context.settings.device.startswith("cuda")
         kept = []
         for item in items:
-            if item.get_closest_marker("cuda") is None:
-                kept.append(item)
-                continue
             exercise = exercise_of(Path(item.fspath))
-            self._result(exercise).checks.append(CheckResult.of(
-                item.name.removeprefix("test_"), 0.0, 0.0, "skipped",
-                Text("needs a CUDA device; graded with --device cpu", "需要 CUDA 设备；本次用 --device cpu 评分"),
-                check_title(item.function.__doc__)))
+            name, title = item.name.removeprefix("test_"), check_title(item.function.__doc__)
+            if item.get_closest_marker("cuda") is not None and not cuda:
+                self._result(exercise).checks.append(CheckResult.of(name, 0.0, 0.0, "skipped", Text(
+                    "needs a CUDA device; graded with --device cpu", "需要 CUDA 设备；本次用 --device cpu 评分"), title))
+            elif exercise.id in self.context.folders and self.context.folders[exercise.id] is None:
+                marker = item.get_closest_marker("points")
+                worth = float(marker.args[0]) if marker else 0.0
+                self._result(exercise).checks.append(CheckResult.of(
+                    name, 0.0, worth, "error", missing_file(f"{exercise.id}/{exercise.filename}").text, title))
+            else:
+                kept.append(item)
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
 
     def pytest_collectreport(self, report) -> None:
         if report.failed:
             self.defects.append(f"could not load hidden checks {report.nodeid}: {report.longreprtext[-800:]}")
+
+
+def bounded(text: Text) -> Text:
+    """A check's message as a report can hold it: each language cleaned and cut to a few KB, whatever
+    student data a check quoted in it (`autograder.textsafe`)."""
+    return Text(textsafe.clean(text.en, textsafe.MESSAGE_LIMIT), textsafe.clean(text.zh, textsafe.MESSAGE_LIMIT))
 
 
 def _first_line(doc: str | None) -> str:

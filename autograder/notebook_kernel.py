@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shutil
 import tempfile
 import types
 from pathlib import Path
@@ -30,8 +29,10 @@ import pytest
 
 from autograder import catalog, judge
 from autograder.catalog import Exercise
+from autograder.cleanup import remove_tree
 from autograder.data import DataStore, default_root
 from autograder.execution import RunSettings
+from autograder.options import GradeOptions
 from autograder.problems import StudentError
 from autograder.proxies import LocalModule, ModuleProxy, RemoteModule
 from autograder.results import CheckResult
@@ -57,7 +58,7 @@ class LazySandbox:
 
     def get(self) -> Sandbox:
         if self.box is None:
-            self.box = Sandbox().start()
+            self.box = GradeOptions().start_sandbox()
             self.box.wait_ready()
         return self.box
 
@@ -93,7 +94,8 @@ class KernelModule(ModuleProxy):
 
     def runner_for(self, reference: LocalModule) -> RemoteModule:
         """A sandboxed worker holding the reference, for files the notebook's code wrote."""
-        return RemoteModule(self._sandbox.get(), self.exercise, reference.path.parent, self.settings, label="runner")
+        return RemoteModule(self._sandbox.get(), self.exercise, reference.path.parent, self.settings, label="runner",
+                            trusted=True)
 
 
 class KernelPlugin(judge.GradingPlugin):
@@ -130,7 +132,7 @@ def run_in_kernel(exercise: Exercise, namespace: dict[str, Any]) -> dict[str, Ch
     finally:
         sandbox.close()
         os.chdir(previous)
-        shutil.rmtree(work_dir, ignore_errors=True)
+        remove_tree(work_dir)  # the notebook's code wrote there: iterative, never raises
     return {check.name: check for check in result.checks}
 
 

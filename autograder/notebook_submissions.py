@@ -13,9 +13,7 @@ A notebook that is not valid JSON, has no nbgrader metadata, or lost an answer c
 """
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import json
 import re
 import tempfile
@@ -26,10 +24,13 @@ from typing import TYPE_CHECKING, Any
 from autograder import catalog, notebooks
 from autograder.catalog import Exercise
 from autograder.errors import KitError
+from autograder.i18n import Text
+from autograder.reports.gradebook import csv_text
+from autograder.textsafe import valid_unicode
 
 if TYPE_CHECKING:  # imported only while grading: they bring in torch
-    from autograder.batch import Student
-    from autograder.grading import GradeOptions
+    from autograder.batch.students import Student
+    from autograder.options import GradeOptions
     from autograder.results import GradeResult
     from autograder.sandbox import Sandbox
 
@@ -194,7 +195,7 @@ def answers(path: Path, exercise: Exercise) -> dict[str, str]:
         if cells[0].get("cell_type") != "code" or source is None:
             raise NotebookProblem(f"{name}: the answer cell {segment.name!r} is no longer a code cell",
                                   f"{name}：答案单元格 {segment.name!r} 已不是代码单元格")
-        found[segment.name] = source
+        found[segment.name] = valid_unicode(source)  # JSON's "\ud800" is a lone surrogate no writer can encode
     return found
 
 
@@ -229,6 +230,7 @@ def grade(path: Path, options: GradeOptions, sandbox: Sandbox | None = None) -> 
 
     Exercises: `options.exercises`, else every exercise with a notebook at `path`."""
     from autograder import grading, judge
+    from autograder.options import resolve_device
     from autograder.results import CheckResult, ExerciseResult, GradeResult
 
     started = time.monotonic()
@@ -257,10 +259,11 @@ def grade(path: Path, options: GradeOptions, sandbox: Sandbox | None = None) -> 
             isolation = graded.isolation
             for result in graded.exercises:
                 for check in result.checks:
-                    check.message = point_at_cells(check.message, catalog.get(result.id), cells[result.id])
+                    where = (catalog.get(result.id), cells[result.id])
+                    check.text = Text(point_at_cells(check.text.en, *where), point_at_cells(check.text.zh, *where))
                 results[result.id] = result
     if problems:
-        points = judge.max_points([catalog.get(i) for i in problems], grading.resolve_device(options.device))
+        points = judge.max_points([catalog.get(i) for i in problems], resolve_device(options.device))
         for exercise_id, message in problems.items():
             check = CheckResult("notebook", 0.0, points.get(exercise_id, 0.0), "error", message,
                                 "the notebook's answer cells could be read")
@@ -295,15 +298,13 @@ def nbgrader_csv(rows: list[tuple[str, dict, dict[str, str]]]) -> str:
     """grades.csv with `nbgrader export`'s columns: one row per student and assignment (= exercise).
 
     `rows`: (student id, result as a dict, timestamps by exercise id)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(NBGRADER_EXPORT_COLUMNS)
+    lines = []
     for student, result, stamps in sorted(rows, key=lambda row: row[0]):
         for exercise in result.get("exercises", []):
             score = float(exercise["score"])
-            writer.writerow([exercise["id"], "", stamps.get(exercise["id"], ""), student, "", "", "", score, 0.0,
-                             score, float(exercise["max_score"])])
-    return buffer.getvalue()
+            lines.append([exercise["id"], "", stamps.get(exercise["id"], ""), student, "", "", "", score, 0.0,
+                          score, float(exercise["max_score"])])
+    return csv_text(NBGRADER_EXPORT_COLUMNS, lines, lineterminator="\n")
 
 
 def batch_csv(results: list[dict], students: list[Student]) -> str:

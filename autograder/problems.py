@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import signal
 
+from autograder import textsafe
 from autograder.i18n import Text
 
 
@@ -33,17 +34,19 @@ class StudentError(StudentProblem):
 
     @property
     def kind(self) -> str:
-        return str(self.info.get("type") or "Error")
+        return textsafe.clean(self.info.get("type") or "Error", 100)
 
     @property
     def message(self) -> str:
-        return str(self.info.get("message") or "")
+        """The exception's message as the worker reported it: valid Unicode, no ANSI codes, a few KB at most."""
+        return textsafe.clean(self.info.get("message") or "", textsafe.MESSAGE_LIMIT)
 
     def summary(self) -> str:
         """`ValueError: bad size (maxpool.py, line 12)`: the location once, after the message."""
         where = ""
+        line = self.info.get("line")
         if self.info.get("file"):
-            where = f"({self.info['file']}, line {self.info.get('line')})"
+            where = f"({textsafe.clean(self.info['file'], 200)}, line {line if type(line) is int else '?'})"
         message = self.message
         if where and message.endswith(where):
             where = ""

@@ -17,11 +17,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from autograder import safe_copy
 from autograder.catalog import Exercise
 from autograder.execution import RunSettings, Worker
-from autograder.i18n import Text
-from autograder.problems import StudentProblem, WorkerCrashed, budget_used, missing_file
+from autograder.problems import StudentProblem, SubmissionProblem, WorkerCrashed, budget_used, missing_file
 from autograder.sandbox import Sandbox
+from autograder.tree import TreeProblem
 from autograder.worker import probes, wire
 from autograder.worker.probes import generic
 
@@ -73,13 +74,13 @@ class RemoteModule(ModuleProxy):
     """The student's module for one exercise, reached only through sandboxed workers."""
 
     def __init__(self, sandbox: Sandbox, exercise: Exercise, folder: Path | None, settings: RunSettings,
-                 label: str = "student") -> None:
+                 label: str = "student", trusted: bool = False) -> None:
         super().__init__(exercise)
         self.sandbox = sandbox
         self.settings = settings
         self.space = sandbox.new_workspace(f"{label}-{exercise.id}")
         self.submission_dir, self.data_dir, self.work_dir = self.space.submission, self.space.data, self.space.work
-        self.missing = self._copy_submission(folder)
+        self.missing = self._copy_submission(folder, trusted)
         self.call_timeout = exercise.call_timeout_s * settings.time_scale
         self.budget = exercise.budget_s * settings.time_scale
         self.worker: Worker | None = None
@@ -87,22 +88,22 @@ class RemoteModule(ModuleProxy):
         self.used_s = 0.0
         self.outputs: list[str] = []
 
-    def _copy_submission(self, folder: Path | None) -> StudentProblem | None:
-        """Copy the exercise folder's regular files (no links) into scratch; the problem when unusable."""
+    def _copy_submission(self, folder: Path | None, trusted: bool = False) -> StudentProblem | None:
+        """Copy the exercise folder's source files (`Exercise.submission_files`) into scratch, following
+        no link, read as the sandbox's unprivileged user unless `trusted` (the kit's own reference);
+        the problem when the folder is missing, is or holds a link, or is over the caps."""
         wanted = self.exercise.filename
-        if folder is None or not (folder / wanted).is_file() or (folder / wanted).is_symlink():
-            return missing_file(f"{folder}/{wanted}" if folder else f"{self.exercise.id}/{wanted}")
-        copied_bytes, copied_files = 0, 0
-        for path in sorted(folder.iterdir()):
-            if path.is_symlink() or not path.is_file():
-                continue
-            copied_bytes += path.stat().st_size
-            copied_files += 1
-            limits = self.settings.limits
-            if copied_bytes > limits.submission_bytes or copied_files > limits.submission_files:
-                return StudentProblem(Text(f"the folder {folder.name} is larger than the grader accepts",
-                                           f"文件夹 {folder.name} 超过了评分程序接受的大小"))
-            shutil.copyfile(path, self.submission_dir / path.name)
+        if folder is None:
+            return missing_file(f"{self.exercise.id}/{wanted}")
+        limits = self.settings.limits
+        caps = safe_copy.CopyCaps(max_files=limits.submission_files, max_bytes=limits.submission_bytes)
+        try:
+            copied = safe_copy.copy_sources(folder, self.submission_dir, self.exercise.submission_files, caps,
+                                            folder.name, trusted)
+        except TreeProblem as problem:
+            return SubmissionProblem(problem.text)
+        if wanted not in copied:
+            return missing_file(f"{folder.name}/{wanted}")
         return None
 
     # ------------------------------------------------------------ worker life
@@ -118,18 +119,16 @@ class RemoteModule(ModuleProxy):
         if self.worker is not None and self.worker.alive:
             return self.worker
         self._retire_worker()
-        job = {
+        job = self.sandbox.job_for(self.space)
+        job.update({
             "id": f"w{next(_worker_ids)}",
             "exercise": self.exercise.id,
             "module": self.exercise.module,
             "module_file": str(self.submission_dir / self.exercise.filename),
-            "workdir": str(self.work_dir),
             "limits": self.settings.limits.rlimits(int(self.budget * max(1, self.settings.threads)) + 30),
             "threads": self.settings.threads,
             "result_limit": self.settings.limits.result_bytes,
-            "pid_namespace": self.sandbox.pid_namespaces,
-            "confine": self.sandbox.confinement(self.space),
-        }
+        })
         if self.exercise.uses_device and self.settings.device.startswith("cuda"):
             job["gpu"] = {"device": self.settings.device, "memory_fraction": self.settings.gpu_memory_fraction}
         worker = Worker(self.sandbox, job, self.settings.limits)
@@ -164,7 +163,8 @@ class RemoteModule(ModuleProxy):
     def runner_for(self, reference: LocalModule) -> RemoteModule:
         """A sandboxed worker holding the reference module: where the grader runs files the student's code
         wrote (an ONNX model, TensorBoard event files) without parsing them in its own process."""
-        return RemoteModule(self.sandbox, self.exercise, reference.path.parent, self.settings, label="runner")
+        return RemoteModule(self.sandbox, self.exercise, reference.path.parent, self.settings, label="runner",
+                            trusted=True)
 
     # ------------------------------------------------------------ calls
 
@@ -196,7 +196,7 @@ class RemoteModule(ModuleProxy):
 
 
 def _describe_call(probe: str, args: tuple) -> str:
-    if probe in ("call", "call_each", "call_recording") and args and isinstance(args[0], str):
+    if probe in ("call", "call_each", "call_by_hand") and args and isinstance(args[0], str):
         return f"{args[0][:80]}()"
     return f"the check's call ({probe})"
 

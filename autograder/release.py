@@ -13,14 +13,13 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder import catalog
+from autograder import catalog, ci_templates
 from autograder.catalog import Exercise
 from autograder.errors import KitError
 from autograder.release_texts import (
     GITIGNORE,
     PACKAGE_INIT,
     PACKAGE_MAIN,
-    WORKFLOW,
     catalog_text,
     pyproject_text,
     readme_text,
@@ -101,7 +100,7 @@ def build(out: Path, exercise_ids: list[str] | None = None) -> Released:
         _write(released, "README.md", readme_text(exercises))
         _write(released, "pyproject.toml", pyproject_text(exercises))
         _write(released, ".gitignore", GITIGNORE)
-        _write(released, ".github/workflows/visible-tests.yml", WORKFLOW)
+        _write(released, ".github/workflows/visible-tests.yml", ci_templates.student_workflow())
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)
         raise

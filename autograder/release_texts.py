@@ -27,29 +27,6 @@ __pycache__/
 .autograder/
 """
 
-WORKFLOW = """# The visible tests on every push: the same `pytest` you run on your machine.
-# Red until every exercise is done; the Actions log shows which tests still fail.
-name: visible tests
-on: [push, pull_request]
-jobs:
-  test:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-      - name: install (CPU-only PyTorch, a smaller download)
-        run: |
-          pip install torch torchvision --index-url https://download.pytorch.org/whl/cpu
-          pip install -e .
-      - name: visible tests
-        run: python -m pytest
-      - name: progress
-        if: always()
-        run: autograder status --lang both
-"""
-
 BASE_DEPENDENCIES = ['"torch>=2.2,<3"', '"torchvision>=0.17,<1"', '"numpy>=1.24"', '"pillow>=10"',
                      '"pytest>=7.4"', '"tomli>=2; python_version < \'3.11\'"']
 EXTRA_DEPENDENCIES = {

@@ -9,15 +9,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import catalog, hints
 from autograder.catalog import Exercise
-from autograder.learning.reset import backup_path
 from autograder.stubs import MarkerError, make_stub
 
 MANIFEST = ".stubs.json"
+
+
+def backup_path(target: Path) -> Path:
+    """A free name beside `target` for keeping its old text: `maxpool.py.20240501-101500.bak`."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    candidate = target.with_name(f"{target.name}.{stamp}.bak")
+    counter = 1
+    while candidate.exists():
+        candidate = target.with_name(f"{target.name}.{stamp}-{counter}.bak")
+        counter += 1
+    return candidate
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,7 @@ def status_kb(pid: int, field: str) -> int:
 def memory() -> list[str]:
     from autograder.data import DataStore
     from autograder.hidden.training_plans import plan_for
-    from autograder.worker import confine
+    from autograder.worker import processes
     from autograder.worker.probe_nets import seeded
     from autograder.worker.trajectory import flat_state
 
@@ -139,8 +139,8 @@ def memory() -> list[str]:
                  start=flat_state(seeded(reference.module.CIFAR10Net, plan.seed)), epochs=plan.epochs, lr=plan.lr,
                  batch_size=plan.batch_size, seed=plan.seed, device="cpu", limit=plan.snapshot_limit)
     worker = remote.probe(generic.usage)
-    table = confine._process_table()
-    templates = [pid for pid in confine._descendants(table, {box._process.pid})
+    table = processes.process_table()
+    templates = [pid for pid in processes.descendants(table, {box.template_pid})
                  if Path(f"/proc/{pid}/comm").read_text().strip() == "ag-template"]
     template_kb = status_kb(templates[0], "VmHWM") if templates else 0
     remote.close()

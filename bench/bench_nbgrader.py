@@ -25,7 +25,8 @@ from pathlib import Path
 KIT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(KIT))
 
-from autograder import batch, catalog, notebooks  # noqa: E402
+from autograder import catalog, notebooks  # noqa: E402
+from autograder.batch.slots import default_jobs  # noqa: E402
 
 CORE = ("02_custom_dataset", "04_transforms", "06_conv_shapes", "07_maxpool", "10_losses", "11_optimizer_step",
         "12_vgg16_modify", "13_save_load", "14_cifar10_training")
@@ -79,7 +80,7 @@ def main() -> None:
         timed([str(BIN / "nbgrader"), "export"], course)
         expected = scores(course / "grades.csv", "student_id", "score")
         rows = [("`nbgrader autograde`, one exercise after another", 1, nbgrader_s)]
-        for jobs in sorted({1, batch.default_jobs()}):
+        for jobs in sorted({1, default_jobs()}):
             out = course / f"kit-{jobs}"
             seconds = timed([str(BIN / "autograder"), "grade-batch", str(course / "submitted"), "--nbgrader",
                              "--out", str(out), "--jobs", str(jobs), "--nbgrader-csv", str(out / "grades.csv")], course)

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from containment_kit import hostile, level_sandbox  # noqa: F401  (fixtures of the hostile corpus)
 
 from autograder import catalog
 from autograder.sandbox import Sandbox

@@ -1,4 +1,5 @@
-"""grade-batch: one result per student, written atomically; resumable; one failure never stops the batch."""
+"""grade-batch: one result per student, written atomically; a resume that regrades what is stale and
+says why; one failure never stops the batch."""
 import csv
 import json
 import os
@@ -11,7 +12,7 @@ import zipfile
 
 import pytest
 
-from autograder import batch, catalog
+from autograder import catalog
 from mutants import MUTANTS, apply
 
 EXERCISES = ["07_maxpool", "10_losses"]
@@ -89,7 +90,7 @@ def test_the_gradebook_has_one_row_per_student(graded):
     assert book["carol"]["total"] == book["alice"]["total"] == book["alice"]["max_total"]
     assert float(book["bob"]["total"]) == 0
     assert float(book["dave"]["10_losses"]) < float(book["alice"]["10_losses"])
-    assert book["eve"]["status"].startswith("error: eve.zip is not a readable zip")
+    assert book["eve"]["status"].startswith("error: eve.zip: not a readable zip")
 
 
 def test_the_summary_has_mean_median_and_pass_rates(graded):
@@ -119,6 +120,30 @@ def test_resume_skips_students_with_the_same_submission(graded, classroom, tmp_p
     after = {p.name: p.stat().st_mtime_ns for p in (resumed / "students").glob("*.json")}
     regraded = sorted(name for name in after if after[name] != before[name])
     assert regraded == ["alice.json"]
+    assert "resume: 5 results kept, 1 regraded because: the submission changed (1), 0 graded" in run.stderr
+
+
+def test_results_record_the_grader_and_whose_side_an_error_was_on(graded):
+    _run, out = graded
+    alice = json.loads((out / "students" / "alice.json").read_text())
+    eve = json.loads((out / "students" / "eve.json").read_text())
+    assert alice["fingerprint"] == eve["fingerprint"] and alice["fingerprint"].startswith("kit=")
+    assert eve["error_source"] == "submission" and eve["error_messages"]["zh"].startswith("eve.zip：")
+
+
+def test_resume_with_another_exercise_set_regrades_and_the_gradebook_shows_the_new_exercise(tmp_path):
+    root = tmp_path / "class"
+    add_folder(root, "ann")
+    out = tmp_path / "out"
+    first = autograder("grade-batch", str(root), "--out", str(out), "--exercise", "07_maxpool", "--jobs", "1")
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "10_losses" not in rows(out)["ann"]
+    again = autograder("grade-batch", str(root), "--out", str(out), "--resume", "--jobs", "1",
+                       "--exercise", "07_maxpool", "--exercise", "10_losses")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "0 results kept, 1 regraded because: a different exercise selection or device (1)" in again.stderr
+    book = rows(out)["ann"]
+    assert float(book["10_losses"]) > 0 and book["total"] == book["max_total"]
 
 
 def test_a_kill_9_loses_no_finished_student(tmp_path):
@@ -143,8 +168,3 @@ def test_a_kill_9_loses_no_finished_student(tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     assert set(rows(out)) == {"s1", "s2", "s3", "s4"}
 
-
-def test_student_keys_are_file_name_safe():
-    assert batch.student_key("alice") == "alice"
-    assert batch.student_key("李 明") == "%E6%9D%8E%20%E6%98%8E"
-    assert batch.student_key(os.fsdecode(b"bad\xff")) == "bad%FF"

@@ -10,94 +10,11 @@ from __future__ import annotations
 
 import os
 import socket
-import textwrap
 
 import pytest
+from containment_kit import COURSE_EXAMPLE, SOLUTION, course_checks, others_pass, with_course_example
 
-from autograder import catalog, grading, isolation
-from autograder.sandbox import Sandbox
-from autograder.worker import confine
-from mutants import copy_solution
-
-LEVELS = ["strict", "reduced"]
-SOLUTION = (catalog.SOLUTIONS_DIR / "07_maxpool" / "maxpool.py").read_text(encoding="utf-8")
-COURSE_EXAMPLE = "def course_example(ceil_mode):\n"
-
-
-def available(level: str) -> bool:
-    return isolation.detect().offers(level)
-
-
-@pytest.fixture(scope="session", params=LEVELS)
-def level_sandbox(request):
-    if not available(request.param):
-        pytest.skip(f"this machine does not offer the {request.param} level (see `autograder doctor`)")
-    box = Sandbox(level=request.param).start()
-    box.wait_ready()
-    yield box
-    box.close()
-
-
-def descendants(pid: int) -> set[int]:
-    """Live descendants of `pid`, except idle standby workers (which have run no student code)."""
-    table = confine._process_table()
-    found = set()
-    for candidate in confine._descendants(table, {pid}):
-        if table.get(candidate, (0, "Z"))[1] == "Z":
-            continue
-        try:
-            name = open(f"/proc/{candidate}/comm").read().strip()
-        except OSError:
-            continue
-        if not name.startswith("ag-standby"):
-            found.add(candidate)
-    return found
-
-
-@pytest.fixture
-def hostile(level_sandbox, tmp_path):
-    """grade(source, **options) -> (hostile exercise result, whole result); checks containment after each."""
-    baseline = descendants(level_sandbox._process.pid)
-    canary = tmp_path / "outside" / "canary.txt"
-    canary.parent.mkdir()
-    os.chmod(canary.parent, 0o777)
-    canary.write_text("untouched\n")
-    kit_files = {p: p.stat().st_mtime_ns for p in (catalog.KIT_ROOT / "solutions").rglob("*") if p.is_file()}
-
-    def run(source: str, time_scale: float = 0.3, plant=None):
-        root = tmp_path / "submission"
-        copy_solution("06_conv_shapes", root)
-        folder = copy_solution("07_maxpool", root)
-        (folder / "maxpool.py").write_text(source.replace("CANARY", str(canary)), encoding="utf-8")
-        if plant is not None:
-            plant(folder)
-        options = grading.GradeOptions(device="cpu", threads=1, time_scale=time_scale)
-        result = grading.grade(root, options, sandbox=level_sandbox)
-        by_id = {exercise.id: exercise for exercise in result.exercises}
-        conv = by_id["06_conv_shapes"]
-        assert conv.score == conv.max_score, [(c.name, c.message) for c in conv.checks if c.status != "passed"]
-        return by_id["07_maxpool"], result
-
-    yield run
-    assert canary.read_text() == "untouched\n"
-    assert sorted(canary.parent.iterdir()) == [canary]
-    assert {p: p.stat().st_mtime_ns for p in (catalog.KIT_ROOT / "solutions").rglob("*") if p.is_file()} == kit_files
-    assert descendants(level_sandbox._process.pid) <= baseline, "a process outlived its worker"
-
-
-def with_course_example(body: str) -> str:
-    """The solution with `body` run at the start of course_example (the 2 checks that call it)."""
-    return SOLUTION.replace(COURSE_EXAMPLE, COURSE_EXAMPLE + textwrap.indent(textwrap.dedent(body), "    "), 1)
-
-
-def course_checks(exercise):
-    return [check for check in exercise.checks if check.name.startswith("course_example")]
-
-
-def others_pass(exercise) -> None:
-    for check in exercise.checks:
-        if not check.name.startswith("course_example"):
-            assert check.status == "passed", (check.name, check.message)
+from autograder import catalog, grading
 
 
 def test_sys_exit_at_import(hostile):
@@ -270,7 +187,8 @@ def test_a_symlink_to_a_secret_is_not_followed(hostile, tmp_path):
         "except OSError as exc:\n"
         "    print('MISSING', type(exc).__name__)\n")
     exercise, _ = hostile(source, plant=lambda folder: (folder / "answers.txt").symlink_to(secret))
-    assert "LEAKED" not in exercise.output and "MISSING" in exercise.output
+    assert "LEAKED" not in exercise.output and exercise.score == 0
+    assert all("07_maxpool/answers.txt is a link" in check.message for check in exercise.checks)
 
 
 def test_a_module_symlinked_to_the_reference_is_refused(level_sandbox, tmp_path):
@@ -281,7 +199,7 @@ def test_a_module_symlinked_to_the_reference_is_refused(level_sandbox, tmp_path)
     result = grading.grade(root, grading.GradeOptions(exercises=["07_maxpool"], device="cpu", threads=1),
                            sandbox=level_sandbox)
     (exercise,) = result.exercises
-    assert exercise.score == 0 and "not found" in exercise.checks[0].message
+    assert exercise.score == 0 and "07_maxpool/maxpool.py is a link" in exercise.checks[0].message
 
 
 def test_sigstop_to_itself(hostile):

@@ -3,8 +3,10 @@ slots get their own GPU; on a machine with CUDA the solutions get full marks the
 import pytest
 import torch
 
-from autograder import batch, catalog, judge
+from autograder import catalog, judge
+from autograder.batch.slots import gpu_plan
 from autograder.execution import RunSettings
+from autograder.options import BatchOptions, GradeOptions
 from autograder.proxies import RemoteModule
 from autograder.worker.probes import generic
 
@@ -41,20 +43,20 @@ def test_the_warm_template_never_starts_cuda(sandbox):
 
 def test_each_slot_sees_its_own_gpu_and_slots_sharing_one_split_its_memory(monkeypatch):
     monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
-    gpus, options = batch.gpu_plan(batch.BatchOptions(device="cuda"), jobs=4)
+    gpus, options = gpu_plan(BatchOptions(GradeOptions(device="cuda")), jobs=4)
     assert gpus == ["0", "1", "0", "1"]
-    assert options.device == "cuda" and options.gpu_memory_fraction == pytest.approx(0.45)
+    assert options.grade.device == "cuda" and options.grade.gpu_memory_fraction == pytest.approx(0.45)
 
 
 def test_a_named_gpu_pins_every_slot_to_it(monkeypatch):
     monkeypatch.setattr(torch.cuda, "device_count", lambda: 4)
-    gpus, _options = batch.gpu_plan(batch.BatchOptions(device="cuda:2"), jobs=2)
+    gpus, _options = gpu_plan(BatchOptions(GradeOptions(device="cuda:2")), jobs=2)
     assert gpus == ["2", "2"]
 
 
 def test_cpu_grading_gives_slots_no_gpu():
-    gpus, options = batch.gpu_plan(batch.BatchOptions(device="cpu"), jobs=3)
-    assert gpus == [None, None, None] and options.device == "cpu"
+    gpus, options = gpu_plan(BatchOptions(GradeOptions(device="cpu")), jobs=3)
+    assert gpus == [None, None, None] and options.grade.device == "cpu"
 
 
 @pytest.mark.skipif(not CUDA, reason="needs a CUDA GPU (the GPU suite; run on a GPU runner)")

@@ -51,3 +51,21 @@ def test_the_doctor_runs_on_this_machine():
     assert f"Best isolation level here: {isolation.detect().best_level()}" in run.stdout
     for layer in ("bubblewrap", "seccomp", "Landlock", "cgroup"):
         assert layer in run.stdout
+
+
+def test_root_that_may_not_mount_is_told_how_to_allow_it():
+    text = doctor.report(caps(bwrap=None, bwrap_problem="bubblewrap (bwrap) is not installed", namespaces=False),
+                         {"ID": "debian"})
+    assert "[missing] root here may not make mount namespaces" in text and "--cap-add SYS_ADMIN" in text
+
+
+def test_the_doctor_lists_the_layers_its_plan_would_use():
+    text = doctor.report(caps(namespaces=True), {"ID": "debian"})
+    assert "Layers at strict here: rlimits," in text and "ipc-namespace-per-worker" in text
+
+
+def test_apparmor_restricting_user_namespaces_gets_the_ubuntu_switch(monkeypatch):
+    monkeypatch.setattr(doctor, "_sysctl", lambda path: "1" if "apparmor_restrict" in path else None)
+    text = doctor.report(caps(bwrap=None, bwrap_problem="bwrap cannot create namespaces here: Operation not "
+                                                        "permitted"), {"ID": "ubuntu", "VERSION_ID": "24.04"})
+    assert "sysctl -w kernel.apparmor_restrict_unprivileged_userns=0" in text

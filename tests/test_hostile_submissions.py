@@ -1,11 +1,13 @@
 """Hostile or broken code loses its own points; the grader survives and grades everything else.
 
 Each test hands in a submission with a hostile 07_maxpool next to a correct
-06_conv_shapes, and checks that the correct exercise keeps full marks.
+06_conv_shapes, grades those two, and checks that the correct exercise keeps full marks.
 """
 from pathlib import Path
 
 from mutants import copy_solution
+
+PAIR = ["06_conv_shapes", "07_maxpool"]
 
 
 def submission_with(tmp_path: Path, maxpool_source: str) -> Path:
@@ -32,7 +34,7 @@ def assert_neighbour_unharmed(result) -> None:
 
 
 def test_sys_exit_at_import_scores_zero_with_its_reason(grade, tmp_path):
-    result = grade(submission_with(tmp_path, "import sys\nsys.exit(0)\n"))
+    result = grade(submission_with(tmp_path, "import sys\nsys.exit(0)\n"), PAIR)
     maxpool = results_by_exercise(result)["07_maxpool"]
     assert maxpool.score == 0
     assert all("sys.exit(0)" in check.message for check in maxpool.checks)
@@ -42,7 +44,7 @@ def test_sys_exit_at_import_scores_zero_with_its_reason(grade, tmp_path):
 def test_infinite_loop_times_out_that_function_only(grade, tmp_path):
     source = solution_text().replace("    if stride is None:\n        stride = kernel_size\n",
                                      "    while True:\n        pass\n", 1)
-    result = grade(submission_with(tmp_path, source), time_scale=0.3)
+    result = grade(submission_with(tmp_path, source), PAIR, time_scale=0.3)
     maxpool = results_by_exercise(result)["07_maxpool"]
     statuses = {check.name: check.status for check in maxpool.checks}
     assert statuses["output_size_matches_nn_maxpool2d_in_floor_mode"] == "timeout"
@@ -54,7 +56,7 @@ def test_memory_bomb_is_stopped_by_the_memory_limit(grade, tmp_path):
     source = solution_text().replace(
         "    image = torch.tensor(COURSE_INPUT",
         "    hoard = bytearray(64 * 1024 ** 3)\n    image = torch.tensor(COURSE_INPUT", 1)
-    result = grade(submission_with(tmp_path, source))
+    result = grade(submission_with(tmp_path, source), PAIR)
     maxpool = results_by_exercise(result)["07_maxpool"]
     bombed = [c for c in maxpool.checks if c.name.startswith("course_example")]
     assert bombed and all(c.status == "error" and "MemoryError" in c.message for c in bombed)
@@ -65,7 +67,7 @@ def test_memory_bomb_is_stopped_by_the_memory_limit(grade, tmp_path):
 def test_exit_in_the_middle_of_a_check_fails_that_check_only(grade, tmp_path):
     source = solution_text().replace("def course_example(ceil_mode):\n",
                                      "def course_example(ceil_mode):\n    import os\n    os._exit(3)\n", 1)
-    result = grade(submission_with(tmp_path, source))
+    result = grade(submission_with(tmp_path, source), PAIR)
     maxpool = results_by_exercise(result)["07_maxpool"]
     for check in maxpool.checks:
         if check.name.startswith("course_example"):
@@ -93,7 +95,7 @@ def test_patching_comparison_helpers_cannot_fake_right_answers(grade, tmp_path):
         "    def forward(self, x):\n"
         "        return torch.zeros_like(x, dtype=torch.float32)\n"
     )
-    result = grade(submission_with(tmp_path, source))
+    result = grade(submission_with(tmp_path, source), PAIR)
     maxpool = results_by_exercise(result)["07_maxpool"]
     assert maxpool.score == 0, [(c.name, c.status) for c in maxpool.checks if c.status == "passed"]
     assert_neighbour_unharmed(result)

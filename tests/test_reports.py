@@ -1,16 +1,17 @@
-"""The formats graders read: Gradescope's results.json, JUnit XML, and the Gradescope bundle."""
+"""The formats graders read: the table, Gradescope's results.json, JUnit XML (valid against Jenkins' schema);
+every writer writes any text, in the language asked for (the bundle: test_gradescope_bundle.py)."""
 import json
 import os
-import stat
 import subprocess
 import sys
-import zipfile
+from pathlib import Path
 
 import junitparser
 import pytest
 
-from autograder import bundles, catalog
-from autograder.reports import render
+from autograder import catalog, i18n
+from autograder.i18n import Text
+from autograder.reports import columns, render, table
 from autograder.results import CheckResult, ExerciseResult, GradeResult
 
 
@@ -28,7 +29,7 @@ def test_gradescope_results_have_one_numbered_test_per_check(result):
     assert data["score"] == 3 and data["execution_time"] == 2.0
     assert [t["number"] for t in data["tests"]] == ["1.1", "1.2", "1.3", "1.4", "2.1"]
     assert [t["status"] for t in data["tests"]] == ["passed", "failed", "failed", "failed", "passed"]
-    assert data["tests"][2]["output"] == "error: NotImplementedError"
+    assert data["tests"][2]["output"].startswith("<p><strong>Error") and "NotImplementedError" in data["tests"][2]["output"]
     assert all(t["visibility"] == "visible" and "max_score" in t and "name" in t for t in data["tests"])
 
 
@@ -85,48 +86,156 @@ def test_an_unknown_format_is_refused(result):
         render(result, "yaml")
 
 
+# ---------------------------------------------------------------- JUnit against the Jenkins schema
+
+SHARED = Path(os.environ.get("AUTOGRADER_SHARED") or catalog.KIT_ROOT.parent / "shared")
+JUNIT_XSD = SHARED / "schemas" / "junit-10.xsd"
+
+
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory):
-    return bundles.gradescope_bundle(tmp_path_factory.mktemp("bundle") / "autograder.zip")
+def junit_schema():
+    if not JUNIT_XSD.is_file():
+        pytest.skip(f"the Jenkins JUnit schema is not at {JUNIT_XSD} (../shared beside the checkout, or $AUTOGRADER_SHARED)")
+    from lxml import etree
+
+    return etree.XMLSchema(etree.parse(str(JUNIT_XSD)))
 
 
-def test_the_bundle_has_gradescopes_two_scripts_at_its_root(bundle):
-    with zipfile.ZipFile(bundle) as archive:
-        names = archive.namelist()
-        modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
-    assert "setup.sh" in names and "run_autograder" in names
-    assert modes["run_autograder"] & stat.S_IXUSR and modes["setup.sh"] & stat.S_IXUSR
-    assert "autograder/hidden/test_07_maxpool.py" in names and "solutions/07_maxpool/maxpool.py" in names
-    assert not [name for name in names if "__pycache__" in name]
+def assert_valid_junit(text: str, schema) -> None:
+    from lxml import etree
+
+    document = etree.fromstring(text.encode("utf-8"))
+    assert schema.validate(document), schema.error_log
 
 
-def test_run_autograder_grades_a_fake_autograder_layout(bundle, tmp_path):
-    root = tmp_path / "autograder"
-    (root / "submission").mkdir(parents=True)
-    with zipfile.ZipFile(bundle) as archive:
-        archive.extractall(root / "source")
-    os.chmod(root / "source" / "run_autograder", 0o755)
-    for name in ("07_maxpool/maxpool.py", "10_losses/losses.py"):
-        (root / "submission" / name.split("/")[1]).write_bytes((catalog.SOLUTIONS_DIR / name).read_bytes())
-    run = subprocess.run([str(root / "source" / "run_autograder")], capture_output=True, text=True, timeout=600,
-                         env={**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable})
-    assert run.returncode == 0, run.stderr[-2000:]
-    data = json.loads((root / "results" / "results.json").read_text())
-    by_exercise = {}
-    for test in data["tests"]:
-        by_exercise.setdefault(test["name"].split(" · ")[0], []).append(test)
-    assert all(t["status"] == "passed" for t in by_exercise["07_maxpool"] + by_exercise["10_losses"])
-    assert all(t["status"] == "failed" for t in by_exercise["02_custom_dataset"])
+def test_junit_validates_against_the_jenkins_schema(with_a_gpu_check, junit_schema):
+    assert_valid_junit(render(with_a_gpu_check, "junit"), junit_schema)
 
 
-def test_run_autograder_still_writes_results_when_the_grader_cannot_run(bundle, tmp_path):
-    root = tmp_path / "autograder"
-    (root / "submission").mkdir(parents=True)
-    with zipfile.ZipFile(bundle) as archive:
-        archive.extractall(root / "source")
-    run = subprocess.run(["bash", str(root / "source" / "run_autograder")], capture_output=True, text=True,
-                         timeout=300, env={**os.environ, "AUTOGRADER_ROOT": str(root),
-                                           "AUTOGRADER_PYTHON": sys.executable})
-    assert run.returncode == 0
-    data = json.loads((root / "results" / "results.json").read_text())
-    assert data["score"] == 0 and "could not grade" in data["output"]
+def test_junit_keeps_each_checks_points_in_its_suites_properties(result, tmp_path):
+    path = tmp_path / "report.xml"
+    path.write_text(render(result, "junit"))
+    suite = {suite.name: suite for suite in junitparser.JUnitXml.fromfile(str(path))}["07_maxpool"]
+    properties = {p.name: p.value for p in suite.properties()}
+    assert properties["score.sizes"] == "2" and properties["max_score.ceil"] == "1"
+    assert (properties["score"], properties["max_score"]) == ("2", "6")
+
+
+def test_junit_of_hostile_text_still_validates(result, junit_schema):
+    result.exercises[0].checks[1].text = Text.plain("bad\x00\x01\x1b[31m\ud800\ufffe text")
+    text = render(result, "junit")
+    assert_valid_junit(text, junit_schema)
+    assert "\x1b" not in text and "bad" in text
+
+
+# ---------------------------------------------------------------- every writer writes any text
+
+HOSTILE = "ValueError: \ud800 \x1b[1mbold\x1b[0m \x00\x07 =HYPERLINK(\"x\")"
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "gradescope", "junit", "html"])
+def test_every_format_writes_lone_surrogates_and_escape_codes(result, fmt):
+    result.exercises[0].checks[2].text = Text(HOSTILE, HOSTILE)
+    result.exercises[0].output = HOSTILE
+    text = render(result, fmt)
+    assert text.encode("utf-8") and "\x1b" not in text and "\x00" not in text
+    assert "bold" in text
+
+
+def test_a_long_message_is_cut_with_an_ellipsis_in_the_table(result):
+    result.exercises[0].checks[1].text = Text("x " * 5000, "长" * 5000)
+    lines = render(result, "table").splitlines()
+    assert max(columns.width(line) for line in lines) <= table.WIDTH and any(line.endswith("…") for line in lines)
+
+
+# ---------------------------------------------------------------- one language, or both, throughout
+
+@pytest.fixture
+def bilingual():
+    titled = Text("Ceil mode keeps the last window", "ceil 模式保留最后一个窗口")
+    checks = [CheckResult("sizes", 2, 2, "passed", description=Text("Sizes match", "尺寸一致")),
+              CheckResult("ceil", 0, 1, "failed", Text("expected 3, got 2", "期望 3，实际 2"), titled),
+              CheckResult("net", 0, 2, "error", Text.plain("NotImplementedError: net (maxpool.py, line 3)"),
+                          Text("The network runs", "网络可以运行")),
+              CheckResult("after", 0, 1, "not_judged", Text("not judged", "未评判"), Text("Later", "之后"),
+                          blocked_by="maxpool2d_output_size")]
+    return GradeResult([ExerciseResult("07_maxpool", "Max pooling", checks, 1.5, title_zh="最大池化")], 2.0,
+                       {"level": "strict", "layers": ["bubblewrap"], "notes": ["uid 65534 cannot read this Python"]})
+
+
+def with_language(lang, fn):
+    before = i18n.language()
+    i18n.set_language(lang)
+    try:
+        return fn()
+    finally:
+        i18n.set_language(before)
+
+
+def has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_the_table_in_chinese_has_chinese_headers_statuses_titles_and_messages(bilingual):
+    text = with_language("zh", lambda: render(bilingual, "table"))
+    for word in ("练习", "得分", "用时", "总分", "未通过", "出错", "未评判", "ceil 模式保留最后一个窗口", "期望 3，实际 2"):
+        assert word in text, word
+    for word in ("Exercise", "Score", "Total", "failed", "error", "Ceil mode", "expected", "ceil (-1)"):
+        assert word not in text, word
+
+
+def test_the_table_in_english_has_no_chinese(bilingual):
+    text = with_language("en", lambda: render(bilingual, "table"))
+    assert not has_cjk(text) and "Ceil mode keeps the last window" in text and "expected 3, got 2" in text
+
+
+@pytest.mark.parametrize("fmt", ["junit", "gradescope", "html"])
+def test_other_formats_are_monolingual_too(bilingual, fmt):
+    assert not has_cjk(with_language("en", lambda: render(bilingual, fmt)))
+
+
+def test_both_languages_give_each_message_whole(bilingual):
+    long_en, long_zh = "the output size is wrong for this case " * 6 + "END", "这个用例的输出尺寸不对，" * 12 + "结尾"
+    bilingual.exercises[0].checks[1].text = Text(long_en, long_zh)
+    text = "".join(with_language("both", lambda: render(bilingual, "table")).split())
+    assert text.count("END") == 1 and text.count("结尾") == 1
+
+
+def test_not_judged_is_neutral_and_names_what_blocked_it(bilingual):
+    line = next(line for line in with_language("en", lambda: render(bilingual, "table")).splitlines() if "Later" in line)
+    assert line.lstrip().startswith("–") and "maxpool2d_output_size" in line and "(-" not in line
+
+
+def test_isolation_details_only_with_verbose(bilingual):
+    quiet = with_language("en", lambda: render(bilingual, "table"))
+    loud = with_language("en", lambda: render(bilingual, "table", verbose=True))
+    assert "uid 65534" not in quiet and "bubblewrap" not in quiet
+    assert "uid 65534" in loud and "bubblewrap" in loud
+    assert "strict" not in json.loads(render(bilingual, "gradescope"))["output"]
+
+
+def test_the_file_location_is_printed_once_for_a_syntax_error():
+    from autograder.problems import StudentError
+
+    error = StudentError({"type": "SyntaxError", "message": "unmatched ')' (maxpool.py, line 53)",
+                          "file": "maxpool.py", "line": 53})
+    assert str(error).count("(maxpool.py, line 53)") == 1
+
+
+def test_report_lang_en_is_monolingual_from_the_command_line(bilingual, tmp_path):
+    saved = tmp_path / "result.json"
+    saved.write_text(render(bilingual, "json"))
+    for fmt in ("table", "junit", "gradescope"):
+        run = subprocess.run([sys.executable, "-m", "autograder", "report", str(saved), "--format", fmt, "--lang", "en"],
+                             capture_output=True, text=True, cwd=catalog.KIT_ROOT, timeout=120)
+        assert run.returncode == 0 and run.stdout and not has_cjk(run.stdout), (fmt, run.stderr)
+
+
+def test_an_exercise_not_started_is_one_line_naming_what_is_left_to_write():
+    stub = "NotImplementedError: {} is not written yet / 尚未实现 (maxpool.py, line {})"
+    checks = [CheckResult(f"c{i}", 0, 1, "error", stub.format(name, i)) for i, name in
+              enumerate(["maxpool2d_output_size", "maxpool2d_output_size", "MaxPoolNet.forward"])]
+    text = render(GradeResult([ExerciseResult("07_maxpool", "Max pooling", checks, 0.1)], 0.1), "table")
+    body = [line for line in text.splitlines() if line.startswith("    ")]
+    assert "not started" in text and "maxpool2d_output_size, MaxPoolNet.forward" in text
+    assert "NotImplementedError" not in text and len(body) <= 3

@@ -8,37 +8,38 @@ from pathlib import Path
 
 import pytest
 
-from autograder import batch, catalog
+from autograder import catalog
+from autograder.batch import students as roster
 from autograder.errors import KitError
 
 EXERCISE = "07_maxpool"
 
 
-def students(count: int) -> list[batch.Student]:
-    return [batch.Student(f"s{i:03d}", f"s{i:03d}", Path(f"/class/s{i:03d}"), "0" * 64) for i in range(count)]
+def students(count: int) -> list[roster.Student]:
+    return [roster.Student(f"s{i:03d}", f"s{i:03d}", Path(f"/class/s{i:03d}"), "0" * 64) for i in range(count)]
 
 
 def test_shards_cover_every_student_exactly_once():
     everyone = students(23)
-    slices = [batch.shard(everyone, i, 4) for i in range(1, 5)]
+    slices = [roster.shard(everyone, i, 4) for i in range(1, 5)]
     keys = [s.key for part in slices for s in part]
     assert sorted(keys) == sorted(s.key for s in everyone)
 
 
 def test_shards_are_balanced_to_within_one_student():
-    sizes = [len(batch.shard(students(23), i, 4)) for i in range(1, 5)]
+    sizes = [len(roster.shard(students(23), i, 4)) for i in range(1, 5)]
     assert max(sizes) - min(sizes) <= 1
 
 
 def test_a_shard_does_not_depend_on_the_order_students_were_found():
     everyone = students(10)
-    assert batch.shard(everyone, 2, 3) == batch.shard(list(reversed(everyone)), 2, 3)
+    assert roster.shard(everyone, 2, 3) == roster.shard(list(reversed(everyone)), 2, 3)
 
 
 @pytest.mark.parametrize("text", ["0/3", "4/3", "1", "a/b", "1/0"])
 def test_a_bad_shard_is_refused_with_its_text(text):
     with pytest.raises(KitError, match="--shard"):
-        batch.parse_shard(text)
+        roster.parse_shard(text)
 
 
 def autograder(*args):

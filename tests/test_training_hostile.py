@@ -6,7 +6,8 @@ submissions under strict and under reduced.
   and loads the weights on the real run.
 - Student code that imports the kit's data generator, and tries to read the grader's key, cannot rebuild
   the grader's held-out set.
-Each case checks that the grader finished with a result and that no process outlived the grading.
+Each case checks that the grader finished with a result, its memory stayed bounded, and that no process
+or workspace outlived the grading (`level_sandbox` is the hostile corpus's, from containment_kit).
 """
 from __future__ import annotations
 
@@ -17,11 +18,10 @@ import textwrap
 import numpy as np
 import pytest
 import torch
+from containment_kit import PEAK_GROWTH_LIMIT, descendants, memory_kib, reset_peak_memory, workspaces_left
 
-from autograder import catalog, grading, isolation
+from autograder import catalog, grading
 from autograder.data import DataStore
-from autograder.sandbox import Sandbox
-from autograder.worker import confine
 from mutants import copy_solution
 
 pytestmark = pytest.mark.slow
@@ -30,37 +30,26 @@ SOLUTION = catalog.get(EXERCISE).solution_file.read_text(encoding="utf-8")
 PLAN_SEED, PLAN_TRAIN, PLAN_EPOCHS, PLAN_LR, HELDOUT = 14, 2000, 2, 0.03, 1000  # the synthetic plan
 
 
-@pytest.fixture(scope="module", params=["strict", "reduced"])
-def level_sandbox(request):
-    if not isolation.detect().offers(request.param):
-        pytest.skip(f"this machine does not offer the {request.param} level (see `autograder doctor`)")
-    box = Sandbox(level=request.param).start()
-    box.wait_ready()
-    yield box
-    box.close()
-
-
-def live_descendants(pid: int) -> set[int]:
-    table = confine._process_table()
-    return {p for p in confine._descendants(table, {pid}) if table.get(p, (0, "Z"))[1] != "Z"
-            and not open(f"/proc/{p}/comm").read().startswith("ag-standby")}
+def grade_14(level_sandbox, tmp_path, source: str):
+    """The 14 result of a submission whose train.py is `source`, graded in the level's sandbox; checks that the
+    grader finished with a result, its memory stayed bounded, and nothing outlived the grading."""
+    before, spaces = descendants(level_sandbox.template_pid), workspaces_left(level_sandbox)
+    folder = copy_solution(EXERCISE, tmp_path / "submission")
+    (folder / "train.py").write_text(source, encoding="utf-8")
+    options = grading.GradeOptions(exercises=[EXERCISE], device="cpu", threads=2, time_scale=3)
+    peak = reset_peak_memory()
+    (exercise,) = grading.grade(folder, options, sandbox=level_sandbox).exercises
+    assert memory_kib("VmHWM") * 1024 - peak < PEAK_GROWTH_LIMIT, "the grader's memory grew too much"
+    assert exercise.id == EXERCISE and exercise.checks, "the grader finished with a result"
+    assert descendants(level_sandbox.template_pid) <= before, "a process outlived its worker"
+    assert workspaces_left(level_sandbox) == spaces, "a workspace outlived its exercise"
+    return exercise
 
 
 @pytest.fixture
 def grade_hostile(level_sandbox, tmp_path):
-    """grade_hostile(source) -> the 14 result of a submission whose train.py is `source`; checks containment."""
-    before = live_descendants(level_sandbox._process.pid)
-
-    def run(source: str):
-        folder = copy_solution(EXERCISE, tmp_path / "submission")
-        (folder / "train.py").write_text(source, encoding="utf-8")
-        options = grading.GradeOptions(exercises=[EXERCISE], device="cpu", threads=2, time_scale=3)
-        (exercise,) = grading.grade(folder, options, sandbox=level_sandbox).exercises
-        assert exercise.id == EXERCISE and exercise.checks, "the grader finished with a result"
-        return {check.name: check for check in exercise.checks}
-
-    yield run
-    assert live_descendants(level_sandbox._process.pid) <= before, "a process outlived its worker"
+    """grade_hostile(source) -> the 14 checks by name, of a submission whose train.py is `source`."""
+    return lambda source: {c.name: c for c in grade_14(level_sandbox, tmp_path, source).checks}
 
 
 @pytest.fixture(scope="module")
@@ -177,10 +166,7 @@ def test_student_code_cannot_rebuild_the_held_out_set(level_sandbox, tmp_path):
     key = DataStore().cache / "heldout.key"
     source = SOLUTION.replace("def train(model", "def reference_train(model") + textwrap.dedent(
         LEAK.format(count=HELDOUT, key=str(key)))
-    folder = copy_solution(EXERCISE, tmp_path / "submission")
-    (folder / "train.py").write_text(source, encoding="utf-8")
-    options = grading.GradeOptions(exercises=[EXERCISE], device="cpu", threads=2, time_scale=3)
-    (exercise,) = grading.grade(folder, options, sandbox=level_sandbox).exercises
+    exercise = grade_14(level_sandbox, tmp_path, source)
     printed = dict(line.split(" ", 1) for line in exercise.output.splitlines() if line.startswith(("REGENERATED", "KEY")))
     assert printed.get("REGENERATED"), exercise.output[-500:]
     assert printed["REGENERATED"] != set_digest(grader_heldout()), "student code rebuilt the grader's held-out set"

@@ -90,3 +90,88 @@ def test_deep_nesting_is_rejected_not_a_crash():
     text = ('{"v": 1, "blobs": [], "root": ' + deep + "}").encode()
     with pytest.raises(wire.WireError):
         wire.decode(wire.HEAD_HEADER.pack(len(text)) + text)
+
+
+# ---------------------------------------------------------------- bounded decoding (issue 10, class 4)
+
+def colliding_dict_payload(count: int) -> bytes:
+    """A forged answer: a dict of `count` int keys that all hash alike in the grader (k * (2**61 - 1))."""
+    items = ",".join(f"[{k * (2**61 - 1)},0]" for k in range(1, count + 1))
+    return payload_text('{"v": 1, "blobs": [], "root": {"$": "dict", "items": [' + items + "]}}")
+
+
+def payload_text(text: str) -> bytes:
+    raw = text.encode()
+    return wire.HEAD_HEADER.pack(len(raw)) + raw
+
+
+def test_dict_keys_that_can_be_made_to_collide_are_refused():
+    with pytest.raises(wire.WireError, match="keys"):
+        wire.decode(colliding_dict_payload(300_000))
+
+
+@pytest.mark.parametrize("key", ["[1.5, 0]", '[{"$": "tuple", "items": [1]}, 0]', "[null, 0]", f"[{2**31}, 0]"])
+def test_only_string_bool_and_small_int_keys_are_accepted(key):
+    with pytest.raises(wire.WireError):
+        wire.decode(payload_text('{"v": 1, "blobs": [], "root": {"$": "dict", "items": [' + key + "]}}"))
+
+
+def test_small_int_string_and_bool_keys_survive():
+    value = {-(2**31): 1, 2**31 - 1: 2, "名字": 3, True: 4}
+    assert round_trip(value) == value
+
+
+def test_a_dict_the_decoder_would_refuse_arrives_as_an_opaque_description():
+    back = round_trip({(1, 2): "a", 2.5: "b"})
+    assert isinstance(back, wire.Opaque) and back.type == "dict"
+
+
+def test_more_values_than_the_cap_are_refused_on_both_sides():
+    with pytest.raises(wire.TooLarge):
+        wire.encode([0] * (wire.MAX_NODES + 1))
+    with pytest.raises(wire.WireError, match="values"):
+        wire.decode(payload_text('{"v": 1, "blobs": [], "root": [' + ",".join(["0"] * (wire.MAX_NODES + 1)) + "]}"))
+
+
+def test_decoding_stops_at_the_deadline():
+    ticks = iter(range(10**9))
+    with pytest.raises(wire.DecodeTimeout):
+        wire.decode(wire.encode(list(range(100_000))), deadline=5, clock=lambda: next(ticks))
+
+
+def test_lone_surrogates_from_the_worker_become_replacement_characters():
+    text = payload_text('{"v": 1, "blobs": [], "root": {"$": "dict", "items": [["k\\ud800", "v\\udfff"], '
+                        '["o", {"$": "opaque", "type": "T\\ud800", "repr": "r\\ud800"}]]}}')
+    back = wire.decode(text)
+    assert back["k\ufffd"] == "v\ufffd" and back["o"] == wire.Opaque("T\ufffd", "r\ufffd")
+
+
+@pytest.mark.parametrize("value", [np.float64(0.1), np.float32(2.5), np.int64(-3), np.uint8(7), np.bool_(True),
+                                   np.complex64(1 + 2j), np.float16(np.nan)])
+def test_numpy_scalars_keep_their_dtype(value):
+    back = round_trip(value)
+    assert type(back) is type(value) and back.dtype == value.dtype
+    assert back.tobytes() == value.tobytes()
+
+
+def test_zero_dim_tensors_stay_tensors():
+    back = round_trip(torch.tensor(2.5, dtype=torch.float64))
+    assert isinstance(back, torch.Tensor) and back.dim() == 0 and back.dtype == torch.float64 and back.item() == 2.5
+
+
+@pytest.mark.parametrize("node", [
+    {"$": "npscalar", "dtype": "float64", "hex": "00"},
+    {"$": "npscalar", "dtype": "float64", "hex": "zz" * 8},
+    {"$": "npscalar", "dtype": "object", "hex": "00" * 8},
+    {"$": "npscalar", "dtype": "bool", "hex": "02"},
+    {"$": "npscalar", "dtype": "int64"},
+])
+def test_malformed_numpy_scalars_are_rejected(node):
+    with pytest.raises(wire.WireError):
+        wire.decode(payload({"v": 1, "root": node, "blobs": []}))
+
+
+def test_booleans_other_than_0_and_1_are_rejected():
+    with pytest.raises(wire.WireError, match="boolean"):
+        wire.decode(payload({"v": 1, "root": {"$": "tensor", "dtype": "bool", "shape": [2], "blob": 0},
+                             "blobs": [2]}, b"\x01\x02"))

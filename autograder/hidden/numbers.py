@@ -1,7 +1,8 @@
 """One number, whatever number-like type carries it: the rule the training exercises' checks apply.
 
-Where a contract asks for a number a learner would print (a loss in a history, an accuracy), a 0-dim
-tensor or a NumPy scalar of the right value keeps the point (the course itself divides a tensor count
+The kit's rule (`autograder.checking`'s docstring), applied to the training exercises: where a contract
+asks for a number a learner would print (a loss in a history, an accuracy), a 0-dim tensor or a NumPy
+scalar of the right value keeps the point (the course itself divides a tensor count
 by the data set size); a tensor of several values is a wrong shape, said as such ("reduce it"), never
 "expected a float" (which would suggest `.item()`). Where a contract asks for a Python float on
 purpose (11's train_step and train_epoch, which must not keep the graph alive), its type check says so.
@@ -12,18 +13,14 @@ from typing import Any
 
 import torch
 
-from autograder.checking import Text, describe_type, fail
+from autograder.checking import Text, describe_type, fail, number_value
 
 
 def as_number(value: Any) -> float | None:
-    """The float a number-like value stands for (int, float, 0-dim or one-element tensor); None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, torch.Tensor) and value.numel() == 1 and not value.is_meta and not value.is_complex():
-        return float(value.reshape(()).item())
-    return None
+    """The float a number-like value stands for (`autograder.checking.number_value`: an int, a float, a 0-dim
+    tensor, a NumPy scalar; never a bool); None otherwise."""
+    number = number_value(value)
+    return None if number is None else float(number)
 
 
 def expect_number(value: Any, what: Text, reduce_en: str = "its mean", reduce_zh: str = "取平均") -> float:

@@ -1,22 +1,11 @@
 """`autograder reset NN`: put one exercise's original stub back, keeping the student's file beside it."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from autograder.catalog import Exercise
 from autograder.learning.workspace import Workspace
-
-
-def backup_path(target: Path) -> Path:
-    """A free name beside `target` for keeping its old text: `maxpool.py.20240501-101500.bak`."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    candidate = target.with_name(f"{target.name}.{stamp}.bak")
-    counter = 1
-    while candidate.exists():
-        candidate = target.with_name(f"{target.name}.{stamp}-{counter}.bak")
-        counter += 1
-    return candidate
+from autograder.stub_sync import backup_path
 
 
 def reset(workspace: Workspace, exercise: Exercise) -> Path | None:

@@ -14,9 +14,9 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
-from typing import Any
 
-from autograder.worker import confine, probes, wire
+from autograder.worker import confine, namespaces, probes, protocol, wire
+from autograder.worker.protocol import ErrorInfo, Job, WorkerMessage
 
 REQUEST_LIMIT = 1 << 31
 SAFE_ENV = ("PATH", "LANG", "LC_ALL", "CUDA_VISIBLE_DEVICES")
@@ -35,33 +35,37 @@ class Stopwatch:
         self.last = now
 
 
-def main(job: dict, fds: list[int]) -> None:
-    """Entry point in the forked child; never returns."""
+def main(job: Job, fds: list[int], fresh: namespaces.Prepared | None = None) -> None:
+    """Entry point in the forked child (`fresh`: the namespaces its standby made); never returns."""
     watch = Stopwatch()
     request_fd, response_fd, output_fd = fds
     _redirect_output(output_fd)
-    _close_other_fds({0, 1, 2, request_fd, response_fd})
+    keep = {0, 1, 2, request_fd, response_fd}
+    if fresh is not None and fresh.scratch_fd is not None:
+        keep.add(fresh.scratch_fd)
+    _close_other_fds(keep)
     if not job.get("pid_namespace"):
         os.setsid()
     confine.die_with_parent()
-    _enter_workdir(job)
     watch.lap("process")
     try:
-        layers = confine.apply_rlimits(job.get("limits", {}))
-        watch.lap("rlimits")
-        layers += confine.apply(job.get("confine", {}))
-        watch.lap("landlock-caps-seccomp")
+        layers = namespaces.enter(fresh, job["workspace"]) if fresh is not None else []
+        _enter_workdir(job)
+        watch.lap("namespaces")
+        layers += confine.apply(job["confine"], job.get("limits", {}))
+        watch.lap("confinement")
     except Exception as exc:  # fail closed: no student code runs without every promised layer
-        _send(response_fd, {"kind": "sandbox-failed", "error": f"{type(exc).__name__}: {exc}"}, job)
+        _send(response_fd, protocol.sandbox_failed(f"{type(exc).__name__}: {exc}"), job)
         os._exit(0)
     _configure_torch(job)
     module = None
+    ready: WorkerMessage
     try:
         module = load_student_module(job["module_file"], job["module"])
         watch.lap("import")
-        ready: dict[str, Any] = {"kind": "ready", "layers": layers, "startup_ms": watch.phases}
+        ready = protocol.ready(layers, watch.phases)
     except BaseException as exc:  # anything at import time is the student's error
-        ready = {"kind": "error", "error": describe_exception(exc, job["module_file"])}
+        ready = protocol.failed(describe_exception(exc, job["module_file"]))
     _send(response_fd, ready, job)
     if module is None:
         os._exit(0)
@@ -90,7 +94,7 @@ def _close_other_fds(keep: set[int]) -> None:
                 pass
 
 
-def _enter_workdir(job: dict) -> None:
+def _enter_workdir(job: Job) -> None:
     workdir = job["workdir"]
     os.chdir(workdir)
     env = {key: os.environ[key] for key in SAFE_ENV if key in os.environ}
@@ -103,7 +107,7 @@ def _enter_workdir(job: dict) -> None:
     sys.path[:] = [p for p in sys.path if p and Path(p).resolve() != Path(kit_root)]
 
 
-def _configure_torch(job: dict) -> None:
+def _configure_torch(job: Job) -> None:
     import torch
 
     torch.set_num_threads(int(job.get("threads", 1)))
@@ -129,7 +133,7 @@ def load_student_module(path: str, name: str):
     return module
 
 
-def describe_exception(exc: BaseException, student_file: str) -> dict:
+def describe_exception(exc: BaseException, student_file: str) -> ErrorInfo:
     """Type, message and the student's own file and line for an exception."""
     kind = type(exc).__name__
     try:
@@ -164,20 +168,18 @@ def _student_traceback(exc: BaseException, student_file: str) -> str:
     return text[-4000:]
 
 
-def _send(fd: int, message: dict, job: dict) -> None:
+def _send(fd: int, message: WorkerMessage, job: Job) -> None:
     limit = int(job.get("result_limit", 64 << 20))
     try:
         payload = wire.encode(message, limit)
     except wire.TooLarge as exc:
-        payload = wire.encode({"kind": "error", "error": {"type": "ResultTooLarge", "message": str(exc),
-                                                          "file": None, "line": None, "traceback": ""}})
+        payload = wire.encode(protocol.kit_error("ResultTooLarge", str(exc)))
     except Exception as exc:
-        payload = wire.encode({"kind": "error", "error": {"type": "UnsupportedResult", "message": str(exc)[:500],
-                                                          "file": None, "line": None, "traceback": ""}})
+        payload = wire.encode(protocol.kit_error("UnsupportedResult", str(exc)[:500]))
     wire.write_frame(fd, payload)
 
 
-def _serve(module, job: dict, request_fd: int, response_fd: int) -> None:
+def _serve(module, job: Job, request_fd: int, response_fd: int) -> None:
     while True:
         try:
             request = wire.decode(wire.read_frame(request_fd, REQUEST_LIMIT))
@@ -186,10 +188,10 @@ def _serve(module, job: dict, request_fd: int, response_fd: int) -> None:
         _send(response_fd, _answer(module, job, request), job)
 
 
-def _answer(module, job: dict, request: dict) -> dict:
+def _answer(module, job: Job, request: protocol.ProbeRequest) -> WorkerMessage:
     try:
         probe = probes.lookup(request["probe"])
         value = probe(module, *request.get("args", ()), **request.get("kwargs", {}))
-        return {"kind": "result", "value": value}
+        return protocol.result(value)
     except BaseException as exc:  # every failure of student code is reported, never raised
-        return {"kind": "error", "error": describe_exception(exc, job["module_file"])}
+        return protocol.failed(describe_exception(exc, job["module_file"]))

@@ -1,12 +1,13 @@
 """The warm template: pay for `import torch` once, then fork one worker per exercise.
 
-Run as `python -m autograder.worker.template CONTROL_FD [--seccomp] [--pid-namespaces]`.
-The grader talks to it over a Unix SOCK_SEQPACKET socket: small JSON requests,
-with the worker's three pipe ends passed alongside as file descriptors.
+Run as `python -m autograder.worker.template CONTROL_FD SETTINGS_JSON` (`protocol.TemplateSettings`).
+The grader talks to it over a Unix SOCK_SEQPACKET socket: small JSON requests
+(`protocol.TemplateRequest`), with the worker's three pipe ends passed alongside as file descriptors.
 
 Forking a process that holds torch costs tens of milliseconds (more with a
 PID namespace, which takes two forks), so the template keeps one *standby*
-child forked ahead of time, already in its own PID namespace when asked,
+child forked ahead of time, already in its own PID, mount and IPC namespaces
+with an empty /tmp and /dev/shm when the settings ask for them (`namespaces`),
 waiting for a job; a spawn hands the job to the standby and forks the next one
 while the grader talks to the new worker.
 
@@ -23,28 +24,18 @@ import socket
 import sys
 import time
 
-from autograder.worker import confine
-
-PRELOAD = ("torch", "torchvision", "numpy", "PIL.Image", "autograder.worker.serve")
-
-
-def preload(seccomp: bool) -> None:
-    """Import what every worker needs, the probes included, once; build the seccomp filter if asked."""
-    for name in PRELOAD:
-        __import__(name)
-    from autograder.worker import probes
-
-    probes.load_all()
-    if seccomp:
-        confine.prepare_seccomp()
+from autograder.worker import confine, namespaces, protocol
+from autograder.worker.preload import preload
+from autograder.worker.processes import kill_children_except, kill_process_tree
+from autograder.worker.protocol import ExitStatus, Job, TemplateReply, TemplateSettings
 
 
 class Template:
     """Hands jobs to standby children, kills or reaps workers, keeps their exit status."""
 
-    def __init__(self, control: socket.socket, pid_namespaces: bool) -> None:
+    def __init__(self, control: socket.socket, settings: TemplateSettings) -> None:
         self.control = control
-        self.pid_namespaces = pid_namespaces
+        self.settings = settings
         self.workers: dict[str, int] = {}
         self.statuses: dict[int, int] = {}
         self.standby: tuple[int, socket.socket] | None = None
@@ -59,13 +50,12 @@ class Template:
             if not data:
                 self.kill_all()
                 return
-            request = json.loads(data)
-            reply = self.handle(request, fds)
-            self.control.send(json.dumps(reply).encode())
+            reply = self.handle(protocol.from_bytes(data), fds)
+            self.control.send(protocol.to_bytes(reply))
             if self.standby is None:
                 self.prepare_standby()
 
-    def handle(self, request: dict, fds: list[int]) -> dict:
+    def handle(self, request: protocol.TemplateRequest, fds: list[int]) -> TemplateReply:
         op = request.get("op")
         if op == "spawn":
             return self.spawn(request["job"], fds)
@@ -76,7 +66,7 @@ class Template:
             return {"ok": True, "status": self.reap(request["id"], float(request.get("timeout", 0)))}
         if op == "ping":
             return {"ok": True, "pid": os.getpid()}
-        return {"ok": False, "error": f"unknown op {op!r}"}
+        return protocol.refused(f"unknown op {op!r}")
 
     # ------------------------------------------------------------ standby children
 
@@ -89,19 +79,19 @@ class Template:
             ours.close()
             if self.standby is not None:
                 self.standby[1].close()
-            _standby(theirs, self.pid_namespaces)
+            _standby(theirs, self.settings)
         theirs.close()
         self.standby = (pid, ours)
 
-    def spawn(self, job: dict, fds: list[int]) -> dict:
+    def spawn(self, job: Job, fds: list[int]) -> TemplateReply:
         pid = None
         if self.standby is not None:
             pid, channel = self.standby
             self.standby = None
             try:
-                socket.send_fds(channel, [json.dumps(job).encode()], fds)
+                socket.send_fds(channel, [protocol.to_bytes(job)], fds)
             except OSError:
-                confine.kill_process_tree(pid)
+                kill_process_tree(pid)
                 pid = None
             channel.close()
         if pid is None:
@@ -110,9 +100,9 @@ class Template:
             if pid == 0:
                 self.control.close()
                 ours.close()
-                _standby(theirs, self.pid_namespaces)
+                _standby(theirs, self.settings)
             theirs.close()
-            socket.send_fds(ours, [json.dumps(job).encode()], fds)
+            socket.send_fds(ours, [protocol.to_bytes(job)], fds)
             ours.close()
         for fd in fds:
             os.close(fd)
@@ -126,10 +116,10 @@ class Template:
         if pid is None:
             return
         if pid not in self.statuses:
-            confine.kill_process_tree(pid)
+            kill_process_tree(pid)
         self.sweep_orphans()
 
-    def reap(self, worker_id: str, timeout: float) -> dict | None:
+    def reap(self, worker_id: str, timeout: float) -> ExitStatus | None:
         pid = self.workers.get(worker_id)
         if pid is None:
             return None
@@ -164,12 +154,12 @@ class Template:
         live = set(self.workers.values()) - set(self.statuses)
         if self.standby is not None:
             live.add(self.standby[0])
-        confine.kill_children_except(os.getpid(), live)
+        kill_children_except(os.getpid(), live)
         self.collect_exits()
 
     def kill_all(self) -> None:
         if self.standby is not None:
-            confine.kill_process_tree(self.standby[0])
+            kill_process_tree(self.standby[0])
         for worker_id in list(self.workers):
             self.kill(worker_id)
         self.collect_exits()
@@ -187,16 +177,17 @@ def _fork_retrying(patience_s: float = 5.0) -> int:
             time.sleep(0.01)
 
 
-def _describe_status(status: int) -> dict:
+def _describe_status(status: int) -> ExitStatus:
     if os.WIFSIGNALED(status):
         return {"signal": os.WTERMSIG(status)}
     return {"exit": os.WEXITSTATUS(status)}
 
 
-def _standby(channel: socket.socket, pid_namespace: bool) -> None:
-    """In a forked child: optionally become PID 1 of a new namespace, wait for a job, serve it. Never returns."""
+def _standby(channel: socket.socket, settings: TemplateSettings) -> None:
+    """In a forked child: optionally become PID 1 of a new PID namespace and make the worker's fresh
+    namespaces, wait for a job, serve it. Never returns."""
     try:
-        if pid_namespace:
+        if settings["pid_namespace"]:
             confine.unshare_pid_namespace()
             pid = os.fork()
             if pid != 0:
@@ -206,6 +197,7 @@ def _standby(channel: socket.socket, pid_namespace: bool) -> None:
                 os._exit(128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))
         confine.die_with_parent()
         confine.set_process_name("ag-standby")
+        fresh = namespaces.prepare(settings["fresh"]) if settings["fresh"] else None
         data, fds, _flags, _addr = socket.recv_fds(channel, 1 << 20, 8)
         channel.close()
         if not data:
@@ -213,7 +205,7 @@ def _standby(channel: socket.socket, pid_namespace: bool) -> None:
         from autograder.worker import serve
 
         confine.set_process_name("ag-worker")
-        serve.main(json.loads(data), fds)
+        serve.main(protocol.from_bytes(data), fds, fresh)
     except BaseException:
         os._exit(70)
     os._exit(0)
@@ -221,18 +213,22 @@ def _standby(channel: socket.socket, pid_namespace: bool) -> None:
 
 def main(argv: list[str]) -> None:
     control = socket.socket(fileno=int(argv[0]))
+    settings: TemplateSettings = json.loads(argv[1])
     confine.set_process_name("ag-template")
     confine.die_with_parent()
     confine.become_subreaper()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     started = time.monotonic()
+    greeting: protocol.TemplateGreeting
     try:
-        preload(seccomp="--seccomp" in argv[1:])
+        preload(settings)
     except Exception as exc:  # report why, rather than vanish
-        control.send(json.dumps({"ready": False, "error": f"{type(exc).__name__}: {exc}"}).encode())
+        greeting = {"ready": False, "error": f"{type(exc).__name__}: {exc}"}
+        control.send(protocol.to_bytes(greeting))
         return
-    control.send(json.dumps({"ready": True, "pid": os.getpid(), "import_s": time.monotonic() - started}).encode())
-    Template(control, pid_namespaces="--pid-namespaces" in argv[1:]).serve_forever()
+    greeting = {"ready": True, "pid": os.getpid(), "import_s": time.monotonic() - started}
+    control.send(protocol.to_bytes(greeting))
+    Template(control, settings).serve_forever()
     os._exit(0)  # skip tearing down torch's modules: nothing is left to flush
 
 

@@ -2,10 +2,12 @@
 
 Everything a worker sends is untrusted.  This codec carries only plain data
 (None, bool, int, float, str, bytes, lists, tuples, dicts, tensors, NumPy
-arrays, dtypes, devices) as a JSON header plus raw byte blobs, and the decoder
-validates every field before building a value.  Nothing is ever unpickled.
-Objects the codec cannot carry become an `Opaque` description (type and a
-short repr), so the grader can still say what came back.
+arrays and scalars, dtypes, devices) as a JSON header plus raw byte blobs, and
+the decoder (`autograder.worker.decoding`) validates every field and bounds its
+own cost before building a value.  Nothing is ever unpickled.  Objects the codec
+cannot carry become an `Opaque` description (type and a short repr), so the
+grader can still say what came back.  NumPy scalars keep their dtype (a
+`np.float64` arrives as a `np.float64`), so checks can tell them from Python numbers.
 """
 from __future__ import annotations
 
@@ -15,69 +17,42 @@ import os
 import select
 import struct
 import time
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
 
+from autograder.worker.decoding import decode
+from autograder.worker.values import (
+    HEAD_HEADER,
+    MAX_DEPTH,
+    MAX_HEADER_BYTES,
+    MAX_NODES,
+    NUMPY_DTYPES,
+    REPR_LIMIT,
+    TORCH_DTYPES,
+    DecodeTimeout,
+    Opaque,
+    TooLarge,
+    WireError,
+    dtype_name,
+    is_safe_key,
+)
+
+__all__ = [
+    "HEAD_HEADER", "MAX_DEPTH", "MAX_HEADER_BYTES", "MAX_NODES", "NUMPY_DTYPES", "REPR_LIMIT", "TORCH_DTYPES",
+    "DecodeTimeout", "FrameTimeout", "Opaque", "PeerClosed", "TooLarge", "WireError", "decode", "dtype_name",
+    "encode", "read_frame", "write_frame",
+]
+
 FRAME_HEADER = struct.Struct(">Q")
-HEAD_HEADER = struct.Struct(">I")
-MAX_DEPTH = 64
-MAX_HEADER_BYTES = 16 * 1024 * 1024
-REPR_LIMIT = 300
-
-TORCH_DTYPES: dict[str, torch.dtype] = {
-    "bool": torch.bool,
-    "uint8": torch.uint8,
-    "int8": torch.int8,
-    "int16": torch.int16,
-    "int32": torch.int32,
-    "int64": torch.int64,
-    "float16": torch.float16,
-    "bfloat16": torch.bfloat16,
-    "float32": torch.float32,
-    "float64": torch.float64,
-    "complex64": torch.complex64,
-    "complex128": torch.complex128,
-}
-NUMPY_DTYPES = {
-    name: np.dtype(name)
-    for name in (
-        "bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32",
-        "int64", "float16", "float32", "float64", "complex64", "complex128",
-    )
-}
-
-
-class WireError(ValueError):
-    """Raised when data cannot be encoded, or a received frame is malformed."""
-
-
-class TooLarge(WireError):
-    """Raised when a value or frame exceeds the size cap."""
-
-
-@dataclass(frozen=True)
-class Opaque:
-    """Stands for an object the codec cannot carry: its type name and a short repr."""
-
-    type: str
-    repr: str
-
-    def __str__(self) -> str:
-        return f"<{self.type} object>"
-
-
-def dtype_name(dtype: torch.dtype) -> str:
-    """'float32' for torch.float32: the codec's name for a torch dtype."""
-    return str(dtype).removeprefix("torch.")
 
 
 class _Encoder:
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.size = 0
+        self.nodes = 0
         self.blobs: list[bytes] = []
 
     def blob(self, data: bytes) -> int:
@@ -96,6 +71,9 @@ class _Encoder:
     def tree(self, value: Any, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
             raise WireError("value is nested too deeply")
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise TooLarge(f"returned data holds more than {MAX_NODES} values")
         kind = type(value)
         if value is None or kind in (bool, str):
             return value
@@ -108,6 +86,8 @@ class _Encoder:
         if isinstance(value, np.ndarray):
             return self.ndarray(value)
         if isinstance(value, np.generic):
+            if value.dtype.name in NUMPY_DTYPES:
+                return {"$": "npscalar", "dtype": value.dtype.name, "hex": value.tobytes().hex()}
             return self.tree(value.item(), depth)
         if isinstance(value, torch.dtype):
             return {"$": "dtype", "name": dtype_name(value)}
@@ -122,6 +102,9 @@ class _Encoder:
         if kind is list:
             return [self.tree(v, depth + 1) for v in list.__iter__(value)]
         if kind is dict:
+            if not all(is_safe_key(key) for key in dict.keys(value)):
+                return {"$": "opaque", "type": "dict",
+                        "repr": f"a dict of {len(value)} entries whose keys are not all strings or small ints"}
             return {
                 "$": "dict",
                 "items": [[self.tree(k, depth + 1), self.tree(v, depth + 1)] for k, v in dict.items(value)],
@@ -190,146 +173,9 @@ def encode(value: Any, limit: int = 256 * 1024 * 1024) -> bytes:
     encoder = _Encoder(limit)
     root = encoder.tree(value)
     head = json.dumps({"v": 1, "root": root, "blobs": [len(b) for b in encoder.blobs]}).encode()
+    if len(head) > MAX_HEADER_BYTES:
+        raise TooLarge(f"returned data holds more than {MAX_HEADER_BYTES // 2**20} MiB besides tensors and bytes")
     return b"".join([HEAD_HEADER.pack(len(head)), head, *encoder.blobs])
-
-
-class _Decoder:
-    def __init__(self, blobs: list[memoryview]) -> None:
-        self.blobs = blobs
-
-    def blob(self, index: Any) -> memoryview:
-        if type(index) is not int or not 0 <= index < len(self.blobs):
-            raise WireError("bad blob reference")
-        return self.blobs[index]
-
-    def tree(self, node: Any, depth: int = 0) -> Any:
-        if depth > MAX_DEPTH:
-            raise WireError("value is nested too deeply")
-        if node is None or type(node) in (bool, int, float, str):
-            return node
-        if type(node) is list:
-            return [self.tree(v, depth + 1) for v in node]
-        if type(node) is not dict or type(node.get("$")) is not str:
-            raise WireError("malformed value")
-        handler = getattr(self, "tag_" + node["$"], None)
-        if handler is None:
-            raise WireError(f"unknown value tag {node['$']!r}")
-        return handler(node, depth)
-
-    def tag_float(self, node: dict, depth: int) -> float:
-        if node.get("v") not in ("nan", "inf", "-inf"):
-            raise WireError("malformed float")
-        return float(node["v"])
-
-    def tag_tuple(self, node: dict, depth: int) -> tuple:
-        items = node.get("items")
-        if type(items) is not list:
-            raise WireError("malformed tuple")
-        return tuple(self.tree(v, depth + 1) for v in items)
-
-    def tag_dict(self, node: dict, depth: int) -> dict:
-        items = node.get("items")
-        if type(items) is not list:
-            raise WireError("malformed dict")
-        out: dict = {}
-        for pair in items:
-            if type(pair) is not list or len(pair) != 2:
-                raise WireError("malformed dict item")
-            key = self.tree(pair[0], depth + 1)
-            try:
-                hash(key)
-            except TypeError:
-                raise WireError("unhashable dict key") from None
-            out[key] = self.tree(pair[1], depth + 1)
-        return out
-
-    def tag_bytes(self, node: dict, depth: int) -> bytes:
-        return bytes(self.blob(node.get("blob")))
-
-    def tag_dtype(self, node: dict, depth: int) -> torch.dtype:
-        name = node.get("name")
-        if name not in TORCH_DTYPES:
-            raise WireError(f"unknown dtype {name!r}")
-        return TORCH_DTYPES[name]
-
-    def tag_device(self, node: dict, depth: int) -> torch.device:
-        name = node.get("name")
-        if type(name) is not str or len(name) > 32:
-            raise WireError("malformed device")
-        try:
-            return torch.device(name)
-        except RuntimeError:
-            raise WireError(f"unknown device {name!r}") from None
-
-    def tag_opaque(self, node: dict, depth: int) -> Opaque:
-        kind, text = node.get("type"), node.get("repr")
-        if type(kind) is not str or type(text) is not str:
-            raise WireError("malformed object description")
-        return Opaque(kind[:200], text[:REPR_LIMIT])
-
-    def _shape(self, node: dict) -> tuple[int, ...]:
-        shape = node.get("shape")
-        if type(shape) is not list or len(shape) > 32 or any(type(d) is not int or d < 0 for d in shape):
-            raise WireError("malformed shape")
-        return tuple(shape)
-
-    def tag_tensor(self, node: dict, depth: int) -> torch.Tensor:
-        name = node.get("dtype")
-        if name not in TORCH_DTYPES:
-            raise WireError(f"unknown tensor dtype {name!r}")
-        dtype, shape = TORCH_DTYPES[name], self._shape(node)
-        if node.get("blob") is None:
-            tensor = torch.empty(shape, dtype=dtype, device="meta")
-        else:
-            data = self.blob(node.get("blob"))
-            count = math.prod(shape)
-            if count * torch.empty((), dtype=dtype).element_size() != len(data):
-                raise WireError("tensor data does not match its shape")
-            tensor = (
-                torch.frombuffer(bytearray(data), dtype=dtype).reshape(shape)
-                if count
-                else torch.empty(shape, dtype=dtype)
-            )
-        return tensor
-
-    def tag_ndarray(self, node: dict, depth: int) -> np.ndarray:
-        name = node.get("dtype")
-        if name not in NUMPY_DTYPES:
-            raise WireError(f"unknown array dtype {name!r}")
-        dtype, shape = NUMPY_DTYPES[name], self._shape(node)
-        data = self.blob(node.get("blob"))
-        if math.prod(shape) * dtype.itemsize != len(data):
-            raise WireError("array data does not match its shape")
-        return np.frombuffer(bytes(data), dtype=dtype).reshape(shape).copy()
-
-
-def decode(payload: bytes | memoryview) -> Any:
-    """Decode one payload from `encode`, validating it; raise WireError when malformed."""
-    view = memoryview(payload)
-    if len(view) < HEAD_HEADER.size:
-        raise WireError("truncated payload")
-    (head_len,) = HEAD_HEADER.unpack(view[: HEAD_HEADER.size])
-    if head_len > min(MAX_HEADER_BYTES, len(view) - HEAD_HEADER.size):
-        raise WireError("payload header is too large or truncated")
-    start = HEAD_HEADER.size + head_len
-    try:
-        head = json.loads(bytes(view[HEAD_HEADER.size:start]))
-    except (ValueError, RecursionError):
-        raise WireError("payload header is not valid JSON") from None
-    if type(head) is not dict or head.get("v") != 1 or type(head.get("blobs")) is not list:
-        raise WireError("payload header is malformed")
-    blobs, offset = [], start
-    for size in head["blobs"]:
-        if type(size) is not int or size < 0 or offset + size > len(view):
-            raise WireError("payload blobs are malformed")
-        blobs.append(view[offset:offset + size])
-        offset += size
-    if offset != len(view):
-        raise WireError("payload has trailing bytes")
-    try:
-        return _Decoder(blobs).tree(head.get("root"))
-    except RecursionError:
-        raise WireError("value is nested too deeply") from None
 
 
 class FrameTimeout(TimeoutError):

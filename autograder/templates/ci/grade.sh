@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Grade a submission with the instructor's kit, from any CI system.
+# Grade one submission with the instructor's kit (hidden checks included), from any CI system the
+# instructor controls; never put it in a repository students can edit. Written by `autograder ci-template shell`.
 #   grade.sh [SUBMISSION] [OUT_DIR]     (defaults: . and grading)
 # Environment: AUTOGRADER (the command; default: autograder), DEVICE (auto, cpu, cuda; default auto),
 # FAIL_UNDER (a percentage: exit 1 below it; default: never), AUTOGRADER_DATA (real data sets, optional).

@@ -4,6 +4,7 @@ Shared memory, in-place changes and whether a function returned the very
 object it was given can only be seen where the call happened, so these probes
 look inside the worker and send back plain facts.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,21 +14,22 @@ import torch
 
 from autograder.worker.probes import probe
 
-ARRAY_FILL = 3
-TENSOR_FILL = 7
-
 
 @probe
-def view_shares_memory(module, array: np.ndarray) -> dict[str, Any]:
-    """numpy_view(array); then fill the array with 3 and read the tensor, fill the tensor with 7 and read the array."""
+def view_shares_memory(module, array: np.ndarray, array_fill: int, tensor_fill: int) -> dict[str, Any]:
+    """numpy_view(array); then fill the array with `array_fill` and read the tensor, fill the tensor with
+    `tensor_fill` and read the array (the grader picks both values)."""
     view = module.numpy_view(array)
     if not isinstance(view, torch.Tensor):
         return {"type": type(view).__name__}
-    array.fill(ARRAY_FILL)
+    array.fill(array_fill)
     tensor_after_array_write = view.clone()
-    view.fill_(TENSOR_FILL)
-    return {"type": "Tensor", "tensor_after_array_write": tensor_after_array_write,
-            "array_after_tensor_write": array.copy()}
+    view.fill_(tensor_fill)
+    return {
+        "type": "Tensor",
+        "tensor_after_array_write": tensor_after_array_write,
+        "array_after_tensor_write": array.copy(),
+    }
 
 
 @probe
