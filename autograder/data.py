@@ -7,33 +7,30 @@ Real data is used when a data root is named (`--data-root` or the
 `hymenoptera_data/`, a CIFAR-10 image folder (`cifar10/{train,test}/<class>/`),
 torchvision's `cifar-10-batches-py/`, the `cifar10-jpg.tar.gz` archive of that
 image folder, and torchvision's `MNIST/` folder.  `fetch_real` downloads the
-real sets where a network is reachable.
+real sets where a network is reachable.  Accuracy is measured on held-out sets
+drawn with a key only the grader can read (`autograder.heldout`).
 """
 from __future__ import annotations
 
 import hashlib
-import io
 import os
-import pickle
 import shutil
-import tarfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw
 
-from autograder.errors import KitError
+from autograder.heldout import derived_seed, key_id, load_key
+from autograder.image_set import CIFAR10_CLASSES, DataError, ImageSet
+from autograder.real_data import read_archive, read_batches, read_image_folder, read_mnist
+from autograder.synthetic_data import synthetic_cifar, synthetic_digits, write_synthetic_image_folder
 
-CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+__all__ = ["CIFAR10_CLASSES", "DataError", "DataStore", "ImageSet", "default_cache", "default_root", "fetch_real",
+           "synthetic_cifar", "synthetic_digits", "write_synthetic_image_folder"]
+
 CIFAR10_ARCHIVE = "cifar10-jpg.tar.gz"
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff")
 HYMENOPTERA_URL = "https://download.pytorch.org/tutorial/hymenoptera_data.zip"
 SYNTHETIC_VERSION = 1
-
-
-class DataError(KitError):
-    """A data root or archive that cannot be read; the message names it."""
 
 
 def default_cache() -> Path:
@@ -48,202 +45,15 @@ def default_root() -> Path | None:
     return Path(configured) if configured else None
 
 
-@dataclass(frozen=True)
-class ImageSet:
-    """Images as uint8 (N, H, W, 3), or (N, H, W) when grey, with int64 labels, plus where they came from."""
-
-    images: np.ndarray
-    labels: np.ndarray
-    source: str
-
-
-# ---------------------------------------------------------------- synthetic data
-
-def synthetic_cifar(count: int, seed: int) -> ImageSet:
-    """A CIFAR-10-like set: 10 classes of 32x32 RGB, each a colour and a stripe orientation, plus noise.
-
-    The course network learns it to high accuracy within a few hundred SGD
-    steps, so a correct training loop passes a threshold that broken loops miss.
-    """
-    rng = np.random.default_rng(seed)
-    palette = np.random.default_rng(1234).uniform(40, 215, size=(10, 3))
-    angles = np.linspace(0, np.pi, 10, endpoint=False)
-    labels = rng.integers(0, 10, size=count)
-    yy, xx = np.mgrid[0:32, 0:32].astype(np.float32)
-    images = np.empty((count, 32, 32, 3), dtype=np.uint8)
-    for index, label in enumerate(labels):
-        angle = angles[label] + rng.normal(0, 0.08)
-        phase = rng.uniform(0, 2 * np.pi)
-        stripes = np.sin((xx * np.cos(angle) + yy * np.sin(angle)) * 0.7 + phase)
-        colour = palette[label] + rng.normal(0, 8, size=3)
-        pixels = colour[None, None, :] + 35 * stripes[..., None] + rng.normal(0, 12, size=(32, 32, 3))
-        images[index] = np.clip(pixels, 0, 255).astype(np.uint8)
-    return ImageSet(images, labels.astype(np.int64), f"synthetic CIFAR-like (seed {seed})")
-
-
-def _arc(cx: float, cy: float, rx: float, ry: float, start: float, end: float,
-         steps: int = 16) -> list[tuple[float, float]]:
-    """Points along an ellipse from `start` to `end` degrees (clockwise on screen: y points down)."""
-    angles = np.radians(np.linspace(start, end, steps))
-    return [(cx + rx * np.cos(a), cy + ry * np.sin(a)) for a in angles]
-
-
-# Each digit as pen strokes (polylines) in a unit box, x to the right and y downwards.
-DIGIT_STROKES = {
-    0: [_arc(0.5, 0.5, 0.27, 0.4, 0, 360, 24)],
-    1: [[(0.36, 0.24), (0.52, 0.1), (0.52, 0.9)]],
-    2: [_arc(0.5, 0.32, 0.25, 0.22, 190, 390) + [(0.24, 0.9), (0.78, 0.9)]],
-    3: [_arc(0.48, 0.3, 0.22, 0.2, 200, 450), _arc(0.48, 0.7, 0.26, 0.2, 270, 520)],
-    4: [[(0.66, 0.9), (0.66, 0.1), (0.2, 0.64), (0.82, 0.64)]],
-    5: [[(0.76, 0.1), (0.32, 0.1), (0.28, 0.46)] + _arc(0.5, 0.66, 0.26, 0.24, 225, 510)],
-    6: [[(0.7, 0.1), (0.42, 0.34), (0.27, 0.66)], _arc(0.5, 0.68, 0.23, 0.21, 0, 360, 20)],
-    7: [[(0.2, 0.1), (0.8, 0.1), (0.42, 0.9)]],
-    8: [_arc(0.5, 0.29, 0.2, 0.19, 0, 360, 20), _arc(0.5, 0.7, 0.25, 0.21, 0, 360, 20)],
-    9: [_arc(0.5, 0.31, 0.23, 0.21, 0, 360, 20), [(0.73, 0.31), (0.64, 0.9)]],
-}
-
-
-def synthetic_digits(count: int, seed: int) -> ImageSet:
-    """An MNIST-like set: 28x28 grey digits 0-9 drawn as pen strokes, white on black, each one slanted,
-    stretched, shifted and thickened at random, anti-aliased, dimmed and noisy.
-
-    Drawn at 4x size in the central 20x20 box, as MNIST's digits sit, then shrunk. The course's MLP
-    learns it to about 92% held-out accuracy in two epochs of 2,000 images; broken loops stay far below.
-    """
-    rng = np.random.default_rng(seed)
-    labels = rng.integers(0, 10, size=count)
-    images = np.empty((count, 28, 28), dtype=np.uint8)
-    for index, label in enumerate(labels):
-        angle, shear = np.radians(rng.normal(0, 10)), rng.normal(0, 0.15)
-        rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-        matrix = rotation @ np.array([[rng.uniform(0.75, 1.1), shear], [0, rng.uniform(0.85, 1.1)]])
-        shift = rng.normal(0, 0.05, size=2)
-        width = int(rng.integers(7, 15))
-        canvas = Image.new("L", (112, 112))
-        draw = ImageDraw.Draw(canvas)
-        for stroke in DIGIT_STROKES[label]:
-            points = np.asarray(stroke) - 0.5 + rng.normal(0, 0.025, size=(len(stroke), 2))
-            path = [(float(x), float(y)) for x, y in 16 + 80 * (points @ matrix.T + 0.5 + shift)]
-            draw.line(path, fill=255, width=width, joint="curve")
-            for x, y in (path[0], path[-1]):
-                draw.ellipse((x - width / 2, y - width / 2, x + width / 2, y + width / 2), fill=255)
-        small = np.asarray(canvas.resize((28, 28), Image.Resampling.BOX), dtype=np.float32)
-        pixels = small * rng.uniform(0.7, 1.0) + rng.normal(0, 10, size=(28, 28))
-        images[index] = np.clip(pixels, 0, 255).astype(np.uint8)
-    return ImageSet(images, labels.astype(np.int64), f"synthetic MNIST-like (seed {seed})")
-
-
-def write_synthetic_image_folder(root: Path) -> Path:
-    """An ants/bees-like folder: JPEGs, a palette GIF, an RGBA PNG, a grayscale PNG, odd-case
-    extensions, and non-image files (`.DS_Store`, `notes.txt`) that a dataset must skip."""
-    rng = np.random.default_rng(2024)
-    layout = {
-        "ants": ["a01.jpg", "a02.JPG", "a03.jpeg", "a04.png", "a05.gif", "a06.bmp", "a07.webp"],
-        "bees": ["b01.jpg", "b02.png", "b03.tif", "b04.TIFF", "b05.jpg"],
-    }
-    for label, names in layout.items():
-        folder = root / label
-        folder.mkdir(parents=True, exist_ok=True)
-        for name in names:
-            height, width = int(rng.integers(20, 60)), int(rng.integers(20, 60))
-            pixels = rng.integers(0, 256, size=(height, width, 3), dtype=np.uint8)
-            image = Image.fromarray(pixels, "RGB")
-            if name.endswith(".gif"):
-                image = image.convert("P", palette=Image.Palette.ADAPTIVE)
-            elif name == "a04.png":
-                image = image.convert("RGBA")
-            elif name == "b02.png":
-                image = image.convert("L")
-            image.save(folder / name)
-        (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
-        (folder / "notes.txt").write_text("not an image\n")
-    return root
-
-
-# ---------------------------------------------------------------- real data
-
-def _read_mnist(root: Path, split: str) -> ImageSet:
-    """torchvision's MNIST files under `root/MNIST`, read by torchvision without downloading."""
-    from torchvision.datasets import MNIST
-
-    try:
-        dataset = MNIST(str(root), train=split == "train", download=False)
-    except (RuntimeError, OSError, ValueError, AssertionError) as exc:
-        raise DataError(f"cannot read MNIST under {root / 'MNIST'}: {exc}") from exc
-    return ImageSet(dataset.data.numpy(), dataset.targets.numpy().astype(np.int64),
-                    f"{root / 'MNIST'} ({split})")
-
-
-def _read_image_folder(folder: Path) -> ImageSet:
-    images, labels = [], []
-    for label, name in enumerate(CIFAR10_CLASSES):
-        for path in sorted((folder / name).iterdir()):
-            with Image.open(path) as image:
-                images.append(np.asarray(image.convert("RGB").resize((32, 32))))
-            labels.append(label)
-    return ImageSet(np.stack(images), np.asarray(labels, dtype=np.int64), str(folder))
-
-
-def _read_batches(folder: Path, split: str) -> ImageSet:
-    names = [f"data_batch_{i}" for i in range(1, 6)] if split == "train" else ["test_batch"]
-    images, labels = [], []
-    for name in names:
-        with open(folder / name, "rb") as handle:
-            batch = _restricted_cifar_load(handle)
-        images.append(np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1))
-        labels.extend(batch[b"labels"])
-    return ImageSet(np.concatenate(images), np.asarray(labels, dtype=np.int64), str(folder))
-
-
-class _CifarUnpickler(pickle.Unpickler):
-    """torchvision's batch files are pickles of dicts of NumPy arrays: allow nothing else."""
-
-    ALLOWED = {("numpy", "ndarray"), ("numpy", "dtype"), ("numpy.core.multiarray", "_reconstruct"),
-               ("numpy._core.multiarray", "_reconstruct")}
-
-    def find_class(self, module: str, name: str):
-        if (module, name) not in self.ALLOWED:
-            raise DataError(f"unexpected object {module}.{name} in a CIFAR-10 batch file")
-        return super().find_class(module, name)
-
-
-def _restricted_cifar_load(handle) -> dict:
-    return _CifarUnpickler(handle, encoding="bytes").load()
-
-
-def _read_archive(archive: Path, split: str) -> ImageSet:
-    """Decode `cifar10/<split>/<class>/*.jpg` straight from the tar.gz, without extracting it."""
-    found: dict[str, np.ndarray] = {}
-    prefix = f"cifar10/{split}/"
-    try:
-        with tarfile.open(archive) as tar:
-            for member in tar:
-                if member.isfile() and member.name.startswith(prefix) and member.name.lower().endswith(".jpg"):
-                    data = tar.extractfile(member).read()
-                    with Image.open(io.BytesIO(data)) as image:
-                        found[member.name] = np.asarray(image.convert("RGB"))
-    except (tarfile.TarError, OSError) as exc:
-        raise DataError(f"cannot read {archive}: {exc}") from exc
-    images, labels = [], []
-    for name in sorted(found):
-        class_name = name[len(prefix):].split("/", 1)[0]
-        if class_name not in CIFAR10_CLASSES:
-            raise DataError(f"{archive}: unknown class folder {class_name!r}")
-        images.append(found[name])
-        labels.append(CIFAR10_CLASSES.index(class_name))
-    if not images:
-        raise DataError(f"{archive} holds no {prefix}<class>/*.jpg images")
-    return ImageSet(np.stack(images), np.asarray(labels, dtype=np.int64), f"{archive} ({split})")
-
-
 # ---------------------------------------------------------------- the store
 
 class DataStore:
     """Where the grader gets its data: real under `root` when present, else synthetic, cached."""
 
-    def __init__(self, root: Path | None = None, cache: Path | None = None) -> None:
+    def __init__(self, root: Path | None = None, cache: Path | None = None, heldout_key: bytes | None = None) -> None:
         self.root = Path(root) if root else None
         self.cache = Path(cache) if cache else default_cache()
+        self._key = heldout_key
         if self.root is not None and not self.root.is_dir():
             raise DataError(f"data root {self.root} is not a folder")
 
@@ -298,10 +108,10 @@ class DataStore:
     @staticmethod
     def _read_real_cifar(source: Path, split: str) -> ImageSet:
         if source.name == CIFAR10_ARCHIVE:
-            return _read_archive(source, split)
+            return read_archive(source, split)
         if source.name == "cifar-10-batches-py":
-            return _read_batches(source, split)
-        return _read_image_folder(source / split)
+            return read_batches(source, split)
+        return read_image_folder(source / split)
 
     @property
     def uses_real_cifar(self) -> bool:
@@ -325,11 +135,41 @@ class DataStore:
             count, seed = (2500, 303) if split == "train" else (1000, 404)
             return self._cached(f"synthetic-v{SYNTHETIC_VERSION}-digits-{split}",
                                 lambda: synthetic_digits(count, seed))
-        return _read_mnist(source.parent, split)
+        return read_mnist(source.parent, split)
 
     @property
     def uses_real_mnist(self) -> bool:
         return self.real_mnist_source() is not None
+
+    # ------------------------------------------------------------ held-out sets (see autograder.heldout)
+
+    def heldout_key(self) -> bytes:
+        """The grader's secret key for held-out draws (given, or from `autograder.heldout.load_key`)."""
+        if self._key is None:
+            self._key = load_key(self.cache)
+        return self._key
+
+    def heldout_cifar(self, count: int) -> ImageSet:
+        """`count` CIFAR-10 images to measure accuracy on, drawn with the held-out key: a fresh synthetic draw,
+        or a secret choice from the real test split. Never sent to a worker."""
+        return self._heldout("cifar", count, self.uses_real_cifar, self.cifar, synthetic_cifar)
+
+    def heldout_mnist(self, count: int) -> ImageSet:
+        """`count` digits to measure accuracy on, drawn like `heldout_cifar`."""
+        return self._heldout("digits", count, self.uses_real_mnist, self.mnist, synthetic_digits)
+
+    def _heldout(self, name: str, count: int, real: bool, split, generate) -> ImageSet:
+        key = self.heldout_key()
+        seed = derived_seed(key, f"{name}-heldout")
+        if not real:
+            def draw() -> ImageSet:  # the seed stays in the grader: the description does not name it
+                made = generate(count, seed)
+                return ImageSet(made.images, made.labels, f"synthetic {name}, held out")
+
+            return self._cached(f"synthetic-v{SYNTHETIC_VERSION}-{name}-heldout-{key_id(key)}-{count}", draw)
+        test = split("test")
+        chosen = np.random.default_rng(seed).permutation(len(test.labels))[:count]
+        return test.subset(chosen, f"{test.source}: {len(chosen)} images chosen with the held-out key")
 
     def _cached(self, name: str, make) -> ImageSet:
         path = self.cache / f"{name}.npz"

@@ -19,14 +19,14 @@ from _pytest.reports import TestReport
 
 from autograder import catalog, hints, textsafe
 from autograder.catalog import Exercise
-from autograder.checking import CheckFailed, take_attachments, take_notes
 from autograder.errors import KitError
 from autograder.execution import RunSettings
 from autograder.i18n import Text
-from autograder.problems import StudentProblem, missing_file
+from autograder.problems import NotJudged, StudentProblem, missing_file
 from autograder.proxies import LocalModule, ModuleProxy, RemoteModule
 from autograder.results import CheckResult, ExerciseResult
 from autograder.sandbox import Sandbox
+from autograder.verdicts import CheckFailed, take_attachments, take_notes
 
 
 class GraderError(KitError):
@@ -142,10 +142,20 @@ class GradingPlugin:
         notes = take_notes()
         if call.excinfo is None:
             return CheckResult.of(name, worth, worth, "passed", notes and bounded(notes), description)
-        status, message = self._classify(item, call.excinfo.value)
+        error = call.excinfo.value
+        if isinstance(error, NotJudged):
+            error = self._unusable_module(item) or error
+        status, message = self._classify(item, error)
         check = CheckResult.of(name, 0.0, worth, status, bounded(message), description)
-        check.blocked_by = getattr(call.excinfo.value, "blocked_by", None)
+        check.blocked_by = getattr(error, "blocked_by", None)
         return check
+
+    def _unusable_module(self, item) -> StudentProblem | None:
+        """The student's module's own problem (missing, or it could not be imported): every check is charged
+        with it, none is "not judged" because of a function that never existed."""
+        proxy = self.proxies.get(exercise_of(Path(item.fspath)).id)
+        return (getattr(proxy, "missing", None) or getattr(proxy, "import_error", None)
+                or getattr(proxy, "import_crash", None))
 
     def _classify(self, item, error: BaseException) -> tuple[str, Text]:
         if isinstance(error, StudentProblem):

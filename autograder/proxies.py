@@ -85,6 +85,7 @@ class RemoteModule(ModuleProxy):
         self.budget = exercise.budget_s * settings.time_scale
         self.worker: Worker | None = None
         self.import_error: StudentProblem | None = None
+        self.import_crash: WorkerCrashed | None = None  # the last time importing the module killed its process
         self.used_s = 0.0
         self.outputs: list[str] = []
 
@@ -136,9 +137,12 @@ class RemoteModule(ModuleProxy):
         started = time.monotonic()
         try:
             worker.handshake(min(self.call_timeout, self._remaining()))
+            self.import_crash = None
+        except WorkerCrashed as exc:
+            self.import_crash = exc  # retried on the next call: the crash may have been this call's limits
+            raise
         except StudentProblem as exc:
-            if not isinstance(exc, WorkerCrashed):
-                self.import_error = exc
+            self.import_error = exc
             raise
         finally:
             self.used_s += time.monotonic() - started
@@ -196,7 +200,7 @@ class RemoteModule(ModuleProxy):
 
 
 def _describe_call(probe: str, args: tuple) -> str:
-    if probe in ("call", "call_each", "call_recording") and args and isinstance(args[0], str):
+    if probe in ("call", "call_each", "call_by_hand") and args and isinstance(args[0], str):
         return f"{args[0][:80]}()"
     return f"the check's call ({probe})"
 

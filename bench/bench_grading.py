@@ -27,7 +27,7 @@ sys.path.insert(0, str(KIT))
 
 from autograder import catalog  # noqa: E402
 from autograder.execution import RunSettings  # noqa: E402
-from autograder.proxies import RemoteModule  # noqa: E402
+from autograder.proxies import LocalModule, RemoteModule  # noqa: E402
 from autograder.sandbox import Sandbox  # noqa: E402
 from autograder.worker.probes import cifar10_training, generic  # noqa: E402
 
@@ -121,19 +121,23 @@ def status_kb(pid: int, field: str) -> int:
 
 def memory() -> list[str]:
     from autograder.data import DataStore
-    from autograder.hidden import test_14_cifar10_training as check
+    from autograder.hidden.training_plans import plan_for
     from autograder.worker import processes
+    from autograder.worker.probe_nets import seeded
+    from autograder.worker.trajectory import flat_state
 
     box = Sandbox().start()
     box.wait_ready()
     exercise = catalog.get("14_cifar10_training")
     remote = RemoteModule(box, exercise, catalog.SOLUTIONS_DIR / exercise.id, RunSettings(threads=2))
     data = DataStore()
-    _kind, plan = check.plan_for(data)
+    plan = plan_for(exercise.id, data)
     train = data.cifar("train")
+    reference = LocalModule(exercise, catalog.SOLUTIONS_DIR / exercise.id)
     remote.probe(cifar10_training.train, train.images[:plan.train], train.labels[:plan.train],
                  train.images[plan.train:plan.train + plan.val], train.labels[plan.train:plan.train + plan.val],
-                 epochs=plan.epochs, lr=plan.lr, batch_size=plan.batch_size, seed=14, device="cpu")
+                 start=flat_state(seeded(reference.module.CIFAR10Net, plan.seed)), epochs=plan.epochs, lr=plan.lr,
+                 batch_size=plan.batch_size, seed=plan.seed, device="cpu", limit=plan.snapshot_limit)
     worker = remote.probe(generic.usage)
     table = processes.process_table()
     templates = [pid for pid in processes.descendants(table, {box.template_pid})

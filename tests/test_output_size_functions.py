@@ -4,7 +4,7 @@ import importlib.util
 import pytest
 
 from autograder import catalog
-from autograder.hidden.layer_grids import ceil_edge_cases, conv_cases, pooling_cases
+from autograder.hidden.layer_grids import conv_cases, is_ceil_edge, pooling_cases
 
 
 def reference(exercise_id: str):
@@ -30,5 +30,7 @@ def test_maxpool2d_output_size_matches_nn_maxpool2d(ceil_mode):
     assert [pool.maxpool2d_output_size(**kwargs) for kwargs, _ in cases] == [expected for _, expected in cases]
 
 
-def test_the_grid_holds_ceil_mode_edge_cases():
-    assert len(ceil_edge_cases()) >= 10
+def test_the_grid_holds_ceil_mode_edge_cases_with_and_without_padding():
+    edges = [kwargs for kwargs, expected in pooling_cases(True) if is_ceil_edge(kwargs, expected)]
+    assert sum(kwargs["padding"] > 0 for kwargs in edges) >= 10
+    assert sum(kwargs["padding"] == 0 for kwargs in edges) >= 10

@@ -49,4 +49,5 @@ def test_broken_training_loops_miss_the_real_data_threshold(grade, real_data_roo
     apply(mutant, folder)
     result = grade(folder, data_root=real_data_root)
     accuracy = next(c for c in result.exercises[0].checks if c.name == "trained_model_reaches_the_accuracy_threshold")
-    assert accuracy.status == "failed", accuracy.message
+    # the exact-step checks charge these loops; their accuracy then counts for nothing ("not judged")
+    assert accuracy.score == 0 and accuracy.status in ("failed", "not_judged"), accuracy.message

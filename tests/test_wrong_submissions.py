@@ -22,7 +22,8 @@ def names(check: str, expected: tuple[str, ...]) -> bool:
     return any(check == name or check.startswith(name + "[") for name in expected)
 
 
-@pytest.mark.parametrize("mutant", MUTANTS, ids=[m.name for m in MUTANTS])
+@pytest.mark.parametrize("mutant", [pytest.param(m, marks=pytest.mark.slow) if m.slow else m for m in MUTANTS],
+                         ids=[m.name for m in MUTANTS])
 def test_mistake_loses_points_only_on_the_checks_that_name_it(grade, tmp_path, mutant):
     folder = copy_solution(mutant.exercise, tmp_path)
     apply(mutant, folder)

@@ -17,11 +17,11 @@ from autograder.checking import (
     expect_close,
     expect_equal,
     expect_tensor,
-    expect_written_by_hand,
     fail,
     not_judged,
     points,
 )
+from autograder.hidden.by_hand import ByHandCase, judge_by_hand
 from autograder.hidden.transform_cases import (
     close,
     normalize_case,
@@ -30,13 +30,12 @@ from autograder.hidden.transform_cases import (
     to_tensor_first,
 )
 from autograder.report_images import ImagePairs
+from autograder.worker.probes import generic
 from autograder.worker.probes import transforms as probes
 from autograder.worker.probes.transforms import make_image
 
 RNG = np.random.default_rng(40)
 SIZES = [(1, 1), (7, 5), (32, 32), (45, 61)]
-TORCHVISION_TENSOR = {"ToTensor", "to_tensor", "pil_to_tensor", "PILToTensor"}
-TORCHVISION_NORMALIZE = {"Normalize", "normalize"}
 MEAN, STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
 
 
@@ -79,24 +78,6 @@ def test_to_tensor_equals_torchvision(student, mode, images, request):
             raise
 
 
-def judge_array_conversion(student) -> None:
-    array = pixels(9, 13)
-    expect_close(
-        student.call("to_tensor", array),
-        T.ToTensor()(array),
-        "to_tensor(a 9x13x3 uint8 array)",
-        atol=1e-6,
-        rtol=0,
-        check_dtype=True,
-    )
-
-
-def judge_course_figure(student) -> None:
-    pixel = torch.full((3, 2, 2), 0.6549)
-    got = student.probe(probes.normalize_keeping_input, pixel, [0.5] * 3, [0.5] * 3)["output"]
-    expect_close(got, torch.full((3, 2, 2), 0.3098), "normalize(0.6549, mean 0.5, std 0.5)", atol=1e-4)
-
-
 @points(1)
 def test_to_tensor_accepts_an_hwc_uint8_array(student):
     """to_tensor(an H x W x C uint8 NumPy array) equals transforms.ToTensor() on it.
@@ -130,15 +111,15 @@ def test_to_tensor_accepts_an_hwc_uint8_array(student):
 
 @points(1)
 def test_to_tensor_is_written_by_hand(student):
-    """to_tensor works and does not call torchvision's ToTensor (or its functional form)."""
-    judge_array_conversion(student)
-    expect_written_by_hand(
-        student.source(),
-        "to_tensor",
-        TORCHVISION_TENSOR,
-        "use NumPy/torch operations (permute, division by 255)",
-        "请用 NumPy/torch 运算（permute、除以 255）",
-    )
+    """to_tensor gives ToTensor's values with torchvision's ToTensor, to_tensor, PILToTensor and their v2 forms
+    out of reach (whatever your own classes are called).
+    中文：在 torchvision 的 ToTensor、to_tensor、PILToTensor 及其 v2 版本都不可用时，to_tensor 仍得到与 ToTensor
+    相同的值（你自己的类叫什么名字都可以）"""
+    image_pixels = pixels(9, 13)
+    judge_by_hand([ByHandCase("to_tensor", lambda: student.probe(probes.to_tensor_by_hand, image_pixels, "RGB"),
+                              T.ToTensor()(make_image(image_pixels, "RGB")), atol=1e-6)],
+                  Text("use NumPy/torch operations (np.asarray, permute, division by 255)",
+                       "请用 NumPy/torch 运算（np.asarray、permute、除以 255）"))
 
 
 @points(1)
@@ -198,15 +179,14 @@ def test_normalize_leaves_its_input_unchanged(student):
 
 @points(1)
 def test_normalize_is_written_by_hand(student):
-    """normalize works and does not call torchvision's Normalize."""
-    judge_course_figure(student)
-    expect_written_by_hand(
-        student.source(),
-        "normalize",
-        TORCHVISION_NORMALIZE,
-        "compute (tensor - mean) / std yourself",
-        "请自己计算 (tensor - mean) / std",
-    )
+    """normalize gives Normalize's values with torchvision's Normalize and normalize (v2 included) out of reach.
+    中文：在 torchvision 的 Normalize 和 normalize（包括 v2 版本）都不可用时，normalize 仍得到与 Normalize 相同的值"""
+    tensor = torch.rand(3, 4, 4, generator=torch.Generator().manual_seed(44))
+    mean, std = [0.2, 0.3, 0.4], [0.5, 0.6, 0.7]
+    judge_by_hand([ByHandCase("normalize", lambda: student.probe(generic.call_by_hand, "normalize", "normalize",
+                                                                 tensor.clone(), mean, std),
+                              T.Normalize(mean, std)(tensor), atol=1e-5)],
+                  Text("compute (tensor - mean) / std yourself", "请自己计算 (tensor - mean) / std"))
 
 
 @pytest.mark.parametrize("size", [(16, 16), (10, 24), 12], ids=["square", "rectangle", "shorter-side"])

@@ -1,132 +1,201 @@
-"""Hidden checks for 09_sequential: the course's network in one nn.Sequential, counting parameters, Flatten."""
+"""Hidden checks for 09_sequential: the course's network in one nn.Sequential, counting parameters, Flatten.
+
+The grader makes every parameter and input: each layer the student's network holds is run alone on
+them and compared with the course's layer at that position, computed here; the whole network is
+compared with the course's network carrying the same parameters. The Sequential's attribute name is
+free (the course calls it `model1`, the reference `model`).
+"""
+import functools
 import random
 
 import pytest
 import torch
 import torch.nn.functional as F
 
-from autograder.checking import StudentError, expect_close, expect_equal, expect_tensor, fail, points
+from autograder.checking import (
+    CheckFailed,
+    NotJudged,
+    StudentError,
+    StudentProblem,
+    Text,
+    agrees,
+    expect_close,
+    expect_tensor,
+    fail,
+    not_judged_because,
+    number_value,
+    points,
+    show,
+)
+from autograder.hidden.course_network import (
+    COURSE_LAYER_NAMES,
+    COURSE_LAYERS,
+    LAYER_INPUTS,
+    PARAMETERS,
+    course_network,
+    render,
+)
 from autograder.worker.probes import generic
 from autograder.worker.probes import sequential as probes
 
-FLATTEN_ADVICE = ("after three MaxPool2d(2) a 32x32 image is 4x4, so nn.Flatten() must come before the first "
-                  "Linear and give it 64 * 4 * 4 = 1024 features")
-FLATTEN_ADVICE_ZH = "三次 MaxPool2d(2) 之后 32×32 的图片变成 4×4，所以第一个 Linear 之前要有 nn.Flatten()，输入特征数为 64 * 4 * 4 = 1024"
-NET_ADVICE = (FLATTEN_ADVICE, FLATTEN_ADVICE_ZH)
-BATCH_ADVICE = ("flatten the whole batch first: torch.flatten(images) has 64 * 3 * 32 * 32 = 196608 values, the input "
-                "size of Linear(196608, 10)",
-                "先把整批图片展平：torch.flatten(images) 有 64 * 3 * 32 * 32 = 196608 个数，正是 Linear(196608, 10) 的输入大小")
-
-
-def size(pair: list) -> str:
-    """5 for [5, 5], (3, 5) otherwise."""
-    return str(pair[0]) if pair[0] == pair[1] else str(tuple(pair))
-
-
-def render(layer: list) -> str:
-    """A layer description as code: 'Conv2d(3, 32, kernel_size=5, stride=1, padding=2)', 'MaxPool2d(2)', ..."""
-    kind, *sizes = layer
-    if kind == "Conv2d":
-        channels_in, channels_out, kernel, stride, padding = sizes
-        return (f"Conv2d({channels_in}, {channels_out}, kernel_size={size(kernel)}, stride={size(stride)}, "
-                f"padding={size(padding)})")
-    if kind == "MaxPool2d":
-        kernel, stride, padding = sizes
-        if stride == kernel and padding == [0, 0]:
-            return f"MaxPool2d({size(kernel)})"
-        return f"MaxPool2d({size(kernel)}, stride={size(stride)}, padding={size(padding)})"
-    if kind == "Flatten":
-        return "Flatten()" if sizes == [1, -1] else f"Flatten(start_dim={sizes[0]}, end_dim={sizes[1]})"
-    if kind == "Linear":
-        return f"Linear({sizes[0]}, {sizes[1]})"
-    return f"{kind}()"
-
-
-def probe_with_advice(student, advice: tuple[str, str], name, *args, **kwargs):
-    """Run a probe; explain a Linear that gets the wrong number of features (a missing Flatten, a wrong size)."""
-    try:
-        return student.probe(name, *args, **kwargs)
-    except StudentError as error:
-        text = str(error)
-        if "shapes cannot be multiplied" in text:
-            fail(f"{text[:200]}: {advice[0]}", f"{text[:200]}：{advice[1]}")
-        raise
-
-
-@pytest.fixture(scope="module")
-def structures(student, reference):
-    return student.probe(probes.structure), reference.probe(probes.structure)
-
-
-@points(1)
-def test_net_keeps_its_layers_in_one_sequential_named_model(structures):
-    """CIFAR10Net has exactly one child, `self.model`, an nn.Sequential holding every layer."""
-    got, _expected = structures
-    if not got["is_sequential"]:
-        fail(f"CIFAR10Net().model should be an nn.Sequential, got {got['model_type']}",
-             f"CIFAR10Net().model 应是 nn.Sequential，实际为 {got['model_type']}")
-    expect_equal(got["children"], ["model"], "the submodules of CIFAR10Net (all layers go inside self.model)")
-
-
-@points(2)
-def test_layers_are_in_the_course_order(structures):
-    """model holds Conv, Pool, Conv, Pool, Conv, Pool, Flatten, Linear(1024, 64), Linear(64, 10), in that order."""
-    got, expected = structures
-    for index, want in enumerate(expected["layers"]):
-        have = got["layers"][index] if index < len(got["layers"]) else None
-        if have != want:
-            shown = render(have) if have else "nothing"
-            fail(f"model[{index}]: expected {render(want)}, got {shown}; the course's order is "
-                 f"{', '.join(render(layer) for layer in expected['layers'])}",
-                 f"model[{index}]：应为 {render(want)}，实际为 {shown}；课程中的顺序为 "
-                 f"{', '.join(render(layer) for layer in expected['layers'])}")
-    if len(got["layers"]) != len(expected["layers"]):
-        extra = ", ".join(render(layer) for layer in got["layers"][len(expected["layers"]):])
-        fail(f"model should have {len(expected['layers'])} layers; after the last one it also has {extra}",
-             f"model 应有 {len(expected['layers'])} 层；最后一层之后还有 {extra}")
-
-
-@points(1)
-def test_net_has_145578_parameters(structures):
-    """CIFAR10Net() has exactly the course's 145,578 parameters."""
-    got, expected = structures
-    if got["parameter_count"] != expected["parameter_count"]:
-        fail(f"CIFAR10Net() has {got['parameter_count']:,} parameters, expected {expected['parameter_count']:,}; "
-             f"{FLATTEN_ADVICE}",
-             f"CIFAR10Net() 有 {got['parameter_count']:,} 个参数，应为 {expected['parameter_count']:,}；"
-             f"{FLATTEN_ADVICE_ZH}")
-
-
+FLATTEN_ADVICE = Text("after three MaxPool2d(2) a 32x32 image is 4x4, so nn.Flatten() must come before the first "
+                      "Linear and give it 64 * 4 * 4 = 1024 features",
+                      "三次 MaxPool2d(2) 之后 32×32 的图片变成 4×4，所以第一个 Linear 之前要有 nn.Flatten()，"
+                      "输入特征数为 64 * 4 * 4 = 1024")
+BATCH_ADVICE = Text("flatten the whole batch first: torch.flatten(images) has 64 * 3 * 32 * 32 = 196608 values, the "
+                    "input size of Linear(196608, 10)",
+                    "先把整批图片展平：torch.flatten(images) 有 64 * 3 * 32 * 32 = 196608 个数，正是 Linear(196608, 10) 的输入大小")
 def images(batch: int, seed: int) -> torch.Tensor:
     return torch.randn(batch, 3, 32, 32, generator=torch.Generator().manual_seed(seed))
 
 
-@points(1)
-def test_forward_maps_64_images_to_64_by_10(student):
-    """CIFAR10Net()(x) for x of shape (64, 3, 32, 32) is a (64, 10) tensor."""
-    run = probe_with_advice(student, NET_ADVICE, generic.model_run, "CIFAR10Net", images(64, 90))
-    if run["output"] is None:
-        fail("CIFAR10Net()(x) returned None: forward() must `return self.model(x)`",
-             "CIFAR10Net()(x) 返回了 None：forward() 里要 `return self.model(x)`")
-    expect_tensor(run["output"], "CIFAR10Net()(x) for x of shape (64, 3, 32, 32)", shape=(64, 10))
-
-
-@pytest.mark.parametrize("batch", [64, 5])
-@points(1)
-def test_forward_runs_the_course_layers_in_order(student, reference, batch):
-    """The output equals the course's layers run in order with the network's own parameters (any batch size)."""
-    inputs = images(batch, 91 + batch)
-    run = probe_with_advice(student, NET_ADVICE, generic.model_run, "CIFAR10Net", inputs, seed=batch)
-    net = reference.module.CIFAR10Net()
-    try:
-        net.load_state_dict(run["parameters"], strict=True)
-    except (RuntimeError, TypeError) as exc:
-        fail(f"the network's parameters do not fit the course's layers ({str(exc)[:160]})",
-             f"网络的参数与课程中的层不匹配（{str(exc)[:160]}）")
+@pytest.fixture(scope="module")
+def layers(student):
+    """Per position: the description of the student's layer, and whether it computes the course's layer."""
+    generator = torch.Generator().manual_seed(93)
+    inputs = [torch.randn(2, *shape, generator=generator) for shape in LAYER_INPUTS]
+    got = student.probe(probes.layer_outputs, inputs, PARAMETERS)
+    described = student.probe(probes.structure)
     with torch.no_grad():
-        expected = net(inputs)
-    expect_close(run["output"], expected, f"CIFAR10Net()(x) for x of shape {tuple(inputs.shape)}",
+        expected = [layer(x) for layer, x in zip(course_network(), inputs)]
+    right = [index < len(got["layers"]) and agrees(got["layers"][index].get("output"), want, atol=1e-4)
+             for index, want in enumerate(expected)]
+    return {"described": described, "count": got["count"], "right": right}
+
+
+def layers_right(layers) -> bool:
+    return all(layers["right"]) and layers["count"] == len(LAYER_INPUTS)
+
+
+def needs_the_course_layers(layers) -> None:
+    if not layers_right(layers):
+        not_judged_because("CIFAR10Net", "its layers are not yet the course's (see layers_are_in_the_course_order)",
+                   "它的层还不是课程中的层（见 layers_are_in_the_course_order）")
+
+
+@points(1)
+def test_net_keeps_its_layers_in_one_sequential(layers):
+    """CIFAR10Net has exactly one child, an nn.Sequential holding every layer (any name: the course's is model1).
+    中文：CIFAR10Net 只有一个子模块，即装着全部层的 nn.Sequential（名字不限：课程中叫 model1）"""
+    described = layers["described"]
+    if described["sequential"] is None or len(described["children"]) != 1:
+        children = ", ".join(f"{name} ({kind})" for name, kind in described["children"]) or "none"
+        fail(f"CIFAR10Net should hold all its layers in one nn.Sequential (e.g. self.model1 = nn.Sequential(...)) "
+             f"and nothing else; its submodules are: {children}",
+             f"CIFAR10Net 应把所有层放进一个 nn.Sequential（例如 self.model1 = nn.Sequential(...)），不要有别的子模块；"
+             f"实际的子模块：{children}")
+    needs_the_course_layers(layers)
+
+
+@points(3)
+def test_layers_are_in_the_course_order(layers):
+    """Conv, Pool, Conv, Pool, Conv, Pool, Flatten, Linear(1024, 64), Linear(64, 10), in that order: each layer,
+    run alone with the grader's parameters, computes the course's layer at its position.
+    中文：依次为 Conv、Pool、Conv、Pool、Conv、Pool、Flatten、Linear(1024, 64)、Linear(64, 10)：每一层单独装入评分程序的
+    参数运行时，都与课程中同一位置的层结果相同"""
+    described = layers["described"]["layers"]
+    holder = layers["described"]["sequential"] or "CIFAR10Net"
+    for index, right in enumerate(layers["right"]):
+        if not right:
+            have = render(described[index] if index < len(described) else None)
+            want = COURSE_LAYER_NAMES[index]
+            advice = FLATTEN_ADVICE if index >= 6 else Text("", "")
+            fail(f"{holder}[{index}]: expected {want}, got {have}; the course's order is {COURSE_LAYERS}"
+                 + (f"; {advice.en}" if advice.en else ""),
+                 f"{holder}[{index}]：应为 {want}，实际为 {have}；课程中的顺序为 {COURSE_LAYERS}"
+                 + (f"；{advice.zh}" if advice.zh else ""))
+    if layers["count"] != len(LAYER_INPUTS):
+        extra = ", ".join(render(layer) for layer in described[len(LAYER_INPUTS):])
+        fail(f"the network should have {len(LAYER_INPUTS)} layers; after the last one it also has {extra}",
+             f"网络应有 {len(LAYER_INPUTS)} 层；最后一层之后还有 {extra}")
+
+
+def run_network(student, layers, batch: int, seed: int) -> dict:
+    """CIFAR10Net() with the grader's parameters on a batch; not judged while its layers are wrong."""
+    needs_the_course_layers(layers)
+    flat = [value for values in PARAMETERS for value in values]
+    try:
+        return student.probe(generic.model_with_parameters, "CIFAR10Net", flat, images(batch, seed))
+    except StudentError as error:
+        if "shapes cannot be multiplied" in str(error):
+            fail(f"{str(error)[:200]}: {FLATTEN_ADVICE.en}", f"{str(error)[:200]}：{FLATTEN_ADVICE.zh}")
+        raise
+
+
+@pytest.fixture(scope="module")
+def network_64(student, layers):
+    """The run on 64 images, asked once for the three checks of forward, or the verdict it met."""
+    try:
+        return run_network(student, layers, 64, 91)
+    except (StudentProblem, CheckFailed, NotJudged) as verdict:
+        return verdict
+
+
+def ran_64(network_64, charged: bool = False) -> dict:
+    """The run on 64 images. A problem it met is charged by forward_maps_64_images_to_64_by_10 (`charged`);
+    the other checks of forward are not judged then (unless it is the layers' verdict, not judged already)."""
+    if isinstance(network_64, Exception) and (charged or isinstance(network_64, NotJudged)):
+        raise network_64
+    if isinstance(network_64, Exception):
+        not_judged_because("CIFAR10Net.forward", "CIFAR10Net()(x) did not run (see forward_maps_64_images_to_64_by_10)",
+                   "CIFAR10Net()(x) 没能运行（见 forward_maps_64_images_to_64_by_10）")
+    return network_64
+
+
+@points(1)
+def test_forward_maps_64_images_to_64_by_10(network_64):
+    """CIFAR10Net()(x) for x of shape (64, 3, 32, 32) returns a (64, 10) tensor (judged once it is the right one).
+    中文：形状为 (64, 3, 32, 32) 的 x 经 CIFAR10Net()(x) 得到形状为 (64, 10) 的 tensor（输出正确时才评判）"""
+    run = ran_64(network_64, charged=True)
+    if run["output"] is None:
+        fail("CIFAR10Net()(x) returned None: forward() must `return` the Sequential's output",
+             "CIFAR10Net()(x) 返回了 None：forward() 里要 `return` Sequential 的输出")
+    expect_tensor(run["output"], Text("CIFAR10Net()(x) for x of shape (64, 3, 32, 32)",
+                                      "形状为 (64, 3, 32, 32) 的 x 经 CIFAR10Net()(x)"), shape=(64, 10))
+    if not run["installed"] or not agrees(run["output"], expected_64(), atol=1e-4):
+        not_judged_because("CIFAR10Net.forward", "CIFAR10Net()(x) is not yet the course's layers run in order (see "
+                   "forward_runs_the_course_layers_in_order)",
+                   "CIFAR10Net()(x) 还不是课程中的层依次运行的结果（见 forward_runs_the_course_layers_in_order）")
+
+
+@functools.cache
+def expected_64() -> torch.Tensor:
+    with torch.no_grad():
+        return course_network()(images(64, 91))
+
+
+def expect_course_output(run: dict, batch: int, seed: int) -> None:
+    if run["output"] is None:
+        not_judged_because("CIFAR10Net.forward", "CIFAR10Net()(x) returned None (forward_maps_64_images_to_64_by_10 "
+                   "charges it)", "CIFAR10Net()(x) 返回了 None（已由 forward_maps_64_images_to_64_by_10 扣分）")
+    if not run["installed"]:
+        shapes = [tuple(shape) for shape in run["shapes"]]
+        fail(f"CIFAR10Net has parameters beyond the course's layers (their shapes: {shapes}); keep only the "
+             f"Sequential", f"CIFAR10Net 有课程中的层之外的参数（形状：{shapes}）；只保留那个 Sequential")
+    with torch.no_grad():
+        expected = expected_64() if (batch, seed) == (64, 91) else course_network()(images(batch, seed))
+    expect_close(run["output"], expected, Text(f"CIFAR10Net()(x) for x of shape ({batch}, 3, 32, 32)",
+                                               f"形状为 ({batch}, 3, 32, 32) 的 x 经 CIFAR10Net()(x)"),
                  atol=1e-4, rtol=1e-4)
+
+
+@points(1)
+def test_forward_runs_the_course_layers_in_order(network_64):
+    """With the grader's parameters, CIFAR10Net()(x) equals the course's layers run in order on 64 images.
+    中文：装入评分程序的参数后，CIFAR10Net()(x) 对 64 张图片的输出等于课程中的层依次运行的结果"""
+    expect_course_output(ran_64(network_64), 64, 91)
+
+
+@points(1)
+def test_forward_works_for_any_batch_size(student, layers, network_64):
+    """The same for a batch of 5: forward does not assume 64 images.
+    中文：5 张图片的批次也一样：forward 不假定有 64 张图片"""
+    first = ran_64(network_64)
+    if first["output"] is None or not first["installed"] or not agrees(first["output"], expected_64(), atol=1e-4):
+        not_judged_because("CIFAR10Net.forward", "forward does not give the course's output for 64 images yet (see "
+                   "forward_runs_the_course_layers_in_order)",
+                   "forward 对 64 张图片还没有得到课程中的输出（见 forward_runs_the_course_layers_in_order）")
+    expect_course_output(run_network(student, layers, 5, 96), 5, 96)
 
 
 def random_specs(seed: int, frozen: bool) -> list[dict]:
@@ -151,63 +220,76 @@ def random_specs(seed: int, frozen: bool) -> list[dict]:
     return specs
 
 
-def judge_counts(student, reference, specs: list[dict], what: str, advice: str, advice_zh: str) -> None:
+COURSE_SPEC = [{"layers": [["course"]]}]
+FROZEN_SPECS = [{"layers": [["course"], ["linear", 10, 5, True]], "frozen": [0]}, *random_specs(19, frozen=True)]
+
+
+def counts_right(student, reference, specs: list[dict]) -> bool:
+    try:
+        return all(agrees(student.probe(probes.count, spec), reference.probe(probes.count, spec), atol=0, rtol=0)
+                   for spec in specs)
+    except StudentError:
+        return False
+
+
+def judge_counts(student, reference, specs: list[dict], what: Text, advice: Text) -> None:
     for spec in specs:
-        got = student.probe(probes.count, spec)
-        expected = reference.probe(probes.count, spec)
-        if isinstance(got, torch.Tensor) or type(got) is bool or not isinstance(got, (int, float)) or got != expected:
-            fail(f"count_parameters({what} {spec}): expected {expected}, got {got!r:.80}; {advice}",
-                 f"count_parameters（{what} {spec}）：期望 {expected}，实际 {got!r:.80}；{advice_zh}")
+        got, expected = student.probe(probes.count, spec), reference.probe(probes.count, spec)
+        if number_value(got) != expected:
+            fail(f"count_parameters({what.en} {spec}): expected {expected}, got {show(got)}; {advice.en}",
+                 f"count_parameters（{what.zh} {spec}）：期望 {expected}，实际 {show(got, zh=True)}；{advice.zh}")
 
 
 @points(1)
 def test_count_parameters_of_the_course_network(student, reference):
-    """count_parameters of the course's layers (built by the grader) is 145,578."""
-    judge_counts(student, reference, [{"layers": [["course"]]}], "the course's network",
-                 "add p.numel() for every parameter", "对每个参数累加 p.numel()")
+    """count_parameters of the course's layers (built by the grader) is 145,578; any number type.
+    中文：count_parameters 对课程中的网络（由评分程序搭建）得到 145,578；数字类型不限"""
+    judge_counts(student, reference, COURSE_SPEC, Text("the course's network", "课程中的网络"),
+                 Text("add p.numel() for every parameter", "对每个参数累加 p.numel()"))
 
 
 @points(2)
 def test_count_parameters_counts_every_element_of_every_parameter(student, reference):
-    """Random models: the sum of p.numel() over all parameters (not the number of tensors; buffers excluded)."""
-    judge_counts(student, reference, random_specs(9, frozen=False), "a model built from",
-                 "count elements with p.numel(), over model.parameters() (BatchNorm's running statistics are "
-                 "buffers, not parameters)",
-                 "用 p.numel() 数元素个数，遍历 model.parameters()（BatchNorm 的 running 统计量是 buffer，不是参数）")
+    """Random models: the sum of p.numel() over all parameters (not the number of tensors; buffers excluded).
+    中文：随机模型：对所有参数的 p.numel() 求和（不是张量的个数；不包括 buffer）"""
+    judge_counts(student, reference, random_specs(9, frozen=False), Text("a model built from", "由以下结构搭建的模型"),
+                 Text("count elements with p.numel(), over model.parameters() (BatchNorm's running statistics are "
+                      "buffers, not parameters)",
+                      "用 p.numel() 数元素个数，遍历 model.parameters()（BatchNorm 的 running 统计量是 buffer，不是参数）"))
 
 
 @points(2)
 def test_count_parameters_skips_frozen_parameters(student, reference):
-    """Frozen parameters (requires_grad=False) are not counted: the course net frozen under a new head, random models."""
-    specs = [{"layers": [["course"], ["linear", 10, 5, True]], "frozen": [0]}, *random_specs(19, frozen=True)]
-    judge_counts(student, reference, specs, "a partly frozen model built from",
-                 "count only trainable parameters: `if p.requires_grad`",
-                 "只数可训练的参数：`if p.requires_grad`")
+    """Frozen parameters (requires_grad=False) are not counted: the course net frozen under a new head, random models.
+    中文：冻结的参数（requires_grad=False）不计入：冻结的课程网络加新的输出层，以及随机模型"""
+    if not counts_right(student, reference, random_specs(9, frozen=False)):
+        not_judged_because("count_parameters", "count_parameters does not count unfrozen models right yet (see "
+                   "count_parameters_counts_every_element_of_every_parameter)",
+                   "count_parameters 对未冻结的模型还数不对（见 count_parameters_counts_every_element_of_every_parameter）")
+    judge_counts(student, reference, FROZEN_SPECS, Text("a partly frozen model built from", "由以下结构搭建、部分冻结的模型"),
+                 Text("count only trainable parameters: `if p.requires_grad`", "只数可训练的参数：`if p.requires_grad`"))
 
 
-@pytest.fixture(scope="module")
-def flattened(student):
+@points(3)
+def test_flatten_linear_applies_linear_196608_to_10_to_the_flattened_batch(student):
+    """flatten_linear of a (64, 3, 32, 32) batch is nn.Linear(196608, 10), with the grader's weights, applied to
+    torch.flatten(images): 10 outputs.
+    中文：flatten_linear 对 (64, 3, 32, 32) 的批次，用评分程序的权重，把 nn.Linear(196608, 10) 作用于
+    torch.flatten(images)：得到 10 个输出"""
     batch = images(64, 92)
-    return batch, probe_with_advice(student, BATCH_ADVICE, probes.flatten_linear, batch)
-
-
-@points(1)
-def test_flatten_linear_gives_10_outputs(flattened):
-    """flatten_linear of a (64, 3, 32, 32) batch returns a tensor of shape (10,)."""
-    _batch, got = flattened
-    expect_tensor(got["output"], "flatten_linear(a batch of shape (64, 3, 32, 32))", shape=(10,))
-
-
-@points(2)
-def test_flatten_linear_applies_linear_196608_to_10_to_the_flattened_batch(flattened):
-    """The output is nn.Linear(196608, 10) (its own weights) applied to torch.flatten(images)."""
-    batch, got = flattened
-    linears = got["linears"]
-    if len(linears) != 1 or (linears[0]["in"], linears[0]["out"]) != (196608, 10):
-        sizes = [(layer["in"], layer["out"]) for layer in linears]
-        fail(f"flatten_linear should run one nn.Linear(196608, 10); the Linear layers it ran: {sizes}",
-             f"flatten_linear 应运行一个 nn.Linear(196608, 10)；实际运行的 Linear 层：{sizes}")
-    layer = linears[0]
-    expected = F.linear(torch.flatten(batch), layer["weight"], layer["bias"])
-    expect_close(got["output"], expected, "flatten_linear(images) compared with its Linear on torch.flatten(images)",
+    generator = torch.Generator().manual_seed(94)
+    weight = torch.randn(10, 196608, generator=generator) / 443.0
+    bias = torch.randn(10, generator=generator)
+    try:
+        got = student.probe(probes.flatten_linear, batch, weight, bias)
+    except StudentError as error:
+        if "shapes cannot be multiplied" in str(error):
+            fail(f"{str(error)[:200]}: {BATCH_ADVICE.en}", f"{str(error)[:200]}：{BATCH_ADVICE.zh}")
+        raise
+    if [196608, 10] not in got["linears"]:
+        fail(f"flatten_linear should run one nn.Linear(196608, 10); the Linear layers it ran: {got['linears']}",
+             f"flatten_linear 应运行一个 nn.Linear(196608, 10)；实际运行的 Linear 层：{got['linears']}")
+    expect_close(got["output"], F.linear(torch.flatten(batch), weight, bias),
+                 Text("flatten_linear(images), against Linear(196608, 10) on torch.flatten(images)",
+                      "flatten_linear(images) 与 Linear(196608, 10) 作用于 torch.flatten(images) 的结果相比"),
                  atol=1e-4, rtol=1e-4)

@@ -1,291 +1,293 @@
 """Hidden checks for 14_cifar10_training.
 
-The grader trains the student's loop on the training split it sends to the
-worker, then measures accuracy itself, in its own process, on held-out
-images the worker never receives. Thresholds were calibrated with
-bench/calibrate_training.py (figures in the README): the reference clears
-them with margin, and the broken loops (no zero_grad, no step, lr ignored,
-labels shuffled) miss them.
+train() runs once with the plan's settings (autograder.hidden.training_plans) from parameters the
+grader chose, on an audited loader: the grader checks that the weights it measures came from
+train()'s own SGD steps (autograder.hidden.training_audit), then measures accuracy itself on
+held-out images drawn with a key the worker cannot read. Short runs (one epoch over two fixed
+batches) judge the step, the learning rate and the device argument against the reference;
+evaluate() is judged from the numbers it returns (autograder.hidden.evaluation_modes). One bug is
+charged once: a check that needs a behaviour another check found wrong is "not judged" and says so.
 """
-from dataclasses import dataclass
-
 import numpy as np
 import pytest
 import torch
 
 from autograder.checking import (
     StudentProblem,
+    Text,
     cuda_only,
-    expect_close,
-    expect_equal,
-    expect_type,
+    describe_type,
     fail,
+    not_judged,
     note,
     points,
 )
+from autograder.data import CIFAR10_CLASSES
+from autograder.hidden import evaluation_modes as modes
+from autograder.hidden import training_report as report
+from autograder.hidden.cifar10_runs import (
+    EXACT,
+    Misfit,
+    attempt,
+    audit_run,
+    blocked,
+    blocked_by_steps,
+    outcome,
+    run_train,
+    same,
+    step_verdict,
+)
+from autograder.hidden.numbers import as_number, expect_number
+from autograder.hidden.training_plans import plan_for
+from autograder.worker.probe_nets import ModeRevealingNet, seeded
 from autograder.worker.probes import cifar10_training as probes
+from autograder.worker.trajectory import flat_state
 
-
-@dataclass(frozen=True)
-class Plan:
-    """How much to train, with what, and the held-out accuracy a correct loop must reach."""
-
-    train: int
-    val: int
-    heldout: int
-    epochs: int
-    lr: float
-    batch_size: int
-    threshold: float
-
-
-PLANS = {
-    "synthetic": Plan(train=2000, val=500, heldout=1000, epochs=2, lr=0.03, batch_size=64, threshold=0.80),
-    "real": Plan(train=20000, val=1000, heldout=2000, epochs=1, lr=0.04, batch_size=64, threshold=0.33),
-}
-SEED = 14
-
-
-def plan_for(data) -> tuple[str, Plan]:
-    """The plan for the data in use; the same on every device (only the speed differs)."""
-    kind = "real" if data.uses_real_cifar else "synthetic"
-    return kind, PLANS[kind]
+EXERCISE = "14_cifar10_training"
 
 
 @pytest.fixture(scope="module")
-def splits(data):
-    """(train images, train labels, validation images, validation labels): what the worker gets."""
+def plan(data):
+    return plan_for(EXERCISE, data)
+
+
+@pytest.fixture(scope="module")
+def splits(data, plan):
+    """(train images, train labels), shuffled: all the worker ever gets (the first `plan.train` train, the
+    next `plan.val` are train()'s test loader)."""
     train = data.cifar("train")
-    order = np.random.default_rng(SEED).permutation(len(train.labels))
+    order = np.random.default_rng(plan.seed).permutation(len(train.labels))
     return train.images[order], train.labels[order]
 
 
-def _train(student, splits, plan: Plan, device: str, count: int | None = None, **overrides):
-    images, labels = splits
-    count = count or plan.train
-    arguments = dict(epochs=plan.epochs, lr=plan.lr, batch_size=plan.batch_size, seed=SEED, device=device)
-    arguments.update(overrides)
-    return student.probe(probes.train, images[:count], labels[:count],
-                         images[plan.train:plan.train + plan.val], labels[plan.train:plan.train + plan.val],
-                         **arguments)
+@pytest.fixture(scope="module")
+def start(reference, plan):
+    """The parameters every run starts from: the given CIFAR10Net, seeded, built here."""
+    return flat_state(seeded(reference.module.CIFAR10Net, plan.seed))
 
 
 @pytest.fixture(scope="module")
-def full_run(student, data, device, splits):
-    """The student's training run with the plan's settings, once for all checks (or the error it hit)."""
-    _kind, plan = plan_for(data)
-    try:
-        return plan, _train(student, splits, plan, device), None
-    except StudentProblem as problem:
-        return plan, None, problem
+def full_run(student, splits, plan, start, device):
+    return attempt(student, splits, plan, start, device, plan.train, plan.val)
 
 
-def outcome(full_run):
-    plan, result, problem = full_run
-    if problem is not None:
-        raise problem
-    return plan, result
+@pytest.fixture(scope="module")
+def short_runs(student, reference, splits, plan, start, device):
+    """One epoch over two fixed batches: the student's (lr=0.05 and lr=0), and the reference's."""
+    return {"student": attempt(student, splits, plan, start, device, **EXACT),
+            "frozen": attempt(student, splits, plan, start, device, **{**EXACT, "lr": 0.0}),
+            "reference": run_train(reference, splits, plan, start, "cpu", **EXACT)}
 
 
-def heldout_accuracy(reference, data, state: dict, count: int) -> float:
-    """Accuracy of the trained parameters on held-out images, computed here in the grader."""
-    from autograder.worker.probes.cifar10_training import to_inputs
-
-    model = reference.module.CIFAR10Net()
-    try:
-        model.load_state_dict(state, strict=True)
-    except (RuntimeError, TypeError) as exc:
-        fail(f"the trained parameters do not fit the given CIFAR10Net ({str(exc)[:150]}); keep the given class as it is",
-             f"训练后的参数与给定的 CIFAR10Net 不匹配（{str(exc)[:150]}）；请不要修改给定的网络")
-    heldout = data.cifar("test")
-    chosen = np.random.default_rng(SEED + 1).permutation(len(heldout.labels))[:count]
-    images, labels = to_inputs(heldout.images[chosen]), torch.as_tensor(heldout.labels[chosen])
-    model.eval()
-    with torch.no_grad():
-        predictions = torch.cat([model(images[i:i + 500]).argmax(dim=1) for i in range(0, len(images), 500)])
-    return (predictions == labels).float().mean().item()
+@pytest.fixture(scope="module")
+def audited(full_run, reference, splits, plan, start, device):
+    """The audit of the full run (None when the run did not complete)."""
+    return audit_run(full_run, reference.module.CIFAR10Net(), splits, plan, start, device)
 
 
 @points(4)
-def test_trained_model_reaches_the_accuracy_threshold(full_run, reference, data, device):
-    """After train(), the model's accuracy on held-out images (measured by the grader) clears the threshold."""
-    plan, result = outcome(full_run)
-    accuracy = heldout_accuracy(reference, data, result["state"], plan.heldout)
+def test_trained_model_reaches_the_accuracy_threshold(full_run, audited, short_runs, reference, data, splits,
+                                                      plan, start, device):
+    """After train(), the model's accuracy on held-out images (measured by the grader) clears the threshold.
+    中文：train() 之后模型在未见过的图片上的准确率（由评分程序测量）达到阈值"""
+    run = outcome(full_run)
+    heldout = data.heldout_cifar(plan.heldout)
+    accuracy = report.record_run(
+        plan, data, heldout, probes.to_inputs(heldout.images), run, audited.epoch_states,
+        reference.module.CIFAR10Net(), torch.nn.CrossEntropyLoss(), list(CIFAR10_CLASSES), reference.source(),
+        lambda: run_train(reference, splits, plan, start, "cpu", plan.train, plan.val))
     note(f"held-out accuracy {accuracy:.1%} (threshold {plan.threshold:.0%})",
          f"未见过的图片上的准确率 {accuracy:.1%}（阈值 {plan.threshold:.0%}）")
+    if not audited.ok:
+        blocked_by_steps(step_verdict(short_runs, start, device), f"the accuracy of its weights (held-out "
+                         f"{accuracy:.1%}) cannot count", f"其权重的准确率（未见过的图片上为 {accuracy:.1%}）不能计分")
+        fail(f"the weights train() left in the model are not its own SGD steps on the data: "
+             f"{audited.reason.en}; their accuracy (held-out {accuracy:.1%}) cannot count",
+             f"train() 留在模型里的权重不是它在数据上做的 SGD 训练步的结果：{audited.reason.zh}；其准确率（未见过的图片上为 "
+             f"{accuracy:.1%}）不能计分")
     if accuracy < plan.threshold:
         fail(f"held-out accuracy after {plan.epochs} epoch(s) with lr={plan.lr}: expected at least "
-             f"{plan.threshold:.0%}, got {accuracy:.1%}; check zero_grad/backward/step, the lr, and that labels "
-             f"stay paired with their images",
-             f"训练 {plan.epochs} 轮（lr={plan.lr}）后在未见过的图片上的准确率应至少为 {plan.threshold:.0%}，实际为 "
-             f"{accuracy:.1%}；请检查 zero_grad/backward/step、学习率，以及标签是否与图片对应")
+             f"{plan.threshold:.0%}, got {accuracy:.1%}", f"训练 {plan.epochs} 轮（lr={plan.lr}）后在未见过的图片上的"
+             f"准确率应至少为 {plan.threshold:.0%}，实际为 {accuracy:.1%}")
 
 
 @points(1)
-def test_history_has_one_record_per_epoch(full_run):
-    """train() returns one dict per epoch with epoch, train_loss, test_loss and test_accuracy (a fraction)."""
-    plan, result = outcome(full_run)
-    history = result["history"]
-    expect_type(history, list, "train(...)'s return value")
-    expect_equal(len(history), plan.epochs, f"the number of records for epochs={plan.epochs}")
+def test_history_has_one_record_per_epoch(full_run, plan):
+    """train() returns one dict per epoch with epoch, train_loss, test_loss and test_accuracy, each one number.
+    中文：train() 每个 epoch 返回一个字典，含 epoch、train_loss、test_loss 和 test_accuracy，每项都是一个数"""
+    blocked(full_run, "its training run", "训练")
+    history = outcome(full_run).returned
+    if not isinstance(history, list):
+        fail(f"train() should return a list with one dict per epoch, got {describe_type(history)}",
+             f"train() 应返回每个 epoch 一个字典组成的列表，实际是 {describe_type(history, zh=True)}")
+    if len(history) != plan.epochs:
+        fail(f"train(..., epochs={plan.epochs}) returned {len(history)} records; expected one per epoch",
+             f"train(..., epochs={plan.epochs}) 返回了 {len(history)} 条记录；应每个 epoch 一条")
     for index, record in enumerate(history):
-        expect_type(record, dict, f"record {index} of the history")
-        expect_equal(sorted(record), ["epoch", "test_accuracy", "test_loss", "train_loss"],
-                     f"the keys of record {index}")
-        for key in ("train_loss", "test_loss", "test_accuracy"):
-            expect_type(record[key], (float, int), f"record {index}['{key}']",
-                        "use .item() to turn a tensor into a number", "用 .item() 把 tensor 变成数字")
-        if not 0.0 <= record["test_accuracy"] <= 1.0:
-            fail(f"record {index}['test_accuracy'] is {record['test_accuracy']}: it should be a fraction in [0, 1]",
-                 f"record {index}['test_accuracy'] 为 {record['test_accuracy']}：应是 [0, 1] 之间的比例")
-    epochs = [record["epoch"] for record in history]
+        if not isinstance(record, dict):
+            fail(f"record {index} of the history is {describe_type(record)}, not a dict",
+                 f"历史记录的第 {index} 条是 {describe_type(record, zh=True)}，不是字典")
+        missing = [key for key in ("epoch", *report.HISTORY_KEYS) if key not in record]
+        if missing:
+            fail(f"record {index} of the history has no {', '.join(missing)}",
+                 f"历史记录的第 {index} 条缺少 {'、'.join(missing)}")
+        for key in report.HISTORY_KEYS:
+            expect_number(record[key], Text(f"record {index}['{key}']", f"第 {index} 条记录的 '{key}'"))
+    epochs = [as_number(record["epoch"]) for record in history]
     if epochs not in (list(range(1, plan.epochs + 1)), list(range(plan.epochs))):
         fail(f"the epoch numbers are {epochs}; expected 1..{plan.epochs} (or 0..{plan.epochs - 1})",
              f"epoch 编号为 {epochs}；应为 1..{plan.epochs}（或 0..{plan.epochs - 1}）")
 
 
 @points(1)
-def test_model_is_trained_in_place(full_run):
-    """The model object passed to train() is the one that gets trained."""
-    _plan, result = outcome(full_run)
-    changed = any(not torch.equal(result["state"][name], value) for name, value in result["initial"].items())
-    if not changed:
-        fail("the model passed to train() still has its initial parameters: train that model "
-             "(do not create a new one inside train) and call optimizer.step()",
+def test_model_is_trained_in_place(short_runs, start, device):
+    """The model object passed to train() is the one that gets trained: its parameters change.
+    中文：传给 train() 的模型对象就是被训练的那个：它的参数发生了变化"""
+    blocked(short_runs["student"], "one epoch of two batches", "两个 batch 的一个 epoch")
+    if step_verdict(short_runs, start, device) == "unchanged":
+        fail("the model passed to train() still has its initial parameters: train that model (do not create a new "
+             "one inside train) and call optimizer.step()",
              "传给 train() 的模型参数没有变化：请训练传入的这个模型（不要在 train 里新建模型），并调用 optimizer.step()")
 
 
-GPU_ATOL = 1e-4  # cuDNN's convolution algorithms differ from the CPU's in the last bits
-
-
-def atol_on(device: str) -> float:
-    return GPU_ATOL if device.startswith("cuda") else 1e-5
-
-
-def expect_same_state(got: dict, expected: dict, what: str, advice: str, advice_zh: str, atol: float = 1e-5) -> None:
-    for name, value in expected.items():
-        if name not in got or not torch.allclose(got[name], value, atol=atol, rtol=1e-4):
-            fail(f"{what}: parameter {name} differs from the reference's; {advice}",
-                 f"{what}：参数 {name} 与参考实现不同；{advice_zh}")
-
-
-EXACT = dict(count=64, epochs=1, lr=0.05, batch_size=32, shuffle=False)
-
-
 @points(3)
-def test_one_epoch_makes_exactly_the_reference_sgd_steps(student, reference, splits, data, device):
-    """One epoch over two fixed batches gives exactly the parameters of two plain SGD + cross-entropy steps."""
-    _kind, plan = plan_for(data)
-    got = _train(student, splits, plan, device, **EXACT)
-    expected = _train(reference, splits, plan, "cpu", **EXACT)
-    expect_same_state(got["state"], expected["state"], "after one epoch of two batches",
-                      "each batch needs zero_grad, forward, CrossEntropyLoss, backward and SGD(lr=lr).step()",
-                      "每个 batch 都要 zero_grad、前向、CrossEntropyLoss、backward 和 SGD(lr=lr).step()",
-                      atol=atol_on(device))
+def test_one_epoch_makes_exactly_the_reference_sgd_steps(short_runs, start, device):
+    """One epoch over two fixed batches gives exactly the parameters of two plain SGD + cross-entropy steps.
+    中文：在两个固定 batch 上训练一个 epoch，得到的参数与两步普通 SGD + 交叉熵完全相同"""
+    verdict = step_verdict(short_runs, start, device)
+    if verdict == "error":
+        outcome(short_runs["student"])
+    if verdict == "unchanged":
+        not_judged("train", "train() left the parameters unchanged (model_is_trained_in_place charges this)",
+                   "train() 没有改变参数（由 model_is_trained_in_place 扣分）")
+    if verdict == "lr":
+        not_judged("train", "train() does not use the given lr (the_given_learning_rate_is_used charges this)",
+                   "train() 没有使用给定的 lr（由 the_given_learning_rate_is_used 扣分）")
+    if verdict == "wrong":
+        fail(f"after one epoch of two batches the parameters differ from two SGD steps with lr={EXACT['lr']}; "
+             "each batch needs zero_grad, forward, CrossEntropyLoss, backward and SGD(lr=lr).step()",
+             f"训练两个 batch 的一个 epoch 后，参数与 lr={EXACT['lr']} 的两步 SGD 不同；每个 batch 都要 zero_grad、前向、"
+             f"CrossEntropyLoss、backward 和 SGD(lr=lr).step()")
 
 
 @points(1)
-def test_the_given_learning_rate_is_used(student, splits, data, device):
-    """With lr=0 the parameters stay as they were; with lr=0.05 they move."""
-    _kind, plan = plan_for(data)
-    frozen = _train(student, splits, plan, device, **{**EXACT, "lr": 0.0})
-    expect_same_state(frozen["state"], frozen["initial"], "with lr=0",
-                      "pass lr to the optimizer: torch.optim.SGD(model.parameters(), lr=lr)",
-                      "把 lr 传给优化器：torch.optim.SGD(model.parameters(), lr=lr)")
-    moving = _train(student, splits, plan, device, **EXACT)
-    if all(torch.equal(moving["state"][n], v) for n, v in moving["initial"].items()):
-        fail("with lr=0.05 the parameters did not change: is optimizer.step() called?",
-             "lr=0.05 时参数没有变化：调用 optimizer.step() 了吗？")
+def test_the_given_learning_rate_is_used(short_runs, start, device):
+    """With lr=0 the parameters stay as they were (and with lr=0.05 they move).
+    中文：lr=0 时参数保持不变（lr=0.05 时参数会变化）"""
+    frozen = short_runs["frozen"]
+    if isinstance(frozen, (StudentProblem, Misfit)) or step_verdict(short_runs, start, device) in ("error",
+                                                                                                 "unchanged"):
+        blocked(short_runs["student"], "one epoch of two batches", "两个 batch 的一个 epoch")
+        not_judged("train", "train() never changes the parameters (model_is_trained_in_place charges this), so "
+                            "its use of lr cannot be seen", "train() 从不改变参数（由 model_is_trained_in_place 扣分），"
+                                                              "无法判断它是否使用了 lr")
+    if not torch.equal(frozen.final, start):
+        fail("with lr=0 the parameters still changed: pass lr to the optimizer: torch.optim.SGD(model.parameters(), "
+             "lr=lr)", "lr=0 时参数仍然变化了：请把 lr 传给优化器：torch.optim.SGD(model.parameters(), lr=lr)")
 
 
 @points(1)
-def test_device_may_be_a_torch_device(student, reference, splits, data, device):
-    """train(..., device=torch.device(...)) works like device="cpu" / "cuda"."""
-    _kind, plan = plan_for(data)
-    got = _train(student, splits, plan, device, device_as_object=True, **EXACT)
-    expected = _train(reference, splits, plan, "cpu", **EXACT)
-    expect_same_state(got["state"], expected["state"], "with device given as a torch.device",
-                      "use torch.device(device) or pass it straight to .to(device)",
-                      "用 torch.device(device)，或直接传给 .to(device)", atol=atol_on(device))
+def test_device_may_be_a_torch_device(student, short_runs, splits, plan, start, device):
+    """train(..., device=torch.device(...)) trains exactly like device="cpu" / "cuda".
+    中文：train(..., device=torch.device(...)) 与 device="cpu"/"cuda" 训练结果完全相同"""
+    got = attempt(student, splits, plan, start, device, device_as_object=True, **EXACT)
+    verdict = step_verdict(short_runs, start, device)
+    if isinstance(got, StudentProblem) and verdict != "error":
+        fail(f"with device=torch.device({device!r}) train() raised {got}; accept a torch.device as well as a string: "
+             f"use torch.device(device), or pass it straight to .to(device)",
+             f"device=torch.device({device!r}) 时 train() 出错：{got}；device 既可以是字符串也可以是 torch.device："
+             f"请用 torch.device(device)，或直接传给 .to(device)")
+    blocked_by_steps(verdict, "whether a torch.device works as well cannot be judged",
+                     "无法判断 torch.device 是否同样可用")
+    if not same(outcome(got), short_runs["reference"].final, device):
+        fail(f"with device=torch.device({device!r}) the parameters differ from those train() gives with "
+             f"device={device!r}: use torch.device(device), or pass it straight to .to(device)",
+             f"device=torch.device({device!r}) 时得到的参数与 device={device!r} 时不同：请用 torch.device(device)，"
+             f"或直接传给 .to(device)")
+
+
+EVAL_BATCH = 64  # 250 images: three full batches and one of 58
 
 
 @pytest.fixture(scope="module")
-def evaluation(student, reference, splits, device):
-    images, labels = splits
-    arguments = (images[:256], labels[:256], 64, SEED)
-    return student.probe(probes.evaluate, *arguments, device), \
-        reference.probe(probes.evaluate, *arguments, "cpu")
+def evaluation(student, splits, plan, device):
+    """evaluate() on a ModeRevealingNet: what it returned (or the problem), and what each mode would give."""
+    images = splits[0][:modes.COUNT]
+    net = seeded(lambda: ModeRevealingNet(3 * 32 * 32), plan.seed)
+    labels, found, tolerance = modes.prepare(net, probes.to_inputs(images), EVAL_BATCH, torch.nn.CrossEntropyLoss(),
+                                             device)
+    try:
+        returned = student.probe(probes.evaluate, images, labels.numpy(), EVAL_BATCH, plan.seed, device)["returned"]
+    except StudentProblem as problem:
+        returned = problem
+    return returned, found, tolerance
 
 
 @points(2)
 def test_evaluate_returns_mean_loss_and_accuracy(evaluation):
-    """evaluate returns (mean loss per image, accuracy) equal to the reference's on the same model and data."""
-    got, expected = evaluation
-    returned = got["returned"]
-    if not isinstance(returned, (tuple, list)) or len(returned) != 2:
-        fail(f"evaluate should return (mean_loss, accuracy), got {returned!r:.80}",
-             f"evaluate 应返回 (mean_loss, accuracy)，实际为 {returned!r:.80}")
-    expect_close(returned[0], expected["returned"][0], "evaluate's mean loss", atol=1e-4)
-    expect_close(returned[1], expected["returned"][1], "evaluate's accuracy", atol=1e-6)
+    """evaluate returns (mean loss, accuracy) with the values the grader computes for the same model and data.
+    中文：evaluate 返回 (平均损失, 准确率)，其值与评分程序对同一模型和数据算出的相同"""
+    returned, found, tolerance = evaluation
+    if isinstance(returned, StudentProblem):
+        raise returned
+    modes.expect_pair(returned, found, tolerance)
 
 
 @points(1)
 def test_evaluate_gives_accuracy_as_a_fraction(evaluation):
-    """Accuracy is correct / total in [0, 1], not a percentage or a count of correct images."""
-    got, expected = evaluation
-    returned = got["returned"]
-    if isinstance(returned, (tuple, list)) and len(returned) == 2 and isinstance(returned[1], (int, float)):
-        accuracy, want = float(returned[1]), expected["returned"][1]
-        if want and abs(accuracy - 100 * want) < 1e-3:
-            fail("evaluate's accuracy is a percentage; return a fraction in [0, 1]",
-                 "evaluate 返回的准确率是百分数；请返回 [0, 1] 之间的比例")
-        if want and abs(accuracy - 256 * want) < 1e-3 and accuracy >= 1:
-            fail("evaluate's accuracy is a count of correct images; divide by the number of images",
-                 "evaluate 返回的是预测正确的图片数量；请除以图片总数")
-        expect_close(accuracy, want, "evaluate's accuracy", atol=1e-6)
-    else:
-        fail("evaluate should return (mean_loss, accuracy)", "evaluate 应返回 (mean_loss, accuracy)")
+    """Accuracy is correct / total in [0, 1], not a percentage or a count of correct images.
+    中文：准确率是 [0, 1] 之间的 正确数 / 总数，不是百分数，也不是预测正确的数量"""
+    _returned, found, tolerance = evaluation
+    modes.expect_fraction(modes.accuracy_of_pair(*evaluation), found, tolerance, "evaluate")
 
 
 @points(1)
 def test_evaluate_switches_to_eval_mode(evaluation):
-    """Every forward pass in evaluate runs with the model in eval mode (model.eval())."""
-    got, _expected = evaluation
-    if got["calls"]["training"] != [False]:
-        fail("evaluate ran the model in training mode; call model.eval() first",
-             "evaluate 在训练模式下运行模型；请先调用 model.eval()")
+    """evaluate runs the model in eval mode (model.eval()), as its numbers show.
+    中文：evaluate 在评估模式下运行模型（model.eval()），从它返回的数值可以看出"""
+    _returned, found, tolerance = evaluation
+    reading = modes.expect_reading(modes.accuracy_of_pair(*evaluation), found, tolerance, "evaluate")
+    modes.expect_mode(reading, "training", "evaluate")
 
 
 @points(1)
 def test_evaluate_turns_autograd_off(evaluation):
-    """Every forward pass in evaluate runs without autograd (torch.no_grad())."""
-    got, _expected = evaluation
-    if got["calls"]["grad_enabled"] != [False]:
-        fail("evaluate ran with autograd on; wrap the loop in `with torch.no_grad():`",
-             "evaluate 运行时自动求导仍开启；请把循环放进 `with torch.no_grad():`")
+    """evaluate runs the model without autograd (torch.no_grad()), as its numbers show.
+    中文：evaluate 在关闭自动求导（torch.no_grad()）的情况下运行模型，从它返回的数值可以看出"""
+    _returned, found, tolerance = evaluation
+    reading = modes.expect_reading(modes.accuracy_of_pair(*evaluation), found, tolerance, "evaluate")
+    modes.expect_mode(reading, "grad", "evaluate")
 
 
 @cuda_only
 @points(2)
-def test_model_and_batches_live_on_the_gpu_during_training(full_run, device):
-    """Seen from inside forward(): every training batch and every parameter was on the GPU."""
-    _plan, result = outcome(full_run)
-    calls = result["calls"]
-    for what, devices in (("the batches", calls["input_devices"]), ("the parameters", calls["parameter_devices"])):
-        if not devices or not all(d.startswith("cuda") for d in devices):
+def test_model_and_batches_live_on_the_gpu_during_training(full_run, audited, device):
+    """Seen from inside forward(): every training batch and every parameter was on the GPU, in a genuine run.
+    中文：在 forward() 内部看到：每个训练 batch 和每个参数都在 GPU 上，且训练确实由循环完成"""
+    blocked(full_run, "its training run", "训练")
+    if not audited.ok:
+        not_judged("train", "the training run is not train()'s own SGD steps (another check charges this)",
+                   "这次训练不是 train() 自己的 SGD 训练步（由另一项检查扣分）")
+    calls = outcome(full_run).extra.get("calls") or {}
+    for what, zh, devices in (("the batches", "batch", calls.get("input_devices")),
+                              ("the parameters", "参数", calls.get("parameter_devices"))):
+        if not devices or not all(str(d).startswith("cuda") for d in devices):
             fail(f"{what} were on {devices} during training with device={device!r}: move the model once with "
                  f"model.to(device) and each batch with images.to(device), labels.to(device)",
-                 f"用 device={device!r} 训练时{what}位于 {devices}：用 model.to(device) 移动模型，"
+                 f"用 device={device!r} 训练时{zh}位于 {devices}：用 model.to(device) 移动模型，"
                  f"每个 batch 用 images.to(device)、labels.to(device)")
 
 
 @cuda_only
 @points(1)
-def test_training_survives_pinned_batches_and_non_blocking_copies(student, reference, splits, data, device):
-    """With page-locked batches (pin_memory=True) one epoch still gives the reference's SGD steps."""
-    _kind, plan = plan_for(data)
-    got = _train(student, splits, plan, device, pin_memory=True, **EXACT)
-    expected = _train(reference, splits, plan, "cpu", **EXACT)
-    expect_same_state(got["state"], expected["state"], "after one epoch with pinned batches on the GPU",
-                      "wait for the batch before using it: keep copies on one stream, and read results with .item()",
-                      "使用 batch 前要等它拷贝完成：在同一个 stream 上拷贝，用 .item() 读取结果", atol=GPU_ATOL)
+def test_training_survives_pinned_batches_and_non_blocking_copies(student, short_runs, splits, plan, start, device):
+    """With page-locked batches (pin_memory=True) one epoch still gives the reference's SGD steps.
+    中文：使用锁页内存的 batch（pin_memory=True）时，一个 epoch 仍得到与参考实现相同的 SGD 训练步"""
+    got = attempt(student, splits, plan, start, device, pin_memory=True, **EXACT)
+    blocked_by_steps(step_verdict(short_runs, start, device), "whether pinned batches work as well cannot be "
+                     "judged", "无法判断锁页内存的 batch 是否同样可用")
+    if not same(outcome(got), short_runs["reference"].final, device):
+        fail("after one epoch with pinned batches on the GPU the parameters differ from the reference's: wait for the "
+             "batch before using it: keep copies on one stream, and read results with .item()",
+             "在 GPU 上使用锁页内存的 batch 训练一个 epoch 后，参数与参考实现不同：使用 batch 前要等它拷贝完成："
+             "在同一个 stream 上拷贝，用 .item() 读取结果")

@@ -1,7 +1,16 @@
 """Hidden checks for 16_autograd: gradients of x @ y @ z and of 3a³ − b², and central differences vs autograd."""
 import torch
 
-from autograder.checking import StudentError, expect_close, fail, points, show
+from autograder.checking import (
+    StudentProblem,
+    Text,
+    agrees,
+    expect_close,
+    fail,
+    not_judged_because,
+    points,
+    show,
+)
 from autograder.worker.probes import autograd as probes
 from autograder.worker.probes.autograd import random_function
 
@@ -24,33 +33,34 @@ NON_LEAF_ZH = ("得到 None：只有叶子张量才会被填入 .grad，由运�
                "不是叶子；请用 x.detach().clone().requires_grad_(True)")
 
 
-def brief(error: StudentError) -> str:
+def brief(error: StudentProblem) -> str:
     """The error's type, first sentence and place: PyTorch's autograd messages run on for lines."""
-    message = str(error.info.get("message") or "").split(". ")[0][:200]
-    where = f" ({error.info['file']}, line {error.info.get('line')})" if error.info.get("file") else ""
-    return f"{error.info.get('type') or 'Error'}: {message}{where}"
+    info = getattr(error, "info", {}) or {}
+    message = str(info.get("message") or error).split(". ")[0][:200]
+    where = f" ({info['file']}, line {info.get('line')})" if info.get("file") else ""
+    return f"{info.get('type') or 'Error'}: {message}{where}"
 
 
 def probe_with_advice(module, *args, **kwargs):
     """Run the gradients probe; explain the classic autograd errors when the student's code hits them."""
     try:
         return module.probe(*args, **kwargs)
-    except StudentError as error:
+    except StudentProblem as error:
         for needle, advice, advice_zh in ADVICE:
             if needle in str(error):
                 fail(f"{brief(error)}; {advice}", f"{brief(error)}；{advice_zh}")
         raise
 
 
-def expect_gradients(got, expected, names: tuple[str, ...], what: str) -> None:
+def expect_gradients(got, expected, names: tuple[str, ...], what: Text) -> None:
     """A tuple of gradients, each equal to the reference's; None gets the non-leaf explanation."""
     if not isinstance(got, list) or len(got) != len(names):
-        fail(f"{what} should return {len(names)} gradients ({', '.join(names)}), got {show(got)}",
-             f"{what} 应返回 {len(names)} 个梯度（{', '.join(names)}），实际为 {show(got)}")
+        fail(f"{what.en} should return {len(names)} gradients ({', '.join(names)}), got {show(got)}",
+             f"{what.zh} 应返回 {len(names)} 个梯度（{', '.join(names)}），实际为 {show(got, zh=True)}")
     for name, have, want in zip(names, got, expected):
         if have is None:
-            fail(f"{name} from {what}: {NON_LEAF}", f"{what} 的 {name}：{NON_LEAF_ZH}")
-        expect_close(have, want, f"{name} from {what}", atol=1e-5, rtol=1e-5)
+            fail(f"{name} from {what.en}: {NON_LEAF}", f"{what.zh} 的 {name}：{NON_LEAF_ZH}")
+        expect_close(have, want, Text(f"{name} from {what.en}", f"{what.zh} 的 {name}"), atol=1e-5, rtol=1e-5)
 
 
 def chain_inputs(seed: int) -> list[torch.Tensor]:
@@ -62,37 +72,72 @@ CHAIN = ("dx", "dy", "dz")
 CUBIC = ("dQ/da", "dQ/db")
 
 
+def gives_right_gradients(student, reference, function: str, cases: list[list[torch.Tensor]],
+                          requires_grad: bool = False) -> bool:
+    """Whether `function` gives the reference's gradients on every case (for checks judged only after it)."""
+    for inputs in cases:
+        try:
+            got = student.probe(probes.grads, function, inputs, requires_grad=requires_grad)
+        except StudentProblem:
+            return False
+        (expected,) = reference.probe(probes.grads, function, inputs)
+        if not isinstance(got[0], list) or len(got[0]) != len(expected) or not all(
+                agrees(have, want, atol=1e-5, rtol=1e-5) for have, want in zip(got[0], expected)):
+            return False
+    return True
+
+
+def needs(student, reference, function: str, cases: list[list[torch.Tensor]], check: str,
+          requires_grad: bool = False) -> None:
+    """Not judged until `function` is right on the cases `check` judges."""
+    if not gives_right_gradients(student, reference, function, cases, requires_grad):
+        not_judged_because(function, f"{function} does not give the right gradients yet (see {check})",
+                   f"{function} 的梯度还不对（见 {check}）")
+
+
 def judge(student, reference, function: str, inputs: list[torch.Tensor], names: tuple[str, ...],
           requires_grad: bool = False, calls: int = 1) -> None:
     got = probe_with_advice(student, probes.grads, function, inputs, requires_grad=requires_grad, calls=calls)
     (expected,) = reference.probe(probes.grads, function, inputs)
     shapes = ", ".join(str(tuple(t.shape)) for t in inputs)
-    grad_note = " that require grad" if requires_grad else ""
+    grad_note = Text(" that require grad", "、需要梯度") if requires_grad else Text("", "")
     for call, result in enumerate(got):
-        which = f"call {call + 1} of " if calls > 1 else ""
-        expect_gradients(result, expected, names, f"{which}{function}(tensors of shapes {shapes}{grad_note})")
+        which = Text(f"call {call + 1} of ", f"第 {call + 1} 次调用 ") if calls > 1 else Text("", "")
+        expect_gradients(result, expected, names, Text(f"{which.en}{function}(tensors of shapes {shapes}{grad_note.en})",
+                                                       f"{which.zh}{function}（形状为 {shapes}{grad_note.zh}的张量）"))
+
+
+CHAIN_SEEDS = (160, 161, 162)
 
 
 @points(2)
 def test_matmul_chain_grads_match_autograd(student, reference):
-    """dx, dy, dz of x @ y @ z for fresh (1, 5), (5, 3), (3, 1) tensors: (yz)ᵀ, xᵀzᵀ and (xy)ᵀ."""
-    for seed in (160, 161, 162):
+    """dx, dy, dz of x @ y @ z for fresh (1, 5), (5, 3), (3, 1) tensors: (yz)ᵀ, xᵀzᵀ and (xy)ᵀ.
+    中文：对新建的 (1, 5)、(5, 3)、(3, 1) 张量，x @ y @ z 的 dx、dy、dz 分别为 (yz)ᵀ、xᵀzᵀ 和 (xy)ᵀ"""
+    for seed in CHAIN_SEEDS:
         judge(student, reference, "matmul_chain_grads", chain_inputs(seed), CHAIN)
 
 
 @points(1)
 def test_matmul_chain_grads_of_inputs_that_require_grad(student, reference):
-    """Inputs that are already leaves requiring grad give the same gradients (no .grad read from a non-leaf)."""
+    """Inputs that are already leaves requiring grad give the same gradients (no .grad read from a non-leaf).
+    中文：输入本身就是需要梯度的叶子张量时，梯度也相同（不从非叶子张量读取 .grad）"""
+    needs(student, reference, "matmul_chain_grads", [chain_inputs(seed) for seed in CHAIN_SEEDS],
+          "matmul_chain_grads_match_autograd")
     judge(student, reference, "matmul_chain_grads", chain_inputs(163), CHAIN, requires_grad=True)
 
 
 @points(1)
 def test_matmul_chain_grads_do_not_accumulate_across_calls(student, reference):
-    """Two calls on the same input tensors give the same gradients: .grad must not add up between calls."""
+    """Two calls on the same input tensors give the same gradients: .grad must not add up between calls.
+    中文：对同一组输入张量调用两次得到相同的梯度：.grad 不能在两次调用之间累加"""
+    needs(student, reference, "matmul_chain_grads", [chain_inputs(163)], "matmul_chain_grads_of_inputs_that_require_grad",
+          requires_grad=True)
     got = probe_with_advice(student, probes.grads, "matmul_chain_grads", chain_inputs(164),
                             requires_grad=True, calls=2)
     (expected,) = reference.probe(probes.grads, "matmul_chain_grads", chain_inputs(164))
-    expect_gradients(got[0], expected, CHAIN, "the first call of matmul_chain_grads")
+    expect_gradients(got[0], expected, CHAIN, Text("the first call of matmul_chain_grads",
+                                                   "第一次调用 matmul_chain_grads"))
     if isinstance(got[1], list) and len(got[1]) == 3 and all(isinstance(t, torch.Tensor) for t in got[1]):
         for name, have, want in zip(CHAIN, got[1], expected):
             if have.shape != want.shape or not torch.allclose(have, want, atol=1e-5, rtol=1e-5):
@@ -100,12 +145,23 @@ def test_matmul_chain_grads_do_not_accumulate_across_calls(student, reference):
                      f"calls; compute on fresh leaf copies (t.detach().clone().requires_grad_(True))",
                      f"在同一组张量上第二次调用时 {name} 变了：.grad 会在多次 backward() 之间累加；"
                      f"请在新的叶子副本上计算（t.detach().clone().requires_grad_(True)）")
-    expect_gradients(got[1], expected, CHAIN, "the second call of matmul_chain_grads")
+    expect_gradients(got[1], expected, CHAIN, Text("the second call of matmul_chain_grads",
+                                                   "第二次调用 matmul_chain_grads"))
+
+
+CUBIC_CASES = ((165, (7,)), (166, (3, 4)), (167, (2, 2, 3)))
+
+
+def cubic_is_right(student, reference) -> None:
+    needs(student, reference, "cubic_grads", [cubic_inputs(seed, shape) for seed, shape in CUBIC_CASES],
+          "cubic_grads_are_9a2_and_minus_2b_on_fresh_inputs")
 
 
 @points(1)
 def test_cubic_grads_of_the_course_example(student, reference):
-    """a = [2., 3.], b = [6., 4.], both requiring grad: dQ/da = 9a² = [36, 81], dQ/db = −2b = [−12, −8]."""
+    """a = [2., 3.], b = [6., 4.], both requiring grad: dQ/da = 9a² = [36, 81], dQ/db = −2b = [−12, −8].
+    中文：a = [2., 3.]、b = [6., 4.]，都需要梯度：dQ/da = 9a² = [36, 81]，dQ/db = −2b = [−12, −8]"""
+    cubic_is_right(student, reference)
     inputs = [torch.tensor([2.0, 3.0]), torch.tensor([6.0, 4.0])]
     judge(student, reference, "cubic_grads", inputs, CUBIC, requires_grad=True)
 
@@ -117,14 +173,17 @@ def cubic_inputs(seed: int, shape: tuple[int, ...]) -> list[torch.Tensor]:
 
 @points(2)
 def test_cubic_grads_are_9a2_and_minus_2b_on_fresh_inputs(student, reference):
-    """Fresh a and b of shapes (7,), (3, 4) and (2, 2, 3): the external gradient of ones gives 9a² and −2b."""
-    for seed, shape in ((165, (7,)), (166, (3, 4)), (167, (2, 2, 3))):
+    """Fresh a and b of shapes (7,), (3, 4) and (2, 2, 3): the external gradient of ones gives 9a² and −2b.
+    中文：形状为 (7,)、(3, 4)、(2, 2, 3) 的新 a 和 b：外部梯度取全 1 时得到 9a² 和 −2b"""
+    for seed, shape in CUBIC_CASES:
         judge(student, reference, "cubic_grads", cubic_inputs(seed, shape), CUBIC)
 
 
 @points(1)
 def test_cubic_grads_of_inputs_that_require_grad(student, reference):
-    """Fresh a and b that already require grad (no .grad read from a non-leaf copy)."""
+    """Fresh a and b that already require grad (no .grad read from a non-leaf copy).
+    中文：新的 a 和 b 本身已经需要梯度（不从非叶子副本读取 .grad）"""
+    cubic_is_right(student, reference)
     for seed, shape in ((168, (5,)), (169, (2, 3))):
         judge(student, reference, "cubic_grads", cubic_inputs(seed, shape), CUBIC, requires_grad=True)
 
@@ -158,37 +217,71 @@ def numerical(student, spec, x, **kwargs) -> dict:
     returned = got.get("grad") if isinstance(got, dict) else got
     if not isinstance(returned, torch.Tensor):
         fail(f"numerical_grad should return a tensor shaped like x, got {show(returned)}",
-             f"numerical_grad 应返回与 x 形状相同的 tensor，实际为 {show(returned)}")
+             f"numerical_grad 应返回与 x 形状相同的 tensor，实际为 {show(returned, zh=True)}")
     return got
+
+
+NUMERICAL_CASES = ((170, (4,)), (171, (3, 4)), (172, (2, 2, 2)))
+
+
+def numerical_what(shape: tuple) -> Text:
+    return Text(f"numerical_grad(f, x) for a random f and x of shape {shape}, compared with autograd (use central "
+                f"differences, (f(x + eps) - f(x - eps)) / (2 * eps), at the unchanged x)",
+                f"对随机的 f 和形状为 {shape} 的 x，numerical_grad(f, x) 与 autograd 相比（请用中心差分 "
+                f"(f(x + eps) - f(x - eps)) / (2 * eps)，且 x 保持不变）")
 
 
 @points(3)
 def test_numerical_grad_matches_autograd_on_random_functions(student):
-    """Central differences with the default eps = 1e-3 agree with autograd to 1e-5 on random smooth functions."""
-    for seed, shape in ((170, (4,)), (171, (3, 4)), (172, (2, 2, 2))):
+    """Central differences with the default eps = 1e-3 agree with autograd to 1e-5 on random smooth functions.
+    中文：默认 eps = 1e-3 的中心差分在随机光滑函数上与 autograd 相差不超过 1e-5"""
+    for seed, shape in NUMERICAL_CASES:
         x = point(seed, shape)
         spec = random_spec(seed, x.numel())
         got = numerical(student, spec, x)
-        expect_close(got["grad"], autograd_gradient(spec, x),
-                     f"numerical_grad(f, x) for a random f and x of shape {shape}, compared with autograd "
-                     f"(use central differences, (f(x + eps) - f(x - eps)) / (2 * eps), at the unchanged x)",
-                     atol=1e-5, rtol=1e-5)
+        expect_close(got["grad"], autograd_gradient(spec, x), numerical_what(shape), atol=1e-5, rtol=1e-5)
+
+
+def numerical_is_right(student) -> None:
+    for seed, shape in NUMERICAL_CASES:
+        x = point(seed, shape)
+        spec = random_spec(seed, x.numel())
+        try:
+            got = student.probe(probes.numerical, spec, x)
+        except StudentProblem:
+            got = {}
+        if not agrees(got.get("grad") if isinstance(got, dict) else None, autograd_gradient(spec, x),
+                      atol=1e-5, rtol=1e-5):
+            not_judged_because("numerical_grad", "numerical_grad does not agree with autograd yet (see "
+                       "numerical_grad_matches_autograd_on_random_functions)",
+                       "numerical_grad 与 autograd 还不一致（见 numerical_grad_matches_autograd_on_random_functions）")
 
 
 @points(1)
 def test_numerical_grad_uses_eps(student, reference):
-    """With eps=0.1 the central difference of Σ c·x³ is 3c·x² + c·eps²: the given eps is used."""
+    """With eps=0.1 the central difference of Σ c·x³ is 3c·x² + c·eps²: the given eps is used.
+    中文：eps=0.1 时 Σ c·x³ 的中心差分为 3c·x² + c·eps²：使用了传入的 eps"""
+    numerical_is_right(student)
     x = point(173, (5,))
     spec = random_spec(173, 5, curved=False)
     got = numerical(student, spec, x, eps=0.1)
     expected = reference.probe(probes.numerical, spec, x, eps=0.1)
-    expect_close(got["grad"], expected["grad"], "numerical_grad(f, x, eps=0.1) for f(x) = Σ c·x³",
+    expect_close(got["grad"], expected["grad"], Text("numerical_grad(f, x, eps=0.1) for f(x) = Σ c·x³",
+                                                     "f(x) = Σ c·x³ 时的 numerical_grad(f, x, eps=0.1)"),
                  atol=1e-8, rtol=1e-8)
 
 
 @points(1)
 def test_numerical_grad_leaves_x_unchanged(student):
-    """After numerical_grad(f, x), x holds its original values (restore what you perturb, or do not modify x)."""
+    """After numerical_grad(f, x), x holds its original values (restore what you perturb, or do not modify x).
+    中文：numerical_grad(f, x) 之后 x 保持原值（扰动后要恢复，或者不要修改 x）"""
     x = point(174, (3, 3))
-    got = numerical(student, random_spec(174, 9), x)
-    expect_close(got["x_after"], x, "x after numerical_grad(f, x)", atol=1e-12, rtol=0)
+    numerical_is_right(student)
+    try:
+        got = student.probe(probes.numerical, random_spec(174, 9), x)
+    except StudentProblem:
+        not_judged_because("numerical_grad", "numerical_grad raised an error (see "
+                   "numerical_grad_matches_autograd_on_random_functions)",
+                   "numerical_grad 出错了（见 numerical_grad_matches_autograd_on_random_functions）")
+    expect_close(got["x_after"], x, Text("x after numerical_grad(f, x)", "numerical_grad(f, x) 之后的 x"),
+                 atol=1e-12, rtol=0)

@@ -1,21 +1,16 @@
 """Hidden checks for 18_mnist.
 
-The networks run on fresh inputs with the student's own parameters, which the
-grader loads, in order, into the reference's network to compute the expected
-log-probabilities. Training is compared step for step with the reference's
-Adam + NLLLoss, and the MLP trained by the student's loop must reach an
-accuracy that the grader measures itself, on held-out digits the worker never
-receives (as in 14_cifar10_training).
-
-Calibration of the threshold (synthetic digits, the plan below, seeds 18-22,
-held-out accuracy): reference 91.6-93.2%; no zero_grad 34.5-54.0%; no step
-6.9-17.8%; SGD instead of Adam 21.2-39.1%; labels shuffled 8.5-14.7%; threshold
-80%. CrossEntropyLoss after LogSoftmax trains exactly like NLLLoss (log_softmax
-of log-probabilities changes nothing), so no threshold can see it: a structural
-check names it instead. The real-MNIST plan is not calibrated on real MNIST.
+The networks run on fresh inputs with the student's own parameters, which the grader loads, in order,
+into the reference's network to compute the expected log-probabilities. train_mnist is judged on the
+kit's own networks (autograder.worker.probe_nets), apart from the student's: every Adam step it makes
+is replayed by the grader from the state the loop was in (autograder.hidden.training_audit); a network
+without LogSoftmax tells NLLLoss from CrossEntropyLoss by the steps alone; a long epoch of one-image
+batches shows a running loss that is reset now and then. The student's MLP, trained from the grader's
+start by the student's loop, must reach an accuracy the grader measures itself, on held-out digits
+drawn with a key the worker cannot read. accuracy() is judged from the numbers it returns on a
+network that shows its mode in its outputs (autograder.hidden.evaluation_modes). Calibration of the
+threshold: docs/calibration.md.
 """
-from dataclasses import dataclass
-
 import numpy as np
 import pytest
 import torch
@@ -23,294 +18,254 @@ import torch
 from autograder.checking import (
     StudentError,
     StudentProblem,
-    expect_close,
-    expect_equal,
-    expect_type,
+    Text,
+    describe_type,
     fail,
+    not_judged,
     note,
     points,
 )
-from autograder.worker.probes import generic
+from autograder.hidden import evaluation_modes as modes
+from autograder.hidden import mnist_runs as runs
+from autograder.hidden import training_report as report
+from autograder.hidden.mnist_networks import expect_course_layers, network_verdict
+from autograder.hidden.numbers import expect_number
+from autograder.hidden.training_audit import Misfit, Run, audit_passes
+from autograder.hidden.training_plans import plan_for
+from autograder.worker.probe_nets import ModeRevealingNet, seeded
 from autograder.worker.probes import mnist as probes
 from autograder.worker.probes.mnist import to_inputs
+from autograder.worker.trajectory import flat_state
 
-SHAPES = {
-    "MLP": [(100, 784), (100,), (10, 100), (10,)],
-    "CNN": [(8, 1, 3, 3), (8,), (32, 8, 3, 3), (32,), (200, 1568), (200,), (100, 200), (100,), (10, 100), (10,)],
-}
-FLATTEN_ADVICE = {
-    "MLP": ("MLP.forward receives the images as they are, shaped (N, 1, 28, 28): flatten them inside forward "
-            "with x = x.view(-1, 784)",
-            "MLP.forward 收到的是原样的图片，形状为 (N, 1, 28, 28)：请在 forward 里用 x = x.view(-1, 784) 展平"),
-    "CNN": ("flatten the (N, 32, 7, 7) feature maps after the convolutions, one row per image: "
-            "x.view(x.size(0), -1) gives (N, 1568), while x.view(-1, 784) would give (2N, 784)",
-            "请在卷积之后展平 (N, 32, 7, 7) 的特征图，每张图片一行：x.view(x.size(0), -1) 得到 (N, 1568)，"
-            "而 x.view(-1, 784) 会得到 (2N, 784)"),
-}
-STEP_ADVICE = ("every batch needs zero_grad, forward, NLLLoss, backward and Adam(lr=lr).step()",
-               "每个 batch 都要 zero_grad、前向、NLLLoss、backward 和 Adam(lr=lr).step()")
-SEED = 18
-SCORED = 300  # digits in the accuracy() check
-
-
-@dataclass(frozen=True)
-class Plan:
-    """How much the MLP trains, and the held-out accuracy a correct loop must reach."""
-
-    train: int
-    heldout: int
-    epochs: int
-    lr: float
-    batch_size: int
-    threshold: float
-
-
-PLANS = {
-    "synthetic": Plan(train=2000, heldout=1000, epochs=2, lr=0.002, batch_size=64, threshold=0.80),
-    "real": Plan(train=6000, heldout=2000, epochs=1, lr=0.002, batch_size=64, threshold=0.85),
-}
-
-
-def plan_for(data) -> Plan:
-    return PLANS["real" if data.uses_real_mnist else "synthetic"]
-
-
-def atol_on(device: str) -> float:
-    return 1e-4 if device.startswith("cuda") else 1e-5
+SCORED = 250  # digits in the accuracy() checks
 
 
 @pytest.fixture(scope="module")
-def digits(data):
+def plan(data):
+    return plan_for("18_mnist", data)
+
+
+@pytest.fixture(scope="module")
+def digits(data, plan):
     """(images, labels) of the training split, shuffled: all the worker ever gets."""
     train = data.mnist("train")
-    order = np.random.default_rng(SEED).permutation(len(train.labels))
+    order = np.random.default_rng(plan.seed).permutation(len(train.labels))
     return train.images[order], train.labels[order]
-
-
-def fresh_images(count: int, seed: int) -> torch.Tensor:
-    """Random pixels, normalised as the digits are: inputs no network has seen."""
-    generator = np.random.default_rng(seed)
-    return to_inputs(generator.integers(0, 256, size=(count, 28, 28), dtype=np.uint8))
-
-
-def reference_with(reference, class_name: str, parameters: list) -> torch.nn.Module:
-    """The reference's network holding the student's parameters, in registration order."""
-    model = getattr(reference.module, class_name)()
-    shapes = [tuple(p.shape) if isinstance(p, torch.Tensor) else None for p in parameters]
-    expected = SHAPES[class_name]
-    if shapes != expected:
-        fail(f"the parameters of {class_name}() have the shapes {shapes}; expected the course's layers, {expected}",
-             f"{class_name}() 的参数形状为 {shapes}；应为课程中的层：{expected}")
-    with torch.no_grad():
-        for target, value in zip(model.parameters(), parameters):
-            target.copy_(value)
-    return model.eval()
-
-
-def run_network(student, class_name: str, inputs: torch.Tensor, seed: int) -> dict:
-    """The student's seeded network on `inputs`; a shape error comes back with advice on flattening."""
-    try:
-        return student.probe(generic.model_run, class_name, inputs, seed=seed)
-    except StudentError as error:
-        text = str(error)
-        if "shape" in text or "size" in text:
-            en, zh = FLATTEN_ADVICE[class_name]
-            fail(f"{class_name}()(images of shape {tuple(inputs.shape)}) raised {text[:200]}; {en}",
-                 f"{class_name}()(形状为 {tuple(inputs.shape)} 的图片) 出错：{text[:200]}；{zh}")
-        raise
-
-
-def expect_course_layers(student, class_name: str) -> None:
-    got, expected = student.probe(probes.layers, class_name), SHAPES[class_name]
-    if got != expected:
-        fail(f"the parameter shapes of {class_name}(), in order: expected {expected}, got {got}",
-             f"{class_name}() 的参数形状（按顺序）：期望 {expected}，实际 {got}")
-
-
-def expect_reference_outputs(student, reference, class_name: str) -> None:
-    for count, seed in ((5, SEED), (1, SEED + 1)):
-        inputs = fresh_images(count, seed)
-        got = run_network(student, class_name, inputs, seed=seed)
-        model = reference_with(reference, class_name, list(got["parameters"].values()))
-        with torch.no_grad():
-            expected = model(inputs)
-        expect_close(got["output"], expected, f"{class_name}()(images of shape {tuple(inputs.shape)})",
-                     atol=1e-5, rtol=1e-4)
 
 
 @points(1)
 def test_mlp_has_the_course_layers(student):
-    """MLP: Linear(784, 100) then Linear(100, 10), registered in that order."""
+    """MLP: Linear(784, 100) then Linear(100, 10), registered in that order.
+    中文：MLP：先 Linear(784, 100)，再 Linear(100, 10)，按此顺序注册"""
     expect_course_layers(student, "MLP")
 
 
+@pytest.fixture(scope="module")
+def mlp_verdict(student, reference):
+    try:
+        return network_verdict(student, reference, "MLP")
+    except Exception as problem:  # not judged, or the MLP raised: reported by the check that owns it
+        return problem
+
+
 @points(2)
-def test_mlp_turns_image_batches_into_log_probabilities(student, reference):
-    """MLP()(images (N, 1, 28, 28)) flattens each image and gives the reference's (N, 10) log-probabilities."""
-    expect_reference_outputs(student, reference, "MLP")
+def test_mlp_turns_image_batches_into_log_probabilities(mlp_verdict):
+    """MLP()(images (N, 1, 28, 28)) flattens each image and gives the reference's (N, 10) log-probabilities.
+    中文：MLP()(形状为 (N, 1, 28, 28) 的图片) 把每张图片展平，得到与参考实现相同的 (N, 10) 对数概率"""
+    if isinstance(mlp_verdict, BaseException):
+        raise mlp_verdict
+    if mlp_verdict is not None:
+        fail(mlp_verdict.en, mlp_verdict.zh)
 
 
 @points(1)
 def test_cnn_has_the_course_layers(student):
-    """CNN: Conv(1, 8, 3), Conv(8, 32, 3), Linear(1568, 200), Linear(200, 100), Linear(100, 10), in order."""
+    """CNN: Conv(1, 8, 3), Conv(8, 32, 3), Linear(1568, 200), Linear(200, 100), Linear(100, 10), in order.
+    中文：CNN：依次为 Conv(1, 8, 3)、Conv(8, 32, 3)、Linear(1568, 200)、Linear(200, 100)、Linear(100, 10)"""
     expect_course_layers(student, "CNN")
 
 
 @points(2)
 def test_cnn_turns_image_batches_into_log_probabilities(student, reference):
-    """CNN()(images (N, 1, 28, 28)) gives the reference's (N, 10) log-probabilities."""
-    expect_reference_outputs(student, reference, "CNN")
-
-
-EXACT = dict(epochs=2, lr=0.003, batch_size=32, shuffle=False)  # not Adam's default lr, 0.001
-
-
-def train_exactly(module, digits, device: str, class_name: str = "MLP", count: int = 64, **overrides) -> dict:
-    images, labels = digits
-    arguments = {**EXACT, "seed": SEED, "device": device, **overrides}
-    return module.probe(probes.train, class_name, images[:count], labels[:count], **arguments)
+    """CNN()(images (N, 1, 28, 28)) gives the reference's (N, 10) log-probabilities.
+    中文：CNN()(形状为 (N, 1, 28, 28) 的图片) 得到与参考实现相同的 (N, 10) 对数概率"""
+    verdict = network_verdict(student, reference, "CNN")
+    if verdict is not None:
+        fail(verdict.en, verdict.zh)
 
 
 @pytest.fixture(scope="module")
-def exact_runs(student, reference, digits, device):
-    """The MLP after two epochs over two fixed batches: the student's (with its torch calls), the reference's."""
-    try:
-        got = train_exactly(student, digits, device, record=True)
-    except StudentProblem as problem:
-        got = problem
-    return got, train_exactly(reference, digits, "cpu")
-
-
-def outcome(run):
-    if isinstance(run, StudentProblem):
-        raise run
-    return run
-
-
-def expect_same_parameters(got: list, expected: list, what: str, atol: float) -> None:
-    """Adam's first steps are about lr * sign(gradient), so a last-bit difference in a gradient that is nearly
-    zero can become a whole step: up to one entry in a thousand may differ, no more."""
-    if len(got) != len(expected):
-        fail(f"{what}: expected {len(expected)} parameter tensors (the course's layers), got {len(got)}",
-             f"{what}：应有 {len(expected)} 个参数张量（课程中的层），实际为 {len(got)}")
-    for index, (have, want) in enumerate(zip(got, expected)):
-        wrong = int((~torch.isclose(have, want, atol=atol, rtol=1e-4)).sum()) if have.shape == want.shape else -1
-        if wrong < 0 or wrong > want.numel() // 1000:
-            fail(f"{what}: parameter {index} (shape {tuple(want.shape)}) differs from the reference's; "
-                 f"{STEP_ADVICE[0]}",
-                 f"{what}：第 {index} 个参数（形状 {tuple(want.shape)}）与参考实现不同；{STEP_ADVICE[1]}")
+def exact(student, digits, device):
+    """train_mnist on the course's MLP (the kit's), two epochs over two fixed batches, and its audit."""
+    run = runs.run_kit(student, "CourseMLP", digits, device, **runs.EXACT)
+    if not isinstance(run, Run):
+        return run, None
+    return run, runs.kit_audit(run, "CourseMLP", digits, runs.EXACT["lr"], runs.EXACT["epochs"], 4, device)
 
 
 @points(3)
-def test_training_makes_exactly_the_reference_adam_steps(exact_runs, device):
-    """Two epochs over two fixed batches give the parameters of four Adam(lr) + NLLLoss steps."""
-    got, expected = exact_runs
-    expect_same_parameters(outcome(got)["parameters"], expected["parameters"], "the MLP after train_mnist",
-                           atol_on(device))
+def test_training_makes_exactly_the_reference_adam_steps(exact):
+    """Two epochs over two fixed batches are four Adam(lr) + NLLLoss steps, each replayed by the grader.
+    中文：在两个固定 batch 上训练两个 epoch，正好是四步 Adam(lr) + NLLLoss，每一步都由评分程序复算"""
+    run, verdict = exact
+    runs.kit_outcome(run)
+    if not verdict.ok:
+        fail(f"train_mnist on the course's MLP: {verdict.reason.en}; every batch needs zero_grad, forward, NLLLoss, "
+             f"backward and Adam(lr=lr).step()", f"在课程的 MLP 上运行 train_mnist：{verdict.reason.zh}；每个 batch "
+             f"都要 zero_grad、前向、NLLLoss、backward 和 Adam(lr=lr).step()")
 
 
 @points(1)
-def test_the_loss_is_nll_loss_not_cross_entropy(exact_runs):
-    """The networks end in LogSoftmax, so train_mnist uses NLLLoss, not CrossEntropyLoss (a second softmax)."""
-    got, _expected = exact_runs
-    if "torch.nn.functional.cross_entropy" in outcome(got)["torch_calls"]:
+def test_the_loss_is_nll_loss_not_cross_entropy(student, digits, exact, device):
+    """The networks end in LogSoftmax, so train_mnist uses NLLLoss on their output, not CrossEntropyLoss.
+    中文：网络以 LogSoftmax 结尾，所以 train_mnist 对输出使用 NLLLoss，而不是 CrossEntropyLoss"""
+    settings = {**runs.EXACT, "epochs": 1}
+    run = runs.run_kit(student, "RawLinear", digits, device, record=True, **settings)
+    runs.blocked_by_exact(*exact)
+    run = runs.kit_outcome(run)
+    audits = {name: runs.kit_audit(run, "RawLinear", digits, settings["lr"], 1, 2, device, loss)
+              for name, loss in (("nll", torch.nn.NLLLoss()), ("cross_entropy", torch.nn.CrossEntropyLoss()))}
+    if audits["nll"].ok:
+        return
+    if not audits["cross_entropy"].ok:
+        fail("on a network that does not end in LogSoftmax, train_mnist's steps are neither NLLLoss nor "
+             "CrossEntropyLoss steps: compute the loss as nn.NLLLoss()(model(images), labels)",
+             "在不以 LogSoftmax 结尾的网络上，train_mnist 的训练步既不是 NLLLoss 也不是 CrossEntropyLoss 的：请用 "
+             "nn.NLLLoss()(model(images), labels) 计算损失")
+    if "torch.nn.functional.cross_entropy" in (run.extra.get("torch_calls") or []):
         fail("train_mnist uses CrossEntropyLoss, which applies log_softmax itself, on outputs that already went "
              "through LogSoftmax: use nn.NLLLoss() for log-probabilities (here the second log_softmax happens to "
              "change nothing, but after a Softmax or with probabilities it silently trains worse)",
              "train_mnist 在已经过 LogSoftmax 的输出上使用了 CrossEntropyLoss，而它自己会再做一次 log_softmax："
              "对数概率应配 nn.NLLLoss()（这里第二次 log_softmax 恰好不改变结果，但在 Softmax 之后或对概率使用时，"
              "会悄悄地训练得更差）")
+    fail("train_mnist applies a log_softmax of its own to the network's output before the loss (it trains like "
+         "CrossEntropyLoss): the networks already end in LogSoftmax, so pass their output straight to nn.NLLLoss()",
+         "train_mnist 在计算损失前又对网络输出做了一次 log_softmax（效果等同于 CrossEntropyLoss）：网络已经以 "
+         "LogSoftmax 结尾，请把输出直接交给 nn.NLLLoss()")
 
 
 @points(1)
-def test_train_mnist_returns_the_mean_loss_of_each_epoch(exact_runs):
-    """train_mnist returns one float per epoch: the mean of its batches' NLL losses."""
-    got, expected = exact_runs
-    returned = outcome(got)["returned"]
-    expect_type(returned, list, "train_mnist(...)'s return value")
-    expect_equal(len(returned), len(expected["returned"]), f"the number of losses for epochs={EXACT['epochs']}")
-    for index, (have, want) in enumerate(zip(returned, expected["returned"])):
-        expect_type(have, (float, int), f"the loss of epoch {index + 1}",
-                    "use loss.item() to get a Python number", "用 loss.item() 得到 Python 数字")
-        expect_close(have, want, f"the mean loss of epoch {index + 1}", atol=1e-4)
+def test_train_mnist_returns_the_mean_loss_of_each_epoch(student, digits, exact, device):
+    """train_mnist returns one number per epoch: the mean of its batches' NLL losses, even over 201 batches.
+    中文：train_mnist 每个 epoch 返回一个数：该 epoch 各 batch NLL 损失的平均值，即使有 201 个 batch 也一样"""
+    run, _verdict = exact
+    if not isinstance(run, Run):
+        not_judged("train_mnist", "train_mnist did not complete its run (another check charges this)",
+                   "train_mnist 没能完成训练（由另一项检查扣分）")
+    long_run = runs.kit_outcome(runs.run_kit(student, "TinyNet", digits, device, **runs.LONG))
+    for (what, what_zh), name, got in ((("after two epochs of two batches", "两个 batch 训练两个 epoch 后"), "CourseMLP",
+                                        run), (("after one epoch of 201 one-image batches",
+                                                "每个 batch 一张图片、共 201 个 batch 的一个 epoch 后"), "TinyNet",
+                                               long_run)):
+        expected = [float(np.mean(losses)) for losses in runs.batch_losses(got, name, digits)]
+        returned = got.returned
+        if not isinstance(returned, list) or len(returned) != len(expected):
+            fail(f"{what} train_mnist should return a list of {len(expected)} loss(es), one per epoch, got "
+                 f"{describe_type(returned)}" + (f" of {len(returned)}" if isinstance(returned, list) else ""),
+                 f"{what_zh}，train_mnist 应返回包含 {len(expected)} 个损失的列表（每个 epoch 一个），实际是 "
+                 f"{describe_type(returned, zh=True)}" + (f"（{len(returned)} 项）" if isinstance(returned, list) else ""))
+        for epoch, (value, want) in enumerate(zip(returned, expected), 1):
+            have = expect_number(value, Text(f"the loss of epoch {epoch}", f"第 {epoch} 个 epoch 的损失"))
+            if abs(have - want) > 1e-4 + 1e-4 * abs(want):
+                fail(f"{what} the loss of epoch {epoch} should be the mean of its batches' losses, {want:.6g}; "
+                     f"got {have:.6g}: add every batch's loss.item() to the epoch's total (do not reset it every "
+                     f"few batches, as a tutorial's print does) and divide by the number of batches",
+                     f"{what_zh}，第 {epoch} 个 epoch 的损失应为各 batch 损失的平均值 {want:.6g}，实际 {have:.6g}："
+                     f"把每个 batch 的 loss.item() 加到该 epoch 的总和里（不要像教程里打印时那样每隔几个 batch 清零），"
+                     f"再除以 batch 数")
 
 
 @points(1)
-def test_train_mnist_trains_the_cnn_too(student, reference, digits, device):
-    """train_mnist works for any network: one epoch of the CNN over one batch gives the reference's Adam step."""
-    single = dict(count=16, epochs=1, batch_size=16)
-    try:
-        got = train_exactly(student, digits, device, "CNN", **single)
-    except StudentError as error:
-        text = str(error)
-        if "size" not in text and "shape" not in text:
-            raise
-        fail(f"train_mnist(CNN(), ...) raised {text[:200]}; keep the training loop right for any network: "
+def test_train_mnist_trains_the_cnn_too(student, digits, exact, device):
+    """train_mnist works for any network: one epoch of the course's CNN over one batch is one Adam step.
+    中文：train_mnist 适用于任何网络：课程的 CNN 在一个 batch 上训练一个 epoch，正好是一步 Adam"""
+    settings = dict(count=4, epochs=1, lr=runs.EXACT["lr"], batch_size=4, shuffle=False)
+    run = runs.run_kit(student, "CourseCNN", digits, device, **settings)
+    if isinstance(run, StudentError) and ("size" in str(run) or "shape" in str(run)):
+        fail(f"train_mnist(CNN(), ...) raised {str(run)[:200]}; keep the training loop right for any network: "
              f"flatten inside MLP.forward, not in the loop",
-             f"train_mnist(CNN(), ...) 出错：{text[:200]}；训练循环要适用于任何网络：请在 MLP.forward 里展平，"
+             f"train_mnist(CNN(), ...) 出错：{str(run)[:200]}；训练循环要适用于任何网络：请在 MLP.forward 里展平，"
              f"而不是在循环里")
-    expected = train_exactly(reference, digits, "cpu", "CNN", **single)
-    expect_same_parameters(got["parameters"], expected["parameters"], "the CNN after train_mnist", atol_on(device))
-
-
-def heldout_accuracy(reference, data, parameters: list, count: int) -> float:
-    """Accuracy of the trained MLP parameters on held-out digits, computed here in the grader."""
-    model = reference_with(reference, "MLP", parameters)
-    heldout = data.mnist("test")
-    chosen = np.random.default_rng(SEED + 1).permutation(len(heldout.labels))[:count]
-    with torch.no_grad():
-        predictions = model(to_inputs(heldout.images[chosen])).argmax(dim=1)
-    return (predictions == torch.as_tensor(heldout.labels[chosen])).float().mean().item()
+    runs.blocked_by_exact(*exact)
+    verdict = runs.kit_audit(runs.kit_outcome(run), "CourseCNN", digits, settings["lr"], 1, 1, device)
+    if not verdict.ok:
+        fail(f"train_mnist on the course's CNN: {verdict.reason.en}", f"在课程的 CNN 上运行 train_mnist：{verdict.reason.zh}")
 
 
 @points(3)
-def test_trained_mlp_reaches_the_accuracy_threshold(student, reference, data, digits, device):
-    """After train_mnist, the MLP's accuracy on held-out digits (measured by the grader) clears the threshold."""
-    plan = plan_for(data)
-    images, labels = digits
-    result = student.probe(probes.train, "MLP", images[:plan.train], labels[:plan.train], epochs=plan.epochs,
-                           lr=plan.lr, batch_size=plan.batch_size, seed=SEED, device=device)
-    accuracy = heldout_accuracy(reference, data, result["parameters"], plan.heldout)
+def test_trained_mlp_reaches_the_accuracy_threshold(student, reference, data, digits, plan, exact, mlp_verdict,
+                                                    device):
+    """After train_mnist, the MLP's accuracy on held-out digits (measured by the grader) clears the threshold.
+    中文：train_mnist 训练后，MLP 在未见过的数字上的准确率（由评分程序测量）达到阈值"""
+    start = flat_state(seeded(reference.module.MLP, plan.seed))
+    run = runs.student_run(student, digits, plan, start, device)
+    if mlp_verdict is not None:
+        not_judged("MLP", "MLP() does not compute the course's network (another check charges this), so the "
+                          "grader cannot replay its training", "MLP() 与课程的网络不同（由另一项检查扣分），评分程序无法复算它的训练")
+    if isinstance(run, Misfit):
+        not_judged("MLP", "MLP()'s layers are not the course's (another check charges this)",
+                   "MLP() 的层与课程不同（由另一项检查扣分）")
+    run = runs.kit_outcome(run)
+    model = reference.module.MLP()
+    verdict = audit_passes(run, start, runs.adam_steps(model, digits, plan.lr, device), plan.steps, plan.epochs,
+                           plan.lr)
+    heldout = data.heldout_mnist(plan.heldout)
+    accuracy = report.record_run(
+        plan, data, heldout, to_inputs(heldout.images), run, verdict.epoch_states, reference.module.MLP(),
+        torch.nn.NLLLoss(), [str(digit) for digit in range(10)], reference.source(),
+        lambda: runs.student_run(reference, digits, plan, start, "cpu"))
     note(f"held-out accuracy {accuracy:.1%} (threshold {plan.threshold:.0%})",
          f"未见过的数字上的准确率 {accuracy:.1%}（阈值 {plan.threshold:.0%}）")
+    if not verdict.ok:
+        runs.blocked_by_exact(*exact, f"; the accuracy of its weights (held-out {accuracy:.1%}) cannot count",
+                              f"；其权重的准确率（未见过的数字上为 {accuracy:.1%}）不能计分")
+        fail(f"the weights train_mnist left in the MLP are not its own Adam steps on the digits: {verdict.reason.en}; "
+             f"their accuracy (held-out {accuracy:.1%}) cannot count",
+             f"train_mnist 留在 MLP 里的权重不是它在这些数字上做的 Adam 训练步的结果：{verdict.reason.zh}；其准确率"
+             f"（未见过的数字上为 {accuracy:.1%}）不能计分")
     if accuracy < plan.threshold:
         fail(f"held-out accuracy after {plan.epochs} epoch(s) with lr={plan.lr}: expected at least "
-             f"{plan.threshold:.0%}, got {accuracy:.1%}; check zero_grad/backward/step, Adam with the given lr, "
-             f"and that labels stay paired with their images",
-             f"训练 {plan.epochs} 轮（lr={plan.lr}）后在未见过的数字上的准确率应至少为 {plan.threshold:.0%}，"
-             f"实际为 {accuracy:.1%}；请检查 zero_grad/backward/step、是否用给定 lr 的 Adam，以及标签是否与图片对应")
+             f"{plan.threshold:.0%}, got {accuracy:.1%}", f"训练 {plan.epochs} 轮（lr={plan.lr}）后在未见过的数字上的"
+             f"准确率应至少为 {plan.threshold:.0%}，实际为 {accuracy:.1%}")
 
 
 @pytest.fixture(scope="module")
-def scored(student, reference, digits, device):
-    """accuracy() of a seeded scoring network on the same digits: the student's and the reference's."""
-    images, labels = digits[0][-SCORED:], digits[1][-SCORED:]
-    return (student.probe(probes.accuracy, images, labels, batch_size=64, seed=SEED, device=device),
-            reference.probe(probes.accuracy, images, labels, batch_size=64, seed=SEED, device="cpu"))
+def scored(student, digits, plan, device):
+    """accuracy() on a ModeRevealingNet: what it returned (or the problem), and what each mode would give."""
+    images = digits[0][-SCORED:]
+    net = seeded(lambda: ModeRevealingNet(28 * 28, log_softmax=True), plan.seed)
+    labels, found, tolerance = modes.prepare(net, to_inputs(images), 64, torch.nn.NLLLoss(), device)
+    try:
+        returned = student.probe(probes.accuracy, images, labels.numpy(), batch_size=64, seed=plan.seed,
+                                 device=device)["returned"]
+    except StudentProblem as problem:
+        returned = problem
+    return returned, found, tolerance
 
 
 @points(2)
 def test_accuracy_is_the_fraction_of_correct_predictions(scored):
-    """accuracy(model, loader, device) equals the reference's: correct / total, a fraction in [0, 1]."""
-    got, expected = scored
-    returned, want = got["returned"], expected["returned"]
-    if isinstance(returned, (int, float)) and not isinstance(returned, bool) and want:
-        if abs(returned - 100 * want) < 1e-6:
-            fail("accuracy returned a percentage; return a fraction in [0, 1]",
-                 "accuracy 返回了百分数；请返回 [0, 1] 之间的比例")
-        if abs(returned - SCORED * want) < 1e-6 and returned >= 1:
-            fail("accuracy returned the number of correct images; divide by the number of images",
-                 "accuracy 返回的是预测正确的图片数量；请除以图片总数")
-    expect_close(returned, want, "accuracy(model, loader, device)", atol=1e-9)
+    """accuracy(model, loader, device) is correct / total, a fraction in [0, 1], as the grader computes it.
+    中文：accuracy(model, loader, device) 等于 正确数 / 总数，是 [0, 1] 之间的比例，与评分程序算出的相同"""
+    returned, found, tolerance = scored
+    if isinstance(returned, StudentProblem):
+        raise returned
+    value = expect_number(returned, Text("accuracy(model, loader, device)", "accuracy(model, loader, device)"),
+                          "correct / total", "正确数 / 总数")
+    modes.expect_fraction(returned, found, tolerance, "accuracy")
+    if modes.read(returned, found, tolerance) is None:
+        fail(f"accuracy(model, loader, device): expected {found[0].accuracy:.6g} (correct / total), got {value:.6g}",
+             f"accuracy(model, loader, device)：期望 {found[0].accuracy:.6g}（正确数 / 总数），实际 {value:.6g}")
 
 
 @points(1)
 def test_accuracy_runs_in_eval_mode_without_autograd(scored):
-    """Every forward pass in accuracy runs in eval mode (dropout off) with autograd off."""
-    got, _expected = scored
-    if got["calls"]["training"] != [False]:
-        fail("accuracy ran the model in training mode; call model.eval() first",
-             "accuracy 在训练模式下运行模型；请先调用 model.eval()")
-    if got["calls"]["grad_enabled"] != [False]:
-        fail("accuracy ran with autograd on; wrap the loop in `with torch.no_grad():`",
-             "accuracy 运行时自动求导仍开启；请把循环放进 `with torch.no_grad():`")
+    """accuracy runs the model in eval mode (dropout off) with autograd off, as its numbers show.
+    中文：accuracy 在评估模式（关闭 dropout）且关闭自动求导的情况下运行模型，从它返回的数值可以看出"""
+    returned, found, tolerance = scored
+    if isinstance(returned, StudentProblem):
+        not_judged("accuracy", "accuracy raised an error (another check charges this)", "accuracy 出错了（由另一项检查扣分）")
+    reading = modes.expect_reading(returned, found, tolerance, "accuracy")
+    modes.expect_mode(reading, "training", "accuracy")
+    modes.expect_mode(reading, "grad", "accuracy")

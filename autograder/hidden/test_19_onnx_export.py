@@ -3,7 +3,7 @@
 The student's export_onnx writes a seeded network into its worker's scratch
 folder. The grader reads that file as untrusted bytes (no links, a size cap)
 and runs it with ONNX Runtime in a sandboxed worker of its own, which holds
-the reference module, at batch sizes 1 and 7 (the example batch is 3), then
+the reference module, at batch sizes 1, 3 (the example's) and 7, then
 compares with PyTorch's output computed here. run_onnx is judged on small ONNX
 files the grader builds itself.
 """
@@ -18,10 +18,13 @@ import torch
 from autograder.checking import (
     StudentError,
     StudentProblem,
+    Text,
+    agrees,
     describe_type,
     expect_close,
     expect_equal,
     fail,
+    not_judged_because,
     points,
 )
 from autograder.worker.probes import onnx_export as probes
@@ -34,7 +37,8 @@ FILE_CAP = 32 * 1024 * 1024
 MAX_FILES = 16
 SEED = 19
 EXAMPLE_BATCH = 3
-BATCHES = (1, 7)
+DYNAMIC_BATCHES = (1, 7)
+BATCHES = (1, EXAMPLE_BATCH, 7)
 DYNAMIC_ADVICE = ("the file accepts only the example's batch size: declare the first dimension dynamic, e.g. "
                   "dynamic_shapes=({0: torch.export.Dim(\"batch\")},)",
                   "这个文件只接受示例输入的 batch 大小：请把第一维声明为动态，例如 "
@@ -90,8 +94,13 @@ def exported(student, runner):
         return {"load_error": f"ONNX Runtime did not finish running the file: {problem}"}
 
 
-def loaded(exported) -> dict:
-    """The run of the exported file; fails with the reason when there is none."""
+def loaded(exported, charged: bool = False) -> dict:
+    """The run of the exported file. With `charged` (the check that a loadable file is written) a missing
+    or unloadable file fails; the other checks are not judged then."""
+    if not charged and (isinstance(exported, StudentProblem) or exported.get("missing") or "load_error" in exported):
+        not_judged_because("export_onnx", "export_onnx did not write a file ONNX Runtime loads (see "
+                   "export_writes_an_onnx_file_that_onnx_runtime_loads)",
+                   "export_onnx 没有写出 ONNX Runtime 能加载的文件（见 export_writes_an_onnx_file_that_onnx_runtime_loads）")
     if isinstance(exported, StudentProblem):
         raise exported
     if exported.get("missing"):
@@ -104,9 +113,13 @@ def loaded(exported) -> dict:
     return exported
 
 
+def expected_output(batch: int) -> np.ndarray:
+    with torch.no_grad():
+        return build(SEED).eval()(torch.from_numpy(inputs_for(batch))).numpy()
+
+
 def expect_matches_pytorch(exported, batch: int) -> None:
-    result = loaded(exported)
-    kind, value = result["results"][BATCHES.index(batch)]
+    kind, value = loaded(exported)["results"][BATCHES.index(batch)]
     if kind != "ok":
         reason = " ".join(str(value).split()).split(" Please fix")[0][:300]
         if "dimension" in reason:
@@ -114,38 +127,59 @@ def expect_matches_pytorch(exported, batch: int) -> None:
                  f"ONNX Runtime 拒绝了大小为 {batch} 的 batch：{reason}；{DYNAMIC_ADVICE[1]}")
         fail(f"ONNX Runtime failed on a batch of {batch}: {reason}",
              f"ONNX Runtime 在大小为 {batch} 的 batch 上出错：{reason}")
-    with torch.no_grad():
-        expected = build(SEED).eval()(torch.from_numpy(inputs_for(batch)))
-    expect_close(value, expected.numpy(), f"ONNX Runtime's output for a batch of {batch}, against PyTorch's",
+    expect_close(value, expected_output(batch), Text(f"ONNX Runtime's output for a batch of {batch}, against PyTorch's",
+                                                     f"ONNX Runtime 对大小为 {batch} 的 batch 的输出与 PyTorch 的相比"),
                  atol=1e-4, rtol=0)
+
+
+def right_at_the_example_batch(exported) -> None:
+    """Not judged until the file gives PyTorch's output at the example's batch size: a file that loads, or the
+    names in it, count only together with an output the grader computed."""
+    kind, value = loaded(exported)["results"][BATCHES.index(EXAMPLE_BATCH)]
+    if kind != "ok" or not agrees(value, expected_output(EXAMPLE_BATCH), atol=1e-4, rtol=0):
+        not_judged_because("export_onnx", "the file does not give PyTorch's output at the example's batch size yet (see "
+                   "onnx_output_matches_pytorch_at_the_example_batch_size)",
+                   "这个文件在示例输入的 batch 大小上还没有得到 PyTorch 的输出（见 "
+                   "onnx_output_matches_pytorch_at_the_example_batch_size）")
 
 
 @points(1)
 def test_export_writes_an_onnx_file_that_onnx_runtime_loads(exported):
-    """export_onnx writes one ONNX file at the given path, and ONNX Runtime loads it."""
-    loaded(exported)
+    """export_onnx writes one ONNX file at the given path, and ONNX Runtime loads it (and runs it right).
+    中文：export_onnx 在给定路径写出一个 ONNX 文件，ONNX Runtime 能加载它（并且运行结果正确）"""
+    loaded(exported, charged=True)
+    right_at_the_example_batch(exported)
 
 
 @points(2)
-def test_onnx_output_matches_pytorch_at_batch_size_1(exported):
-    """The exported file, run by ONNX Runtime on one image, gives PyTorch's eval-mode output within 1e-4."""
-    expect_matches_pytorch(exported, 1)
+def test_onnx_output_matches_pytorch_at_the_example_batch_size(exported):
+    """The exported file, run by ONNX Runtime on a batch as large as the example (3), gives PyTorch's eval-mode
+    output within 1e-4.
+    中文：ONNX Runtime 用导出的文件处理与示例输入同样大小（3）的批次，结果与 PyTorch eval 模式的输出相差不超过 1e-4"""
+    expect_matches_pytorch(exported, EXAMPLE_BATCH)
 
 
 @points(2)
-def test_onnx_output_matches_pytorch_at_batch_size_7(exported):
-    """The batch dimension is dynamic: a batch of 7 (the example had 3) gives PyTorch's output within 1e-4."""
-    expect_matches_pytorch(exported, 7)
+def test_onnx_batch_dimension_is_dynamic(exported):
+    """The batch dimension is dynamic: batches of 1 and 7 (the example had 3) give PyTorch's output within 1e-4.
+    中文：batch 维是动态的：1 张和 7 张图片的批次（示例输入是 3 张）也与 PyTorch 的输出相差不超过 1e-4"""
+    right_at_the_example_batch(exported)
+    for batch in DYNAMIC_BATCHES:
+        expect_matches_pytorch(exported, batch)
 
 
 @points(2)
 def test_graph_input_and_output_are_named_input_and_output(exported):
-    """The graph has one input named "input" and one output named "output"."""
+    """The graph has one input named "input" and one output named "output".
+    中文：计算图有一个名为 "input" 的输入和一个名为 "output" 的输出"""
     result = loaded(exported)
+    right_at_the_example_batch(exported)
     expect_equal([name for name, _shape in result["inputs"]], ["input"],
-                 "the graph's input names (pass input_names=[\"input\"])")
+                 Text("the graph's input names (pass input_names=[\"input\"])",
+                      "计算图的输入名（请传入 input_names=[\"input\"]）"))
     expect_equal([name for name, _shape in result["outputs"]], ["output"],
-                 "the graph's output names (pass output_names=[\"output\"])")
+                 Text("the graph's output names (pass output_names=[\"output\"])",
+                      "计算图的输出名（请传入 output_names=[\"output\"]）"))
 
 
 def write_mlp_onnx(path: Path, seed: int, input_name: str) -> None:
@@ -182,33 +216,41 @@ def grader_files(student):
         yield files
 
 
-def expect_run_like_the_reference(student, reference, grader_files, input_name: str, batch: int) -> None:
+def expect_run_like_the_reference(student, reference, grader_files, input_name: str, batch: int,
+                                  judge_type: bool = True) -> None:
+    """run_onnx on a grader-made file equals the reference's run; without `judge_type`, a list of outputs
+    (a mistake the type check charges) is judged by its first item."""
     local, remote = grader_files[input_name]
     array = np.random.default_rng(SEED + batch).standard_normal((batch, 12)).astype(np.float32)
     got = student.call("run_onnx", remote, array)
     expected = reference.call("run_onnx", local, array)
+    if not judge_type and isinstance(got, list) and got:
+        got = got[0]
     if isinstance(got, list):
         fail("run_onnx should return a NumPy array, got a list: session.run(...) returns a list with one array "
              "per output; return its first item",
              "run_onnx 应返回 NumPy 数组，实际是列表：session.run(...) 返回的是每个输出一个数组的列表；请返回第一个元素")
     if not isinstance(got, np.ndarray):
         fail(f"run_onnx should return a NumPy array, got {describe_type(got)}",
-             f"run_onnx 应返回 NumPy 数组，实际是 {describe_type(got)}")
-    expect_close(got, expected, f"run_onnx(path, an array of shape {array.shape})", atol=1e-5)
+             f"run_onnx 应返回 NumPy 数组，实际是 {describe_type(got, zh=True)}")
+    expect_close(got, expected, Text(f"run_onnx(path, an array of shape {array.shape})",
+                                     f"run_onnx（path，形状为 {array.shape} 的数组）"), atol=1e-5)
 
 
 @points(2)
 def test_run_onnx_returns_the_first_output_as_a_numpy_array(student, reference, grader_files):
-    """run_onnx(path, array) on a file the grader made returns ONNX Runtime's first output, a NumPy array."""
+    """run_onnx(path, array) on a file the grader made returns ONNX Runtime's first output, a NumPy array.
+    中文：对评分程序生成的文件，run_onnx(path, array) 返回 ONNX Runtime 的第一个输出，一个 NumPy 数组"""
     for batch in BATCHES:
         expect_run_like_the_reference(student, reference, grader_files, "input", batch)
 
 
 @points(1)
 def test_run_onnx_reads_the_input_name_from_the_file(student, reference, grader_files):
-    """run_onnx works on a file whose input is called "pixels": it asks the session for the input's name."""
+    """run_onnx works on a file whose input is called "pixels": it asks the session for the input's name.
+    中文：输入名为 "pixels" 的文件上 run_onnx 也能运行：它向会话查询输入的名字"""
     try:
-        expect_run_like_the_reference(student, reference, grader_files, "pixels", 7)
+        expect_run_like_the_reference(student, reference, grader_files, "pixels", 7, judge_type=False)
     except StudentError as error:
         text = str(error)
         if "pixels" not in text and "input" not in text:

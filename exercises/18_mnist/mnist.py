@@ -61,7 +61,8 @@ class CNN(nn.Module):
 def train_mnist(model, loader, epochs, lr, device):
     """Train `model` in place with Adam(lr) and NLLLoss for `epochs` epochs on `device`.
 
-    Returns the mean training loss of each epoch, as a list of floats.
+    Returns one number per epoch, as a list: the mean of that epoch's batch losses. One optimizer
+    step per batch, and nothing else changes the weights (the grader replays every step).
     """
     # Hint: A training loop with Adam and the negative log-likelihood loss (the networks already
     #   output log-probabilities); return each epoch's mean loss.
@@ -75,6 +76,7 @@ def train_mnist(model, loader, epochs, lr, device):
 def accuracy(model, loader, device):
     """The fraction (in [0, 1]) of images in `loader` whose most likely digit is their label.
 
+    One number: a float, or a 0-dim tensor such as the course's `correct_count / total`.
     Evaluates in eval mode with autograd off.
     """
     # Hint: The fraction of images whose most likely digit is their label, measured in eval mode

@@ -31,9 +31,12 @@ class CIFAR10Net(nn.Module):
 
 
 def evaluate(model, loader, loss_fn, device):
-    """(mean loss per image, accuracy as a fraction in [0, 1]) of `model` on `loader`.
+    """(mean loss, accuracy as a fraction in [0, 1]) of `model` on `loader`.
 
-    Put the model in eval mode and turn autograd off while evaluating.
+    The mean loss is the loss per image averaged over the data set (the mean of the batches' mean
+    losses is accepted too). Each value is one number: a float, or a 0-dim tensor such as the
+    course's `total_accuracy / test_data_size`. Put the model in eval mode and turn autograd off
+    while evaluating.
     """
     ### BEGIN SOLUTION
     model.eval()
@@ -53,7 +56,9 @@ def train(model, train_loader, test_loader, *, epochs, lr, device):
     """Train `model` in place with SGD(lr) and cross-entropy, evaluating after every epoch.
 
     `device` may be "cpu", "cuda" or a torch.device. Returns one dict per epoch:
-    {"epoch": 1, "train_loss": float, "test_loss": float, "test_accuracy": float}.
+    {"epoch": 1, "train_loss": ..., "test_loss": ..., "test_accuracy": ...}, each value one number
+    (more keys may be added). Only `train_loader`'s batches train the model: one optimizer step per
+    batch, and nothing else changes the weights (the grader checks the run, step by step).
     """
     ### BEGIN SOLUTION
     device = torch.device(device)

@@ -60,7 +60,8 @@ class CNN(nn.Module):
 def train_mnist(model, loader, epochs, lr, device):
     """Train `model` in place with Adam(lr) and NLLLoss for `epochs` epochs on `device`.
 
-    Returns the mean training loss of each epoch, as a list of floats.
+    Returns one number per epoch, as a list: the mean of that epoch's batch losses. One optimizer
+    step per batch, and nothing else changes the weights (the grader replays every step).
     """
     ### BEGIN SOLUTION
     device = torch.device(device)
@@ -87,6 +88,7 @@ def train_mnist(model, loader, epochs, lr, device):
 def accuracy(model, loader, device):
     """The fraction (in [0, 1]) of images in `loader` whose most likely digit is their label.
 
+    One number: a float, or a 0-dim tensor such as the course's `correct_count / total`.
     Evaluates in eval mode with autograd off.
     """
     ### BEGIN SOLUTION

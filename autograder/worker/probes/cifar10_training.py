@@ -1,10 +1,11 @@
-"""Probes for 14_cifar10_training: train or evaluate the student's network on data the grader sends.
+"""Probes for 14_cifar10_training: train or evaluate with the student's functions, on data the grader sends.
 
-Images arrive as uint8 (N, 32, 32, 3) arrays and become normalised tensors
-here (ToTensor, then Normalize(0.5, 0.5)). A forward pre-hook records, for
-every forward call, whether the model was in training mode, whether autograd
-was on, and which devices the input and the parameters were on: behaviour
-the numbers alone cannot show.
+Images arrive as uint8 (N, 32, 32, 3) arrays and become normalised tensors here (ToTensor, then
+Normalize(0.5, 0.5)). `train` starts the student's CIFAR10Net from parameters the grader chose and
+hands the loop an audited loader (`autograder.worker.trajectory`), so the grader can check that the
+weights it measures came from the loop's own steps. `evaluate` hands the student's evaluate a
+`ModeRevealingNet`, whose outputs show whether it ran in eval mode without autograd. A forward
+pre-hook notes the devices of batches and parameters, for the GPU-only check.
 """
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from typing import Any
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
+from autograder.worker import trajectory
+from autograder.worker.probe_nets import ModeRevealingNet, seeded
 from autograder.worker.probes import probe
+from autograder.worker.trajectory import AuditedLoader, Trajectory
 
 
 def to_inputs(images: Any) -> torch.Tensor:
@@ -22,10 +26,13 @@ def to_inputs(images: Any) -> torch.Tensor:
     return (pixels - 0.5) / 0.5
 
 
+def dataset(images: Any, labels: Any) -> TensorDataset:
+    return TensorDataset(to_inputs(images), torch.as_tensor(labels, dtype=torch.int64))
+
+
 def make_loader(images: Any, labels: Any, batch_size: int, shuffle: bool, seed: int,
                 pin_memory: bool = False) -> DataLoader:
-    dataset = TensorDataset(to_inputs(images), torch.as_tensor(labels, dtype=torch.int64))
-    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, pin_memory=pin_memory,
+    return DataLoader(dataset(images, labels), batch_size=batch_size, shuffle=shuffle, pin_memory=pin_memory,
                       generator=torch.Generator().manual_seed(seed))
 
 
@@ -50,36 +57,53 @@ class ForwardRecorder:
         }
 
 
-def cpu_state(model: torch.nn.Module) -> dict[str, torch.Tensor]:
-    return {name: value.detach().to("cpu").clone() for name, value in model.state_dict().items()}
+def start_from(model: torch.nn.Module, start: torch.Tensor) -> list[list[int]] | None:
+    """Give `model` the grader's starting parameters; its layout instead when they do not fit."""
+    if trajectory.flat_state(model).numel() != start.numel():
+        return trajectory.layout(model)
+    trajectory.load_flat(model, start)
+    return None
 
 
 @probe
 def evaluate(module, images: Any, labels: Any, batch_size: int, seed: int, device: str) -> dict[str, Any]:
-    """evaluate(a seeded CIFAR10Net, a loader of these images, CrossEntropyLoss(), device)."""
-    torch.manual_seed(seed)
-    model = module.CIFAR10Net()
+    """evaluate(a seeded ModeRevealingNet left in training mode, a loader of these images, CrossEntropyLoss(), device)."""
+    model = seeded(lambda: ModeRevealingNet(3 * 32 * 32), seed)
     model.train()
-    recorder = ForwardRecorder(model)
     loader = make_loader(images, labels, batch_size, shuffle=False, seed=seed)
-    returned = module.evaluate(model.to(device), loader, torch.nn.CrossEntropyLoss(), device)
-    return {"returned": returned, "calls": recorder.summary()}
+    with trajectory.one_thread():  # a one-layer network: one thread is fastest
+        return {"returned": module.evaluate(model.to(device), loader, torch.nn.CrossEntropyLoss(), device)}
 
 
 @probe
-def train(module, images: Any, labels: Any, val_images: Any, val_labels: Any, *, epochs: int, lr: float,
-          batch_size: int, seed: int, device: str, device_as_object: bool = False,
+def train(module, images: Any, labels: Any, val_images: Any, val_labels: Any, *, start: torch.Tensor, epochs: int,
+          lr: float, batch_size: int, seed: int, device: str, limit: int, device_as_object: bool = False,
           shuffle: bool = True, pin_memory: bool = False) -> dict[str, Any]:
-    """train(a seeded CIFAR10Net, train and test loaders, epochs, lr, device); the model afterwards.
+    """train(the student's CIFAR10Net holding `start`, an audited train loader, a test loader, epochs, lr, device).
 
-    With pin_memory the loaders hand out page-locked batches, as a GPU course's loaders do, so a
-    `.to(device, non_blocking=True)` copy really is asynchronous."""
+    Returns what train returned, the run's records and (when small) its states; larger runs are fetched
+    with `states`. With pin_memory the loaders hand out page-locked batches (not audited), as a GPU
+    course's loaders do, so a `.to(device, non_blocking=True)` copy really is asynchronous."""
     torch.manual_seed(seed)
     model = module.CIFAR10Net()
-    initial = cpu_state(model)
+    misfit = start_from(model, start)
+    if misfit is not None:
+        return {"misfit": misfit}
+    run = Trajectory(model, limit)
     recorder = ForwardRecorder(model)
-    train_loader = make_loader(images, labels, batch_size, shuffle=shuffle, seed=seed, pin_memory=pin_memory)
-    test_loader = make_loader(val_images, val_labels, batch_size, shuffle=False, seed=seed, pin_memory=pin_memory)
+    if pin_memory:
+        train_loader = make_loader(images, labels, batch_size, shuffle, seed, pin_memory=True)
+    else:
+        train_loader = AuditedLoader(dataset(images, labels), run, batch_size=batch_size, shuffle=shuffle, seed=seed)
+    test_loader = make_loader(val_images, val_labels, batch_size, False, seed, pin_memory=pin_memory)
     history = module.train(model, train_loader, test_loader, epochs=epochs, lr=lr,
                            device=torch.device(device) if device_as_object else device)
-    return {"history": history, "initial": initial, "state": cpu_state(model), "calls": recorder.summary()}
+    run.record("final", -1, -1, None)
+    trajectory.keep(run)
+    return {"history": history, "calls": recorder.summary(), **run.summary(), **trajectory.chunk(0)}
+
+
+@probe
+def states(module, start: int) -> dict[str, Any]:
+    """The next chunk of the last run's states, from `start`."""
+    return trajectory.chunk(start)

@@ -1,4 +1,4 @@
-"""Probes that fit every exercise: call a function, and watch which torch functions it used."""
+"""Probes that fit every exercise: call a function (with forbidden built-ins out of reach), run a model."""
 from __future__ import annotations
 
 from typing import Any
@@ -6,6 +6,7 @@ from typing import Any
 import torch
 from torch.overrides import TorchFunctionMode
 
+from autograder.worker.forbidden import ForbiddenCall, unreachable
 from autograder.worker.probes import probe
 
 
@@ -43,12 +44,15 @@ def call(module, name: str, *args: Any, **kwargs: Any) -> Any:
 
 
 @probe
-def call_recording(module, name: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Call like `call`, and also return the sorted names of the torch functions it used."""
-    recorder = CallRecorder()
-    with recorder:
-        value = getattr(module, name)(*args, **kwargs)
-    return {"value": value, "torch_calls": sorted(recorder.names)}
+def call_by_hand(module, name: str, kind: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """`module.<name>(*args, **kwargs)` with the built-ins of `kind` made unreachable (`forbidden.KINDS`):
+    the value it returned (None when a built-in was reached) and the built-ins it reached."""
+    with unreachable(kind) as reached:
+        try:
+            value = getattr(module, name)(*args, **kwargs)
+        except ForbiddenCall:
+            value = None
+    return {"value": value, "forbidden": reached}
 
 
 @probe
@@ -90,6 +94,27 @@ def model_run(module, class_name: str, *inputs: Any, seed: int = 0, init: tuple 
     output = model(*inputs)
     parameters = {name: value.detach() for name, value in model.named_parameters()}
     return {"output": output, "parameters": parameters}
+
+
+@probe
+def model_with_parameters(module, class_name: str, parameters: list[torch.Tensor], *inputs: Any,
+                          init: tuple = ()) -> dict[str, Any]:
+    """Build `module.<class_name>(*init)`, give it the grader's `parameters` when they fit (same count and
+    shapes, in the order of `model.parameters()`), then call it on `inputs` without autograd.
+
+    The grader computes the expected output from the same parameters, so nothing it compares with comes
+    from the worker. Returns the output, whether the parameters were installed, and the model's own
+    parameter shapes (for messages)."""
+    model = getattr(module, class_name)(*init)
+    own = list(model.parameters())
+    installed = len(own) == len(parameters) and all(
+        tuple(mine.shape) == tuple(given.shape) for mine, given in zip(own, parameters))
+    with torch.no_grad():
+        if installed:
+            for mine, given in zip(own, parameters):
+                mine.copy_(given)
+        output = model(*inputs)
+    return {"output": output, "installed": installed, "shapes": [list(p.shape) for p in own]}
 
 
 @probe

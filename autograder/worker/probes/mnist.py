@@ -1,9 +1,10 @@
-"""Probes for 18_mnist: train the student's networks, or measure accuracy, on digits the grader sends.
+"""Probes for 18_mnist: train networks with the student's loop, or measure accuracy, on digits the grader sends.
 
-Images arrive as uint8 (N, 28, 28) arrays and become normalised (N, 1, 28, 28)
-tensors here (ToTensor, then Normalize(0.1307, 0.3081), as the course does).
-Parameters go back as a list in registration order, so the grader can load
-them into the reference's network whatever the student named the layers.
+Images arrive as uint8 (N, 28, 28) arrays and become normalised (N, 1, 28, 28) tensors here
+(ToTensor, then Normalize(0.1307, 0.3081), as the course does). Every training run gets an audited
+loader (`autograder.worker.trajectory`) and starts from parameters the grader chose, so the grader
+can replay each step itself. `train` trains one of the student's networks; `train_kit` trains one
+of the kit's (`autograder.worker.probe_nets`), to judge the loop apart from the student's networks.
 """
 from __future__ import annotations
 
@@ -14,9 +15,12 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from autograder.worker import trajectory
+from autograder.worker.probe_nets import NETWORKS, ModeRevealingNet, seeded
 from autograder.worker.probes import probe
-from autograder.worker.probes.cifar10_training import ForwardRecorder
+from autograder.worker.probes.cifar10_training import start_from
 from autograder.worker.probes.generic import CallRecorder
+from autograder.worker.trajectory import AuditedLoader, Trajectory
 
 MEAN, STD = 0.1307, 0.3081
 
@@ -27,9 +31,8 @@ def to_inputs(images: Any) -> torch.Tensor:
     return (pixels - MEAN) / STD
 
 
-def make_loader(images: Any, labels: Any, batch_size: int, shuffle: bool, seed: int) -> DataLoader:
-    dataset = TensorDataset(to_inputs(images), torch.as_tensor(labels, dtype=torch.int64))
-    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, generator=torch.Generator().manual_seed(seed))
+def dataset(images: Any, labels: Any) -> TensorDataset:
+    return TensorDataset(to_inputs(images), torch.as_tensor(labels, dtype=torch.int64))
 
 
 def parameters(model: nn.Module) -> list[torch.Tensor]:
@@ -43,36 +46,58 @@ def layers(module, class_name: str) -> list[tuple[int, ...]]:
     return [tuple(p.shape) for p in getattr(module, class_name)().parameters()]
 
 
-@probe
-def train(module, class_name: str, images: Any, labels: Any, *, epochs: int, lr: float, batch_size: int,
-          seed: int, device: str, shuffle: bool = True, record: bool = False) -> dict[str, Any]:
-    """train_mnist(a seeded `<class_name>()`, a loader of these digits, epochs, lr, device).
+def run_loop(train_mnist, model: nn.Module, images: Any, labels: Any, *, start: torch.Tensor | None, epochs: int,
+             lr: float, batch_size: int, seed: int, device: str, limit: int, shuffle: bool,
+             record: bool, hold_states: bool = False) -> dict[str, Any]:
+    """train_mnist(model, an audited loader of these digits, epochs, lr, device), recorded for the grader
+    (with `hold_states`, the states wait here until the grader asks for the ones it chose).
+    These networks are small: one thread trains them fastest (see `trajectory.one_thread`)."""
+    misfit = None if start is None else start_from(model, start)
+    if misfit is not None:
+        return {"misfit": misfit}
+    run = Trajectory(model, limit)
+    loader = AuditedLoader(dataset(images, labels), run, batch_size=batch_size, shuffle=shuffle, seed=seed)
+    recorder = CallRecorder()
+    with recorder if record else contextlib.nullcontext(), trajectory.one_thread():
+        returned = train_mnist(model, loader, epochs, lr, device)
+    run.record("final", -1, -1, None)
+    trajectory.keep(run)
+    held = {"states": torch.zeros(0), "next": 0} if hold_states else trajectory.chunk(0)
+    return {"returned": returned, "torch_calls": sorted(recorder.names), **run.summary(), **held}
 
-    Returns what train_mnist returned, the parameters before and after, and (with `record`) the
-    names of the torch functions it called, which shows the loss function used."""
+
+@probe
+def train(module, class_name: str, images: Any, labels: Any, *, start: torch.Tensor, epochs: int, lr: float,
+          batch_size: int, seed: int, device: str, limit: int, shuffle: bool = True,
+          hold_states: bool = False) -> dict[str, Any]:
+    """train_mnist on the student's `<class_name>()`, started from the grader's parameters `start`."""
     torch.manual_seed(seed)
     model = getattr(module, class_name)()
-    initial = parameters(model)
-    loader = make_loader(images, labels, batch_size, shuffle, seed)
-    recorder = CallRecorder()
-    with recorder if record else contextlib.nullcontext():
-        returned = module.train_mnist(model, loader, epochs, lr, device)
-    return {"returned": returned, "initial": initial, "parameters": parameters(model),
-            "torch_calls": sorted(recorder.names)}
+    return run_loop(module.train_mnist, model, images, labels, start=start, epochs=epochs, lr=lr, batch_size=batch_size,
+                    seed=seed, device=device, limit=limit, shuffle=shuffle, record=False, hold_states=hold_states)
 
 
-def scoring_net(seed: int) -> nn.Module:
-    """A seeded network with dropout, for judging `accuracy` apart from the student's own networks."""
-    torch.manual_seed(seed)
-    return nn.Sequential(nn.Flatten(), nn.Linear(784, 32), nn.ReLU(), nn.Dropout(0.5), nn.Linear(32, 10),
-                         nn.LogSoftmax(dim=1))
+@probe
+def train_kit(module, network: str, images: Any, labels: Any, *, epochs: int, lr: float, batch_size: int,
+              seed: int, device: str, limit: int, shuffle: bool = True, record: bool = False) -> dict[str, Any]:
+    """train_mnist on the kit's seeded `<network>` (CourseMLP, CourseCNN, RawLinear); with `record`, the
+    names of the torch functions the loop called (they only refine a message)."""
+    model = seeded(NETWORKS[network], seed)
+    return run_loop(module.train_mnist, model, images, labels, start=None, epochs=epochs, lr=lr, batch_size=batch_size,
+                    seed=seed, device=device, limit=limit, shuffle=shuffle, record=record)
+
+
+@probe
+def states(module, start: int, chosen: list[int] | None = None) -> dict[str, Any]:
+    """The next chunk of the last run's states, from `start`; or the states `chosen`."""
+    return trajectory.chunk(start, chosen)
 
 
 @probe
 def accuracy(module, images: Any, labels: Any, *, batch_size: int, seed: int, device: str) -> dict[str, Any]:
-    """accuracy(a seeded scoring network in training mode, a loader of these digits, device)."""
-    model = scoring_net(seed).to(device)
+    """accuracy(a seeded ModeRevealingNet left in training mode, a loader of these digits, device)."""
+    model = seeded(lambda: ModeRevealingNet(28 * 28, log_softmax=True), seed).to(device)
     model.train()
-    recorder = ForwardRecorder(model)
-    returned = module.accuracy(model, make_loader(images, labels, batch_size, False, seed), device)
-    return {"returned": returned, "calls": recorder.summary()}
+    loader = DataLoader(dataset(images, labels), batch_size=batch_size, shuffle=False)
+    with trajectory.one_thread():  # a one-layer network: one thread is fastest
+        return {"returned": module.accuracy(model, loader, device)}

@@ -1,6 +1,15 @@
-"""Probes for 11_optimizer_step: a seeded model and optimizer, the student's step or epoch, the results."""
+"""Probes for 11_optimizer_step: a seeded model and optimizer, the student's step or epoch, the results.
+
+Every model here is tiny, so the student's code runs on one thread (`trajectory.one_thread`: with
+several, each small op waits on the thread pool). The epoch probes run the student's train_epoch with the kit's own train_step in the module (restored
+afterwards), so that an epoch is judged apart from the step: a step that forgets zero_grad, or
+returns a tensor, is charged by the step's checks alone. `long_epoch` runs 2,001 one-sample batches
+with lr=0 (the model stays as it was, so the grader knows every batch's loss): a running loss reset
+every 5, 10, ..., 2000 batches, as tutorials print it, shows in the sum.
+"""
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import torch
@@ -8,6 +17,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from autograder.worker.probes import probe
+from autograder.worker.trajectory import one_thread
 
 
 def make_setup(seed: int, optimizer: str, loss: str, lr: float):
@@ -28,41 +38,78 @@ def snapshot(model: nn.Module) -> dict[str, torch.Tensor]:
     return {name: value.detach().clone() for name, value in model.state_dict().items()}
 
 
+def kit_train_step(model, inputs, targets, loss_fn, optimizer) -> float:
+    """A correct train_step, put in the student's module while its train_epoch is judged."""
+    optimizer.zero_grad()
+    loss = loss_fn(model(inputs), targets)
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+
+
+@contextlib.contextmanager
+def kit_step_in(module):
+    had, previous = hasattr(module, "train_step"), getattr(module, "train_step", None)
+    module.train_step = kit_train_step
+    try:
+        yield
+    finally:
+        if had:
+            module.train_step = previous
+        else:
+            del module.train_step
+
+
 @probe
 def steps(module, seed: int, batches: list, optimizer: str = "sgd", loss: str = "ce", lr: float = 0.1,
-          stale_gradients: bool = False) -> dict[str, Any]:
-    """Call train_step once per (inputs, targets) batch; optionally leave stale gradients first."""
+          stale_gradients: bool = False, fresh_gradients: bool = False) -> dict[str, Any]:
+    """Call train_step once per (inputs, targets) batch; optionally leave stale gradients first, or clear the
+    gradients before each call (so that a step is judged apart from zero_grad)."""
     model, opt, loss_fn = make_setup(seed, optimizer, loss, lr)
     if stale_gradients:
         for param in model.parameters():
             param.grad = torch.full_like(param, 0.5)
-    returned = [module.train_step(model, inputs, targets, loss_fn, opt) for inputs, targets in batches]
+    returned = []
+    with one_thread():
+        for inputs, targets in batches:
+            if fresh_gradients:
+                opt.zero_grad(set_to_none=True)
+            returned.append(module.train_step(model, inputs, targets, loss_fn, opt))
     return {"returned": returned, "params": snapshot(model)}
 
 
 @probe
 def epoch(module, seed: int, inputs: torch.Tensor, targets: torch.Tensor, batch_size: int,
           optimizer: str = "sgd", loss: str = "ce", lr: float = 0.1) -> dict[str, Any]:
-    """Call train_epoch once over a non-shuffled DataLoader of these tensors."""
+    """Call train_epoch once over a non-shuffled DataLoader of these tensors (with the kit's train_step)."""
     model, opt, loss_fn = make_setup(seed, optimizer, loss, lr)
     loader = DataLoader(TensorDataset(inputs, targets), batch_size=batch_size, shuffle=False)
-    returned = module.train_epoch(model, loader, loss_fn, opt)
+    with kit_step_in(module), one_thread():
+        returned = module.train_epoch(model, loader, loss_fn, opt)
     return {"returned": returned, "params": snapshot(model)}
 
 
 @probe
+def long_epoch(module, seed: int, inputs: torch.Tensor, targets: torch.Tensor) -> dict[str, Any]:
+    """train_epoch over one-sample batches of these tensors with SGD(lr=0), on one thread (the kit's train_step)."""
+    model, opt, loss_fn = make_setup(seed, "sgd", "ce", 0.0)
+    loader = DataLoader(TensorDataset(inputs, targets), batch_size=1, shuffle=False)
+    with kit_step_in(module), one_thread():
+        returned = module.train_epoch(model, loader, loss_fn, opt)
+    return {"returned": returned}
+
+
+@probe
 def sgd(module, values: list[torch.Tensor], grads: list[torch.Tensor | None], lr: float) -> dict[str, Any]:
-    """Call sgd_update on leaf tensors with these values and gradients; report values and identity."""
+    """Call sgd_update on a list of leaf tensors with these values and gradients: the values of the tensors
+    passed in, and of what the list holds afterwards."""
     params = [value.clone().requires_grad_(True) for value in values]
     for param, grad in zip(params, grads):
         param.grad = grad
-    before = [id(param) for param in params]
+    originals = list(params)
     module.sgd_update(params, lr)
-    return {
-        "values": [param.detach().clone() for param in params],
-        "same_objects": [id(param) == identity for param, identity in zip(params, before)],
-        "leaves": [param.is_leaf and param.requires_grad and param.grad_fn is None for param in params],
-    }
+    return {"values": [param.detach().clone() for param in originals],
+            "listed": [p.detach().clone() if isinstance(p, torch.Tensor) else None for p in list(params)]}
 
 
 @probe

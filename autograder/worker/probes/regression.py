@@ -3,8 +3,10 @@
 A global forward pre-hook records the weight and bias of the first
 nn.Linear at its first forward call: the initial values. Given `start`, it
 first sets them to those values, so the reference can be replayed from the
-student's own initialisation, step by step. The logistic model is evaluated
-here, on x values the grader chooses, since a model cannot cross the wire.
+student's own initialisation, step by step. The fits run on one thread (a
+1-by-1 layer: more threads only wait on each other). The logistic model is
+evaluated here, on x values the grader chooses, since a model cannot cross
+the wire.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import torch
 from torch import nn
 
 from autograder.worker.probes import probe
+from autograder.worker.trajectory import one_thread
 
 
 class FirstLinear:
@@ -45,7 +48,7 @@ class FirstLinear:
 @probe
 def fit_line(module, x: Any, y: Any, epochs: int, lr: float, start: dict | None = None) -> dict[str, Any]:
     """fit_line(x, y, epochs, lr), and the initial parameters of the Linear it trained."""
-    with FirstLinear(start) as first:
+    with FirstLinear(start) as first, one_thread():
         returned = module.fit_line(x, y, epochs, lr)
     return {"returned": returned, "initial": first.seen}
 
@@ -54,7 +57,7 @@ def fit_line(module, x: Any, y: Any, epochs: int, lr: float, start: dict | None 
 def fit_logistic(module, x: Any, y: Any, epochs: int, lr: float, at: torch.Tensor,
                  start: dict | None = None) -> dict[str, Any]:
     """fit_logistic(x, y, epochs, lr); the returned model's output on the column `at`; the initial parameters."""
-    with FirstLinear(start) as first:
+    with FirstLinear(start) as first, one_thread():
         model = module.fit_logistic(x, y, epochs, lr)
     if not isinstance(model, nn.Module):
         return {"kind": type(model).__name__, "initial": first.seen}

@@ -1,10 +1,11 @@
 """Probes for 09_sequential: the network's layers, parameter counts, and the flatten-then-Linear demo.
 
-Layers are described as plain lists (type and sizes) so the grader can
-compare the order. `count_parameters` is called on models built here from a
-spec the grader sends, some of them partly frozen. A global forward hook
-records the Linear layer `flatten_linear` uses, so the grader can recompute
-its output from that layer's own weights.
+Every layer CIFAR10Net holds is run alone, with parameters and an input the
+grader made, so the grader can judge each position against the course's
+layer; the descriptions (type and sizes) only word the messages.
+`count_parameters` is called on models built here from a spec the grader
+sends, some of them partly frozen. A global forward pre-hook gives the Linear
+layer `flatten_linear` creates the grader's weights before it runs.
 """
 from __future__ import annotations
 
@@ -36,19 +37,45 @@ def describe_layer(layer: Any) -> list[Any]:
     return [type(layer).__name__]
 
 
+def held_layers(net: nn.Module) -> tuple[str | None, list[nn.Module]]:
+    """The attribute holding the net's one nn.Sequential child (any name: the course calls it `model1`) and
+    its layers; without exactly one such child, None and the net's layers (its modules without children),
+    in the order they were registered."""
+    sequences = [(name, child) for name, child in net.named_children() if isinstance(child, nn.Sequential)]
+    if len(sequences) == 1:
+        return sequences[0][0], list(sequences[0][1])
+    return None, [layer for layer in net.modules() if layer is not net and not list(layer.children())]
+
+
 @probe
 def structure(module) -> dict[str, Any]:
-    """CIFAR10Net()'s children, whether `model` is one nn.Sequential, its layers and the parameter count."""
+    """CIFAR10Net()'s children (name and type) and the layers it holds, described."""
     net = module.CIFAR10Net()
-    held = getattr(net, "model", None)
-    sequential = isinstance(held, nn.Sequential)
-    return {
-        "children": [name for name, _ in net.named_children()],
-        "model_type": type(held).__name__ if held is not None else None,
-        "is_sequential": sequential,
-        "layers": [describe_layer(layer) for layer in held] if sequential else [],
-        "parameter_count": sum(p.numel() for p in net.parameters()),
-    }
+    name, layers = held_layers(net)
+    return {"children": [[child, type(layer).__name__] for child, layer in net.named_children()],
+            "sequential": name, "layers": [describe_layer(layer) for layer in layers]}
+
+
+@probe
+def layer_outputs(module, inputs: list[torch.Tensor], parameters: list[list[torch.Tensor]]) -> dict[str, Any]:
+    """Each layer CIFAR10Net() holds, given the grader's parameters for that position (when their shapes
+    fit) and run alone on the grader's input for that position: the grader knows what the course's layer
+    there gives. Returns the layer count and, per position, the output or the error."""
+    _, layers = held_layers(module.CIFAR10Net())
+    results = []
+    for layer, given, x in zip(layers, parameters, inputs):
+        own = list(layer.parameters())
+        if [tuple(p.shape) for p in own] != [tuple(p.shape) for p in given]:
+            results.append({"error": "parameters"})
+            continue
+        try:
+            with torch.no_grad():
+                for mine, value in zip(own, given):
+                    mine.copy_(value)
+                results.append({"output": layer(x)})
+        except Exception as exc:  # a layer of the wrong kind for this position
+            results.append({"error": f"{type(exc).__name__}: {exc}"[:300]})
+    return {"count": len(layers), "layers": results}
 
 
 def course_network() -> nn.Sequential:
@@ -90,19 +117,23 @@ def count(module, spec: dict[str, Any]) -> Any:
 
 
 @probe
-def flatten_linear(module, images: torch.Tensor) -> dict[str, Any]:
-    """flatten_linear(images), and every nn.Linear that ran meanwhile: its sizes, weight and bias."""
-    seen: list[dict[str, Any]] = []
+def flatten_linear(module, images: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> dict[str, Any]:
+    """flatten_linear(images), with the grader's weight and bias copied into every nn.Linear(196608, 10)
+    just before it runs (the grader computes the expected output from them); also the sizes of the
+    Linear layers that ran, for messages."""
+    seen: list[list[int]] = []
 
-    def record(layer: nn.Module, inputs: tuple, output: Any) -> None:
-        if isinstance(layer, nn.Linear) and len(seen) < 2:
-            bias = None if layer.bias is None else layer.bias.detach().clone()
-            seen.append({"in": layer.in_features, "out": layer.out_features,
-                         "weight": layer.weight.detach().clone(), "bias": bias})
+    def install(layer: nn.Module, inputs: tuple) -> None:
+        if isinstance(layer, nn.Linear):
+            seen.append([layer.in_features, layer.out_features])
+            if tuple(layer.weight.shape) == tuple(weight.shape) and layer.bias is not None:
+                with torch.no_grad():
+                    layer.weight.copy_(weight)
+                    layer.bias.copy_(bias)
 
-    handle = nn.modules.module.register_module_forward_hook(record)
+    handle = nn.modules.module.register_module_forward_pre_hook(install)
     try:
         output = module.flatten_linear(images.clone())
     finally:
         handle.remove()
-    return {"output": output, "linears": seen}
+    return {"output": output, "linears": seen[:4]}

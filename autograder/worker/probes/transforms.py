@@ -6,6 +6,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from autograder.worker.forbidden import ForbiddenCall, unreachable
 from autograder.worker.probes import probe
 
 
@@ -18,6 +19,19 @@ def make_image(pixels: np.ndarray, mode: str) -> Image.Image:
 def to_tensor_of_image(module, pixels: np.ndarray, mode: str) -> Any:
     """module.to_tensor(a PIL image of these pixels in this mode)."""
     return module.to_tensor(make_image(pixels, mode))
+
+
+@probe
+def to_tensor_by_hand(module, pixels: np.ndarray, mode: str) -> dict[str, Any]:
+    """module.to_tensor(a PIL image of these pixels) with torchvision's ToTensor in every form out of reach:
+    the value (None when it was reached) and the torchvision calls reached."""
+    image = make_image(pixels, mode)
+    with unreachable("to_tensor") as reached:
+        try:
+            value = module.to_tensor(image)
+        except ForbiddenCall:
+            value = None
+    return {"value": value, "forbidden": reached}
 
 
 @probe

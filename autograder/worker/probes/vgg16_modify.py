@@ -1,4 +1,9 @@
-"""Probes for 12_vgg16_modify: VGG16 built on the meta device, never downloaded."""
+"""Probes for 12_vgg16_modify: VGG16 built on the meta device, never downloaded.
+
+The model is described (layer names, types and sizes), and its new head, from `classifier[6]` on, is
+made real and run on numbers from the grader's seed: `head_weights` makes the same weights and input
+in the grader, which computes the output the head must give.
+"""
 from __future__ import annotations
 
 import contextlib
@@ -37,15 +42,48 @@ def describe_layer(name: str, layer: Any) -> list[Any]:
     return [name, type(layer).__name__]
 
 
-def describe(model: Any) -> dict[str, Any]:
-    """The classifier's layers, a summary of the feature extractor, and the output shape on CIFAR images."""
+HEAD_START = 6
+
+
+def head_weights(sizes: list[list[int]], seed: int) -> tuple[torch.Tensor, list[tuple[torch.Tensor, torch.Tensor]]]:
+    """An input of 2 rows and a weight and bias per Linear of `sizes` ([in, out] each), from `seed`."""
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.randn(2, sizes[0][0], generator=generator)
+    layers = [(torch.randn(out, inp, generator=generator) / inp ** 0.5, torch.randn(out, generator=generator))
+              for inp, out in sizes]
+    return x, layers
+
+
+def run_head(model: nn.Module, seed: int) -> dict[str, Any]:
+    """classifier[6:] made real with weights from `seed` and run (in eval mode) on the seeded input."""
+    head = list(model.classifier)[HEAD_START:]
+    if not head or not all(isinstance(layer, nn.Linear) for layer in head):
+        return {"sizes": [describe_layer("", layer)[1:] for layer in head], "output": None}
+    sizes = [[layer.in_features, layer.out_features] for layer in head]
+    x, weights = head_weights(sizes, seed)
+    with torch.no_grad():
+        for layer, (weight, bias) in zip(head, weights):
+            layer.to_empty(device="cpu")
+            layer.weight.copy_(weight)
+            if layer.bias is not None:
+                layer.bias.copy_(bias)
+        output = nn.Sequential(*head).eval()(x)
+    return {"sizes": sizes, "output": output}
+
+
+def describe(model: Any, seed: int | None = None) -> dict[str, Any]:
+    """The classifier's layers, a summary of the feature extractor, the output shape on CIFAR images, and
+    (with `seed`) the new head's run."""
     if not isinstance(model, nn.Module) or not isinstance(getattr(model, "classifier", None), nn.Sequential):
         return {"kind": type(model).__name__}
     classifier = [describe_layer(name, layer) for name, layer in model.classifier.named_children()]
     features = [type(layer).__name__ for layer in getattr(model, "features", [])]
     with torch.no_grad():
         output = model(torch.empty(2, 3, 32, 32, device="meta"))
-    return {"kind": "model", "classifier": classifier, "features": features, "output_shape": list(output.shape)}
+    described = {"kind": "model", "classifier": classifier, "features": features, "output_shape": list(output.shape)}
+    if seed is not None:
+        described["head"] = run_head(model, seed)
+    return described
 
 
 def _meta_vgg16() -> nn.Module:
@@ -54,24 +92,21 @@ def _meta_vgg16() -> nn.Module:
 
 
 @probe
-def modify(module, function: str, num_classes: int | None = None) -> dict[str, Any]:
-    """Call append_layer or replace_head on a meta-device VGG16; describe the result."""
+def modify(module, function: str, num_classes: int | None = None, seed: int = 12) -> dict[str, Any]:
+    """Call append_layer or replace_head on a meta-device VGG16; describe the model it left (the one it
+    returned, or else the one it was given; its head run with weights from `seed`), and whether it
+    returned the model it was given."""
     model = _meta_vgg16()
     args = () if num_classes is None else (num_classes,)
     with downloads_refused(), torch.device("meta"):
         result = getattr(module, function)(model, *args)
-    return {"same_object": result is model, "model": describe(model), "result": describe(result)}
+    left = result if isinstance(result, nn.Module) else model
+    return {"same_object": result is model, "returned": type(result).__name__, "model": describe(left, seed)}
 
 
 @probe
-def build(module) -> dict[str, Any]:
-    """Call build_vgg16_cifar10 with the meta device as default (and downloads refused)."""
+def build(module, seed: int = 12) -> dict[str, Any]:
+    """Call build_vgg16_cifar10 with the meta device as default (and downloads refused); describe it."""
     with downloads_refused(), torch.device("meta"):
         model = module.build_vgg16_cifar10()
-    return describe(model)
-
-
-@probe
-def plain_vgg16(module) -> dict[str, Any]:
-    """torchvision's unmodified VGG16, described the same way (for comparisons)."""
-    return describe(_meta_vgg16())
+    return describe(model, seed)
