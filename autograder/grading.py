@@ -12,7 +12,7 @@ from autograder.results import GradeResult
 from autograder.sandbox import Sandbox
 from autograder.submission import Submission, locate, opened
 
-__all__ = ["GradeOptions", "grade", "selected_exercises"]
+__all__ = ["GradeOptions", "grade", "grade_submission", "selected_exercises"]
 
 
 def selected_exercises(submission: Submission, wanted: list[str]) -> list[catalog.Exercise]:
@@ -36,25 +36,38 @@ def grade(
     started here unless one is given."""
     started = time.monotonic()
     with opened(path, workdir) as folder:
-        submission = locate(folder)
-        exercises = selected_exercises(submission, options.exercises)
-        own_sandbox = sandbox is None
-        sandbox = sandbox or options.start_sandbox()
-        try:
-            settings = options.run_settings()
-            warm_up()
-            sandbox.wait_ready()
-            context = judge.GradingContext(
-                sandbox, submission.folders, settings, DataStore(options.data_root)
-            )
-            results = judge.run_checks(context, exercises)
-        finally:
-            if own_sandbox:
-                sandbox.close()
+        return grade_submission(locate(folder), options, sandbox, str(path), started)
+
+
+def grade_submission(
+    submission: Submission,
+    options: GradeOptions,
+    sandbox: Sandbox | None = None,
+    label: str | None = None,
+    started: float | None = None,
+) -> GradeResult:
+    """Grade a located submission: the one grading path, whatever the student handed in (a folder, a .zip,
+    nbgrader notebooks read back into modules by `autograder.nbgrader.submissions`). `label` names the
+    submission in the result (default: its path)."""
+    started = time.monotonic() if started is None else started
+    exercises = selected_exercises(submission, options.exercises)
+    own_sandbox = sandbox is None
+    sandbox = sandbox or options.start_sandbox()
+    try:
+        settings = options.run_settings()
+        warm_up()
+        sandbox.wait_ready()
+        context = judge.GradingContext(
+            sandbox, submission.folders, settings, DataStore(options.data_root), problems=submission.problems
+        )
+        results = judge.run_checks(context, exercises)
+    finally:
+        if own_sandbox:
+            sandbox.close()
     return GradeResult(
         results,
         time.monotonic() - started,
         sandbox.isolation.to_dict(),
-        str(path),
+        label or str(submission.path),
         fingerprint.of(options, settings.device),
     )

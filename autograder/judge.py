@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ class GradingContext:
     settings: RunSettings
     data: Any
     reference_root: Path = catalog.SOLUTIONS_DIR
+    problems: dict[str, Text] = field(default_factory=dict)  # why an exercise's folder is None, when known
 
 
 def exercise_of(path: Path) -> Exercise:
@@ -59,6 +60,7 @@ class GradingPlugin:
         self.internal_errors: list[str] = []
         self.defects: list[str] = []
         self._pending_duration = 0.0
+        self.reported_unrun = 0  # checks reported at collection (skipped, or their exercise's file missing)
         self.hints: dict[str, hints.ExerciseHints | None] = {}
 
     # ------------------------------------------------------------ fixtures
@@ -181,11 +183,13 @@ class GradingPlugin:
             elif exercise.id in self.context.folders and self.context.folders[exercise.id] is None:
                 marker = item.get_closest_marker("points")
                 worth = float(marker.args[0]) if marker else 0.0
-                self._result(exercise).checks.append(CheckResult.of(
-                    name, 0.0, worth, "error", missing_file(f"{exercise.id}/{exercise.filename}").text, title))
+                problem = self.context.problems.get(exercise.id) or missing_file(
+                    f"{exercise.id}/{exercise.filename}").text
+                self._result(exercise).checks.append(CheckResult.of(name, 0.0, worth, "error", problem, title))
             else:
                 kept.append(item)
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        self.reported_unrun += len(items) - len(kept)
         items[:] = kept
 
     def pytest_collectreport(self, report) -> None:
@@ -233,7 +237,8 @@ def run_checks(context: GradingContext, exercises: list[Exercise],
         code = pytest.main(args, plugins=[plugin])
     if plugin.defects:
         raise GraderError("; ".join(plugin.defects))
-    if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.NO_TESTS_COLLECTED):
+    nothing_ran = code == pytest.ExitCode.NO_TESTS_COLLECTED and not plugin.reported_unrun
+    if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR) or nothing_ran:
         raise GraderError(f"pytest could not run the hidden checks (exit code {int(code)}): {sink.getvalue()[-800:]}")
     return [plugin._result(exercise) for exercise in exercises]
 

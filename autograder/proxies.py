@@ -4,7 +4,7 @@
 against the module, `call(name, ...)` and `each(name, cases)` call one of its functions, and
 `is_student`, `work_dir`, `source()` and `share()` answer what checks need to know. `RemoteModule`
 runs the student's module in sandboxed workers; `LocalModule` runs the reference in the grader's
-own process; `notebook_kernel.KernelModule` runs a notebook's namespace inside nbgrader's kernel.
+own process; `nbgrader.kernel.KernelModule` runs a notebook's namespace inside nbgrader's kernel.
 """
 from __future__ import annotations
 

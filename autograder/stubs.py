@@ -87,8 +87,9 @@ def function_at(source: str, line: int) -> str | None:
         return None
 
 
-def _hint_lines(hints: ExerciseHints | None, function: str, indent: str) -> list[str]:
-    """Level 1 of the function's hint as comments, and the command that shows the next level."""
+def hint_lines(hints: ExerciseHints | None, function: str, indent: str, command: bool = True) -> list[str]:
+    """Level 1 of the function's hint as comments, and (with `command`) the command that shows the next
+    level; nbgrader notebooks have no such command."""
     hint = hints.find(function) if hints else None
     if hint is None or hints is None:
         return []
@@ -96,7 +97,8 @@ def _hint_lines(hints: ExerciseHints | None, function: str, indent: str) -> list
     text = hint.level(1)
     lines = textwrap.wrap(f"Hint: {text.en}", width, subsequent_indent="  ", break_on_hyphens=False)
     lines += textwrap.wrap(f"提示：{text.zh}", width // 2, subsequent_indent="  ", break_on_hyphens=False)
-    lines.append(f"More / 更多: autograder hint {hints.exercise[:2]} --level 2")
+    if command:
+        lines.append(f"More / 更多: autograder hint {hints.exercise[:2]} --level 2")
     return [f"{indent}# {line}" for line in lines]
 
 
@@ -112,7 +114,7 @@ def make_stub(source: str, filename: str, hints: ExerciseHints | None = None) ->
             raise MarkerError(f"{filename}:{region.begin + 1}: a solution region must sit inside a function body")
         message = f"{function} is not written yet / 尚未实现"
         out.extend(lines[cursor:region.begin])
-        out.extend(_hint_lines(hints, function, region.indent))
+        out.extend(hint_lines(hints, function, region.indent))
         out.append(f"{region.indent}# YOUR CODE HERE")
         out.append(f"{region.indent}raise NotImplementedError({message!r})")
         cursor = region.end + 1

@@ -17,7 +17,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import archives, catalog
@@ -36,10 +36,13 @@ class SubmissionError(StudentFacingError):
 @dataclass
 class Submission:
     """Where each exercise's folder is (None when the student's copy lacks it); `path` is where the
-    exercises were found (inside any wrapper folders)."""
+    exercises were found (inside any wrapper folders). `problems` says, for an exercise whose folder is
+    None although the student handed something in (a notebook whose answers cannot be read), why: its
+    checks report that instead of a missing file."""
 
     path: Path
     folders: dict[str, Path | None]
+    problems: dict[str, Text] = field(default_factory=dict)
 
 
 def _lkind(path: Path) -> str:

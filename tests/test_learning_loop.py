@@ -15,7 +15,7 @@ MISTAKE_01 = ("return a * b, a @ b.T", "return a * b, a @ b")  # forgets to tran
 
 @pytest.fixture(scope="module")
 def half_done(tmp_path_factory):
-    """All 19 exercises: 07 solved and checked, 01 written with one mistake and checked, the rest untouched."""
+    """Every exercise: 07 solved and checked, 01 written with one mistake and checked, the rest untouched."""
     root = student_workspace.make(tmp_path_factory.mktemp("student"))
     student_workspace.solve(root, "07_maxpool")
     student_workspace.solve(root, "01_tensors", MISTAKE_01)

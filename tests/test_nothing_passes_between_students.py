@@ -29,8 +29,9 @@ from containment_kit import (
     workspaces_left,
 )
 
-from autograder import catalog, notebooks
+from autograder import catalog
 from autograder.execution import RunSettings
+from autograder.nbgrader import build
 from autograder.proxies import LocalModule, RemoteModule
 from mutants import copy_solution
 
@@ -327,14 +328,14 @@ def test_each_student_of_a_grade_batch_slot_gets_a_fresh_sandbox(level, tmp_path
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("course")
-    notebooks.build(root)
+    build.build(root)
     return root
 
 
 def notebook_submission(course: Path, folder: Path, source: str) -> Path:
     """A student's 07_maxpool notebook: the course's own, with course_example's answer cell from `source`."""
     exercise = catalog.get("07_maxpool")
-    notebook = json.loads((course / "source" / exercise.id / notebooks.notebook_path(exercise)).read_text())
+    notebook = json.loads((course / "source" / exercise.id / build.notebook_path(exercise)).read_text())
     wanted = source[source.index(COURSE_EXAMPLE):].split("\n\n\n")[0]
     (holder,) = [cell for cell in notebook["cells"] if COURSE_EXAMPLE in "".join(cell["source"])]
     text = "".join(holder["source"])
@@ -348,13 +349,14 @@ def notebook_submission(course: Path, folder: Path, source: str) -> Path:
 
 @pytest.mark.slow
 def test_each_nbgrader_student_gets_a_fresh_sandbox(course, level_sandbox, tmp_path, no_host_ipc_left):
-    from autograder import grading, notebook_submissions
+    from autograder import grading
+    from autograder.nbgrader import submissions
 
     options = grading.GradeOptions(exercises=["07_maxpool"], device="cpu", threads=1, time_scale=1.0)
     baseline = descendants(level_sandbox.template_pid)
     for student in ("alice", "bob"):
         folder = notebook_submission(course, tmp_path / student, SHARED_STATE_PROBE)
-        (exercise,) = notebook_submissions.grade(folder, options, sandbox=level_sandbox).exercises
+        (exercise,) = submissions.grade(folder, options, sandbox=level_sandbox).exercises
         full_marks(exercise)
         assert printed(exercise, "SEEN") == ["[]", "[]"], exercise.output
         assert descendants(level_sandbox.template_pid) <= baseline and workspaces_left(level_sandbox) == []

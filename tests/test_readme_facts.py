@@ -158,3 +158,16 @@ def test_02_train_ants_holds_jpgs_one_jpeg_and_one_palette_gif_and_no_dotfile(hy
         assert gif.mode == "P"
     assert "imageNotFound.gif" in readme("02_custom_dataset")
     assert "`.DS_Store` files, PNGs" not in readme("02_custom_dataset")
+
+
+def test_20_batchnorm_momentum_weighs_the_new_batch_and_the_running_variance_is_unbiased():
+    """20's README: momentum 0.1 by default is the new batch's weight; torch.var is unbiased by default, the
+    running variance takes the unbiased variance, normalization the biased one; nn.Dropout(1.0) gives zeros."""
+    layer = nn.BatchNorm1d(1, affine=False)
+    assert layer.momentum == 0.1
+    out = layer(torch.tensor([[1.0], [3.0]]))
+    assert torch.tensor([1.0, 3.0]).var().item() == 2.0
+    assert torch.allclose(layer.running_mean, torch.tensor([0.2])) and torch.allclose(layer.running_var, torch.tensor([1.1]))
+    assert torch.allclose(out, torch.tensor([[-1.0], [1.0]]), atol=1e-4)
+    assert nn.Dropout(1.0)(torch.ones(3)).tolist() == [0.0, 0.0, 0.0]
+    assert "0.1" in readme("20_dropout_batchnorm") and "unbiased by default" in readme("20_dropout_batchnorm")

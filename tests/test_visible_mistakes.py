@@ -44,6 +44,19 @@ MISTAKES = [
     ("13_save_load", "    model.load_state_dict(torch.load(path, map_location=map_location, weights_only=True))\n"
      "    return model", "    model.load_state_dict(torch.load(path, map_location=map_location, weights_only=True))",
      "test_load_state_returns_the_model", "return the model itself"),
+    ("20_dropout_batchnorm", "return x * keep / (1 - p)", "return x * keep",
+     "test_dropout_scales_the_kept_values_by_1_over_1_minus_p", "1 / (1 - p)"),
+    ("20_dropout_batchnorm", "keep = torch.rand_like(x) >= p", "keep = torch.rand_like(x) < p",
+     "test_dropout_zeroes_about_p_of_the_values", "not of keeping it"),
+    ("20_dropout_batchnorm", "var = x.var(dim=dims, unbiased=False)", "var = x.var(dim=dims)",
+     "test_batch_norm_normalizes_with_the_biased_batch_variance", "unbiased=False"),
+    ("20_dropout_batchnorm", "running_mean.mul_(1 - momentum).add_(momentum * mean)",
+     "running_mean.mul_(momentum).add_((1 - momentum) * mean)", "test_batch_norm_updates_the_running_mean_in_place",
+     "(1 - momentum) * running_mean + momentum * mean"),
+    ("20_dropout_batchnorm", "dims = [0] + list(range(2, x.dim()))", "dims = [0]",
+     "test_batch_norm_normalizes_images_per_channel", "dims 0, 2 and 3"),
+    ("20_dropout_batchnorm", "    model.eval()\n    with torch.no_grad():", "    with torch.no_grad():",
+     "test_predict_puts_the_model_in_eval_mode", "model.eval()"),
 ]
 
 

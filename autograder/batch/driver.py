@@ -52,9 +52,9 @@ def run(
     if (
         options.nbgrader and not grade.exercises
     ):  # every shard grades the same exercises: those anyone submitted
-        from autograder import notebook_submissions
+        from autograder.nbgrader import submissions as notebooks
 
-        grade.exercises = notebook_submissions.exercises_found([s.path for s in chosen if s.problem is None])
+        grade.exercises = notebooks.exercises_found([s.path for s in chosen if s.problem is None])
         if not grade.exercises:
             raise KitError(f"no student folder in {submissions} holds an exercise notebook")
     options = dataclasses.replace(options, grade=grade)

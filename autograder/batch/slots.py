@@ -141,11 +141,11 @@ class SlotGrader:
             return grading.grade(
                 path, self.options.grade, sandbox=self.sandbox, workdir=self.workdir
             ).to_dict()
-        from autograder import notebook_submissions
+        from autograder.nbgrader import submissions as notebooks
         from autograder.submission import opened
 
         with opened(path, self.workdir) as folder:
-            return notebook_submissions.grade(folder, self.options.grade, sandbox=self.sandbox).to_dict()
+            return notebooks.grade(folder, self.options.grade, sandbox=self.sandbox, workdir=self.workdir).to_dict()
 
     def _error(self, student: Student, text: Text, started: float, source: str) -> dict:
         return error_result(student, text, self.max_points, time.monotonic() - started, source)

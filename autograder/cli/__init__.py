@@ -11,13 +11,13 @@ import argparse
 import os
 import sys
 
-from autograder.cli import batch, course, grading, platforms, student
+from autograder.cli import authoring, batch, course, grading, platforms, student
 from autograder.cli.common import CommandError
 from autograder.errors import KitError
 
 __all__ = ["CommandError", "build_parser", "main", "run"]
 
-GROUPS = (grading, batch, course, platforms, student)
+GROUPS = (grading, batch, course, platforms, student, authoring)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -57,9 +57,9 @@ def cmd_grade_batch(args: argparse.Namespace) -> int:
     print_summary(run.summary, args.out)
     print(html.publish(args.out))
     if args.nbgrader_csv:
-        from autograder import notebook_submissions
+        from autograder.nbgrader import submissions as notebooks
 
-        emit(notebook_submissions.batch_csv(folder.load_results(args.out), run.roster.students), args.nbgrader_csv)
+        emit(notebooks.batch_csv(folder.load_results(args.out), run.roster.students), args.nbgrader_csv)
         print(f"nbgrader grades: {args.nbgrader_csv}")
     if args.canvas_csv:
         write_canvas_csv(folder.load_results(args.out), roster, args.canvas_csv)

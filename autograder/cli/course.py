@@ -37,15 +37,15 @@ def register(sub) -> None:
 
 
 def cmd_nbgrader(args: argparse.Namespace) -> int:
-    from autograder import notebooks
+    from autograder.nbgrader import app, build
 
     for exercise_id in args.exercise:
         catalog.get(exercise_id)
     if args.release and args.check:
         raise CommandError("--release and --check do not go together")
     if args.release:
-        notebooks.require_nbgrader("autograder nbgrader build --release")
-    statuses = notebooks.build(args.course, args.exercise, args.course_id, args.data_root, check_only=args.check)
+        app.require_nbgrader("autograder nbgrader build --release")
+    statuses = build.build(args.course, args.exercise, args.course_id, args.data_root, check_only=args.check)
     changed = [status for status in statuses if status.state != "fresh"]
     for status in changed:
         print(f"{status.path} {'is ' + status.state if args.check else 'written'}")
@@ -55,7 +55,7 @@ def cmd_nbgrader(args: argparse.Namespace) -> int:
     if not changed:
         print(f"all {len(statuses)} files in {args.course} are up to date")
     if args.release:
-        for folder in notebooks.release(args.course, args.exercise or [e.id for e in catalog.exercises()]):
+        for folder in app.release(args.course, args.exercise or [e.id for e in catalog.exercises()]):
             print(f"released {folder}")
     return 0
 

@@ -50,7 +50,7 @@ def register(sub) -> None:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from autograder import notebook_submissions
+    from autograder.nbgrader import submissions as notebooks
     from autograder.submission import locate
 
     if args.nbgrader_csv and not args.nbgrader:
@@ -59,17 +59,15 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if args.lang:
         i18n.set_language(args.lang)
     if args.nbgrader:
-        notebook_submissions.find_notebooks(args.path)
+        notebooks.find_notebooks(args.path)
     elif args.path.suffix.lower() != ".zip":
         locate(args.path)  # a folder is checked before the sandbox starts, a .zip once unpacked
     sandbox = options.start_sandbox()
     try:
-        from autograder import fingerprint, grading, reports
-        from autograder.options import resolve_device
+        from autograder import grading, reports
 
         if args.nbgrader:
-            result = notebook_submissions.grade(args.path, options, sandbox=sandbox)
-            result.fingerprint = fingerprint.of(options, resolve_device(options.device))
+            result = notebooks.grade(args.path, options, sandbox=sandbox)
         else:
             result = grading.grade(args.path, options, sandbox=sandbox)
     finally:
@@ -77,8 +75,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
     fmt = args.format or ("table" if sys.stdout.isatty() or args.output is None else "json")
     emit(reports.render(result, fmt, verbose=args.verbose), args.output)
     if args.nbgrader_csv:
-        row = (notebook_submissions.student_id(args.path), result.to_dict(), notebook_submissions.timestamps(args.path))
-        emit(notebook_submissions.nbgrader_csv([row]), args.nbgrader_csv)
+        from autograder.reports.nbgrader_grades import GradesRow, nbgrader_csv
+
+        row = GradesRow(notebooks.student_id(args.path), result.to_dict(), notebooks.timestamps(args.path))
+        emit(nbgrader_csv([row]), args.nbgrader_csv)
     if args.fail_under is not None and result.score < args.fail_under / 100 * result.max_score:
         print(f"autograder: score {result.score:g} / {result.max_score:g} is below --fail-under {args.fail_under:g}%",
               file=sys.stderr)

@@ -19,6 +19,11 @@ def _this_notebook():
 """
 
 
+def tr(en, zh):
+    """A visible test's message, in English and Chinese."""
+    return f"{en} / {zh}"
+
+
 def run_tests(module_name, namespace):
     """Run every test_* function defined in this notebook with pytest, giving them this notebook as the
     fixture `module_name` (as `pytest exercises/...` gives them your module); fail when any test fails."""

@@ -32,9 +32,11 @@ from autograder.catalog import Exercise
 from autograder.cleanup import remove_tree
 from autograder.data import DataStore, default_root
 from autograder.execution import RunSettings
+from autograder.i18n import Text, tr
 from autograder.options import GradeOptions
 from autograder.problems import StudentError
 from autograder.proxies import LocalModule, ModuleProxy, RemoteModule
+from autograder.reports.table import STATUS
 from autograder.results import CheckResult
 from autograder.sandbox import Sandbox
 from autograder.worker import probes
@@ -142,8 +144,13 @@ def hidden_check(exercise_id: str, check: str, namespace: dict[str, Any]) -> Non
         _results[exercise_id] = run_in_kernel(catalog.get(exercise_id), namespace)
     result = _results[exercise_id].get(check)
     if result is None:
-        raise CheckNotPassed(f"the check {check!r} did not run: the checks were stopped early (by the cell's time "
-                             f"limit?), or the course is older than the kit (rebuild it: autograder nbgrader build)")
+        raise CheckNotPassed(tr(
+            f"the check {check!r} did not run: the checks were stopped early (by the cell's time limit?), or the "
+            f"course is older than the kit (the instructor rebuilds it with autograder nbgrader build)",
+            f"检查 {check!r} 没有运行：检查被提前中止（单元格的时间限制？），或课程比工具包旧（老师需要用 "
+            f"autograder nbgrader build 重新生成）"))
+    message = result.text.render()
     if result.status != "passed":
-        raise CheckNotPassed(f"{result.status}: {result.message}")
-    print(f"passed: {result.description or check}" + (f" ({result.message})" if result.message else ""))
+        raise CheckNotPassed(f"{STATUS.get(result.status, Text.plain(result.status)).render()}: {message}")
+    passed = Text("passed", "通过").render()
+    print(f"{passed}: {result.description.render() or check}" + (f" ({message})" if message else ""))

@@ -3,19 +3,21 @@
 Each exercise becomes `source/<exercise id>/<module>.ipynb` in an nbgrader course
 directory (assignment id = exercise id), built from the same files as `exercises/`:
 
-- the statement: the exercise's README (Chinese and English) as markdown;
+- the statement: the exercise's README (Chinese and English) as markdown, without the sections
+  about commands a notebook does not have (running pytest, asking for hints);
 - given code (imports, constants, helper classes): locked, read-only cells;
 - every top-level function or class holding a solution region: an autograded-answer
   cell with the reference inside `### BEGIN SOLUTION` / `### END SOLUTION`, which
-  `nbgrader generate_assignment` turns into `# YOUR CODE HERE` in the release;
+  `nbgrader generate_assignment` turns into `# YOUR CODE HERE` in the release, with level 1
+  of the function's hint (`solutions/NN_topic/hints.toml`) as comments above it;
 - the visible tests (`exercises/NN_topic/test_<module>.py`): one test cell worth 0 points;
 - every hidden check: one test cell worth the check's points, whose body, between
-  `### BEGIN HIDDEN TESTS` / `### END HIDDEN TESTS`, asks `autograder.notebook_kernel`
+  `### BEGIN HIDDEN TESTS` / `### END HIDDEN TESTS`, asks `autograder.nbgrader.kernel`
   to run that check in the kernel. The checks themselves stay in `autograder/hidden/`,
   so the notebook and the kit can never disagree about what is checked.
 
 The answer cells' grade ids are the function and class names: `autograder grade
---nbgrader` reads a submission back by those ids (`autograder.notebook_submissions`).
+--nbgrader` reads a submission back by those ids (`autograder.nbgrader.submissions`).
 """
 from __future__ import annotations
 
@@ -25,104 +27,21 @@ import hashlib
 import io
 import json
 import math
-import os
 import re
 import string
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autograder import catalog, stubs
+from autograder import catalog, hints
 from autograder.catalog import Exercise
-from autograder.errors import KitError
+from autograder.nbgrader.layout import NotebookBuildError, exercise_layout, with_hints
 
-TEMPLATES = Path(__file__).resolve().parent / "templates" / "nbgrader"
-GRADE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "nbgrader"
 CELL_TIMEOUT_S = 60
 NBGRADER_SCHEMA = 3
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-INSTALL_HINT = "pip install 'torch-exercise-kit[nbgrader]' (in a checkout: pip install -e '.[nbgrader]')"
-
-
-class NotebookBuildError(KitError):
-    """An exercise that cannot be turned into a notebook; the message names the file and the reason."""
-
-
-class NbgraderMissing(KitError):
-    """A command needs nbgrader, which is not installed."""
-
-
-# ---------------------------------------------------------------- the module, cut into cells
-
-@dataclass(frozen=True)
-class Segment:
-    """A run of top-level code: `given` (read-only) or `answer` (one function or class to write)."""
-
-    kind: str
-    name: str
-    text: str
-
-
-def layout(source: str, filename: str) -> list[Segment]:
-    """The module cut into given and answer segments, in file order.
-
-    A top-level statement holding a solution region is an answer named after it; the
-    comments and blank lines before a statement belong to it; consecutive given
-    statements form one segment (named given-1, given-2, ...).
-    """
-    lines = source.splitlines()
-    regions = stubs.find_regions(lines, filename)
-    tree = ast.parse(source, filename=filename)
-    pieces: list[tuple[str, str, list[str]]] = []
-    start = 0
-    for node in tree.body:
-        end = node.end_lineno or node.lineno
-        holds = [r for r in regions if node.lineno - 1 <= r.begin < end]
-        if holds:
-            end = max(end, *(r.end + 1 for r in holds))  # the END marker may follow the last statement
-            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                raise NotebookBuildError(f"{filename}:{holds[0].begin + 1}: a solution region must sit inside "
-                                         f"a top-level function or class to become an answer cell")
-            if not GRADE_ID.match(node.name):
-                raise NotebookBuildError(f"{filename}:{node.lineno}: {node.name!r} cannot be an nbgrader grade id")
-            pieces.append(("answer", node.name, lines[start:end]))
-        elif pieces and pieces[-1][0] == "given":
-            pieces[-1][2].extend(lines[start:end])
-        else:
-            pieces.append(("given", "", lines[start:end]))
-        start = end
-    if pieces:
-        pieces[-1][2].extend(lines[start:])
-    segments, given = [], 0
-    for kind, name, body in pieces:
-        if kind == "given":
-            given += 1
-            name = f"given-{given}"
-        segments.append(Segment(kind, name, "\n".join(body).strip("\n")))
-    return segments
-
-
-def exercise_layout(exercise: Exercise) -> list[Segment]:
-    """The segments of the exercise's reference solution."""
-    path = exercise.solution_file
-    if not path.is_file():
-        raise NotebookBuildError(f"solution file {path} is missing for exercise {exercise.id}")
-    return layout(path.read_text(encoding="utf-8"), str(path))
-
-
-def join_segments(texts: list[str]) -> str:
-    """Module text from cell texts, in order (two blank lines between cells, as between definitions)."""
-    return "\n\n\n".join(text.strip("\n") for text in texts) + "\n"
-
-
-def segment_starts(texts: list[str]) -> list[int]:
-    """The 1-based line at which each text starts in `join_segments(texts)`."""
-    starts, line = [], 1
-    for text in texts:
-        starts.append(line)
-        line += len(text.strip("\n").split("\n")) + 2
-    return starts
+NOT_IN_A_NOTEBOOK = re.compile(r"## [^\n]*\b(Run|Stuck)\b")  # README sections about the kit's commands
 
 
 # ---------------------------------------------------------------- the hidden checks, as cells
@@ -190,7 +109,7 @@ def check_cell_source(exercise: Exercise, check: CheckCell, number: int, count: 
         f"# 检查 / Check {number} of {count}: {check.name} ({points} 分 / point{'s' if check.points != 1 else ''})",
         *([f"# {check.description}"] if check.description else []),
         "### BEGIN HIDDEN TESTS",
-        "from autograder.notebook_kernel import hidden_check",
+        "from autograder.nbgrader.kernel import hidden_check",
         f"hidden_check({exercise.id!r}, {check.name!r}, globals())",
         "### END HIDDEN TESTS",
     ])
@@ -198,8 +117,12 @@ def check_cell_source(exercise: Exercise, check: CheckCell, number: int, count: 
 
 # ---------------------------------------------------------------- the visible tests, as a cell
 
+KIT_IMPORTS = ("from autograder.i18n import tr",)  # the test-runner cell defines `tr` in the notebook itself
+
+
 def visible_tests_source(exercise: Exercise) -> str:
-    """The visible test file as it is (its docstring, about running pytest, left out), then the call that runs it."""
+    """The visible test file as it is (its docstring, about running pytest, and its import of the kit's `tr`
+    left out: the notebook needs no kit to run them), then the call that runs it."""
     path = exercise.stub_file.parent / f"test_{exercise.module}.py"
     if not path.is_file():
         raise NotebookBuildError(f"visible tests {path} are missing for exercise {exercise.id}")
@@ -208,19 +131,20 @@ def visible_tests_source(exercise: Exercise) -> str:
     lines = source.splitlines()
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         lines = lines[body[0].end_lineno:]
-    kept = "\n".join(lines).strip("\n")
+    kept = "\n".join(line for line in lines if line.strip() not in KIT_IMPORTS).strip("\n")
     return f"{kept}\n\n\nrun_tests({exercise.module!r}, globals())"
 
 
 # ---------------------------------------------------------------- the statement
 
 def statement(exercise: Exercise) -> str:
-    """The exercise README without its "Run" section (pytest commands do not apply in a notebook)."""
+    """The exercise README without its "Run" and "Stuck?" sections: the pytest and `autograder hint`
+    commands they give do not exist in a notebook (the hints are in the answer cells instead)."""
     path = exercise.stub_file.parent / "README.md"
     if not path.is_file():
         return f"# {exercise.id} · {exercise.title_zh} / {exercise.title}"
     sections = re.split(r"(?m)^(?=## )", path.read_text(encoding="utf-8").strip())
-    return "\n".join(s for s in sections if not re.match(r"## [^\n]*\bRun\b", s)).strip()
+    return "\n".join(s for s in sections if not NOT_IN_A_NOTEBOOK.match(s)).strip()
 
 
 INSTRUCTIONS = """\
@@ -228,6 +152,8 @@ INSTRUCTIONS = """\
 
 - 只在写着 `# YOUR CODE HERE` 的单元格里作答（删掉 `raise NotImplementedError()`）；其余单元格是只读的。
   Answer only in the cells that say `# YOUR CODE HERE` (and delete the `raise NotImplementedError()`); the other cells are read-only.
+- 每个作答单元格里 `Hint` / `提示` 开头的注释是第一级提示：要写什么的思路。
+  The comments starting with `Hint` / `提示` in each answer cell are a first hint: the idea of what to write.
 - 从上到下运行所有单元格；“可见测试”单元格用 pytest 运行可见测试，并说明哪些没有通过。
   Run all cells from the top; the visible-tests cell runs the visible tests with pytest and shows which fail.
 - 评分时还会运行隐藏的检查：最后每个单元格是一项检查及其分值。
@@ -261,11 +187,12 @@ def _read_only(grade_id: str) -> dict[str, Any]:
 def build_notebook(exercise: Exercise, checks: list[CheckCell]) -> dict[str, Any]:
     """The source notebook (nbformat 4.5) of one exercise, with a test cell for each of `checks`."""
     cells = [_cell("statement", "markdown", statement(exercise)), _cell("instructions", "markdown", INSTRUCTIONS)]
+    exercise_hints = hints.kit_hints(exercise.id)
     for segment in exercise_layout(exercise):
         if segment.kind == "given":
             cells.append(_cell(segment.name, "code", segment.text, _read_only(segment.name)))
         else:
-            cells.append(_cell(segment.name, "code", segment.text,
+            cells.append(_cell(segment.name, "code", with_hints(segment, exercise_hints),
                                {"grade": False, "grade_id": segment.name, "locked": False, "solution": True,
                                 "task": False}))
     cells.append(_cell("visible-tests-heading", "markdown", "## 可见测试 / Visible tests"))
@@ -343,54 +270,3 @@ def build(course: Path, exercise_ids: list[str] | None = None, course_id: str = 
             target.write_text(text, encoding="utf-8")
         statuses.append(FileStatus(target, state))
     return statuses
-
-
-# ---------------------------------------------------------------- running nbgrader
-
-def require_nbgrader(what: str) -> None:
-    """NbgraderMissing, with the install command, when nbgrader cannot be imported."""
-    try:
-        import nbgrader  # noqa: F401
-    except ImportError:
-        raise NbgraderMissing(f"{what} needs nbgrader, which is not installed here: {INSTALL_HINT}") from None
-
-
-def nbgrader_env() -> dict[str, str]:
-    """This process's environment with this interpreter's bin folder first on PATH: nbgrader runs `alembic`
-    from PATH, and an unactivated virtualenv does not put it there."""
-    env = dict(os.environ)
-    bin_dir = str(Path(sys.executable).parent)
-    parts = [p for p in env.get("PATH", "").split(os.pathsep) if p and p != bin_dir]
-    env["PATH"] = os.pathsep.join([bin_dir, *parts])
-    return env
-
-
-def nbgrader_api(course: Path):
-    """An in-process `nbgrader.apps.NbGraderAPI` for the course, with its nbgrader_config.py loaded.
-
-    Sets PATH for this process (nbgrader runs `alembic` when it creates a gradebook)."""
-    require_nbgrader("running nbgrader")
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-    from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
-
-    os.environ["PATH"] = nbgrader_env()["PATH"]
-    config = Config()
-    if (course / "nbgrader_config.py").is_file():
-        config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config())
-    config.CourseDirectory.root = str(course.resolve())
-    return NbGraderAPI(CourseDirectory(config=config), config=config)
-
-
-def release(course: Path, exercise_ids: list[str]) -> list[str]:
-    """`nbgrader generate_assignment` for each exercise (through the API); the release folders written."""
-    api = nbgrader_api(course)
-    written = []
-    for exercise_id in exercise_ids:
-        outcome = api.generate_assignment(exercise_id, force=True, create=True)
-        if not outcome.get("success"):
-            details = "\n".join(line for line in outcome.get("log", "").splitlines() if "ERROR" in line)
-            raise KitError(f"nbgrader generate_assignment {exercise_id} failed:\n{details[-4000:]}")
-        written.append(str(course / "release" / exercise_id))
-    return written
