@@ -6,6 +6,7 @@ check visibility, time scale and isolation floor chosen when it was built. The s
 instructor must make on Gradescope (memory, timeout) come from measured figures and the exercises'
 time budgets, and `setup.sh` prints them.
 """
+
 from __future__ import annotations
 
 import json
@@ -59,8 +60,9 @@ class BundleConfig:
             data = json.loads(path.read_text(encoding="utf-8"))
             return cls(**data)
         except (OSError, ValueError, TypeError) as exc:
-            raise KitError(f"{path}: not a bundle configuration written by `autograder gradescope-bundle` "
-                           f"({exc})") from None
+            raise KitError(
+                f"{path}: not a bundle configuration written by `autograder gradescope-bundle` ({exc})"
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -74,12 +76,16 @@ class Advice:
 
     def lines(self) -> list[str]:
         """What setup.sh prints for the instructor."""
-        memory = (f"Memory: set the assignment's autograder memory to at least {self.memory_mb} MB "
-                  f"(Gradescope's default is {GRADESCOPE_DEFAULT_MB} MB); grading these exercises peaked at "
-                  f"{self.measured_mib:.0f} MiB in a memory cgroup ({self.measured_on}).")
+        memory = (
+            f"Memory: set the assignment's autograder memory to at least {self.memory_mb} MB "
+            f"(Gradescope's default is {GRADESCOPE_DEFAULT_MB} MB); grading these exercises peaked at "
+            f"{self.measured_mib:.0f} MiB in a memory cgroup ({self.measured_on})."
+        )
         if self.memory_mb <= GRADESCOPE_DEFAULT_MB:
-            memory = (f"Memory: Gradescope's default {GRADESCOPE_DEFAULT_MB} MB is enough; grading these exercises "
-                      f"peaked at {self.measured_mib:.0f} MiB in a memory cgroup ({self.measured_on}).")
+            memory = (
+                f"Memory: Gradescope's default {GRADESCOPE_DEFAULT_MB} MB is enough; grading these exercises "
+                f"peaked at {self.measured_mib:.0f} MiB in a memory cgroup ({self.measured_on})."
+            )
         timeout = f"Timeout: set the autograder timeout to at least {self.timeout_min} minutes"
         if self.timeout_min <= GRADESCOPE_DEFAULT_TIMEOUT_MIN:
             timeout = f"Timeout: Gradescope's default {GRADESCOPE_DEFAULT_TIMEOUT_MIN} minutes is enough"
@@ -100,11 +106,15 @@ def advice(exercises: list[str], time_scale: float) -> Advice:
     else:
         measured = figures["all_exercises_mib"]
     needed_mb = measured * MIB_IN_MB * MARGIN
-    memory_mb = GRADESCOPE_DEFAULT_MB if needed_mb <= GRADESCOPE_DEFAULT_MB else math.ceil(needed_mb / 256) * 256
+    memory_mb = (
+        GRADESCOPE_DEFAULT_MB if needed_mb <= GRADESCOPE_DEFAULT_MB else math.ceil(needed_mb / 256) * 256
+    )
     budget_s = sum(catalog.get(e).budget_s for e in exercises) * time_scale + START_UP_S
     timeout_min = int(math.ceil(budget_s / 60))
     if timeout_min > GRADESCOPE_MAX_TIMEOUT_MIN:
-        raise KitError(f"these exercises' time limits add up to {timeout_min} minutes at --time-scale "
-                       f"{time_scale:g}, past Gradescope's {GRADESCOPE_MAX_TIMEOUT_MIN}-minute maximum: "
-                       f"make one assignment per exercise, or fewer exercises per bundle")
+        raise KitError(
+            f"these exercises' time limits add up to {timeout_min} minutes at --time-scale "
+            f"{time_scale:g}, past Gradescope's {GRADESCOPE_MAX_TIMEOUT_MIN}-minute maximum: "
+            f"make one assignment per exercise, or fewer exercises per bundle"
+        )
     return Advice(memory_mb, measured, figures["measured_on"], timeout_min)

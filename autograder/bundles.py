@@ -6,6 +6,7 @@ and reference solutions: it is for the instructor's Gradescope account, never fo
 `setup.sh` installs the extras the selected exercises' grading imports (`extras`), and prints the
 memory and timeout settings the assignment needs.
 """
+
 from __future__ import annotations
 
 import ast
@@ -59,7 +60,9 @@ def _add(bundle: zipfile.ZipFile, name: str, data: bytes, executable: bool = Fal
 def defined_tests(path: Path) -> set[str]:
     """Names of the test functions defined at the top level of a test file."""
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-    return {node.name for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
+    return {
+        node.name for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+    }
 
 
 def visible_counterparts(exercise: catalog.Exercise) -> list[str]:
@@ -95,22 +98,39 @@ def setup_script(config: BundleConfig, needed: list[str], settings: Advice) -> s
     return text
 
 
-def gradescope_bundle(out: Path, exercises: list[str] | None = None, visibility: str = "after_due_date",
-                      time_scale: float = 1.0, allow_minimal: bool = False, lang: str = "both") -> Bundle:
+def gradescope_bundle(
+    out: Path,
+    exercises: list[str] | None = None,
+    visibility: str = "after_due_date",
+    time_scale: float = 1.0,
+    allow_minimal: bool = False,
+    lang: str = "both",
+) -> Bundle:
     """Write the Gradescope autograder zip for `exercises` (all when none are named).
 
     Reproducible: fixed timestamps, sorted entries. KitError for an unknown exercise or visibility,
     or time limits past Gradescope's maximum timeout."""
     chosen = [catalog.get(e) for e in exercises] if exercises else list(catalog.exercises())
     ordered = [e for e in catalog.exercises() if e in chosen]
-    config = BundleConfig([e.id for e in ordered], visibility, time_scale, allow_minimal, lang,
-                          {e.id: visible_counterparts(e) for e in ordered})
+    config = BundleConfig(
+        [e.id for e in ordered],
+        visibility,
+        time_scale,
+        allow_minimal,
+        lang,
+        {e.id: visible_counterparts(e) for e in ordered},
+    )
     needed = extras.extras_for(ordered)
     settings = advice(config.exercises, time_scale)
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w") as bundle:
         _add(bundle, "setup.sh", setup_script(config, needed, settings).encode(), executable=True)
-        _add(bundle, "run_autograder", (TEMPLATES / "gradescope" / "run_autograder").read_bytes(), executable=True)
+        _add(
+            bundle,
+            "run_autograder",
+            (TEMPLATES / "gradescope" / "run_autograder").read_bytes(),
+            executable=True,
+        )
         _add(bundle, CONFIG_NAME, config.to_json().encode())
         for path in _source_files():
             _add(bundle, str(path.relative_to(KIT_ROOT)), path.read_bytes())

@@ -3,6 +3,7 @@
 `exercises.toml` beside this file is the one place that lists the exercises;
 everything else (stubs, grading, notebooks, reports) iterates over it.
 """
+
 from __future__ import annotations
 
 import sys

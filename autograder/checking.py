@@ -30,6 +30,7 @@ Everything a hidden check needs is importable from here: the problems a student'
 (`StudentProblem`, `StudentError`, `StudentTimeout`), `Text` and `tr` for bilingual messages, and
 the verdicts of `autograder.verdicts`.
 """
+
 from __future__ import annotations
 
 import math
@@ -47,13 +48,39 @@ from autograder.verdicts import CheckFailed, attach, cuda_only, fail, not_judged
 from autograder.worker.wire import Opaque
 
 __all__ = [
-    "CheckFailed", "NotJudged", "StudentError", "StudentProblem", "StudentTimeout", "Text", "agrees", "attach", "call_text",
-    "clip", "cuda_only", "describe_type", "each_equal", "expect_close", "expect_each_equal", "expect_each_int", "expect_equal",
-    "expect_int", "expect_tensor", "expect_type", "fail", "not_judged", "not_judged_because", "note", "number_value", "points", "show", "tr",
+    "CheckFailed",
+    "NotJudged",
+    "StudentError",
+    "StudentProblem",
+    "StudentTimeout",
+    "Text",
+    "agrees",
+    "attach",
+    "call_text",
+    "clip",
+    "cuda_only",
+    "describe_type",
+    "each_equal",
+    "expect_close",
+    "expect_each_equal",
+    "expect_each_int",
+    "expect_equal",
+    "expect_int",
+    "expect_tensor",
+    "expect_type",
+    "fail",
+    "not_judged",
+    "not_judged_because",
+    "note",
+    "number_value",
+    "points",
+    "show",
+    "tr",
 ]
 
 
 # ---------------------------------------------------------------- naming values
+
 
 def english(what: str | Text) -> str:
     """The English of a message part (a plain string reads the same in both languages)."""
@@ -65,9 +92,17 @@ def chinese(what: str | Text) -> str:
     return what.zh if isinstance(what, Text) else what
 
 
-TYPE_NAMES_ZH = {"float": "浮点数 float", "int": "整数 int", "str": "字符串 str", "list": "列表 list",
-                 "tuple": "元组 tuple", "dict": "字典 dict", "bool": "布尔值 bool", "Tensor": "tensor",
-                 "ndarray": "NumPy 数组"}
+TYPE_NAMES_ZH = {
+    "float": "浮点数 float",
+    "int": "整数 int",
+    "str": "字符串 str",
+    "list": "列表 list",
+    "tuple": "元组 tuple",
+    "dict": "字典 dict",
+    "bool": "布尔值 bool",
+    "Tensor": "tensor",
+    "ndarray": "NumPy 数组",
+}
 
 
 def describe_type(value: Any, zh: bool = False) -> str:
@@ -89,11 +124,14 @@ def type_names(kinds: tuple[type, ...], zh: bool = False) -> str:
 
 # ---------------------------------------------------------------- comparisons
 
+
 def expect_equal(got: Any, expected: Any, what: str | Text) -> None:
     """Exact equality (for ints, strings, shapes, lists of those); numbers compare by value (see above)."""
     if not _plain_equal(got, expected):
-        fail(f"{english(what)}: expected {show(expected)}, got {show(got)}",
-             f"{chinese(what)}：期望 {show(expected, zh=True)}，实际 {show(got, zh=True)}")
+        fail(
+            f"{english(what)}: expected {show(expected)}, got {show(got)}",
+            f"{chinese(what)}：期望 {show(expected, zh=True)}，实际 {show(got, zh=True)}",
+        )
 
 
 def _plain_equal(got: Any, expected: Any) -> bool:
@@ -115,14 +153,19 @@ def _plain_equal(got: Any, expected: Any) -> bool:
     return type(got) is type(expected) and got == expected
 
 
-def expect_type(got: Any, kinds: type | tuple[type, ...], what: str | Text, advice: str = "", advice_zh: str = "") -> None:
+def expect_type(
+    got: Any, kinds: type | tuple[type, ...], what: str | Text, advice: str = "", advice_zh: str = ""
+) -> None:
     """`got` is an instance of `kinds` (bool is never accepted as a number)."""
     kinds = kinds if isinstance(kinds, tuple) else (kinds,)
     ok = isinstance(got, kinds) and not (isinstance(got, bool) and bool not in kinds)
     if not ok:
-        fail(f"{english(what)}: expected a {type_names(kinds)}, got {describe_type(got)}" + (f"; {advice}" if advice else ""),
-             f"{chinese(what)}：应为 {type_names(kinds, zh=True)}，实际是 {describe_type(got, zh=True)}"
-             + (f"；{advice_zh}" if advice_zh else ""))
+        fail(
+            f"{english(what)}: expected a {type_names(kinds)}, got {describe_type(got)}"
+            + (f"; {advice}" if advice else ""),
+            f"{chinese(what)}：应为 {type_names(kinds, zh=True)}，实际是 {describe_type(got, zh=True)}"
+            + (f"；{advice_zh}" if advice_zh else ""),
+        )
 
 
 def expect_int(got: Any, what: str | Text, advice: Text | None = None) -> None:
@@ -133,52 +176,76 @@ def expect_int(got: Any, what: str | Text, advice: Text | None = None) -> None:
     value = number_value(got)
     advice = advice or Text("return an int", "请返回整数 int")
     if value is None:
-        fail(f"{english(what)}: expected an int, got {describe_type(got)}; {advice.en}",
-             f"{chinese(what)}：应为整数 int，实际是 {describe_type(got, zh=True)}；{advice.zh}")
+        fail(
+            f"{english(what)}: expected an int, got {describe_type(got)}; {advice.en}",
+            f"{chinese(what)}：应为整数 int，实际是 {describe_type(got, zh=True)}；{advice.zh}",
+        )
     kind = number_kind(got)
-    fail(f"{english(what)} returned {show(value)} as {kind.en}, not an int; {advice.en}",
-         f"{chinese(what)} 返回的 {show(value, zh=True)} 是{kind.zh}，不是整数 int；{advice.zh}")
+    fail(
+        f"{english(what)} returned {show(value)} as {kind.en}, not an int; {advice.en}",
+        f"{chinese(what)} 返回的 {show(value, zh=True)} 是{kind.zh}，不是整数 int；{advice.zh}",
+    )
 
 
-def expect_tensor(got: Any, what: str | Text, shape: Sequence[int] | None = None, dtype: torch.dtype | None = None) -> torch.Tensor:
+def expect_tensor(
+    got: Any, what: str | Text, shape: Sequence[int] | None = None, dtype: torch.dtype | None = None
+) -> torch.Tensor:
     """`got` is a tensor (with this shape and dtype when given); returns it."""
     if not isinstance(got, torch.Tensor):
-        fail(f"{english(what)}: expected a tensor, got {describe_type(got)}",
-             f"{chinese(what)}：应为 tensor，实际是 {describe_type(got, zh=True)}")
+        fail(
+            f"{english(what)}: expected a tensor, got {describe_type(got)}",
+            f"{chinese(what)}：应为 tensor，实际是 {describe_type(got, zh=True)}",
+        )
     if shape is not None and tuple(got.shape) != tuple(shape):
-        fail(f"{english(what)}: expected shape {tuple(shape)}, got {tuple(got.shape)}",
-             f"{chinese(what)}：形状应为 {tuple(shape)}，实际为 {tuple(got.shape)}")
+        fail(
+            f"{english(what)}: expected shape {tuple(shape)}, got {tuple(got.shape)}",
+            f"{chinese(what)}：形状应为 {tuple(shape)}，实际为 {tuple(got.shape)}",
+        )
     if dtype is not None and got.dtype != dtype:
         name, got_name = str(dtype).removeprefix("torch."), str(got.dtype).removeprefix("torch.")
-        fail(f"{english(what)}: expected dtype {name}, got {got_name}", f"{chinese(what)}：dtype 应为 {name}，实际为 {got_name}")
+        fail(
+            f"{english(what)}: expected dtype {name}, got {got_name}",
+            f"{chinese(what)}：dtype 应为 {name}，实际为 {got_name}",
+        )
     return got
 
 
-def expect_close(got: Any, expected: Any, what: str | Text, atol: float = 1e-5, rtol: float = 1e-4,
-                 check_dtype: bool = False) -> None:
+def expect_close(
+    got: Any,
+    expected: Any,
+    what: str | Text,
+    atol: float = 1e-5,
+    rtol: float = 1e-4,
+    check_dtype: bool = False,
+) -> None:
     """Numbers or tensors equal within tolerance, shapes (and dtypes when asked) equal. Against a number or
     a 0-dim tensor, any number-like value is compared by the number it stands for."""
     if isinstance(expected, (torch.Tensor, np.ndarray)) and expected.ndim > 0:
         expected_t = torch.as_tensor(expected)
         if isinstance(got, np.ndarray) and isinstance(expected, np.ndarray):
             got = torch.as_tensor(got)
-        got_t = expect_tensor(got, what, shape=tuple(expected_t.shape),
-                              dtype=expected_t.dtype if check_dtype else None)
+        got_t = expect_tensor(
+            got, what, shape=tuple(expected_t.shape), dtype=expected_t.dtype if check_dtype else None
+        )
         _compare_tensors(got_t, expected_t, what, atol, rtol)
         return
     if isinstance(got, (torch.Tensor, np.ndarray)) and got.ndim > 0:
         shape = tuple(got.shape)
-        fail(f"{english(what)}: expected one number, got a tensor of shape {shape}: reduce it to one value "
-             f"(e.g. with .mean() or .sum())",
-             f"{chinese(what)}：应为一个数，实际是形状为 {shape} 的 tensor：请把它归约成一个值（例如 .mean() 或 .sum()）")
+        fail(
+            f"{english(what)}: expected one number, got a tensor of shape {shape}: reduce it to one value "
+            f"(e.g. with .mean() or .sum())",
+            f"{chinese(what)}：应为一个数，实际是形状为 {shape} 的 tensor：请把它归约成一个值（例如 .mean() 或 .sum()）",
+        )
     if check_dtype and isinstance(got, torch.Tensor) and isinstance(expected, torch.Tensor):
         expect_tensor(got, what, dtype=expected.dtype)
     value, want = number_value(got), float(number_value(expected))
     if value is None:
         expect_type(got, (int, float), what)
     if not _close(float(value), want, atol, rtol):
-        fail(f"{english(what)}: expected {show(want)}, got {show(float(value))}",
-             f"{chinese(what)}：期望 {show(want, zh=True)}，实际 {show(float(value), zh=True)}")
+        fail(
+            f"{english(what)}: expected {show(want)}, got {show(float(value))}",
+            f"{chinese(what)}：期望 {show(want, zh=True)}，实际 {show(float(value), zh=True)}",
+        )
 
 
 def agrees(got: Any, expected: Any, atol: float = 1e-5, rtol: float = 1e-4) -> bool:
@@ -196,9 +263,14 @@ def _close(got: float, expected: float, atol: float, rtol: float) -> bool:
     return math.isclose(got, expected, rel_tol=rtol, abs_tol=atol)
 
 
-def _compare_tensors(got: torch.Tensor, expected: torch.Tensor, what: str | Text, atol: float, rtol: float) -> None:
+def _compare_tensors(
+    got: torch.Tensor, expected: torch.Tensor, what: str | Text, atol: float, rtol: float
+) -> None:
     if got.is_meta:
-        fail(f"{english(what)}: got a tensor without data (meta device)", f"{chinese(what)}：返回的 tensor 没有数据（meta 设备）")
+        fail(
+            f"{english(what)}: got a tensor without data (meta device)",
+            f"{chinese(what)}：返回的 tensor 没有数据（meta 设备）",
+        )
     got64 = got.detach().to(torch.float64) if not got.is_complex() else got.detach()
     exp64 = expected.detach().to(got64.dtype)
     if got64.numel() == 0:
@@ -240,27 +312,41 @@ def expect_each_equal(outcomes: Any, expected: list[Any], calls: list[str]) -> N
             wrong.append((call, f"got {show(value)}", f"实际 {show(value, zh=True)}", want))
     if wrong:
         call, got_en, got_zh, want = wrong[0]
-        fail(f"{len(wrong)} of {len(expected)} cases wrong; first: {call} should be {show(want)}, {got_en}",
-             f"{len(expected)} 个用例中有 {len(wrong)} 个错误；例如 {call} 应为 {show(want, zh=True)}，{got_zh}")
+        fail(
+            f"{len(wrong)} of {len(expected)} cases wrong; first: {call} should be {show(want)}, {got_en}",
+            f"{len(expected)} 个用例中有 {len(wrong)} 个错误；例如 {call} 应为 {show(want, zh=True)}，{got_zh}",
+        )
 
 
 def each_equal(outcomes: Any, expected: list[Any]) -> bool:
     """Whether every `call_each` outcome returned its expected value (for checks judged only after that)."""
-    return isinstance(outcomes, list) and len(outcomes) == len(expected) and all(
-        isinstance(o, list) and len(o) == 2 and o[0] == "ok" and _plain_equal(o[1], want)
-        for o, want in zip(outcomes, expected))
+    return (
+        isinstance(outcomes, list)
+        and len(outcomes) == len(expected)
+        and all(
+            isinstance(o, list) and len(o) == 2 and o[0] == "ok" and _plain_equal(o[1], want)
+            for o, want in zip(outcomes, expected)
+        )
+    )
 
 
-def expect_each_int(outcomes: Any, expected: list[Any], calls: list[str], function: str,
-                    advice: Text | None = None) -> None:
+def expect_each_int(
+    outcomes: Any, expected: list[Any], calls: list[str], function: str, advice: Text | None = None
+) -> None:
     """Every right value the `call_each` probe got back is of an integer type (wrong values and errors are
     the value checks' to judge); not judged when no case gave a right value."""
     pairs = _outcomes(outcomes, len(calls))
-    returned = [(call, value) for call, (kind, value), want in zip(calls, pairs, expected)
-                if kind == "ok" and _plain_equal(value, want)]
+    returned = [
+        (call, value)
+        for call, (kind, value), want in zip(calls, pairs, expected)
+        if kind == "ok" and _plain_equal(value, want)
+    ]
     if not returned:
-        not_judged_because(function, f"no call of {function} gave a right value yet",
-                           f"{function} 还没有一次调用得到正确的值")
+        not_judged_because(
+            function,
+            f"no call of {function} gave a right value yet",
+            f"{function} 还没有一次调用得到正确的值",
+        )
     others = [(call, value) for call, value in returned if not is_integer(value)]
     if others:
         expect_int(others[0][1], others[0][0], advice)

@@ -9,6 +9,7 @@ student's last commit before the deadline, with a read-only token from a secret)
 it runs on the instructor's self-hosted GPU runner; student code still runs only inside the kit's
 sandbox. `shell` writes a script that grades one submission, for the instructor's other CI systems.
 """
+
 from __future__ import annotations
 
 import re
@@ -54,7 +55,7 @@ def _schedule(cron: str | None) -> str:
         return ""
     if not re.fullmatch(rf"{CRON_FIELD}( {CRON_FIELD}){{4}}", cron.strip()):
         raise KitError(f"--schedule {cron!r}: give a cron expression of five fields, e.g. '0 16 * * 5'")
-    return f"  schedule:\n    - cron: \"{cron.strip()}\"\n"
+    return f'  schedule:\n    - cron: "{cron.strip()}"\n'
 
 
 def instructor_workflow(gpu: bool = False, schedule: str | None = None) -> str:
@@ -68,7 +69,9 @@ def instructor_workflow(gpu: bool = False, schedule: str | None = None) -> str:
         "@GPU_STEP@@PYTHON_STEP@\n": GPU_STEP.format(labels=", ".join(GPU_LABELS)) if gpu else PYTHON_STEP,
         "@PYTHON@": "python3" if gpu else "python",
         "@TORCH_NOTE@": " (CUDA PyTorch)" if gpu else " (CPU-only PyTorch)",
-        "@TORCH_INSTALL@": "" if gpu else f"          .venv/bin/python -m pip install {_quoted(torch)} --index-url {CPU_INDEX}\n",
+        "@TORCH_INSTALL@": ""
+        if gpu
+        else f"          .venv/bin/python -m pip install {_quoted(torch)} --index-url {CPU_INDEX}\n",
         "@EXTRAS@": f"[{','.join(needed)}]" if needed else "",
     }
     text = (TEMPLATES / "github" / "grade-class.yml").read_text(encoding="utf-8")
@@ -85,8 +88,10 @@ def shell_entry_point() -> str:
 def write(kind: str, out: Path, gpu: bool = False, schedule: str | None = None) -> list[Path]:
     """Write the `kind` ("student", "instructor" or "shell") set-up under `out`; the files written."""
     if kind != "instructor" and (gpu or schedule):
-        raise KitError("--gpu and --schedule are for `ci-template instructor`: students' workflows run only "
-                       "the visible tests, on GitHub's CPU runners")
+        raise KitError(
+            "--gpu and --schedule are for `ci-template instructor`: students' workflows run only "
+            "the visible tests, on GitHub's CPU runners"
+        )
     if kind == "student":
         target, text = out / ".github" / "workflows" / "visible-tests.yml", student_workflow()
     elif kind == "instructor":

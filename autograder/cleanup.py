@@ -10,6 +10,7 @@ quietly on what it cannot remove, returning how many entries are left. One mount
 a sandbox's scratch tmpfs (`autograder-<pid>-...`) left inside the tree by a grader process that was
 killed (a batch slot, say), so that such a tree can still be removed whole.
 """
+
 from __future__ import annotations
 
 import os

@@ -14,6 +14,7 @@ the keys the environment provides. A repository URL with a password in it is ref
 Commit dates are git's committer dates, which whoever commits can set: run collect at the deadline
 (the instructor workflow's schedule) and later pushes are not there to be chosen.
 """
+
 from __future__ import annotations
 
 import csv
@@ -97,7 +98,9 @@ def read_roster(path: Path) -> list[RosterEntry]:
     reader = csv.DictReader(io.StringIO(text))
     columns = {name.strip().lower(): name for name in reader.fieldnames or []}
     if "student" not in columns or "repository" not in columns:
-        raise KitError(f"roster {path}: needs a header with the columns student and repository (and optionally branch)")
+        raise KitError(
+            f"roster {path}: needs a header with the columns student and repository (and optionally branch)"
+        )
     entries = []
     for row in reader:
         student = (row.get(columns["student"]) or "").strip()
@@ -111,8 +114,15 @@ def read_roster(path: Path) -> list[RosterEntry]:
 def _git(args: list[str], env: dict[str, str], cwd: Path | None = None) -> str:
     token = env.get(TOKEN_VARIABLE)
     try:
-        run = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=GIT_TIMEOUT_S,
-                             stdin=subprocess.DEVNULL)
+        run = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=GIT_TIMEOUT_S,
+            stdin=subprocess.DEVNULL,
+        )
     except subprocess.TimeoutExpired:
         raise CollectError(f"git {args[0]} took longer than {GIT_TIMEOUT_S} s") from None
     if run.returncode != 0:
@@ -129,8 +139,9 @@ def _check(entry: RosterEntry, seen: set[str]) -> None:
     if not entry.repository:
         raise CollectError("no repository given")
     if urlsplit(entry.repository).password:
-        raise CollectError(f"the repository URL holds a password: remove it and give a read-only token in "
-                           f"${TOKEN_VARIABLE}")
+        raise CollectError(
+            f"the repository URL holds a password: remove it and give a read-only token in ${TOKEN_VARIABLE}"
+        )
 
 
 def _mirror(entry: RosterEntry, cache: Path, env: dict[str, str]) -> Path:
@@ -138,7 +149,9 @@ def _mirror(entry: RosterEntry, cache: Path, env: dict[str, str]) -> Path:
     bare = cache / f"{entry.student}.git"
     if bare.is_dir():
         _git(["remote", "set-url", "origin", entry.repository], env, cwd=bare)
-        _git(["fetch", "--quiet", "--prune", "--force", "origin", "+refs/heads/*:refs/heads/*"], env, cwd=bare)
+        _git(
+            ["fetch", "--quiet", "--prune", "--force", "origin", "+refs/heads/*:refs/heads/*"], env, cwd=bare
+        )
     else:
         partial = cache / f".{entry.student}.partial"
         shutil.rmtree(partial, ignore_errors=True)
@@ -147,12 +160,16 @@ def _mirror(entry: RosterEntry, cache: Path, env: dict[str, str]) -> Path:
     return bare
 
 
-def _commit_before(bare: Path, branch: str | None, deadline: datetime, env: dict[str, str]) -> tuple[str, str, str]:
+def _commit_before(
+    bare: Path, branch: str | None, deadline: datetime, env: dict[str, str]
+) -> tuple[str, str, str]:
     """(branch, commit, committer date) of the last commit on the branch's first-parent line before the deadline."""
     if branch is None:
         branch = _git(["symbolic-ref", "--short", "HEAD"], env, cwd=bare).strip()
     try:
-        log = _git(["log", "--first-parent", "--format=%H %ct %cI", f"refs/heads/{branch}", "--"], env, cwd=bare)
+        log = _git(
+            ["log", "--first-parent", "--format=%H %ct %cI", f"refs/heads/{branch}", "--"], env, cwd=bare
+        )
     except CollectError:
         raise CollectError(f"no branch {branch!r} with commits") from None
     limit = deadline.timestamp()
@@ -168,8 +185,14 @@ def _export(bare: Path, commit: str, target: Path, env: dict[str, str]) -> None:
     partial = target.with_name(f".{target.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir()
-    with subprocess.Popen(["git", "archive", "--format=tar", commit], cwd=bare, env=env, stdin=subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as archive:
+    with subprocess.Popen(
+        ["git", "archive", "--format=tar", commit],
+        cwd=bare,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as archive:
         with tarfile.open(fileobj=archive.stdout, mode="r|") as tar:
             for member in tar:
                 if member.isfile() or member.isdir():
@@ -183,8 +206,13 @@ def _export(bare: Path, commit: str, target: Path, env: dict[str, str]) -> None:
 
 
 def _git_environment(scratch: Path) -> dict[str, str]:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never",
-           "GIT_ALLOW_PROTOCOL": "https:http:ssh:git:file", "GIT_CONFIG_NOSYSTEM": "1"}
+    env = {
+        **os.environ,
+        "GIT_TERMINAL_PROMPT": "0",
+        "GCM_INTERACTIVE": "never",
+        "GIT_ALLOW_PROTOCOL": "https:http:ssh:git:file",
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
     if env.get(TOKEN_VARIABLE):
         # no credential helper may store the token (an empty value clears the configured list)
         env.update(GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0="credential.helper", GIT_CONFIG_VALUE_0="")

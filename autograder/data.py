@@ -10,6 +10,7 @@ image folder, and torchvision's `MNIST/` folder.  `fetch_real` downloads the
 real sets where a network is reachable.  Accuracy is measured on held-out sets
 drawn with a key only the grader can read (`autograder.heldout`).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,8 +25,18 @@ from autograder.image_set import CIFAR10_CLASSES, DataError, ImageSet
 from autograder.real_data import read_archive, read_batches, read_image_folder, read_mnist
 from autograder.synthetic_data import synthetic_cifar, synthetic_digits, write_synthetic_image_folder
 
-__all__ = ["CIFAR10_CLASSES", "DataError", "DataStore", "ImageSet", "default_cache", "default_root", "fetch_real",
-           "synthetic_cifar", "synthetic_digits", "write_synthetic_image_folder"]
+__all__ = [
+    "CIFAR10_CLASSES",
+    "DataError",
+    "DataStore",
+    "ImageSet",
+    "default_cache",
+    "default_root",
+    "fetch_real",
+    "synthetic_cifar",
+    "synthetic_digits",
+    "write_synthetic_image_folder",
+]
 
 CIFAR10_ARCHIVE = "cifar10-jpg.tar.gz"
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff")
@@ -47,10 +58,13 @@ def default_root() -> Path | None:
 
 # ---------------------------------------------------------------- the store
 
+
 class DataStore:
     """Where the grader gets its data: real under `root` when present, else synthetic, cached."""
 
-    def __init__(self, root: Path | None = None, cache: Path | None = None, heldout_key: bytes | None = None) -> None:
+    def __init__(
+        self, root: Path | None = None, cache: Path | None = None, heldout_key: bytes | None = None
+    ) -> None:
         self.root = Path(root) if root else None
         self.cache = Path(cache) if cache else default_cache()
         self._key = heldout_key
@@ -88,7 +102,11 @@ class DataStore:
         """The first real CIFAR-10 source under the root, in order of preference."""
         if self.root is None:
             return None
-        for candidate in (self.root / "cifar10", self.root / "cifar-10-batches-py", self.root / CIFAR10_ARCHIVE):
+        for candidate in (
+            self.root / "cifar10",
+            self.root / "cifar-10-batches-py",
+            self.root / CIFAR10_ARCHIVE,
+        ):
             if candidate.exists():
                 return candidate
         return None
@@ -100,8 +118,9 @@ class DataStore:
         source = self.real_cifar_source()
         if source is None:
             count, seed = (2500, 101) if split == "train" else (1000, 202)
-            return self._cached(f"synthetic-v{SYNTHETIC_VERSION}-cifar-{split}",
-                                lambda: synthetic_cifar(count, seed))
+            return self._cached(
+                f"synthetic-v{SYNTHETIC_VERSION}-cifar-{split}", lambda: synthetic_cifar(count, seed)
+            )
         key = hashlib.sha256(f"{source.resolve()}:{source.stat().st_mtime_ns}".encode()).hexdigest()[:16]
         return self._cached(f"real-cifar-{split}-{key}", lambda: self._read_real_cifar(source, split))
 
@@ -133,8 +152,9 @@ class DataStore:
         source = self.real_mnist_source()
         if source is None:
             count, seed = (2500, 303) if split == "train" else (1000, 404)
-            return self._cached(f"synthetic-v{SYNTHETIC_VERSION}-digits-{split}",
-                                lambda: synthetic_digits(count, seed))
+            return self._cached(
+                f"synthetic-v{SYNTHETIC_VERSION}-digits-{split}", lambda: synthetic_digits(count, seed)
+            )
         return read_mnist(source.parent, split)
 
     @property
@@ -162,6 +182,7 @@ class DataStore:
         key = self.heldout_key()
         seed = derived_seed(key, f"{name}-heldout")
         if not real:
+
             def draw() -> ImageSet:  # the seed stays in the grader: the description does not name it
                 made = generate(count, seed)
                 return ImageSet(made.images, made.labels, f"synthetic {name}, held out")
@@ -188,11 +209,14 @@ class DataStore:
         cifar = self.real_cifar_source()
         mnist = self.real_mnist_source()
         folder = self.real_image_folder()
-        return (f"CIFAR-10: {cifar or 'synthetic'}; MNIST: {mnist or 'synthetic'}; "
-                f"ants/bees: {folder or 'synthetic'} (cache {self.cache})")
+        return (
+            f"CIFAR-10: {cifar or 'synthetic'}; MNIST: {mnist or 'synthetic'}; "
+            f"ants/bees: {folder or 'synthetic'} (cache {self.cache})"
+        )
 
 
 # ---------------------------------------------------------------- fetching
+
 
 def fetch_real(root: Path) -> list[str]:
     """Download real CIFAR-10 and MNIST (torchvision, checksums verified) and ants/bees into `root`.
@@ -224,6 +248,8 @@ def fetch_real(root: Path) -> list[str]:
                 bundle.extractall(root)
         done.append(f"ants/bees: {root / 'hymenoptera_data'}")
     except (urllib.error.URLError, OSError, RuntimeError) as exc:
-        raise DataError(f"could not download the real data sets ({exc}); is a network reachable? "
-                        f"Copy them by hand under {root} instead (see datasets/README.md).") from exc
+        raise DataError(
+            f"could not download the real data sets ({exc}); is a network reachable? "
+            f"Copy them by hand under {root} instead (see datasets/README.md)."
+        ) from exc
     return done

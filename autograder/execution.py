@@ -5,6 +5,7 @@ request and waits with a deadline; the answer is decoded as plain data. A worker
 hangs, floods or sends malformed data is stopped, and the problem raised as a `StudentProblem`
 (`autograder.problems`). The proxies in `autograder.proxies` decide when to start a new one.
 """
+
 from __future__ import annotations
 
 import collections
@@ -50,6 +51,7 @@ class Limits:
 
 # ---------------------------------------------------------------- output capture
 
+
 class OutputTail:
     """Drains a worker's stdout/stderr pipe, keeping only the head and the tail."""
 
@@ -86,7 +88,7 @@ class OutputTail:
     def text(self) -> str:
         """Head and tail of everything printed, with a note of what was cut."""
         self._thread.join(timeout=1.0)
-        tail = b"".join(self.tail)[-self.keep:]
+        tail = b"".join(self.tail)[-self.keep :]
         dropped = self.total - len(self.head) - len(tail)
         parts = [self.head.decode("utf-8", "replace")]
         if dropped > 0:
@@ -96,6 +98,7 @@ class OutputTail:
 
 
 # ---------------------------------------------------------------- one worker
+
 
 class Worker:
     """One forked worker process with its request, response and output pipes."""
@@ -131,16 +134,19 @@ class Worker:
             raise WorkerCrashed(status, during) from None
         except wire.TooLarge as exc:
             self.stop()
-            raise StudentProblem(Text(f"your code returned too much data ({exc})",
-                                      f"你的代码返回的数据太大（{exc}）")) from None
+            raise StudentProblem(
+                Text(f"your code returned too much data ({exc})", f"你的代码返回的数据太大（{exc}）")
+            ) from None
         except wire.WireError as exc:
             self.stop()
             raise malformed(f"({exc})") from None
 
     def handshake(self, seconds: float) -> None:
         """Wait (up to `seconds`) for the student module to import; StudentError if it could not."""
-        message = protocol.worker_message(self._receive(time.monotonic() + seconds, "importing your module"),
-                                          ("ready", "error", "sandbox-failed"))
+        message = protocol.worker_message(
+            self._receive(time.monotonic() + seconds, "importing your module"),
+            ("ready", "error", "sandbox-failed"),
+        )
         if message is None:
             self.stop()
             raise malformed("(no greeting)")
@@ -188,11 +194,16 @@ class Worker:
 
 def malformed(detail: str) -> StudentProblem:
     """The process running the student's code sent something that is not a well-formed answer."""
-    return StudentProblem(Text(f"the process running your code sent malformed data {detail}",
-                               f"运行你的代码的进程发回了格式错误的数据 {detail}"))
+    return StudentProblem(
+        Text(
+            f"the process running your code sent malformed data {detail}",
+            f"运行你的代码的进程发回了格式错误的数据 {detail}",
+        )
+    )
 
 
 # ---------------------------------------------------------------- settings
+
 
 @dataclass
 class RunSettings:

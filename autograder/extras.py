@@ -6,6 +6,7 @@ turned every ONNX check into "the grader hit an internal error". The code read f
 what grading it runs: its hidden checks, the probe modules they reach, and its reference solution
 (whose imports the student's module mirrors, inside the sandbox, with the same installed packages).
 """
+
 from __future__ import annotations
 
 import ast
@@ -98,7 +99,7 @@ def declared_requirements() -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]
         expanded: list[str] = []
         for requirement in requirements:
             if requirement_name(requirement) == own:
-                inner = requirement[requirement.index("[") + 1:requirement.index("]")]
+                inner = requirement[requirement.index("[") + 1 : requirement.index("]")]
                 expanded += [r for part in inner.split(",") for r in raw[part.strip()]]
             else:
                 expanded.append(requirement)
@@ -109,8 +110,13 @@ def declared_requirements() -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]
 def declared() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
     """The kit's own dependencies and each extra's, as normalized names."""
     core, extras = declared_requirements()
-    return (frozenset(requirement_name(r) for r in core),
-            {extra: frozenset(requirement_name(r) for r in requirements) for extra, requirements in extras.items()})
+    return (
+        frozenset(requirement_name(r) for r in core),
+        {
+            extra: frozenset(requirement_name(r) for r in requirements)
+            for extra, requirements in extras.items()
+        },
+    )
 
 
 @cache
@@ -126,7 +132,9 @@ def installed_closure(names: frozenset[str]) -> frozenset[str]:
             requirements = metadata.requires(name) or []
         except metadata.PackageNotFoundError:
             continue
-        queue += [requirement_name(r) for r in requirements if "extra ==" not in r.replace("extra==", "extra ==")]
+        queue += [
+            requirement_name(r) for r in requirements if "extra ==" not in r.replace("extra==", "extra ==")
+        ]
     return frozenset(closure)
 
 
@@ -163,8 +171,10 @@ def extras_for(exercises: Iterable[Exercise]) -> list[str]:
         for module in sorted(third_party_modules(grading_files(exercise))):
             dependency, extra = owner(module)
             if dependency is None and extra is None:
-                raise KitError(f"{exercise.id}: grading imports {module!r}, which neither the kit's dependencies "
-                               f"nor any extra in pyproject.toml declares; add it there first")
+                raise KitError(
+                    f"{exercise.id}: grading imports {module!r}, which neither the kit's dependencies "
+                    f"nor any extra in pyproject.toml declares; add it there first"
+                )
             if extra:
                 needed.add(extra)
     return sorted(needed)

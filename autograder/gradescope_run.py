@@ -8,6 +8,7 @@ allows it, and says why to the student. What only the instructor should read (is
 memory used against the container's limit, tracebacks) goes to stdout, which Gradescope shows to
 instructors only.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,9 +26,13 @@ from autograder.submission import SubmissionError
 
 HIDDEN_UNTIL = {
     "hidden": Text("The hidden checks' results are not shown to students.", "隐藏检查的结果不向学生显示。"),
-    "after_due_date": Text("The hidden checks' results are shown after the due date.", "隐藏检查的结果在截止日期后显示。"),
-    "after_published": Text("The hidden checks' results are shown when the grades are published.",
-                            "隐藏检查的结果在成绩发布后显示。"),
+    "after_due_date": Text(
+        "The hidden checks' results are shown after the due date.", "隐藏检查的结果在截止日期后显示。"
+    ),
+    "after_published": Text(
+        "The hidden checks' results are shown when the grades are published.",
+        "隐藏检查的结果在成绩发布后显示。",
+    ),
 }
 
 
@@ -46,14 +51,17 @@ def isolation_level(config: BundleConfig) -> str:
     best = machine().best_level()
     if best == "minimal" and not config.allow_minimal:
         raise Refused(
-            Text("Not graded: this grading machine cannot keep submitted code away from the grader's hidden "
-                 "checks, so the autograder refuses to run it. Nothing is wrong with your submission; your "
-                 "instructor can see why. Please resubmit once it is fixed.",
-                 "未评分：评分机器无法把提交的代码与隐藏检查隔离开，因此自动评分程序拒绝运行它。你的作业本身没有问题，"
-                 "老师可以看到原因。修复后请重新提交。"),
+            Text(
+                "Not graded: this grading machine cannot keep submitted code away from the grader's hidden "
+                "checks, so the autograder refuses to run it. Nothing is wrong with your submission; your "
+                "instructor can see why. Please resubmit once it is fixed.",
+                "未评分：评分机器无法把提交的代码与隐藏检查隔离开，因此自动评分程序拒绝运行它。你的作业本身没有问题，"
+                "老师可以看到原因。修复后请重新提交。",
+            ),
             "only `minimal` isolation is available in this container (no bubblewrap user namespaces, no Landlock "
             "or seccomp); run `autograder doctor` in the image for what is missing, or rebuild the bundle with "
-            "--allow-minimal-isolation to grade anyway")
+            "--allow-minimal-isolation to grade anyway",
+        )
     return best
 
 
@@ -67,8 +75,10 @@ def submission_path(folder: Path) -> Path:
 
 def cpu_threads() -> int:
     """Torch threads per worker: the container's CPU quota (Gradescope's default is half a vCPU), at most 2."""
-    for path, parse in ((Path("/sys/fs/cgroup/cpu.max"), lambda t: t.split()),
-                        (Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), lambda t: [t.strip(), "100000"])):
+    for path, parse in (
+        (Path("/sys/fs/cgroup/cpu.max"), lambda t: t.split()),
+        (Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), lambda t: [t.strip(), "100000"]),
+    ):
         try:
             quota, period = parse(path.read_text())
             if quota not in ("max", "-1"):
@@ -117,8 +127,14 @@ def grade(submission: Path, config: BundleConfig, level: str) -> GradeResult:
     from autograder import grading
     from autograder.data import default_root
 
-    options = grading.GradeOptions(exercises=list(config.exercises), device="cpu", threads=cpu_threads(),
-                                   data_root=default_root(), time_scale=config.time_scale, isolation=level)
+    options = grading.GradeOptions(
+        exercises=list(config.exercises),
+        device="cpu",
+        threads=cpu_threads(),
+        data_root=default_root(),
+        time_scale=config.time_scale,
+        isolation=level,
+    )
     return grading.grade(submission, options)  # starts the sandbox at `level`, and closes it
 
 
@@ -134,16 +150,24 @@ def results_json(result: GradeResult, config: BundleConfig) -> dict:
 
 def not_graded(text: Text) -> dict:
     """results.json when nothing could be graded: score 0 and the reason, visible to the student."""
-    return {"score": 0.0, "output": text.render(), "output_format": "text", "visibility": "visible",
-            "stdout_visibility": "hidden", "tests": []}
+    return {
+        "score": 0.0,
+        "output": text.render(),
+        "output_format": "text",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": [],
+    }
 
 
 def nothing_found(config: BundleConfig) -> Text:
     files = ", ".join(catalog.get(e).filename for e in config.exercises)
     folders = ", ".join(f"{e}/" for e in config.exercises)
-    return Text(f"Not graded: no exercise file was found in your submission. Upload {files} (or the folder "
-                f"{folders}, or your whole repository with its exercises/ folder).",
-                f"未评分：提交中没有找到练习文件。请上传 {files}（或文件夹 {folders}，或包含 exercises/ 文件夹的整个仓库）。")
+    return Text(
+        f"Not graded: no exercise file was found in your submission. Upload {files} (or the folder "
+        f"{folders}, or your whole repository with its exercises/ folder).",
+        f"未评分：提交中没有找到练习文件。请上传 {files}（或文件夹 {folders}，或包含 exercises/ 文件夹的整个仓库）。",
+    )
 
 
 def write_atomically(path: Path, data: dict) -> None:
@@ -172,8 +196,10 @@ def run(root: Path, config_path: Path | None = None) -> int:
         result = grade(submission_path(root / "submission"), config, level)
         data = results_json(result, config)
         isolation = result.isolation or {}
-        print(f"graded {', '.join(config.exercises)}: {result.score:g} / {result.max_score:g} in "
-              f"{result.duration_s:.0f} s; isolation {isolation.get('level')} ({', '.join(isolation.get('layers', []))})")
+        print(
+            f"graded {', '.join(config.exercises)}: {result.score:g} / {result.max_score:g} in "
+            f"{result.duration_s:.0f} s; isolation {isolation.get('level')} ({', '.join(isolation.get('layers', []))})"
+        )
     except Refused as exc:
         print(f"refused: {exc}")
         data = not_graded(exc.text)
@@ -182,9 +208,13 @@ def run(root: Path, config_path: Path | None = None) -> int:
         data = not_graded(nothing_found(config))
     except Exception:  # whatever broke, Gradescope must get a results.json; the details are the instructor's
         traceback.print_exc(file=sys.stdout)
-        data = not_graded(Text("Not graded: the autograder could not run. Nothing is wrong with your submission "
-                               "as far as it knows; your instructor can see the details.",
-                               "未评分：自动评分程序无法运行。就它所知你的作业没有问题；老师可以看到详细信息。"))
+        data = not_graded(
+            Text(
+                "Not graded: the autograder could not run. Nothing is wrong with your submission "
+                "as far as it knows; your instructor can see the details.",
+                "未评分：自动评分程序无法运行。就它所知你的作业没有问题；老师可以看到详细信息。",
+            )
+        )
     write_atomically(results, data)
     report_memory()
     return 0

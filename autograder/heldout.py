@@ -8,6 +8,7 @@ grader's cache (`~/.cache/torch-exercise-kit`, mode 0600, made on first use), or
 cache lies outside everything bubblewrap shows a worker, at `reduced` Landlock refuses it, and the
 workers' environment is scrubbed; at `minimal` nothing hides files from student code.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -44,7 +45,9 @@ def _parse(text: str, where: str) -> bytes:
     except ValueError:
         raise HeldoutKeyError(f"{where} must hold the held-out key as hex text") from None
     if len(key) < 16:
-        raise HeldoutKeyError(f"{where} holds a key of {len(key)} bytes; use at least 16 (32 are made by default)")
+        raise HeldoutKeyError(
+            f"{where} holds a key of {len(key)} bytes; use at least 16 (32 are made by default)"
+        )
     return key
 
 

@@ -7,6 +7,7 @@ why), `api` (2: which calls to use) and `code` (3: close to code, never a line o
 The stubs show level 1 only; `autograder hint NN --level 2|3` shows the others when asked; the
 judge and the visible tests attach level 1 to a failure.
 """
+
 from __future__ import annotations
 
 import sys
@@ -97,8 +98,9 @@ def parse(text: str, exercise: str, where: str) -> ExerciseHints:
     for function, entry in raw.get("hints", {}).items():
         levels = tuple(_text(entry.get(level), f"{where}: hints.{function}.{level}") for level in LEVELS)
         hints.append(Hint(function, levels))  # type: ignore[arg-type]
-    return ExerciseHints(exercise, Lesson(lesson["notes"], lesson["heading"], Text(lesson["en"], lesson["zh"])),
-                         tuple(hints))
+    return ExerciseHints(
+        exercise, Lesson(lesson["notes"], lesson["heading"], Text(lesson["en"], lesson["zh"])), tuple(hints)
+    )
 
 
 def load(path: Path, exercise: str) -> ExerciseHints:

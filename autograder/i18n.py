@@ -5,6 +5,7 @@ the configured language). Results keep both languages, so a saved result can be 
 either (`autograder report --lang en`). The language defaults to the locale: Chinese when
 `LANG`/`LC_ALL` starts with `zh`, else both.
 """
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@
 Kept apart from `autograder.data` so that the synthetic generators and the real-data readers can
 share it without importing the store that uses them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

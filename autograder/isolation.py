@@ -5,6 +5,7 @@ them. Every finding comes from an actual attempt (running bubblewrap, asking
 the kernel for its Landlock ABI, loading the seccomp bindings, creating a
 cgroup), not from version numbers.
 """
+
 from __future__ import annotations
 
 import os
@@ -83,8 +84,13 @@ def python_readable_by(uid: int | None) -> bool:
     if uid is None:
         return True
     try:
-        probe = subprocess.run([sys.executable, "-c", "import encodings, json"], preexec_fn=_demote(uid),
-                               capture_output=True, timeout=30, cwd="/")
+        probe = subprocess.run(
+            [sys.executable, "-c", "import encodings, json"],
+            preexec_fn=_demote(uid),
+            capture_output=True,
+            timeout=30,
+            cwd="/",
+        )
     except OSError:
         return False
     return probe.returncode == 0
@@ -95,11 +101,30 @@ def probe_bwrap(uid: int | None) -> tuple[str | None, str | None]:
     path = shutil.which("bwrap")
     if path is None:
         return None, "bubblewrap (bwrap) is not installed"
-    command = [path, "--unshare-all", "--die-with-parent", "--new-session", "--cap-add", "CAP_SYS_ADMIN",
-               "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "true"]
+    command = [
+        path,
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+        "--cap-add",
+        "CAP_SYS_ADMIN",
+        "--ro-bind",
+        "/",
+        "/",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "true",
+    ]
     try:
-        run = subprocess.run(command, capture_output=True, text=True, timeout=30,
-                             preexec_fn=_demote(uid) if uid is not None else None)
+        run = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            preexec_fn=_demote(uid) if uid is not None else None,
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return None, f"bwrap could not run: {exc}"
     if run.returncode != 0:

@@ -5,6 +5,7 @@ with `@points(n)`.  `run_checks` runs them through `pytest.main` with the
 `GradingPlugin` below, which supplies the fixtures (`student`, `reference`,
 `data`, `device`) and turns each test's outcome into a `CheckResult`.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -68,8 +69,9 @@ class GradingPlugin:
     @pytest.fixture(scope="module")
     def student(self, request) -> RemoteModule:
         exercise = exercise_of(Path(request.module.__file__))
-        remote = RemoteModule(self.context.sandbox, exercise, self.context.folders.get(exercise.id),
-                              self.context.settings)
+        remote = RemoteModule(
+            self.context.sandbox, exercise, self.context.folders.get(exercise.id), self.context.settings
+        )
         self.proxies[exercise.id] = remote
         yield remote
         remote.close()
@@ -99,7 +101,9 @@ class GradingPlugin:
 
     def _result(self, exercise: Exercise) -> ExerciseResult:
         if exercise.id not in self.results:
-            self.results[exercise.id] = ExerciseResult(exercise.id, exercise.title, title_zh=exercise.title_zh)
+            self.results[exercise.id] = ExerciseResult(
+                exercise.id, exercise.title, title_zh=exercise.title_zh
+            )
         return self.results[exercise.id]
 
     @pytest.hookimpl(tryfirst=True)
@@ -121,10 +125,22 @@ class GradingPlugin:
             result.checks.append(check)
             result.artifacts.update(take_attachments())
         skipped = failed and call.excinfo.errisinstance(pytest.skip.Exception)
-        longrepr = (str(item.path), item.location[1], str(call.excinfo.value)) if skipped else (
-            str(call.excinfo.value)[:200] if failed else None)
-        return TestReport(item.nodeid, item.location, {}, "skipped" if skipped else "failed" if failed else "passed",
-                          longrepr, call.when, duration=call.duration, start=call.start, stop=call.stop)
+        longrepr = (
+            (str(item.path), item.location[1], str(call.excinfo.value))
+            if skipped
+            else (str(call.excinfo.value)[:200] if failed else None)
+        )
+        return TestReport(
+            item.nodeid,
+            item.location,
+            {},
+            "skipped" if skipped else "failed" if failed else "passed",
+            longrepr,
+            call.when,
+            duration=call.duration,
+            start=call.start,
+            stop=call.stop,
+        )
 
     def _hints(self, exercise: Exercise) -> hints.ExerciseHints | None:
         """The exercise's hints (the single source, read once per run) for failed checks."""
@@ -154,8 +170,11 @@ class GradingPlugin:
         """The student's module's own problem (missing, or it could not be imported): every check is charged
         with it, none is "not judged" because of a function that never existed."""
         proxy = self.proxies.get(exercise_of(Path(item.fspath)).id)
-        return (getattr(proxy, "missing", None) or getattr(proxy, "import_error", None)
-                or getattr(proxy, "import_crash", None))
+        return (
+            getattr(proxy, "missing", None)
+            or getattr(proxy, "import_error", None)
+            or getattr(proxy, "import_crash", None)
+        )
 
     def _classify(self, item, error: BaseException) -> tuple[str, Text]:
         if isinstance(error, StudentProblem):
@@ -166,8 +185,10 @@ class GradingPlugin:
             return "failed", Text.plain(str(error)) if str(error) else Text("wrong answer", "答案不正确")
         detail = "".join(traceback.format_exception_only(type(error), error)).strip()
         self.internal_errors.append(f"{item.nodeid}: {detail}")
-        return "error", Text(f"the grader hit an internal error in this check ({detail})",
-                             f"评分程序在此检查中出错（{detail}）")
+        return "error", Text(
+            f"the grader hit an internal error in this check ({detail})",
+            f"评分程序在此检查中出错（{detail}）",
+        )
 
     def pytest_collection_modifyitems(self, config, items) -> None:
         """Checks marked `cuda` run only on a CUDA device, elsewhere they are reported as skipped; the checks
@@ -178,14 +199,29 @@ class GradingPlugin:
             exercise = exercise_of(Path(item.fspath))
             name, title = item.name.removeprefix("test_"), check_title(item.function.__doc__)
             if item.get_closest_marker("cuda") is not None and not cuda:
-                self._result(exercise).checks.append(CheckResult.of(name, 0.0, 0.0, "skipped", Text(
-                    "needs a CUDA device; graded with --device cpu", "需要 CUDA 设备；本次用 --device cpu 评分"), title))
+                self._result(exercise).checks.append(
+                    CheckResult.of(
+                        name,
+                        0.0,
+                        0.0,
+                        "skipped",
+                        Text(
+                            "needs a CUDA device; graded with --device cpu",
+                            "需要 CUDA 设备；本次用 --device cpu 评分",
+                        ),
+                        title,
+                    )
+                )
             elif exercise.id in self.context.folders and self.context.folders[exercise.id] is None:
                 marker = item.get_closest_marker("points")
                 worth = float(marker.args[0]) if marker else 0.0
-                problem = self.context.problems.get(exercise.id) or missing_file(
-                    f"{exercise.id}/{exercise.filename}").text
-                self._result(exercise).checks.append(CheckResult.of(name, 0.0, worth, "error", problem, title))
+                problem = (
+                    self.context.problems.get(exercise.id)
+                    or missing_file(f"{exercise.id}/{exercise.filename}").text
+                )
+                self._result(exercise).checks.append(
+                    CheckResult.of(name, 0.0, worth, "error", problem, title)
+                )
             else:
                 kept.append(item)
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
@@ -200,7 +236,9 @@ class GradingPlugin:
 def bounded(text: Text) -> Text:
     """A check's message as a report can hold it: each language cleaned and cut to a few KB, whatever
     student data a check quoted in it (`autograder.textsafe`)."""
-    return Text(textsafe.clean(text.en, textsafe.MESSAGE_LIMIT), textsafe.clean(text.zh, textsafe.MESSAGE_LIMIT))
+    return Text(
+        textsafe.clean(text.en, textsafe.MESSAGE_LIMIT), textsafe.clean(text.zh, textsafe.MESSAGE_LIMIT)
+    )
 
 
 def _first_line(doc: str | None) -> str:
@@ -221,8 +259,9 @@ def check_title(doc: str | None) -> Text:
 PYTEST_ARGS = ("-p", "no:cacheprovider", "-p", "no:terminal", "--import-mode=importlib")
 
 
-def run_checks(context: GradingContext, exercises: list[Exercise],
-               plugin: GradingPlugin | None = None) -> list[ExerciseResult]:
+def run_checks(
+    context: GradingContext, exercises: list[Exercise], plugin: GradingPlugin | None = None
+) -> list[ExerciseResult]:
     """Run the hidden checks of `exercises` against one submission; one result per exercise.
 
     `plugin` replaces the default GradingPlugin (the notebook kernel supplies its own `student`)."""
@@ -231,7 +270,14 @@ def run_checks(context: GradingContext, exercises: list[Exercise],
     for path in files:
         if not Path(path).exists():
             raise GraderError(f"hidden checks {path} are missing")
-    args = [*PYTEST_ARGS, "--rootdir", str(catalog.HIDDEN_DIR), "-c", str(catalog.HIDDEN_DIR / "pytest.ini"), *files]
+    args = [
+        *PYTEST_ARGS,
+        "--rootdir",
+        str(catalog.HIDDEN_DIR),
+        "-c",
+        str(catalog.HIDDEN_DIR / "pytest.ini"),
+        *files,
+    ]
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink):
         code = pytest.main(args, plugins=[plugin])
@@ -239,7 +285,9 @@ def run_checks(context: GradingContext, exercises: list[Exercise],
         raise GraderError("; ".join(plugin.defects))
     nothing_ran = code == pytest.ExitCode.NO_TESTS_COLLECTED and not plugin.reported_unrun
     if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR) or nothing_ran:
-        raise GraderError(f"pytest could not run the hidden checks (exit code {int(code)}): {sink.getvalue()[-800:]}")
+        raise GraderError(
+            f"pytest could not run the hidden checks (exit code {int(code)}): {sink.getvalue()[-800:]}"
+        )
     return [plugin._result(exercise) for exercise in exercises]
 
 
@@ -256,15 +304,24 @@ class _PointCounter:
                 continue
             marker = item.get_closest_marker("points")
             exercise = exercise_of(Path(item.fspath)).id
-            self.points[exercise] = self.points.get(exercise, 0.0) + (float(marker.args[0]) if marker else 0.0)
+            self.points[exercise] = self.points.get(exercise, 0.0) + (
+                float(marker.args[0]) if marker else 0.0
+            )
 
 
 def max_points(exercises: list[Exercise], device: str = "cpu") -> dict[str, float]:
     """Points each exercise is worth on `device`, from collecting (not running) its hidden checks."""
     counter = _PointCounter(cuda=device.startswith("cuda"))
     files = [str(exercise.hidden_checks) for exercise in exercises]
-    args = [*PYTEST_ARGS, "--collect-only", "--rootdir", str(catalog.HIDDEN_DIR),
-            "-c", str(catalog.HIDDEN_DIR / "pytest.ini"), *files]
+    args = [
+        *PYTEST_ARGS,
+        "--collect-only",
+        "--rootdir",
+        str(catalog.HIDDEN_DIR),
+        "-c",
+        str(catalog.HIDDEN_DIR / "pytest.ini"),
+        *files,
+    ]
     with contextlib.redirect_stdout(io.StringIO()):
         pytest.main(args, plugins=[counter])
     return counter.points

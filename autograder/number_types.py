@@ -5,6 +5,7 @@ scalar, a float holding a whole number. `number_value` says which number it stan
 when it is no number: bool, text, a tensor of several values); `number_kind` names its type for a
 one-line message. The rules that use them are in `autograder.checking`'s docstring.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -4,6 +4,7 @@ Raised by the proxies (`autograder.proxies`) and caught by the judge, which turn
 check's status (`error`, `timeout`) and message. Hidden checks import them from
 `autograder.checking`.
 """
+
 from __future__ import annotations
 
 import signal
@@ -80,7 +81,9 @@ class StudentTimeout(StudentProblem):
 
 
 SIGNALS = {
-    signal.SIGKILL: Text("was killed (SIGKILL), usually by the memory limit", "被强制结束（SIGKILL），通常是超出了内存限制"),
+    signal.SIGKILL: Text(
+        "was killed (SIGKILL), usually by the memory limit", "被强制结束（SIGKILL），通常是超出了内存限制"
+    ),
     signal.SIGXCPU: Text("was stopped by the CPU-time limit (SIGXCPU)", "超出了 CPU 时间限制（SIGXCPU）"),
     signal.SIGSEGV: Text("crashed with a segmentation fault (SIGSEGV)", "因段错误崩溃（SIGSEGV）"),
     signal.SIGABRT: Text("aborted (SIGABRT)", "异常中止（SIGABRT）"),
@@ -92,8 +95,12 @@ class WorkerCrashed(StudentProblem):
 
     def __init__(self, status: dict | None, during: str) -> None:
         how = self.describe(status)
-        super().__init__(Text(f"the process running your code {how.en} during {during}",
-                              f"运行你的代码的进程在 {during} 期间{how.zh}"))
+        super().__init__(
+            Text(
+                f"the process running your code {how.en} during {during}",
+                f"运行你的代码的进程在 {during} 期间{how.zh}",
+            )
+        )
 
     @classmethod
     def describe(cls, status: dict | None) -> Text:
@@ -105,19 +112,27 @@ class WorkerCrashed(StudentProblem):
             number = code - 128
         if number is not None:
             return SIGNALS.get(number, Text(f"was killed by signal {number}", f"被信号 {number} 结束"))
-        return Text(f"exited with status {code} (sys.exit or os._exit in your code?)",
-                    f"以状态 {code} 退出（代码里调用了 sys.exit 或 os._exit？）")
+        return Text(
+            f"exited with status {code} (sys.exit or os._exit in your code?)",
+            f"以状态 {code} 退出（代码里调用了 sys.exit 或 os._exit？）",
+        )
 
 
 def timeout(during: str, seconds: float | None = None) -> StudentTimeout:
     """`<call> did not finish in time` (with the limit when known)."""
     limit = f" ({seconds:.0f} s)" if seconds else ""
-    return StudentTimeout(Text(f"{during} did not finish in time{limit}", f"{during} 没有在限定时间内完成{limit}"))
+    return StudentTimeout(
+        Text(f"{during} did not finish in time{limit}", f"{during} 没有在限定时间内完成{limit}")
+    )
 
 
 def budget_used(seconds: float) -> StudentTimeout:
-    return StudentTimeout(Text(f"the exercise's time budget of {seconds:.0f} s is used up",
-                               f"本练习 {seconds:.0f} 秒的总时间已用完"))
+    return StudentTimeout(
+        Text(
+            f"the exercise's time budget of {seconds:.0f} s is used up",
+            f"本练习 {seconds:.0f} 秒的总时间已用完",
+        )
+    )
 
 
 class SubmissionProblem(StudentProblem):

@@ -6,6 +6,7 @@ against the module, `call(name, ...)` and `each(name, cases)` call one of its fu
 runs the student's module in sandboxed workers; `LocalModule` runs the reference in the grader's
 own process; `nbgrader.kernel.KernelModule` runs a notebook's namespace inside nbgrader's kernel.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -73,19 +74,32 @@ class ModuleProxy:
 class RemoteModule(ModuleProxy):
     """The student's module for one exercise, reached only through sandboxed workers."""
 
-    def __init__(self, sandbox: Sandbox, exercise: Exercise, folder: Path | None, settings: RunSettings,
-                 label: str = "student", trusted: bool = False) -> None:
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        exercise: Exercise,
+        folder: Path | None,
+        settings: RunSettings,
+        label: str = "student",
+        trusted: bool = False,
+    ) -> None:
         super().__init__(exercise)
         self.sandbox = sandbox
         self.settings = settings
         self.space = sandbox.new_workspace(f"{label}-{exercise.id}")
-        self.submission_dir, self.data_dir, self.work_dir = self.space.submission, self.space.data, self.space.work
+        self.submission_dir, self.data_dir, self.work_dir = (
+            self.space.submission,
+            self.space.data,
+            self.space.work,
+        )
         self.missing = self._copy_submission(folder, trusted)
         self.call_timeout = exercise.call_timeout_s * settings.time_scale
         self.budget = exercise.budget_s * settings.time_scale
         self.worker: Worker | None = None
         self.import_error: StudentProblem | None = None
-        self.import_crash: WorkerCrashed | None = None  # the last time importing the module killed its process
+        self.import_crash: WorkerCrashed | None = (
+            None  # the last time importing the module killed its process
+        )
         self.used_s = 0.0
         self.outputs: list[str] = []
 
@@ -99,8 +113,9 @@ class RemoteModule(ModuleProxy):
         limits = self.settings.limits
         caps = safe_copy.CopyCaps(max_files=limits.submission_files, max_bytes=limits.submission_bytes)
         try:
-            copied = safe_copy.copy_sources(folder, self.submission_dir, self.exercise.submission_files, caps,
-                                            folder.name, trusted)
+            copied = safe_copy.copy_sources(
+                folder, self.submission_dir, self.exercise.submission_files, caps, folder.name, trusted
+            )
         except TreeProblem as problem:
             return SubmissionProblem(problem.text)
         if wanted not in copied:
@@ -121,17 +136,22 @@ class RemoteModule(ModuleProxy):
             return self.worker
         self._retire_worker()
         job = self.sandbox.job_for(self.space)
-        job.update({
-            "id": f"w{next(_worker_ids)}",
-            "exercise": self.exercise.id,
-            "module": self.exercise.module,
-            "module_file": str(self.submission_dir / self.exercise.filename),
-            "limits": self.settings.limits.rlimits(int(self.budget * max(1, self.settings.threads)) + 30),
-            "threads": self.settings.threads,
-            "result_limit": self.settings.limits.result_bytes,
-        })
+        job.update(
+            {
+                "id": f"w{next(_worker_ids)}",
+                "exercise": self.exercise.id,
+                "module": self.exercise.module,
+                "module_file": str(self.submission_dir / self.exercise.filename),
+                "limits": self.settings.limits.rlimits(int(self.budget * max(1, self.settings.threads)) + 30),
+                "threads": self.settings.threads,
+                "result_limit": self.settings.limits.result_bytes,
+            }
+        )
         if self.exercise.uses_device and self.settings.device.startswith("cuda"):
-            job["gpu"] = {"device": self.settings.device, "memory_fraction": self.settings.gpu_memory_fraction}
+            job["gpu"] = {
+                "device": self.settings.device,
+                "memory_fraction": self.settings.gpu_memory_fraction,
+            }
         worker = Worker(self.sandbox, job, self.settings.limits)
         self.worker = worker
         started = time.monotonic()
@@ -167,8 +187,9 @@ class RemoteModule(ModuleProxy):
     def runner_for(self, reference: LocalModule) -> RemoteModule:
         """A sandboxed worker holding the reference module: where the grader runs files the student's code
         wrote (an ONNX model, TensorBoard event files) without parsing them in its own process."""
-        return RemoteModule(self.sandbox, self.exercise, reference.path.parent, self.settings, label="runner",
-                            trusted=True)
+        return RemoteModule(
+            self.sandbox, self.exercise, reference.path.parent, self.settings, label="runner", trusted=True
+        )
 
     # ------------------------------------------------------------ calls
 

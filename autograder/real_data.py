@@ -3,6 +3,7 @@
 Files are read, never executed: torchvision's CIFAR-10 batch files are pickles, so they are
 loaded with an unpickler that allows NumPy arrays and nothing else.
 """
+
 from __future__ import annotations
 
 import io
@@ -24,8 +25,9 @@ def read_mnist(root: Path, split: str) -> ImageSet:
         dataset = MNIST(str(root), train=split == "train", download=False)
     except (RuntimeError, OSError, ValueError, AssertionError) as exc:
         raise DataError(f"cannot read MNIST under {root / 'MNIST'}: {exc}") from exc
-    return ImageSet(dataset.data.numpy(), dataset.targets.numpy().astype(np.int64),
-                    f"{root / 'MNIST'} ({split})")
+    return ImageSet(
+        dataset.data.numpy(), dataset.targets.numpy().astype(np.int64), f"{root / 'MNIST'} ({split})"
+    )
 
 
 def read_image_folder(folder: Path) -> ImageSet:
@@ -54,8 +56,12 @@ def read_batches(folder: Path, split: str) -> ImageSet:
 class _CifarUnpickler(pickle.Unpickler):
     """torchvision's batch files are pickles of dicts of NumPy arrays: allow nothing else."""
 
-    ALLOWED = {("numpy", "ndarray"), ("numpy", "dtype"), ("numpy.core.multiarray", "_reconstruct"),
-               ("numpy._core.multiarray", "_reconstruct")}
+    ALLOWED = {
+        ("numpy", "ndarray"),
+        ("numpy", "dtype"),
+        ("numpy.core.multiarray", "_reconstruct"),
+        ("numpy._core.multiarray", "_reconstruct"),
+    }
 
     def find_class(self, module: str, name: str):
         if (module, name) not in self.ALLOWED:
@@ -75,7 +81,11 @@ def read_archive(archive: Path, split: str) -> ImageSet:
     try:
         with tarfile.open(archive) as tar:
             for member in tar:
-                if member.isfile() and member.name.startswith(prefix) and member.name.lower().endswith(".jpg"):
+                if (
+                    member.isfile()
+                    and member.name.startswith(prefix)
+                    and member.name.lower().endswith(".jpg")
+                ):
                     data = tar.extractfile(member).read()
                     with Image.open(io.BytesIO(data)) as image:
                         found[member.name] = np.asarray(image.convert("RGB"))
@@ -83,7 +93,7 @@ def read_archive(archive: Path, split: str) -> ImageSet:
         raise DataError(f"cannot read {archive}: {exc}") from exc
     images, labels = [], []
     for name in sorted(found):
-        class_name = name[len(prefix):].split("/", 1)[0]
+        class_name = name[len(prefix) :].split("/", 1)[0]
         if class_name not in CIFAR10_CLASSES:
             raise DataError(f"{archive}: unknown class folder {class_name!r}")
         images.append(found[name])

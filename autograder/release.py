@@ -7,6 +7,7 @@ README, `pyproject.toml` (torch, torchvision, pytest and the student commands; n
 or Ray), a pytest configuration collecting `exercises/` only, and a CI workflow running the visible
 tests. Never a solution, a hidden check, a probe, a mutant or a kit test: `tests/test_release.py` proves it.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -80,8 +81,11 @@ def _copy_package(released: Released, exercises: list[Exercise]) -> None:
         _write(released, f"autograder/learning/{path.name}", path.read_text(encoding="utf-8"))
     _write(released, "autograder/__init__.py", PACKAGE_INIT)
     _write(released, "autograder/__main__.py", PACKAGE_MAIN)
-    _write(released, "autograder/exercises.toml", catalog_text(catalog.CATALOG_FILE.read_text(encoding="utf-8"),
-                                                               [e.id for e in exercises]))
+    _write(
+        released,
+        "autograder/exercises.toml",
+        catalog_text(catalog.CATALOG_FILE.read_text(encoding="utf-8"), [e.id for e in exercises]),
+    )
 
 
 def build(out: Path, exercise_ids: list[str] | None = None) -> Released:
@@ -93,7 +97,11 @@ def build(out: Path, exercise_ids: list[str] | None = None) -> Released:
     out.mkdir(parents=True, exist_ok=True)
     released = Released(out.resolve(), [e.id for e in exercises])
     try:
-        _write(released, "exercises/conftest.py", (catalog.EXERCISES_DIR / "conftest.py").read_text(encoding="utf-8"))
+        _write(
+            released,
+            "exercises/conftest.py",
+            (catalog.EXERCISES_DIR / "conftest.py").read_text(encoding="utf-8"),
+        )
         for exercise in exercises:
             _copy_exercise(released, exercise)
         _copy_package(released, exercises)

@@ -3,6 +3,7 @@
 Kept apart from `release.py` (which decides what goes where) so the words can be read and changed in
 one place. Every command in the README is run as written by `tests/test_release.py`.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,14 @@ __pycache__/
 .autograder/
 """
 
-BASE_DEPENDENCIES = ['"torch>=2.2,<3"', '"torchvision>=0.17,<1"', '"numpy>=1.24"', '"pillow>=10"',
-                     '"pytest>=7.4"', '"tomli>=2; python_version < \'3.11\'"']
+BASE_DEPENDENCIES = [
+    '"torch>=2.2,<3"',
+    '"torchvision>=0.17,<1"',
+    '"numpy>=1.24"',
+    '"pillow>=10"',
+    '"pytest>=7.4"',
+    "\"tomli>=2; python_version < '3.11'\"",
+]
 EXTRA_DEPENDENCIES = {
     "03_tensorboard": ['"tensorboard>=2.14"'],
     "19_onnx_export": ['"onnx>=1.16"', '"onnxruntime>=1.17"', '"onnxscript>=0.1"'],
@@ -84,8 +91,10 @@ def _lesson(exercise: Exercise) -> str:
 def readme_text(exercises: list[Exercise]) -> str:
     """The release's README, in Chinese and English."""
     first = exercises[0].id[:2]
-    rows = "".join(f"| {e.id[:2]} | [{e.title_zh} / {e.title}](exercises/{e.id}/README.md) | {_lesson(e)} |\n"
-                   for e in exercises)
+    rows = "".join(
+        f"| {e.id[:2]} | [{e.title_zh} / {e.title}](exercises/{e.id}/README.md) | {_lesson(e)} |\n"
+        for e in exercises
+    )
     return f"""# PyTorch 入门课练习 / PyTorch course exercises
 
 这些练习来自一门中文 PyTorch 入门课：每个练习一个文件夹，里面有要你完成的文件、它的可见测试和说明（README 写明它来自课程的哪一节）。

@@ -5,6 +5,7 @@ result can be shown later in either language. Fields added after the first relea
 (`messages`, `hint`, `functions`, `blocked_by`, `title_zh`, `artifacts`, `fingerprint`) are optional:
 readers ignore keys they do not know.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -30,7 +31,9 @@ class CheckResult:
     duration_s: float = 0.0
     hint: Text | None = None  # the hint of the student function a failed check is about
     functions: list[str] = field(default_factory=list)  # the student's functions the check exercised
-    blocked_by: str | None = None  # with status not_judged: the failing function that kept it from being judged
+    blocked_by: str | None = (
+        None  # with status not_judged: the failing function that kept it from being judged
+    )
 
     def __post_init__(self) -> None:
         if not isinstance(self.text, Text):
@@ -39,8 +42,15 @@ class CheckResult:
             self.description = Text.plain(self.description or "")
 
     @classmethod
-    def of(cls, name: str, score: float, max_score: float, status: str, text: Text | None,
-           description: Text | str = "") -> CheckResult:
+    def of(
+        cls,
+        name: str,
+        score: float,
+        max_score: float,
+        status: str,
+        text: Text | None,
+        description: Text | str = "",
+    ) -> CheckResult:
         return cls(name, score, max_score, status, text or Text.plain(""), description)
 
     @property
@@ -71,12 +81,18 @@ class CheckResult:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CheckResult:
-        return cls(data["name"], data["score"], data["max_score"], data["status"],
-                   Text.from_dict(data.get("messages"), data.get("message", "")),
-                   Text.from_dict(data.get("descriptions"), data.get("description", "")),
-                   data.get("duration_s", 0.0),
-                   Text.from_dict(data["hint"]) if data.get("hint") else None,
-                   list(data.get("functions", [])), data.get("blocked_by"))
+        return cls(
+            data["name"],
+            data["score"],
+            data["max_score"],
+            data["status"],
+            Text.from_dict(data.get("messages"), data.get("message", "")),
+            Text.from_dict(data.get("descriptions"), data.get("description", "")),
+            data.get("duration_s", 0.0),
+            Text.from_dict(data["hint"]) if data.get("hint") else None,
+            list(data.get("functions", [])),
+            data.get("blocked_by"),
+        )
 
 
 @dataclass
@@ -120,9 +136,15 @@ class ExerciseResult:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ExerciseResult:
-        return cls(data["id"], data.get("title", data["id"]), [CheckResult.from_dict(c) for c in data["checks"]],
-                   data.get("duration_s", 0.0), data.get("output", ""), data.get("title_zh", ""),
-                   dict(data.get("artifacts") or {}))
+        return cls(
+            data["id"],
+            data.get("title", data["id"]),
+            [CheckResult.from_dict(c) for c in data["checks"]],
+            data.get("duration_s", 0.0),
+            data.get("output", ""),
+            data.get("title_zh", ""),
+            dict(data.get("artifacts") or {}),
+        )
 
 
 @dataclass
@@ -148,8 +170,13 @@ class GradeResult:
             found = data.get("schema") if isinstance(data, dict) else type(data).__name__
             raise ValueError(f"expected a schema {SCHEMA_VERSION} result, got {found!r}")
         exercises = [ExerciseResult.from_dict(e) for e in data["exercises"]]
-        return cls(exercises, data.get("duration_s", 0.0), data.get("isolation"), data.get("submission", ""),
-                   data.get("fingerprint"))
+        return cls(
+            exercises,
+            data.get("duration_s", 0.0),
+            data.get("isolation"),
+            data.get("submission", ""),
+            data.get("fingerprint"),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -81,7 +81,9 @@ def copy_sources(
         os.close(root_fd)
 
 
-def _sources(root_fd: int, patterns: tuple[str, ...], caps: CopyCaps, label: str) -> Iterator[tuple[str, bytes]]:
+def _sources(
+    root_fd: int, patterns: tuple[str, ...], caps: CopyCaps, label: str
+) -> Iterator[tuple[str, bytes]]:
     """(relative path, contents) of each file to copy, after refusing links, special files and caps."""
     nodes = walk(root_fd, caps.tree, label)
     for node in nodes:
@@ -90,7 +92,9 @@ def _sources(root_fd: int, patterns: tuple[str, ...], caps: CopyCaps, label: str
         if node.kind == "other":
             raise special_refused(node.shown(label))
     chosen = [
-        node for node in nodes if node.kind == "file" and any(fnmatch.fnmatchcase(node.parts[-1], p) for p in patterns)
+        node
+        for node in nodes
+        if node.kind == "file" and any(fnmatch.fnmatchcase(node.parts[-1], p) for p in patterns)
     ]
     _check_caps(len(chosen), sum(node.size for node in chosen), caps, label)
     for node in chosen:
@@ -191,7 +195,9 @@ def _receive(fd: int, largest: int, label: str) -> Iterator[tuple[str, bytes]]:
         if kind == b"E":
             return
         if kind == b"P":
-            raise TreeProblem(Text.from_dict(json.loads(_read_exactly(fd, min(length, 1 << 16), deadline, label))))
+            raise TreeProblem(
+                Text.from_dict(json.loads(_read_exactly(fd, min(length, 1 << 16), deadline, label)))
+            )
         if kind != b"F" or not 0 < length <= 4096:
             raise _lost(label)
         relative = _safe_relative(_read_exactly(fd, length, deadline, label), label)

@@ -5,6 +5,7 @@ be anything the codec carries (a 60 MiB `bytes`, a list nested 64 deep, a dict o
 `show` never builds a text longer than about REPR_LIMIT characters on the way, so quoting it costs
 no more than quoting a small value; the result is cleaned (`autograder.textsafe`).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -38,16 +39,26 @@ def _show(value: Any, limit: int, zh: bool, budget: int) -> str:
     if isinstance(value, torch.Tensor):
         dtype = str(value.dtype).removeprefix("torch.")
         if value.is_meta:
-            return f"形状为 {tuple(value.shape)} 的 meta tensor" if zh else f"a meta tensor of shape {tuple(value.shape)}"
+            return (
+                f"形状为 {tuple(value.shape)} 的 meta tensor"
+                if zh
+                else f"a meta tensor of shape {tuple(value.shape)}"
+            )
         if value.numel() <= limit and value.dim() <= 2:
             return f"tensor({_round(value.detach().tolist())}, dtype={dtype})"
-        return (f"形状为 {tuple(value.shape)}、dtype 为 {dtype} 的 tensor" if zh
-                else f"a tensor of shape {tuple(value.shape)}, dtype {dtype}")
+        return (
+            f"形状为 {tuple(value.shape)}、dtype 为 {dtype} 的 tensor"
+            if zh
+            else f"a tensor of shape {tuple(value.shape)}, dtype {dtype}"
+        )
     if isinstance(value, np.ndarray):
         if value.size <= limit:
             return f"array({_round(value.tolist())}, dtype={value.dtype})"
-        return (f"形状为 {value.shape}、dtype 为 {value.dtype} 的数组" if zh
-                else f"an array of shape {value.shape}, dtype {value.dtype}")
+        return (
+            f"形状为 {value.shape}、dtype 为 {value.dtype} 的数组"
+            if zh
+            else f"an array of shape {value.shape}, dtype {value.dtype}"
+        )
     if isinstance(value, Opaque):
         return f"一个 {value.type} 对象" if zh else f"a {value.type} object"
     if isinstance(value, float) and not isinstance(value, np.generic):
@@ -59,7 +70,11 @@ def _show(value: Any, limit: int, zh: bool, budget: int) -> str:
         return repr(value if len(value) <= 80 else value[:77] + "...")
     if isinstance(value, (bytes, bytearray)):
         shown = repr(bytes(value[:40])) + ("…" if len(value) > 40 else "")
-        return shown + (f"（共 {len(value)} 字节）" if zh else f" ({len(value)} bytes)") if len(value) > 40 else shown
+        return (
+            shown + (f"（共 {len(value)} 字节）" if zh else f" ({len(value)} bytes)")
+            if len(value) > 40
+            else shown
+        )
     if isinstance(value, (list, tuple, dict)):
         return _show_items(value, limit, zh, budget)
     try:

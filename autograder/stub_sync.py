@@ -5,6 +5,7 @@
 hints changed since: safe to regenerate), `edited` (someone changed it: a student's work, left alone
 unless `force`, and then kept as `<file>.<time>.bak`) or `missing`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -60,7 +61,11 @@ def read_manifest(exercises_dir: Path) -> dict[str, str]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return {key: value for key, value in data.items() if isinstance(value, str)} if isinstance(data, dict) else {}
+    return (
+        {key: value for key, value in data.items() if isinstance(value, str)}
+        if isinstance(data, dict)
+        else {}
+    )
 
 
 def classify(current: str | None, wanted: str, recorded: str | None) -> str:
@@ -83,7 +88,11 @@ def sync(check_only: bool = False, force: bool = False) -> list[StubStatus]:
         current = target.read_text(encoding="utf-8") if target.exists() else None
         state = classify(current, wanted, manifest.get(key))
         action, backup = "none", None
-        if not check_only and state in ("stale", "missing") or (state == "edited" and force and not check_only):
+        if (
+            not check_only
+            and state in ("stale", "missing")
+            or (state == "edited" and force and not check_only)
+        ):
             if state == "edited":
                 backup = backup_path(target)
                 backup.write_text(current or "", encoding="utf-8")
@@ -96,6 +105,7 @@ def sync(check_only: bool = False, force: bool = False) -> list[StubStatus]:
             manifest[key] = digest(wanted)
         statuses.append(StubStatus(exercise.id, target, state, action, backup))
     if not check_only:
-        (exercises_dir / MANIFEST).write_text(json.dumps(dict(sorted(manifest.items())), indent=1) + "\n",
-                                              encoding="utf-8")
+        (exercises_dir / MANIFEST).write_text(
+            json.dumps(dict(sorted(manifest.items())), indent=1) + "\n", encoding="utf-8"
+        )
     return statuses

@@ -11,9 +11,11 @@ function's hint (from `solutions/NN_topic/hints.toml`, see `autograder.hints`), 
 and a `raise NotImplementedError` naming the function, so `pytest exercises/...` says exactly what
 is left to write. `sync` (in `stub_sync.py`) writes the stubs into `exercises/`.
 """
+
 from __future__ import annotations
 
 import ast
+import json
 import textwrap
 from dataclasses import dataclass
 
@@ -111,12 +113,14 @@ def make_stub(source: str, filename: str, hints: ExerciseHints | None = None) ->
     for region in find_regions(lines, filename):
         function = _function_at(spans, region.begin + 1)
         if function is None:
-            raise MarkerError(f"{filename}:{region.begin + 1}: a solution region must sit inside a function body")
+            raise MarkerError(
+                f"{filename}:{region.begin + 1}: a solution region must sit inside a function body"
+            )
         message = f"{function} is not written yet / 尚未实现"
-        out.extend(lines[cursor:region.begin])
+        out.extend(lines[cursor : region.begin])
         out.extend(hint_lines(hints, function, region.indent))
         out.append(f"{region.indent}# YOUR CODE HERE")
-        out.append(f"{region.indent}raise NotImplementedError({message!r})")
+        out.append(f"{region.indent}raise NotImplementedError({json.dumps(message, ensure_ascii=False)})")
         cursor = region.end + 1
     out.extend(lines[cursor:])
     stub = "\n".join(out) + "\n"

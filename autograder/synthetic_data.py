@@ -6,6 +6,7 @@ training loop clears a threshold that broken loops miss. Anyone can run these ge
 are part of the kit): the grader's held-out draws are protected by their seeds, not by this code
 (see `autograder.heldout`).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -38,8 +39,9 @@ def synthetic_cifar(count: int, seed: int) -> ImageSet:
     return ImageSet(images, labels.astype(np.int64), f"synthetic CIFAR-like (seed {seed})")
 
 
-def _arc(cx: float, cy: float, rx: float, ry: float, start: float, end: float,
-         steps: int = 16) -> list[tuple[float, float]]:
+def _arc(
+    cx: float, cy: float, rx: float, ry: float, start: float, end: float, steps: int = 16
+) -> list[tuple[float, float]]:
     """Points along an ellipse from `start` to `end` degrees (clockwise on screen: y points down)."""
     angles = np.radians(np.linspace(start, end, steps))
     return [(cx + rx * np.cos(a), cy + ry * np.sin(a)) for a in angles]

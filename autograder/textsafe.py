@@ -7,6 +7,7 @@ report writer (table, JSON, JUnit, Gradescope, CSV, HTML) passes its text throug
 stricter `xml_text` and `csv_cell`), so no text a student controls can stop a report from being
 written. Pure Python with no heavy imports: the worker's codec uses it too.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,9 @@ MESSAGE_LIMIT = 2000  # characters per language of one check message: a few KB, 
 _SURROGATES = re.compile("[\ud800-\udfff]")
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), other escapes (ESC, intermediates, a final byte:
 # ESC c resets the terminal), a lone ESC, and 8-bit CSI.
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]?|\x9b[0-?]*[ -/]*[@-~]")
+_ANSI = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]?|\x9b[0-?]*[ -/]*[@-~]"
+)
 # C0 and C1 controls a terminal or a reader acts on; tab and newline stay.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # What XML 1.0 allows: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].

@@ -6,6 +6,7 @@ it raises `not_judged_because(blocked_by, en, zh)` (`problems.NotJudged`): statu
 of its points, never counted as a failure, so one bug is charged once. `note` and `attach` keep remarks and report data.
 Re-exported by `autograder.checking`, where checks import everything from.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -46,8 +47,13 @@ def not_judged_because(blocked_by: str, because_en: str, because_zh: str) -> Non
     """Stop the check as not judged: `blocked_by` (a function or class of the student's) is wrong in a
     way another check already charges, and this check needs it. Worth 0, never counted as a failure;
     the message reads "not judged: <because>; fix <blocked_by> first"."""
-    raise NotJudged(Text(f"not judged: {because_en}; fix {blocked_by} first",
-                         f"未评判：{because_zh}；请先改正 {blocked_by}"), blocked_by)
+    raise NotJudged(
+        Text(
+            f"not judged: {because_en}; fix {blocked_by} first",
+            f"未评判：{because_zh}；请先改正 {blocked_by}",
+        ),
+        blocked_by,
+    )
 
 
 _notes: list[Text] = []

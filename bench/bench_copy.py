@@ -7,6 +7,7 @@ The copy forks the grader (torch already imported, as while grading), drops priv
 files back; the old copy was `shutil.copyfile` of the folder's regular files, as root, following no
 link only at the top level. Figures depend on the machine and its load: the script prints both.
 """
+
 from __future__ import annotations
 
 import os
@@ -57,20 +58,28 @@ def main() -> None:
             return target
 
         new = timed(lambda: safe_copy.copy_sources(folder, fresh(), ("*.py",), caps, folder.name), 30)
-        kit = timed(lambda: safe_copy.copy_sources(folder, fresh(), ("*.py",), caps, folder.name, trusted=True), 30)
+        kit = timed(
+            lambda: safe_copy.copy_sources(folder, fresh(), ("*.py",), caps, folder.name, trusted=True), 30
+        )
         old = timed(lambda: old_copy(folder, fresh()), 30)
         student = Path(scratch) / "student"
         shutil.copytree(catalog.SOLUTIONS_DIR, student / "exercises")
         digest = timed(lambda: students.digest(student, "student"), 10)
     load = os.getloadavg()[0]
-    print(f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, load {load:.1f}; Python {platform.python_version()}\n")
+    print(
+        f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, load {load:.1f}; Python {platform.python_version()}\n"
+    )
     print("| what | median |")
     print("| --- | --- |")
-    print(f"| copy one exercise folder into a sandbox, safe copy (fork, {'drop to uid ' + str(uid) if uid else 'same user'}) "
-          f"| {new * 1000:.1f} ms |")
+    print(
+        f"| copy one exercise folder into a sandbox, safe copy (fork, {'drop to uid ' + str(uid) if uid else 'same user'}) "
+        f"| {new * 1000:.1f} ms |"
+    )
     print(f"| the kit's own reference (for a runner), same rules, read in the grader | {kit * 1000:.1f} ms |")
     print(f"| the same, old copy (shutil, as the grader) | {old * 1000:.1f} ms |")
-    print(f"| digest of a student holding all {len(catalog.exercises())} exercise folders | {digest * 1000:.1f} ms |")
+    print(
+        f"| digest of a student holding all {len(catalog.exercises())} exercise folders | {digest * 1000:.1f} ms |"
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ change to one exercise's checks can be compared before and after on the same mac
 
 Run it from each checkout to compare (it grades the checkout it lives in).
 """
+
 from __future__ import annotations
 
 import argparse

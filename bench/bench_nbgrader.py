@@ -9,6 +9,7 @@ Wall times include every process start-up; per student = total / N.
     python bench/bench_nbgrader.py                   # 3 students, the nine core exercises
     python bench/bench_nbgrader.py --students 5 --exercise 07_maxpool
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,33 +30,59 @@ from autograder import catalog  # noqa: E402
 from autograder.batch.slots import default_jobs  # noqa: E402
 from autograder.nbgrader import app, build  # noqa: E402
 
-CORE = ("02_custom_dataset", "04_transforms", "06_conv_shapes", "07_maxpool", "10_losses", "11_optimizer_step",
-        "12_vgg16_modify", "13_save_load", "14_cifar10_training")
+CORE = (
+    "02_custom_dataset",
+    "04_transforms",
+    "06_conv_shapes",
+    "07_maxpool",
+    "10_losses",
+    "11_optimizer_step",
+    "12_vgg16_modify",
+    "13_save_load",
+    "14_cifar10_training",
+)
 BIN = Path(sys.executable).parent
 
 
 def machine() -> str:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), "unknown CPU")
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "unknown CPU",
+    )
     memory = int(Path("/proc/meminfo").read_text().split()[1]) / 2**20
     import nbgrader
     import torch
 
-    return (f"{os.cpu_count()} CPUs ({model}), {memory:.0f} GiB RAM, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}, torch {torch.__version__}, nbgrader {nbgrader.__version__}, "
-            f"load average before the run {os.getloadavg()[0]:.1f}")
+    return (
+        f"{os.cpu_count()} CPUs ({model}), {memory:.0f} GiB RAM, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}, torch {torch.__version__}, nbgrader {nbgrader.__version__}, "
+        f"load average before the run {os.getloadavg()[0]:.1f}"
+    )
 
 
 def timed(command: list[str], cwd: Path) -> float:
     started = time.monotonic()
-    subprocess.run(command, cwd=cwd, env=app.nbgrader_env(), check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        command,
+        cwd=cwd,
+        env=app.nbgrader_env(),
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.monotonic() - started
 
 
 def scores(path: Path, student_column: str, score_column: str) -> dict[tuple[str, str], float]:
     with open(path, encoding="utf-8", newline="") as handle:
-        return {(row[student_column], row["assignment"]): float(row[score_column]) for row in csv.DictReader(handle)}
+        return {
+            (row[student_column], row["assignment"]): float(row[score_column])
+            for row in csv.DictReader(handle)
+        }
 
 
 def main() -> None:
@@ -77,25 +104,44 @@ def main() -> None:
                 shutil.copy(course / "source" / exercise.id / name, target)
 
         print(f"Machine: {machine()}\n")
-        nbgrader_s = sum(timed([str(BIN / "nbgrader"), "autograde", exercise.id], course) for exercise in exercises)
+        nbgrader_s = sum(
+            timed([str(BIN / "nbgrader"), "autograde", exercise.id], course) for exercise in exercises
+        )
         timed([str(BIN / "nbgrader"), "export"], course)
         expected = scores(course / "grades.csv", "student_id", "score")
         rows = [("`nbgrader autograde`, one exercise after another", 1, nbgrader_s)]
         for jobs in sorted({1, default_jobs()}):
             out = course / f"kit-{jobs}"
-            seconds = timed([str(BIN / "autograder"), "grade-batch", str(course / "submitted"), "--nbgrader",
-                             "--out", str(out), "--jobs", str(jobs), "--nbgrader-csv", str(out / "grades.csv")], course)
+            seconds = timed(
+                [
+                    str(BIN / "autograder"),
+                    "grade-batch",
+                    str(course / "submitted"),
+                    "--nbgrader",
+                    "--out",
+                    str(out),
+                    "--jobs",
+                    str(jobs),
+                    "--nbgrader-csv",
+                    str(out / "grades.csv"),
+                ],
+                course,
+            )
             if scores(out / "grades.csv", "student_id", "score") != expected:
                 raise SystemExit(f"the kit's scores (jobs={jobs}) differ from nbgrader's: see {out}")
             rows.append((f"`autograder grade-batch --nbgrader --jobs {jobs}`", jobs, seconds))
 
         count = len(students)
-        print(f"{count} students x {len(exercises)} exercises ({', '.join(e.id for e in exercises)}); "
-              f"every score equal in both, {sum(expected.values()) / count:g} per student\n")
+        print(
+            f"{count} students x {len(exercises)} exercises ({', '.join(e.id for e in exercises)}); "
+            f"every score equal in both, {sum(expected.values()) / count:g} per student\n"
+        )
         print("| grader | job slots | wall time | per student | nbgrader / this |")
         print("| --- | --- | --- | --- | --- |")
         for label, jobs, seconds in rows:
-            print(f"| {label} | {jobs} | {seconds:.1f} s | {seconds / count:.1f} s | {nbgrader_s / seconds:.1f}x |")
+            print(
+                f"| {label} | {jobs} | {seconds:.1f} s | {seconds / count:.1f} s | {nbgrader_s / seconds:.1f}x |"
+            )
     finally:
         shutil.rmtree(course, ignore_errors=True)
 

@@ -12,6 +12,7 @@ exercise (solved, so every run is a complete pass):
     python bench/bench_watch.py                      # 07_maxpool, 15 saves each
     python bench/bench_watch.py --exercise 10_losses --runs 25
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,13 +34,21 @@ from autograder import catalog  # noqa: E402
 
 
 def machine() -> str:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), "unknown CPU")
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "unknown CPU",
+    )
     import torch
 
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    return (f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, torch {torch.__version__}, "
-            f"load average {load}")
+    return (
+        f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, torch {torch.__version__}, "
+        f"load average {load}"
+    )
 
 
 def workspace(exercise: catalog.Exercise) -> Path:
@@ -47,8 +56,11 @@ def workspace(exercise: catalog.Exercise) -> Path:
     root = Path(tempfile.mkdtemp(prefix="bench-watch-"))
     (root / "exercises").mkdir()
     shutil.copy(catalog.EXERCISES_DIR / "conftest.py", root / "exercises")
-    shutil.copytree(catalog.EXERCISES_DIR / exercise.id, root / "exercises" / exercise.id,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.bak"))
+    shutil.copytree(
+        catalog.EXERCISES_DIR / exercise.id,
+        root / "exercises" / exercise.id,
+        ignore=shutil.ignore_patterns("__pycache__", "*.bak"),
+    )
     shutil.copy(exercise.solution_file, root / "exercises" / exercise.id / exercise.filename)
     return root
 
@@ -65,8 +77,14 @@ def save(path: Path, counter: int) -> None:
 
 def watch_latencies(root: Path, exercise: catalog.Exercise, runs: int) -> list[float]:
     done = re.compile(rf"^{exercise.id}: all \d+ visible tests pass")
-    process = subprocess.Popen([sys.executable, "-m", "autograder", "watch", exercise.id[:2]], cwd=root,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment())
+    process = subprocess.Popen(
+        [sys.executable, "-m", "autograder", "watch", exercise.id[:2]],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=environment(),
+    )
     target = root / "exercises" / exercise.id / exercise.filename
     latencies = []
     try:
@@ -94,18 +112,25 @@ def cold_latencies(root: Path, exercise: catalog.Exercise, runs: int) -> list[fl
     for counter in range(runs):
         save(root / "exercises" / exercise.id / exercise.filename, counter)
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"exercises/{exercise.id}"],
-                       cwd=root, env=environment(), capture_output=True, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"exercises/{exercise.id}"],
+            cwd=root,
+            env=environment(),
+            capture_output=True,
+            check=True,
+        )
         latencies.append(time.perf_counter() - started)
     return latencies
 
 
 def describe(name: str, values: list[float]) -> str:
-    return (f"| {name} | {statistics.median(values):.2f} | {min(values):.2f} | {max(values):.2f} | {len(values)} |")
+    return f"| {name} | {statistics.median(values):.2f} | {min(values):.2f} | {max(values):.2f} | {len(values)} |"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--exercise", default="07_maxpool")
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()

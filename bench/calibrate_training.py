@@ -11,6 +11,7 @@ audit of the run charge them first); their accuracies show the threshold would s
     python bench/calibrate_training.py --exercise 18_mnist --seeds 18 19 20 21 22 --keys 5
     python bench/calibrate_training.py --data-root ../shared/data --seeds 14 15 16
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,12 @@ from autograder.worker.trajectory import flat_state  # noqa: E402
 from mutants import MUTANTS, apply, copy_solution  # noqa: E402
 
 BROKEN = {
-    "14_cifar10_training": ("training_without_zero_grad", "training_without_step", "training_ignores_lr",
-                            "training_shuffles_labels_against_images"),
+    "14_cifar10_training": (
+        "training_without_zero_grad",
+        "training_without_step",
+        "training_ignores_lr",
+        "training_shuffles_labels_against_images",
+    ),
     "18_mnist": ("train_mnist_without_zero_grad", "train_mnist_with_sgd"),
 }
 
@@ -72,20 +77,48 @@ class InProcess:
         return wire.decode(wire.encode(fn(self.module, *args, **kwargs)))
 
 
-def final_state(exercise: str, module, reference, images, labels, plan, seed: int, device: str) -> torch.Tensor:
+def final_state(
+    exercise: str, module, reference, images, labels, plan, seed: int, device: str
+) -> torch.Tensor:
     """The parameters `module`'s loop leaves after the plan's run, from the grader's start, as the check runs it."""
-    proxy, limit = InProcess(module), 10 ** 6
+    proxy, limit = InProcess(module), 10**6
     if exercise == "14_cifar10_training":
         start = flat_state(seeded(reference.CIFAR10Net, seed))
-        run = fetch(proxy, cifar10_training.train, cifar10_training.states, images[:plan.train], labels[:plan.train],
-                    images[plan.train:plan.train + plan.val], labels[plan.train:plan.train + plan.val], start=start,
-                    epochs=plan.epochs, lr=plan.lr, batch_size=plan.batch_size, seed=seed, device=device, limit=limit,
-                    returned_key="history")
+        run = fetch(
+            proxy,
+            cifar10_training.train,
+            cifar10_training.states,
+            images[: plan.train],
+            labels[: plan.train],
+            images[plan.train : plan.train + plan.val],
+            labels[plan.train : plan.train + plan.val],
+            start=start,
+            epochs=plan.epochs,
+            lr=plan.lr,
+            batch_size=plan.batch_size,
+            seed=seed,
+            device=device,
+            limit=limit,
+            returned_key="history",
+        )
     else:
         start = flat_state(seeded(reference.MLP, seed))
-        run = fetch(proxy, mnist.train, mnist.states, "MLP", images[:plan.train], labels[:plan.train], start=start,
-                    epochs=plan.epochs, lr=plan.lr, batch_size=plan.batch_size, seed=seed, device=device, limit=limit,
-                    returned_key="returned")
+        run = fetch(
+            proxy,
+            mnist.train,
+            mnist.states,
+            "MLP",
+            images[: plan.train],
+            labels[: plan.train],
+            start=start,
+            epochs=plan.epochs,
+            lr=plan.lr,
+            batch_size=plan.batch_size,
+            seed=seed,
+            device=device,
+            limit=limit,
+            returned_key="returned",
+        )
     return run.final
 
 
@@ -114,23 +147,39 @@ def main() -> None:
         heldouts.append((inputs, torch.as_tensor(heldout.labels)))
     gpu = f", {torch.cuda.get_device_name(args.device)}" if args.device.startswith("cuda") else ""
     print(f"Data: {plan.data} ({data.describe()})\nPlan: {plan}")
-    print(f"Machine: {platform.machine()}{gpu}, {torch.get_num_threads()} torch threads, torch {torch.__version__}, "
-          f"load {os.getloadavg()[0]:.1f}\n")
-    print(f"| loop | held-out accuracy, {len(args.seeds)} seeds x {len(keys)} keys | train s |\n|---|---|---|")
+    print(
+        f"Machine: {platform.machine()}{gpu}, {torch.get_num_threads()} torch threads, torch {torch.__version__}, "
+        f"load {os.getloadavg()[0]:.1f}\n"
+    )
+    print(
+        f"| loop | held-out accuracy, {len(args.seeds)} seeds x {len(keys)} keys | train s |\n|---|---|---|"
+    )
     with tempfile.TemporaryDirectory() as workdir:
         for name, module in variants(exercise, Path(workdir)):
             accuracies, seconds = [], 0.0
             for seed in args.seeds:
                 order = np.random.default_rng(seed).permutation(len(train.labels))
                 started = time.monotonic()
-                state = final_state(exercise, module, reference, train.images[order], train.labels[order], plan,
-                                    seed, args.device)
+                state = final_state(
+                    exercise,
+                    module,
+                    reference,
+                    train.images[order],
+                    train.labels[order],
+                    plan,
+                    seed,
+                    args.device,
+                )
                 seconds += time.monotonic() - started
                 model = reference.CIFAR10Net() if cifar else reference.MLP()
                 loss = torch.nn.CrossEntropyLoss() if cifar else torch.nn.NLLLoss()
-                accuracies += [report.measure(model, state, inputs, labels, loss).accuracy for inputs, labels in heldouts]
-            print(f"| {name} | {min(accuracies):.1%}-{max(accuracies):.1%} | {seconds / len(args.seeds):.1f} |",
-                  flush=True)
+                accuracies += [
+                    report.measure(model, state, inputs, labels, loss).accuracy for inputs, labels in heldouts
+                ]
+            print(
+                f"| {name} | {min(accuracies):.1%}-{max(accuracies):.1%} | {seconds / len(args.seeds):.1f} |",
+                flush=True,
+            )
     print(f"\nThreshold: {plan.threshold:.0%}")
 
 

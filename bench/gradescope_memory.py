@@ -18,6 +18,7 @@ its own cgroup, as root, and reports:
 
 Prints a Markdown table, one row per run, and with --json FILE writes the rows as JSON.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,9 +74,13 @@ class MemoryGroup:
         for line in lines:
             if line.startswith("0::"):
                 for root in (Path("/sys/fs/cgroup"), Path("/sys/fs/cgroup/unified")):
-                    if (root / "cgroup.controllers").exists() and "memory" in (root / "cgroup.controllers").read_text():
+                    if (root / "cgroup.controllers").exists() and "memory" in (
+                        root / "cgroup.controllers"
+                    ).read_text():
                         return 2, root / line[3:].lstrip("/")
-        raise SystemExit("no memory cgroup controller this process may use (run as root on a cgroup v1 or v2 host)")
+        raise SystemExit(
+            "no memory cgroup controller this process may use (run as root on a cgroup v1 or v2 host)"
+        )
 
     def limit(self, megabytes: int) -> None:
         name = "memory.limit_in_bytes" if self.version == 1 else "memory.max"
@@ -103,8 +108,11 @@ class MemoryGroup:
             (self.path.parent / "cgroup.subtree_control").write_text("+cpu")
             (self.path / "cpu.max").write_text(f"{int(cpus * period)} {period}")
             return
-        own = next(line.split(":", 2)[2] for line in Path("/proc/self/cgroup").read_text().splitlines()
-                   if "cpu" in line.split(":", 2)[1].split(","))
+        own = next(
+            line.split(":", 2)[2]
+            for line in Path("/proc/self/cgroup").read_text().splitlines()
+            if "cpu" in line.split(":", 2)[1].split(",")
+        )
         self.cpu_path = Path("/sys/fs/cgroup/cpu") / own.lstrip("/") / self.path.name
         self.cpu_path.mkdir()
         (self.cpu_path / "cpu.cfs_period_us").write_text(str(period))
@@ -144,9 +152,22 @@ def grade_in_group(exercises: list[str], limit_mb: int | None, args: argparse.Na
 
     with tempfile.TemporaryDirectory() as scratch:
         output = Path(scratch) / "result.json"
-        command = [args.python, "-m", "autograder", "grade", str(args.submission), "--format", "json",
-                   "--output", str(output), "--device", "cpu", "--time-scale", str(args.time_scale),
-                   *[part for exercise in exercises for part in ("--exercise", exercise)]]
+        command = [
+            args.python,
+            "-m",
+            "autograder",
+            "grade",
+            str(args.submission),
+            "--format",
+            "json",
+            "--output",
+            str(output),
+            "--device",
+            "cpu",
+            "--time-scale",
+            str(args.time_scale),
+            *[part for exercise in exercises for part in ("--exercise", exercise)],
+        ]
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         started = time.monotonic()
@@ -156,10 +177,21 @@ def grade_in_group(exercises: list[str], limit_mb: int | None, args: argparse.Na
         sampler.join()
         result = json.loads(output.read_text()) if output.exists() and output.stat().st_size else None
     killed = run.returncode < 0 or group.oom_kills() > 0
-    timeouts = sum(check["status"] == "timeout" for e in (result or {}).get("exercises", []) for check in e["checks"])
+    timeouts = sum(
+        check["status"] == "timeout" for e in (result or {}).get("exercises", []) for check in e["checks"]
+    )
     try:
-        return Run(",".join(exercises) if exercises else "all", limit_mb, group.peak() / MiB, peak_anon[0] / MiB,
-                   result["score"] if result else None, result["max_score"] if result else None, seconds, killed, timeouts)
+        return Run(
+            ",".join(exercises) if exercises else "all",
+            limit_mb,
+            group.peak() / MiB,
+            peak_anon[0] / MiB,
+            result["score"] if result else None,
+            result["max_score"] if result else None,
+            seconds,
+            killed,
+            timeouts,
+        )
     finally:
         group.close()
 
@@ -167,33 +199,53 @@ def grade_in_group(exercises: list[str], limit_mb: int | None, args: argparse.Na
 def row(run: Run) -> str:
     score = "no result" if run.score is None else f"{run.score:g} / {run.max_score:g}"
     limit = f"{run.limit_mb} MB" if run.limit_mb else "none"
-    return (f"| {run.exercises} | {limit} | {run.peak_mib:.0f} MiB | {run.peak_anon_mib:.0f} MiB | {score} | "
-            f"{run.seconds:.0f} s | {run.timeouts} | {'yes' if run.killed else 'no'} |")
+    return (
+        f"| {run.exercises} | {limit} | {run.peak_mib:.0f} MiB | {run.peak_anon_mib:.0f} MiB | {score} | "
+        f"{run.seconds:.0f} s | {run.timeouts} | {'yes' if run.killed else 'no'} |"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--exercise", action="append", default=[], help="grade only this exercise (repeatable)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--exercise", action="append", default=[], help="grade only this exercise (repeatable)"
+    )
     parser.add_argument("--all", action="store_true", help="grade all exercises in one run")
     parser.add_argument("--each", action="store_true", help="one run per exercise")
-    parser.add_argument("--limit", type=int, action="append", default=[], metavar="MB",
-                        help="also run under this memory limit (repeatable)")
+    parser.add_argument(
+        "--limit",
+        type=int,
+        action="append",
+        default=[],
+        metavar="MB",
+        help="also run under this memory limit (repeatable)",
+    )
     parser.add_argument("--submission", type=Path, default=KIT / "solutions")
-    parser.add_argument("--python", default=sys.executable, help="the interpreter that grades (a bundle's venv)")
+    parser.add_argument(
+        "--python", default=sys.executable, help="the interpreter that grades (a bundle's venv)"
+    )
     parser.add_argument("--time-scale", type=float, default=3.0)
     parser.add_argument("--cpus", type=float, default=None, help="cap CPU time, e.g. 0.5 as on Gradescope")
     parser.add_argument("--json", type=Path, help="also write the rows here as JSON")
-    parser.add_argument("--figures", type=Path, help="run --each and --all and write the bundle's memory figures")
+    parser.add_argument(
+        "--figures", type=Path, help="run --each and --all and write the bundle's memory figures"
+    )
     args = parser.parse_args()
     if args.figures:
         args.each = args.all = True
     selections = [[e.id] for e in catalog.exercises()] if args.each else []
     selections += [args.exercise] if args.exercise else []
     selections += [[]] if args.all or not selections else []
-    print(f"Machine: {platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"load {os.getloadavg()[0]:.1f}, interpreter {args.python}, CPU cap {args.cpus or 'none'}, "
-          f"time scale {args.time_scale:g}\n")
-    print("| exercises | limit | peak (charged) | peak anon + shmem | score | time | timeouts | grader killed |")
+    print(
+        f"Machine: {platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"load {os.getloadavg()[0]:.1f}, interpreter {args.python}, CPU cap {args.cpus or 'none'}, "
+        f"time scale {args.time_scale:g}\n"
+    )
+    print(
+        "| exercises | limit | peak (charged) | peak anon + shmem | score | time | timeouts | grader killed |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     runs = []
     for exercises in selections:
@@ -215,8 +267,8 @@ def write_figures(path: Path, runs: list[Run]) -> None:
         raise SystemExit(f"not writing figures: {', '.join(incomplete)} did not grade to full marks")
     figures = {
         "measured_on": f"{os.cpu_count()} vCPUs, {platform.system()} {platform.release()}, Python "
-                       f"{platform.python_version()}, torch {torch.__version__}, cgroup v{MemoryGroup.own_memory_group()[0]}, "
-                       f"{time.strftime('%Y-%m-%d')}",
+        f"{platform.python_version()}, torch {torch.__version__}, cgroup v{MemoryGroup.own_memory_group()[0]}, "
+        f"{time.strftime('%Y-%m-%d')}",
         "one_exercise_mib": {run.exercises: round(run.peak_mib) for run in runs if run.exercises != "all"},
         "all_exercises_mib": next(round(run.peak_mib) for run in runs if run.exercises == "all"),
     }

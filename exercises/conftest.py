@@ -5,6 +5,7 @@ A test asks for the module by name: `def test_something(maxpool): ...`. Failures
 test's message, the lines of your own code that led to it, and a hint (see autograder/learning/).
 In the instructor's checkout, `--solutions` runs the same tests on `solutions/`.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -28,11 +29,19 @@ from autograder.learning.workspace import Workspace  # noqa: E402
 
 def pytest_addoption(parser):
     group = parser.getgroup("exercises")
-    group.addoption("--lang", choices=i18n.LANGUAGES, default=None,
-                    help="language of messages and hints: en, zh or both (default: from the locale)")
+    group.addoption(
+        "--lang",
+        choices=i18n.LANGUAGES,
+        default=None,
+        help="language of messages and hints: en, zh or both (default: from the locale)",
+    )
     if SOLUTIONS.is_dir():
-        group.addoption("--solutions", action="store_true", default=False,
-                        help="run the visible tests against solutions/ instead of your exercises/")
+        group.addoption(
+            "--solutions",
+            action="store_true",
+            default=False,
+            help="run the visible tests against solutions/ instead of your exercises/",
+        )
 
 
 def _use_solutions(config) -> bool:
@@ -58,8 +67,12 @@ def load(folder_name: str, module_name: str, use_solutions: bool):
     root = SOLUTIONS if use_solutions else EXERCISES
     path = root / folder_name / f"{module_name}.py"
     if not path.exists():
-        raise pytest.UsageError(i18n.tr(f"{path} does not exist (autograder reset {folder_name[:2]} restores it)",
-                                        f"{path} 不存在（autograder reset {folder_name[:2]} 可以恢复）"))
+        raise pytest.UsageError(
+            i18n.tr(
+                f"{path} does not exist (autograder reset {folder_name[:2]} restores it)",
+                f"{path} 不存在（autograder reset {folder_name[:2]} 可以恢复）",
+            )
+        )
     if path in _failed_imports:
         raise feedback.ImportFailure(path, _failed_imports[path])
     name = f"{'solution' if use_solutions else 'exercise'}_{module_name}"

@@ -1,4 +1,5 @@
 """Shared fixtures for the kit's own tests: one warm sandbox for the whole session."""
+
 from __future__ import annotations
 
 import os

@@ -7,6 +7,7 @@ full marks, the grader's peak memory stayed bounded, no process the student star
 workspace is left in scratch; and at teardown, that nothing outside scratch changed. Calling it twice
 in one test grades two students one after the other in the same sandbox, as a `grade-batch` slot does.
 """
+
 from __future__ import annotations
 
 import os
@@ -93,15 +94,18 @@ def hostile(level_sandbox, tmp_path):
         (folder / "maxpool.py").write_text(source.replace("CANARY", str(canary)), encoding="utf-8")
         if plant is not None:
             plant(folder)
-        options = grading.GradeOptions(exercises=["06_conv_shapes", "07_maxpool"], device="cpu", threads=1,
-                                       time_scale=time_scale)
+        options = grading.GradeOptions(
+            exercises=["06_conv_shapes", "07_maxpool"], device="cpu", threads=1, time_scale=time_scale
+        )
         spaces = workspaces_left(level_sandbox)
         before = reset_peak_memory()
         result = grading.grade(root, options, sandbox=level_sandbox)
         assert memory_kib("VmHWM") * 1024 - before < PEAK_GROWTH_LIMIT, "the grader's memory grew too much"
         by_id = {exercise.id: exercise for exercise in result.exercises}
         conv = by_id["06_conv_shapes"]
-        assert conv.score == conv.max_score, [(c.name, c.message) for c in conv.checks if c.status != "passed"]
+        assert conv.score == conv.max_score, [
+            (c.name, c.message) for c in conv.checks if c.status != "passed"
+        ]
         assert descendants(level_sandbox.template_pid) <= baseline, "a process outlived its worker"
         assert workspaces_left(level_sandbox) == spaces, "a workspace outlived its exercise"
         return by_id["07_maxpool"], result
@@ -109,13 +113,17 @@ def hostile(level_sandbox, tmp_path):
     yield run
     assert canary.read_text() == "untouched\n"
     assert sorted(canary.parent.iterdir()) == [canary]
-    assert {p: p.stat().st_mtime_ns for p in (catalog.KIT_ROOT / "solutions").rglob("*") if p.is_file()} == kit_files
+    assert {
+        p: p.stat().st_mtime_ns for p in (catalog.KIT_ROOT / "solutions").rglob("*") if p.is_file()
+    } == kit_files
     assert descendants(level_sandbox.template_pid) <= baseline, "a process outlived its worker"
 
 
 def with_course_example(body: str) -> str:
     """The solution with `body` run at the start of course_example (the 2 checks that call it)."""
-    return SOLUTION.replace(COURSE_EXAMPLE, COURSE_EXAMPLE + textwrap.indent(textwrap.dedent(body), "    "), 1)
+    return SOLUTION.replace(
+        COURSE_EXAMPLE, COURSE_EXAMPLE + textwrap.indent(textwrap.dedent(body), "    "), 1
+    )
 
 
 def course_checks(exercise):
@@ -130,4 +138,4 @@ def others_pass(exercise) -> None:
 
 def printed(exercise, tag: str) -> list[str]:
     """The rest of each line the student's code printed starting with `tag` (both calls of course_example)."""
-    return [line[len(tag):].strip() for line in exercise.output.splitlines() if line.startswith(tag)]
+    return [line[len(tag) :].strip() for line in exercise.output.splitlines() if line.startswith(tag)]

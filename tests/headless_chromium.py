@@ -6,6 +6,7 @@ file descriptors 3 and 4). `open(url)` loads a page in a new tab and records wha
 console errors, uncaught exceptions, log entries and every network request. Used by the HTML report
 tests and by anyone who wants screenshots of the pages.
 """
+
 from __future__ import annotations
 
 import base64
@@ -22,9 +23,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-extensions", "--host-resolver-rules=MAP * ~NOTFOUND", "--remote-debugging-pipe")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--remote-debugging-pipe",
+)
 
 
 def executable() -> str | None:
@@ -54,13 +65,21 @@ class Chromium:
         self._replies, from_browser = os.pipe()
 
         def wire_pipes() -> None:  # in the child: its fds 3 and 4 are the protocol's pipe
-            high_in, high_out = fcntl.fcntl(to_browser, fcntl.F_DUPFD, 20), fcntl.fcntl(from_browser, fcntl.F_DUPFD, 20)
+            high_in, high_out = (
+                fcntl.fcntl(to_browser, fcntl.F_DUPFD, 20),
+                fcntl.fcntl(from_browser, fcntl.F_DUPFD, 20),
+            )
             os.dup2(high_in, 3)
             os.dup2(high_out, 4)
 
-        self.process = subprocess.Popen([command, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
-                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                        preexec_fn=wire_pipes, pass_fds=(3, 4, to_browser, from_browser))
+        self.process = subprocess.Popen(
+            [command, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=wire_pipes,
+            pass_fds=(3, 4, to_browser, from_browser),
+        )
         os.close(to_browser)
         os.close(from_browser)
         self._inbox: queue.Queue[dict[str, Any]] = queue.Queue()
@@ -105,7 +124,9 @@ class Chromium:
         if log is None or method is None:
             return
         if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
-            log.console_errors.append(" ".join(str(a.get("value", a.get("description", ""))) for a in params["args"]))
+            log.console_errors.append(
+                " ".join(str(a.get("value", a.get("description", ""))) for a in params["args"])
+            )
         elif method == "Runtime.exceptionThrown":
             log.exceptions.append(json.dumps(params.get("exceptionDetails", {}))[:500])
         elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
@@ -127,8 +148,14 @@ class Chromium:
         self.logs[session] = PageLog()
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.call(f"{domain}.enable", session)
-        self.call("Emulation.setDeviceMetricsOverride", session, width=width, height=height,
-                  deviceScaleFactor=1, mobile=mobile)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            session,
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=mobile,
+        )
         self.call("Page.navigate", session, url=url)
         self.wait_for("Page.loadEventFired", session)
         return Tab(self, session, target)
@@ -159,8 +186,9 @@ class Tab:
 
     def evaluate(self, expression: str) -> Any:
         """The value of a JavaScript expression in the page (JSON-like values)."""
-        result = self.browser.call("Runtime.evaluate", self.session, expression=expression, returnByValue=True,
-                                   awaitPromise=True)
+        result = self.browser.call(
+            "Runtime.evaluate", self.session, expression=expression, returnByValue=True, awaitPromise=True
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(f"{expression!r} raised: {result['exceptionDetails']}")
         return result["result"].get("value")
@@ -168,9 +196,13 @@ class Tab:
     def screenshot(self, path: Path) -> Path:
         """The whole page (not just the window) as a PNG."""
         metrics = self.browser.call("Page.getLayoutMetrics", self.session)["cssContentSize"]
-        shot = self.browser.call("Page.captureScreenshot", self.session, format="png", captureBeyondViewport=True,
-                                 clip={"x": 0, "y": 0, "width": metrics["width"], "height": metrics["height"],
-                                       "scale": 1})
+        shot = self.browser.call(
+            "Page.captureScreenshot",
+            self.session,
+            format="png",
+            captureBeyondViewport=True,
+            clip={"x": 0, "y": 0, "width": metrics["width"], "height": metrics["height"], "scale": 1},
+        )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(shot["data"]))
         return path

@@ -1,4 +1,5 @@
 """A student's copy of the exercises in a temporary folder, for the tests of the student's side."""
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,11 @@ def make(root: Path, exercise_ids: list[str] | None = None) -> Path:
     shutil.copy(catalog.EXERCISES_DIR / "conftest.py", root / "exercises" / "conftest.py")
     for exercise in catalog.exercises():
         if exercise_ids is None or exercise.id in exercise_ids:
-            shutil.copytree(catalog.EXERCISES_DIR / exercise.id, root / "exercises" / exercise.id,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.bak"))
+            shutil.copytree(
+                catalog.EXERCISES_DIR / exercise.id,
+                root / "exercises" / exercise.id,
+                ignore=shutil.ignore_patterns("__pycache__", "*.bak"),
+            )
     return root
 
 
@@ -38,17 +42,34 @@ def environment(**extra: str) -> dict[str, str]:
     """The student's environment: the kit importable, English messages, and pytest's temporary folders
     in a fresh place of their own (a shared /tmp/pytest-of-<user> may hold other runs' leftovers)."""
     basetemp = tempfile.mkdtemp(prefix="student-pytest-")
-    return {**os.environ, "PYTHONPATH": str(catalog.KIT_ROOT), "AUTOGRADER_LANG": "en",
-            "PYTEST_ADDOPTS": f"--basetemp={basetemp}/run", **extra}
+    return {
+        **os.environ,
+        "PYTHONPATH": str(catalog.KIT_ROOT),
+        "AUTOGRADER_LANG": "en",
+        "PYTEST_ADDOPTS": f"--basetemp={basetemp}/run",
+        **extra,
+    }
 
 
 def command(root: Path, *args: str, timeout: float = 300, **extra: str) -> subprocess.CompletedProcess:
     """`python -m autograder ARGS` run in `root`, as the student would."""
-    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=root, capture_output=True, text=True,
-                          timeout=timeout, env=environment(**extra))
+    return subprocess.run(
+        [sys.executable, "-m", "autograder", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=environment(**extra),
+    )
 
 
 def pytest_run(root: Path, *args: str, timeout: float = 300, **extra: str) -> subprocess.CompletedProcess:
     """`python -m pytest ARGS` run in `root`."""
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args], cwd=root,
-                          capture_output=True, text=True, timeout=timeout, env=environment(**extra))
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=environment(**extra),
+    )

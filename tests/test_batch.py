@@ -1,5 +1,6 @@
 """grade-batch: one result per student, written atomically; a resume that regrades what is stale and
 says why; one failure never stops the batch."""
+
 import csv
 import json
 import os
@@ -19,8 +20,14 @@ EXERCISES = ["07_maxpool", "10_losses"]
 
 
 def autograder(*args, **kwargs):
-    return subprocess.run([sys.executable, "-m", "autograder", *args], capture_output=True, text=True,
-                          cwd=catalog.KIT_ROOT, timeout=900, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "autograder", *args],
+        capture_output=True,
+        text=True,
+        cwd=catalog.KIT_ROOT,
+        timeout=900,
+        **kwargs,
+    )
 
 
 def add_folder(root, name, source=catalog.SOLUTIONS_DIR, mutant=None):
@@ -28,7 +35,10 @@ def add_folder(root, name, source=catalog.SOLUTIONS_DIR, mutant=None):
     for exercise in EXERCISES:
         shutil.copytree(source / exercise, target / exercise)
     if mutant:
-        apply(next(m for m in MUTANTS if m.name == mutant), target / next(m for m in MUTANTS if m.name == mutant).exercise)
+        apply(
+            next(m for m in MUTANTS if m.name == mutant),
+            target / next(m for m in MUTANTS if m.name == mutant).exercise,
+        )
     return target
 
 
@@ -49,7 +59,10 @@ def classroom(tmp_path_factory):
     (root / "eve.zip").write_bytes(b"this is not a zip")
     os.mkdir(os.fsencode(root) + b"/fran\xe7ois")
     for exercise in EXERCISES:
-        shutil.copytree(catalog.SOLUTIONS_DIR / exercise, os.fsdecode(os.fsencode(root) + b"/fran\xe7ois/" + exercise.encode()))
+        shutil.copytree(
+            catalog.SOLUTIONS_DIR / exercise,
+            os.fsdecode(os.fsencode(root) + b"/fran\xe7ois/" + exercise.encode()),
+        )
     return root
 
 
@@ -138,8 +151,19 @@ def test_resume_with_another_exercise_set_regrades_and_the_gradebook_shows_the_n
     first = autograder("grade-batch", str(root), "--out", str(out), "--exercise", "07_maxpool", "--jobs", "1")
     assert first.returncode == 0, first.stderr[-2000:]
     assert "10_losses" not in rows(out)["ann"]
-    again = autograder("grade-batch", str(root), "--out", str(out), "--resume", "--jobs", "1",
-                       "--exercise", "07_maxpool", "--exercise", "10_losses")
+    again = autograder(
+        "grade-batch",
+        str(root),
+        "--out",
+        str(out),
+        "--resume",
+        "--jobs",
+        "1",
+        "--exercise",
+        "07_maxpool",
+        "--exercise",
+        "10_losses",
+    )
     assert again.returncode == 0, again.stderr[-2000:]
     assert "0 results kept, 1 regraded because: a different exercise selection or device (1)" in again.stderr
     book = rows(out)["ann"]
@@ -151,9 +175,22 @@ def test_a_kill_9_loses_no_finished_student(tmp_path):
     for name in ("s1", "s2", "s3", "s4"):
         add_folder(root, name)
     out = tmp_path / "out"
-    args = [sys.executable, "-m", "autograder", "grade-batch", str(root), "--out", str(out), "--jobs", "1",
-            "--exercise", "07_maxpool"]
-    process = subprocess.Popen(args, cwd=catalog.KIT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    args = [
+        sys.executable,
+        "-m",
+        "autograder",
+        "grade-batch",
+        str(root),
+        "--out",
+        str(out),
+        "--jobs",
+        "1",
+        "--exercise",
+        "07_maxpool",
+    ]
+    process = subprocess.Popen(
+        args, cwd=catalog.KIT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and len(list((out / "students").glob("*.json"))) < 2:
         time.sleep(0.2)
@@ -167,4 +204,3 @@ def test_a_kill_9_loses_no_finished_student(tmp_path):
     run = autograder("grade-batch", str(root), "--out", str(out), "--resume", "--exercise", "07_maxpool")
     assert run.returncode == 0, run.stderr[-2000:]
     assert set(rows(out)) == {"s1", "s2", "s3", "s4"}
-

@@ -9,6 +9,7 @@ modules named after topics (a check uses `probes/<its topic>.py` or the generic 
 README's exercise table; at least one mutant, naming checks that exist; course-style folders named
 after an exercise, holding its module, whose verdicts name checks that exist.
 """
+
 import ast
 import json
 import re
@@ -58,9 +59,14 @@ def test_module_names_are_unique_identifiers():
 
 @by_id
 def test_every_piece_of_the_exercise_exists(exercise):
-    wanted = [exercise.solution_file, catalog.SOLUTIONS_DIR / exercise.id / "hints.toml", exercise.stub_file,
-              catalog.EXERCISES_DIR / exercise.id / f"test_{exercise.module}.py",
-              catalog.EXERCISES_DIR / exercise.id / "README.md", exercise.hidden_checks]
+    wanted = [
+        exercise.solution_file,
+        catalog.SOLUTIONS_DIR / exercise.id / "hints.toml",
+        exercise.stub_file,
+        catalog.EXERCISES_DIR / exercise.id / f"test_{exercise.module}.py",
+        catalog.EXERCISES_DIR / exercise.id / "README.md",
+        exercise.hidden_checks,
+    ]
     assert [path.relative_to(ROOT) for path in wanted if not path.is_file()] == []
 
 
@@ -148,7 +154,9 @@ def test_mutant_names_are_unique():
     assert len(set(names)) == len(names)
 
 
-COURSE_STYLE_CASES = sorted(path for path in COURSE_STYLE.iterdir() if path.is_dir() and not path.name.startswith("_"))
+COURSE_STYLE_CASES = sorted(
+    path for path in COURSE_STYLE.iterdir() if path.is_dir() and not path.name.startswith("_")
+)
 
 
 @pytest.mark.parametrize("folder", COURSE_STYLE_CASES, ids=[p.name for p in COURSE_STYLE_CASES])

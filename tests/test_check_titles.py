@@ -1,5 +1,6 @@
 """Every hidden check of exercises 04 (by hand), 06-10, 12, 13, 16 and 19 has a title in both languages,
 and its Chinese messages carry no English words beyond code."""
+
 import ast
 import re
 
@@ -8,8 +9,17 @@ import pytest
 from autograder import catalog
 from autograder.judge import check_title
 
-EXERCISES = ["06_conv_shapes", "07_maxpool", "08_activations", "09_sequential", "10_losses", "12_vgg16_modify",
-             "13_save_load", "16_autograd", "19_onnx_export"]
+EXERCISES = [
+    "06_conv_shapes",
+    "07_maxpool",
+    "08_activations",
+    "09_sequential",
+    "10_losses",
+    "12_vgg16_modify",
+    "13_save_load",
+    "16_autograd",
+    "19_onnx_export",
+]
 BY_HAND = {"04_transforms": ("test_to_tensor_is_written_by_hand", "test_normalize_is_written_by_hand")}
 ENGLISH_PHRASES = re.compile(r"\b(expected|got|should|the|of shape|a tensor|returned|not judged|fix)\b")
 
@@ -17,8 +27,13 @@ ENGLISH_PHRASES = re.compile(r"\b(expected|got|should|the|of shape|a tensor|retu
 def checks(exercise_id: str) -> list[ast.FunctionDef]:
     tree = ast.parse(catalog.get(exercise_id).hidden_checks.read_text(encoding="utf-8"))
     wanted = BY_HAND.get(exercise_id)
-    return [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
-            and (wanted is None or node.name in wanted)]
+    return [
+        node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and node.name.startswith("test_")
+        and (wanted is None or node.name in wanted)
+    ]
 
 
 def literal_text(node: ast.AST) -> list[str]:
@@ -42,6 +57,10 @@ def test_chinese_messages_carry_no_english_phrases(exercise_id):
     """The last argument of every fail(...) and not_judged...(...) call reads as Chinese (code aside)."""
     tree = ast.parse(catalog.get(exercise_id).hidden_checks.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("fail", "not_judged", "not_judged_because"):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") in (
+            "fail",
+            "not_judged",
+            "not_judged_because",
+        ):
             text = "".join(literal_text(node.args[-1]))
             assert not ENGLISH_PHRASES.search(text), f"{exercise_id}, line {node.lineno}: {text!r}"

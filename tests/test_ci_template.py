@@ -1,6 +1,7 @@
 """`autograder ci-template`: the students' workflow holds nothing private, the instructor's workflow
 collects and grades in the strict sandbox; both validate against GitHub's workflow schema (the copy
 check-jsonschema ships), and the instructor's collect and grade steps run here as written."""
+
 import os
 import re
 import shutil
@@ -18,15 +19,24 @@ pytest.importorskip("check_jsonschema", reason="check-jsonschema lints the workf
 
 
 def write(tmp_path: Path, kind: str, *options: str) -> Path:
-    run = subprocess.run([sys.executable, "-m", "autograder", "ci-template", kind, "--out", str(tmp_path), *options],
-                         capture_output=True, text=True, cwd=catalog.KIT_ROOT, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "autograder", "ci-template", kind, "--out", str(tmp_path), *options],
+        capture_output=True,
+        text=True,
+        cwd=catalog.KIT_ROOT,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     return Path(run.stdout.split("wrote ", 1)[1].strip())
 
 
 def lint(path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
-                           str(path)], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def steps(data: dict) -> dict[str, dict]:
@@ -38,8 +48,15 @@ def triggers(data: dict) -> dict:
     return data.get("on", data.get(True))  # YAML 1.1 reads a bare `on` as true
 
 
-@pytest.mark.parametrize("kind, options", [("student", ()), ("instructor", ()), ("instructor", ("--gpu",)),
-                                           ("instructor", ("--schedule", "0 16 * * 5"))])
+@pytest.mark.parametrize(
+    "kind, options",
+    [
+        ("student", ()),
+        ("instructor", ()),
+        ("instructor", ("--gpu",)),
+        ("instructor", ("--schedule", "0 16 * * 5")),
+    ],
+)
 def test_every_generated_workflow_validates_against_githubs_workflow_schema(tmp_path, kind, options):
     run = lint(write(tmp_path, kind, *options))
     assert run.returncode == 0, run.stdout + run.stderr
@@ -69,21 +86,30 @@ def test_the_students_workflow_holds_no_secret_and_no_hidden_check(tmp_path):
     data = yaml.safe_load(text)
     commands = " ".join(step.get("run", "") for step in steps(data).values())
     assert "python -m pytest" in commands and "autograder grade" not in commands and "collect" not in commands
-    assert [step.get("uses", "").split("@")[0] for step in steps(data).values() if "uses" in step] == \
-           ["actions/checkout", "actions/setup-python"]
+    assert [step.get("uses", "").split("@")[0] for step in steps(data).values() if "uses" in step] == [
+        "actions/checkout",
+        "actions/setup-python",
+    ]
 
 
 def test_the_students_workflow_runs_on_push_with_cpu_torch_and_the_releases_packages(tmp_path):
     data = yaml.safe_load(write(tmp_path, "student").read_text())
     assert set(triggers(data)) == {"push", "pull_request"} and data["permissions"] == {"contents": "read"}
     assert data["jobs"]["visible-tests"]["runs-on"] == "ubuntu-24.04"
-    install = steps(data)["Install CPU-only PyTorch (a smaller download) and this repository's packages"]["run"]
+    install = steps(data)["Install CPU-only PyTorch (a smaller download) and this repository's packages"][
+        "run"
+    ]
     assert "'torch>=" in install and ci_templates.CPU_INDEX in install and "pip install -e ." in install
 
 
 def test_a_release_carries_exactly_the_students_workflow(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "autograder", "release", str(tmp_path / "course"), "--exercise",
-                          "07_maxpool"], capture_output=True, text=True, cwd=catalog.KIT_ROOT, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-m", "autograder", "release", str(tmp_path / "course"), "--exercise", "07_maxpool"],
+        capture_output=True,
+        text=True,
+        cwd=catalog.KIT_ROOT,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     released = (tmp_path / "course" / ".github" / "workflows" / "visible-tests.yml").read_text()
     assert released == ci_templates.student_workflow()
@@ -109,11 +135,14 @@ def test_the_instructor_workflow_grades_strictly_after_lifting_apparmors_restric
     data = yaml.safe_load(write(tmp_path, "instructor").read_text())
     names = list(steps(data))
     grade = steps(data)["Grade every student in the sandbox (strict isolation, or fail)"]["run"]
-    apparmor = steps(data)["Let bubblewrap create user namespaces (the AppArmor setting of Ubuntu 24.04)"]["run"]
+    apparmor = steps(data)["Let bubblewrap create user namespaces (the AppArmor setting of Ubuntu 24.04)"][
+        "run"
+    ]
     assert "grade-batch submissions" in grade and "--isolation strict" in grade
     assert "kernel.apparmor_restrict_unprivileged_userns=0" in apparmor
-    assert names.index("Let bubblewrap create user namespaces (the AppArmor setting of Ubuntu 24.04)") < \
-           names.index("Grade every student in the sandbox (strict isolation, or fail)")
+    assert names.index(
+        "Let bubblewrap create user namespaces (the AppArmor setting of Ubuntu 24.04)"
+    ) < names.index("Grade every student in the sandbox (strict isolation, or fail)")
     assert data["jobs"]["grade"]["runs-on"] == "ubuntu-24.04"
     assert ci_templates.CPU_INDEX in steps(data)["Install the grader (CPU-only PyTorch)"]["run"]
     assert "[onnx]" in steps(data)["Install the grader (CPU-only PyTorch)"]["run"]
@@ -129,7 +158,9 @@ def test_the_token_reaches_only_the_collect_step_and_only_through_its_environmen
 
 
 def test_the_per_student_results_are_published_even_when_grading_fails(tmp_path):
-    upload = steps(yaml.safe_load(write(tmp_path, "instructor").read_text()))["Publish the per-student results"]
+    upload = steps(yaml.safe_load(write(tmp_path, "instructor").read_text()))[
+        "Publish the per-student results"
+    ]
     assert upload["uses"].startswith("actions/upload-artifact@") and upload["if"] == "always()"
     assert "results/" in upload["with"]["path"] and "collected.csv" in upload["with"]["path"]
 
@@ -139,17 +170,29 @@ def test_on_the_gpu_runner_student_code_runs_only_inside_grade_batch(tmp_path):
     job = data["jobs"]["grade"]
     assert job["runs-on"] == ["self-hosted", "linux", "gpu"] and job["env"]["DEVICE"] == "cuda"
     names = list(steps(data))
-    assert names.index("Check for a GPU") < names.index("Grade every student in the sandbox (strict isolation, or fail)")
-    touching = [name for name, step in steps(data).items()
-                if "submissions" in step.get("run", "").replace("submissions/collected.csv", "")]
-    assert touching == ["Collect each student's last commit before the deadline",
-                        "Grade every student in the sandbox (strict isolation, or fail)"]
+    assert names.index("Check for a GPU") < names.index(
+        "Grade every student in the sandbox (strict isolation, or fail)"
+    )
+    touching = [
+        name
+        for name, step in steps(data).items()
+        if "submissions" in step.get("run", "").replace("submissions/collected.csv", "")
+    ]
+    assert touching == [
+        "Collect each student's last commit before the deadline",
+        "Grade every student in the sandbox (strict isolation, or fail)",
+    ]
     assert ci_templates.CPU_INDEX not in str(data) and "pytest" not in str(data)
 
 
 def git(*args: str, cwd: Path) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "S", "GIT_AUTHOR_EMAIL": "s@x", "GIT_COMMITTER_NAME": "S",
-           "GIT_COMMITTER_EMAIL": "s@x"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "S",
+        "GIT_AUTHOR_EMAIL": "s@x",
+        "GIT_COMMITTER_NAME": "S",
+        "GIT_COMMITTER_EMAIL": "s@x",
+    }
     subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
 
 
@@ -164,11 +207,23 @@ def test_the_instructor_collect_and_grade_steps_run_as_written(tmp_path):
     data = yaml.safe_load(write(grader, "instructor").read_text())
     (grader / "roster.csv").write_text(f"student,repository\nalice,{student}\n")
     (grader / ".venv").symlink_to(Path(sys.prefix))
-    env = {**os.environ, **{k: str(v) for k, v in data["jobs"]["grade"]["env"].items() if "${{" not in str(v)}, "DEADLINE": ""}
-    for name in ("Collect each student's last commit before the deadline",
-                 "Grade every student in the sandbox (strict isolation, or fail)"):
-        run = subprocess.run(["bash", "-c", steps(data)[name]["run"]], cwd=grader, env=env, capture_output=True,
-                             text=True, timeout=900)
+    env = {
+        **os.environ,
+        **{k: str(v) for k, v in data["jobs"]["grade"]["env"].items() if "${{" not in str(v)},
+        "DEADLINE": "",
+    }
+    for name in (
+        "Collect each student's last commit before the deadline",
+        "Grade every student in the sandbox (strict isolation, or fail)",
+    ):
+        run = subprocess.run(
+            ["bash", "-c", steps(data)[name]["run"]],
+            cwd=grader,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     gradebook = (grader / "results" / "gradebook.csv").read_text()
     assert "alice" in gradebook and (grader / "results" / "students" / "alice.json").exists()
@@ -185,9 +240,20 @@ def course_checkout(tmp_path):
 
 def run_shell_entry_point(repo: Path, **env: str) -> subprocess.CompletedProcess:
     script = ci_templates.write("shell", repo)[0]
-    environment = {**os.environ, "AUTOGRADER": str(Path(sys.prefix) / "bin" / "autograder"), "DEVICE": "cpu", **env}
-    return subprocess.run(["bash", str(script), ".", "grading"], cwd=repo, env=environment, capture_output=True,
-                          text=True, timeout=600)
+    environment = {
+        **os.environ,
+        "AUTOGRADER": str(Path(sys.prefix) / "bin" / "autograder"),
+        "DEVICE": "cpu",
+        **env,
+    }
+    return subprocess.run(
+        ["bash", str(script), ".", "grading"],
+        cwd=repo,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_the_shell_entry_point_writes_json_junit_and_a_summary(course_checkout):

@@ -1,4 +1,5 @@
 """remove_tree: whatever a worker or an archive left, it is removed without raising, and nothing outside it."""
+
 from __future__ import annotations
 
 import os
@@ -47,13 +48,13 @@ def test_3000_nested_folders_are_removed_with_few_file_descriptors(memory_folder
     script = textwrap.dedent(f"""
         import resource, sys
         sys.path.insert(0, {str(KIT_ROOT)!r})
-        sys.path.insert(0, {str(KIT_ROOT / 'tests')!r})
+        sys.path.insert(0, {str(KIT_ROOT / "tests")!r})
         from test_cleanup import nest
         from autograder.cleanup import remove_tree
         nest({str(tmp_path)!r}, 3000)
         resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
         sys.setrecursionlimit(200)
-        print(remove_tree({str(tmp_path / 'folder-with-a-long-name')!r}))
+        print(remove_tree({str(tmp_path / "folder-with-a-long-name")!r}))
     """)
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
@@ -109,7 +110,10 @@ def test_what_cannot_be_removed_is_counted_not_raised(tmp_path):
     # A mount point inside the tree is another filesystem: left alone, and counted.
     tree = tmp_path / "tree"
     (tree / "mounted").mkdir(parents=True)
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "tmpfs", str(tree / "mounted")]).returncode:
+    if (
+        os.geteuid() != 0
+        or subprocess.run(["mount", "-t", "tmpfs", "tmpfs", str(tree / "mounted")]).returncode
+    ):
         pytest.skip("needs root to mount a tmpfs")
     try:
         (tree / "mounted" / "on-the-tmpfs.txt").write_text("x")

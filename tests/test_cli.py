@@ -1,4 +1,5 @@
 """The command line: exit status, JSON output that validates against the documented schema."""
+
 import json
 import subprocess
 import sys
@@ -12,15 +13,30 @@ SCHEMA = json.loads((catalog.KIT_ROOT / "autograder" / "schema" / "result.schema
 
 
 def autograder(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "autograder", *args], capture_output=True, text=True,
-                          cwd=catalog.KIT_ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "autograder", *args],
+        capture_output=True,
+        text=True,
+        cwd=catalog.KIT_ROOT,
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="module")
 def json_run(tmp_path_factory):
     output = tmp_path_factory.mktemp("cli") / "result.json"
-    run = autograder("grade", "solutions", "--exercise", "07_maxpool", "--exercise", "10_losses",
-                     "--format", "json", "--output", str(output))
+    run = autograder(
+        "grade",
+        "solutions",
+        "--exercise",
+        "07_maxpool",
+        "--exercise",
+        "10_losses",
+        "--format",
+        "json",
+        "--output",
+        str(output),
+    )
     return run, output
 
 
@@ -40,9 +56,22 @@ def test_json_report_validates_against_the_schema(json_run):
 
 
 def test_schema_rejects_an_unknown_status():
-    bad = {"schema": 1, "score": 0, "max_score": 1, "duration_s": 0.1, "exercises": [
-        {"id": "07_maxpool", "title": "t", "score": 0, "max_score": 1, "duration_s": 0.1,
-         "checks": [{"name": "c", "score": 0, "max_score": 1, "status": "unknown", "message": ""}]}]}
+    bad = {
+        "schema": 1,
+        "score": 0,
+        "max_score": 1,
+        "duration_s": 0.1,
+        "exercises": [
+            {
+                "id": "07_maxpool",
+                "title": "t",
+                "score": 0,
+                "max_score": 1,
+                "duration_s": 0.1,
+                "checks": [{"name": "c", "score": 0, "max_score": 1, "status": "unknown", "message": ""}],
+            }
+        ],
+    }
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, SCHEMA)
 

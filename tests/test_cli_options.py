@@ -1,5 +1,6 @@
 """`grade` and `grade-batch` share one declaration of the grading options, with the same defaults, read
 into one GradeOptions that a batch carries whole (not copied field by field)."""
+
 import pytest
 
 from autograder.catalog import UnknownExercise
@@ -22,11 +23,24 @@ def test_grade_and_grade_batch_have_the_same_grading_options_and_defaults():
 
 def test_the_options_are_read_into_one_grade_options(monkeypatch):
     monkeypatch.delenv("AUTOGRADER_DATA", raising=False)
-    args = parsed("grade-batch", "subs", "--out", "r", "--exercise", "07_maxpool", "--device", "cpu",
-                  "--isolation", "reduced", "--time-scale", "2")
+    args = parsed(
+        "grade-batch",
+        "subs",
+        "--out",
+        "r",
+        "--exercise",
+        "07_maxpool",
+        "--device",
+        "cpu",
+        "--isolation",
+        "reduced",
+        "--time-scale",
+        "2",
+    )
     options = grade_options(args, threads=3)
-    assert options == GradeOptions(exercises=["07_maxpool"], device="cpu", threads=3, time_scale=2.0,
-                                   isolation="reduced")
+    assert options == GradeOptions(
+        exercises=["07_maxpool"], device="cpu", threads=3, time_scale=2.0, isolation="reduced"
+    )
     assert BatchOptions(grade=options).grade is options
 
 
@@ -41,4 +55,9 @@ def test_an_unknown_exercise_is_refused_while_reading_the_options():
 
 def test_run_settings_are_derived_from_the_options_in_one_place():
     settings = GradeOptions(device="cpu", threads=3, time_scale=2.5, gpu_memory_fraction=0.4).run_settings()
-    assert (settings.device, settings.threads, settings.time_scale, settings.gpu_memory_fraction) == ("cpu", 3, 2.5, 0.4)
+    assert (settings.device, settings.threads, settings.time_scale, settings.gpu_memory_fraction) == (
+        "cpu",
+        3,
+        2.5,
+        0.4,
+    )

@@ -137,7 +137,10 @@ def test_the_sandbox_is_built_in_one_place():
     built = []
     for name, path in module_names(PACKAGE_ROOT).items():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "Sandbox":
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", None)) == "Sandbox"
+            ):
                 built.append(name)
     assert built == ["autograder.options"]
 

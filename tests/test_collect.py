@@ -1,5 +1,6 @@
 """`autograder collect`: students' repositories at their last commit before a deadline, from real git
 repositories made by the test (bare repositories on disk, and one served over HTTP with a token)."""
+
 import base64
 import csv
 import json
@@ -15,13 +16,22 @@ import pytest
 from autograder import catalog, collect
 from autograder.errors import KitError
 
-BEFORE, DEADLINE, AFTER = "2026-11-20T10:00:00+00:00", "2026-11-30T23:59:00+08:00", "2026-12-01T09:00:00+00:00"
+BEFORE, DEADLINE, AFTER = (
+    "2026-11-20T10:00:00+00:00",
+    "2026-11-30T23:59:00+08:00",
+    "2026-12-01T09:00:00+00:00",
+)
 TOKEN = "ghs_readonly_token_for_the_test"
 
 
 def git(*args: str, cwd: Path, date: str | None = None) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Student", "GIT_AUTHOR_EMAIL": "s@example.org",
-           "GIT_COMMITTER_NAME": "Student", "GIT_COMMITTER_EMAIL": "s@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Student",
+        "GIT_AUTHOR_EMAIL": "s@example.org",
+        "GIT_COMMITTER_NAME": "Student",
+        "GIT_COMMITTER_EMAIL": "s@example.org",
+    }
     if date:
         env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
     return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
@@ -58,23 +68,33 @@ def record(out: Path) -> dict[str, dict]:
 
 @pytest.fixture
 def alice(tmp_path):
-    return student_repository(tmp_path, "alice", [(BEFORE, {"notes.txt": "first draft\n"}),
-                                                  (AFTER, {"notes.txt": "pushed after the deadline\n"})])
+    return student_repository(
+        tmp_path,
+        "alice",
+        [(BEFORE, {"notes.txt": "first draft\n"}), (AFTER, {"notes.txt": "pushed after the deadline\n"})],
+    )
 
 
 def test_the_last_commit_before_the_deadline_is_collected(tmp_path, alice):
-    report = collect.collect(roster(tmp_path / "roster.csv", [("alice", str(alice))]), tmp_path / "subs",
-                             collect.parse_deadline(DEADLINE))
+    report = collect.collect(
+        roster(tmp_path / "roster.csv", [("alice", str(alice))]),
+        tmp_path / "subs",
+        collect.parse_deadline(DEADLINE),
+    )
     assert (tmp_path / "subs" / "alice" / "notes.txt").read_text() == "first draft\n"
     row = record(tmp_path / "subs")["alice"]
-    assert row["status"] == "collected" and row["commit"] == head_commits(alice)[1] and row["branch"] == "main"
+    assert (
+        row["status"] == "collected" and row["commit"] == head_commits(alice)[1] and row["branch"] == "main"
+    )
     assert report.collected == 1 and report.failed == 0
     assert not (tmp_path / "subs" / "alice" / ".git").exists()
 
 
 def test_without_a_deadline_the_latest_commit_is_collected_and_a_rerun_fetches_anew(tmp_path, alice):
     out = tmp_path / "subs"
-    collect.collect(roster(tmp_path / "roster.csv", [("alice", str(alice))]), out, collect.parse_deadline(BEFORE))
+    collect.collect(
+        roster(tmp_path / "roster.csv", [("alice", str(alice))]), out, collect.parse_deadline(BEFORE)
+    )
     assert (out / "alice" / "notes.txt").read_text() == "first draft\n"
     collect.collect(tmp_path / "roster.csv", out, collect.parse_deadline(None))
     assert (out / "alice" / "notes.txt").read_text() == "pushed after the deadline\n"
@@ -86,8 +106,13 @@ def test_one_students_failure_is_one_error_row_and_leaves_no_stale_folder(tmp_pa
     out = tmp_path / "subs"
     (out / "bob").mkdir(parents=True)
     (out / "bob" / "notes.txt").write_text("collected last week\n")
-    rows = [("alice", str(alice)), ("bob", str(late)), ("carol", str(tmp_path / "no-such-repo.git")),
-            ("../dave", str(alice)), ("alice", str(late))]
+    rows = [
+        ("alice", str(alice)),
+        ("bob", str(late)),
+        ("carol", str(tmp_path / "no-such-repo.git")),
+        ("../dave", str(alice)),
+        ("alice", str(late)),
+    ]
     report = collect.collect(roster(tmp_path / "roster.csv", rows), out, collect.parse_deadline(DEADLINE))
     by_student = {row.student: row for row in report.rows}
     assert [row.status for row in report.rows] == ["collected", "error", "error", "error", "error"]
@@ -106,9 +131,21 @@ def test_a_roster_without_the_two_columns_is_refused(tmp_path):
 
 def test_a_password_in_a_repository_url_is_refused_and_never_written(tmp_path):
     rows = [("alice", "https://alice:hunter2secret@example.invalid/alice/course.git")]
-    run = subprocess.run([sys.executable, "-m", "autograder", "collect", str(roster(tmp_path / "r.csv", rows)),
-                          "--out", str(tmp_path / "subs")], capture_output=True, text=True, timeout=120,
-                         cwd=catalog.KIT_ROOT)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "collect",
+            str(roster(tmp_path / "r.csv", rows)),
+            "--out",
+            str(tmp_path / "subs"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=catalog.KIT_ROOT,
+    )
     assert run.returncode == 0 and "0 collected, 1 failed" in run.stdout
     assert "hunter2secret" not in run.stdout + run.stderr
     assert "password" in record(tmp_path / "subs")["alice"]["error"]
@@ -117,15 +154,49 @@ def test_a_password_in_a_repository_url_is_refused_and_never_written(tmp_path):
 def test_collect_then_grade_batch_grades_the_commit_before_the_deadline(tmp_path):
     solved = catalog.get("07_maxpool").solution_file.read_text()
     stub = catalog.get("07_maxpool").stub_file.read_text()
-    repository = student_repository(tmp_path, "erin", [(BEFORE, {"exercises/07_maxpool/maxpool.py": solved}),
-                                                       (AFTER, {"exercises/07_maxpool/maxpool.py": stub})])
+    repository = student_repository(
+        tmp_path,
+        "erin",
+        [
+            (BEFORE, {"exercises/07_maxpool/maxpool.py": solved}),
+            (AFTER, {"exercises/07_maxpool/maxpool.py": stub}),
+        ],
+    )
     command = [sys.executable, "-m", "autograder"]
-    subprocess.run([*command, "collect", str(roster(tmp_path / "r.csv", [("erin", str(repository))])),
-                    "--out", str(tmp_path / "subs"), "--deadline", DEADLINE], check=True, cwd=catalog.KIT_ROOT,
-                   capture_output=True, timeout=120)
-    subprocess.run([*command, "grade-batch", str(tmp_path / "subs"), "--out", str(tmp_path / "results"),
-                    "--exercise", "07_maxpool", "--jobs", "1", "--time-scale", "3"], check=True,
-                   cwd=catalog.KIT_ROOT, capture_output=True, timeout=600)
+    subprocess.run(
+        [
+            *command,
+            "collect",
+            str(roster(tmp_path / "r.csv", [("erin", str(repository))])),
+            "--out",
+            str(tmp_path / "subs"),
+            "--deadline",
+            DEADLINE,
+        ],
+        check=True,
+        cwd=catalog.KIT_ROOT,
+        capture_output=True,
+        timeout=120,
+    )
+    subprocess.run(
+        [
+            *command,
+            "grade-batch",
+            str(tmp_path / "subs"),
+            "--out",
+            str(tmp_path / "results"),
+            "--exercise",
+            "07_maxpool",
+            "--jobs",
+            "1",
+            "--time-scale",
+            "3",
+        ],
+        check=True,
+        cwd=catalog.KIT_ROOT,
+        capture_output=True,
+        timeout=600,
+    )
     result = json.loads((tmp_path / "results" / "students" / "erin.json").read_text())
     assert result["score"] == result["max_score"] > 0
 
@@ -149,10 +220,18 @@ class GitOverHttp(BaseHTTPRequestHandler):
             return
         path, _, query = self.path.partition("?")
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        env = {**os.environ, "GIT_PROJECT_ROOT": str(self.project_root), "GIT_HTTP_EXPORT_ALL": "1",
-               "PATH_INFO": path, "QUERY_STRING": query, "REQUEST_METHOD": self.command, "REMOTE_USER": "reader",
-               "CONTENT_TYPE": self.headers.get("Content-Type", ""), "CONTENT_LENGTH": str(len(body)),
-               "HTTP_CONTENT_ENCODING": self.headers.get("Content-Encoding", "")}
+        env = {
+            **os.environ,
+            "GIT_PROJECT_ROOT": str(self.project_root),
+            "GIT_HTTP_EXPORT_ALL": "1",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "REQUEST_METHOD": self.command,
+            "REMOTE_USER": "reader",
+            "CONTENT_TYPE": self.headers.get("Content-Type", ""),
+            "CONTENT_LENGTH": str(len(body)),
+            "HTTP_CONTENT_ENCODING": self.headers.get("Content-Encoding", ""),
+        }
         output = subprocess.run(["git", "http-backend"], input=body, env=env, capture_output=True).stdout
         head, _, payload = output.partition(b"\r\n\r\n")
         lines = head.decode().split("\r\n")

@@ -5,6 +5,7 @@ names, its idioms, its order of steps; see `../shared/course-notes/`), not the r
 `verdict.toml` beside it: every check that should not pass, with the reason. Every other check
 must pass. The corpus grows whenever a learner's code is judged wrongly.
 """
+
 import sys
 from pathlib import Path
 
@@ -39,6 +40,9 @@ def test_course_style_submission_gets_the_teachers_verdict(grade, folder):
         key = name if name in expected else name.split("[", 1)[0]
         assert status == expected.get(key, "passed"), (
             f"{folder.name}: {name} is {status}, a teacher would say {expected.get(key, 'passed')} "
-            f"({wanted.get('check', {}).get(key, {}).get('reason', 'the contract does not take this point away')})")
+            f"({wanted.get('check', {}).get(key, {}).get('reason', 'the contract does not take this point away')})"
+        )
     for name in expected:
-        assert any(n == name or n.startswith(name + "[") for n in got), f"{folder.name}: no check named {name}"
+        assert any(n == name or n.startswith(name + "[") for n in got), (
+            f"{folder.name}: no check named {name}"
+        )

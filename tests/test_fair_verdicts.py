@@ -1,5 +1,6 @@
 """Fair verdicts on the checks of 04 (by hand), 06 and 13: code that does what the contract asks keeps
 every point, whatever it names things, and a check that cannot be judged says so and why."""
+
 from mutants import MUTANTS, apply, copy_solution
 
 OWN_CLASSES = '''
@@ -40,18 +41,28 @@ def edited(tmp_path, exercise: str, *edits: tuple[str, str]):
 
 def not_passed(result) -> dict[str, str]:
     (exercise,) = result.exercises
-    return {check.name: check.message for check in exercise.checks if check.status not in ("passed", "skipped")}
+    return {
+        check.name: check.message for check in exercise.checks if check.status not in ("passed", "skipped")
+    }
 
 
 def test_own_classes_named_to_tensor_and_normalize_keep_the_by_hand_points(grade, tmp_path):
-    folder = edited(tmp_path, "04_transforms",
-                    ("\n\ndef to_tensor(img):", OWN_CLASSES + "\n\ndef to_tensor(img):"),
-                    ("    array = np.array(img, dtype=np.uint8)\n    if array.ndim == 2:\n        array = array[:, :, None]\n"
-                     "    return torch.from_numpy(array).permute(2, 0, 1).contiguous().to(torch.float32) / 255\n",
-                     "    return ToTensor()(img)\n"),
-                    ("    mean = torch.as_tensor(mean, dtype=tensor.dtype).reshape(-1, 1, 1)\n"
-                     "    std = torch.as_tensor(std, dtype=tensor.dtype).reshape(-1, 1, 1)\n"
-                     "    return (tensor - mean) / std\n", "    return Normalize(mean, std)(tensor)\n"))
+    folder = edited(
+        tmp_path,
+        "04_transforms",
+        ("\n\ndef to_tensor(img):", OWN_CLASSES + "\n\ndef to_tensor(img):"),
+        (
+            "    array = np.array(img, dtype=np.uint8)\n    if array.ndim == 2:\n        array = array[:, :, None]\n"
+            "    return torch.from_numpy(array).permute(2, 0, 1).contiguous().to(torch.float32) / 255\n",
+            "    return ToTensor()(img)\n",
+        ),
+        (
+            "    mean = torch.as_tensor(mean, dtype=tensor.dtype).reshape(-1, 1, 1)\n"
+            "    std = torch.as_tensor(std, dtype=tensor.dtype).reshape(-1, 1, 1)\n"
+            "    return (tensor - mean) / std\n",
+            "    return Normalize(mean, std)(tensor)\n",
+        ),
+    )
     assert not_passed(grade(folder)) == {}
 
 
@@ -73,28 +84,41 @@ def test_the_nn_loss_module_is_named_as_the_call_that_was_made(grade, tmp_path):
 
 
 def test_a_checkpoint_under_keys_of_ones_own_keeps_every_point(grade, tmp_path):
-    folder = edited(tmp_path, "13_save_load",
-                    ('        "epoch": epoch,\n        "loss": loss,\n        "model_state_dict": model.state_dict(),\n'
-                     '        "optimizer_state_dict": optimizer.state_dict(),\n',
-                     '        "weights": model.state_dict(),\n        "sgd": optimizer.state_dict(),\n'
-                     '        "at_epoch": epoch,\n        "last_loss": loss,\n'),
-                    ('    model.load_state_dict(checkpoint["model_state_dict"])\n'
-                     '    optimizer.load_state_dict(checkpoint["optimizer_state_dict"])\n'
-                     '    return {"epoch": checkpoint["epoch"], "loss": checkpoint["loss"]}\n',
-                     '    model.load_state_dict(checkpoint["weights"])\n    optimizer.load_state_dict(checkpoint["sgd"])\n'
-                     '    return {"epoch": checkpoint["at_epoch"], "loss": checkpoint["last_loss"]}\n'))
+    folder = edited(
+        tmp_path,
+        "13_save_load",
+        (
+            '        "epoch": epoch,\n        "loss": loss,\n        "model_state_dict": model.state_dict(),\n'
+            '        "optimizer_state_dict": optimizer.state_dict(),\n',
+            '        "weights": model.state_dict(),\n        "sgd": optimizer.state_dict(),\n'
+            '        "at_epoch": epoch,\n        "last_loss": loss,\n',
+        ),
+        (
+            '    model.load_state_dict(checkpoint["model_state_dict"])\n'
+            '    optimizer.load_state_dict(checkpoint["optimizer_state_dict"])\n'
+            '    return {"epoch": checkpoint["epoch"], "loss": checkpoint["loss"]}\n',
+            '    model.load_state_dict(checkpoint["weights"])\n    optimizer.load_state_dict(checkpoint["sgd"])\n'
+            '    return {"epoch": checkpoint["at_epoch"], "loss": checkpoint["last_loss"]}\n',
+        ),
+    )
     assert not_passed(grade(folder)) == {}
 
 
-def test_a_check_that_cannot_be_judged_is_worth_nothing_names_the_function_and_keeps_the_total(grade, tmp_path):
+def test_a_check_that_cannot_be_judged_is_worth_nothing_names_the_function_and_keeps_the_total(
+    grade, tmp_path
+):
     mutant = next(m for m in MUTANTS if m.name == "conv_forward_forgets_return")
     folder = copy_solution(mutant.exercise, tmp_path)
     apply(mutant, folder)
     (exercise,) = grade(folder).exercises
     checks = {check.name: check for check in exercise.checks}
     blocked = checks["forward_computes_a_3_to_6_channel_3x3_convolution"]
-    assert (blocked.status, blocked.score, blocked.max_score, blocked.blocked_by) == ("not_judged", 0.0, 2.0,
-                                                                                       "ConvNet.forward")
+    assert (blocked.status, blocked.score, blocked.max_score, blocked.blocked_by) == (
+        "not_judged",
+        0.0,
+        2.0,
+        "ConvNet.forward",
+    )
     assert blocked.to_dict()["blocked_by"] == "ConvNet.forward"
     assert blocked.text.en.startswith("not judged: ") and blocked.text.zh.startswith("未评判：")
     assert exercise.max_score == 13.0

@@ -1,6 +1,7 @@
 """`grade` takes what students hand in (issue 14): a .zip, a wrapper folder as GitHub's "Download ZIP"
 makes it, a repository root, `exercises/`, or one exercise folder (`grade .` inside it grades that
 exercise only); a bad archive is one clear error."""
+
 import json
 import shutil
 import subprocess
@@ -13,8 +14,9 @@ SOLUTION = catalog.SOLUTIONS_DIR / "07_maxpool" / "maxpool.py"
 
 
 def autograder(*args, cwd=catalog.KIT_ROOT):
-    return subprocess.run([sys.executable, "-m", "autograder", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "autograder", *args], capture_output=True, text=True, cwd=cwd, timeout=600
+    )
 
 
 def test_a_github_download_zip_is_graded_through_its_wrapper_folder(grade, tmp_path):

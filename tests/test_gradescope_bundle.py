@@ -1,5 +1,6 @@
 """The Gradescope bundle: what it holds, what its setup.sh installs and prints, and what run_autograder
 writes for one-exercise assignments, each visibility, a missing file and a refused sandbox."""
+
 import ast
 import json
 import os
@@ -35,8 +36,13 @@ def unpacked(bundle: bundles.Bundle, root: Path) -> Path:
 
 def run_autograder(root: Path, python: str = sys.executable) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    run = subprocess.run([str(root / "source" / "run_autograder")], capture_output=True, text=True, timeout=600,
-                         env={**env, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": python})
+    run = subprocess.run(
+        [str(root / "source" / "run_autograder")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**env, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": python},
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     return json.loads((root / "results" / "results.json").read_text())
 
@@ -69,7 +75,9 @@ def installed_by(extra_names: list[str]) -> set[str]:
         if name not in found:
             found.add(name)
             try:
-                queue += [extras.requirement_name(r) for r in metadata.requires(name) or [] if "extra" not in r]
+                queue += [
+                    extras.requirement_name(r) for r in metadata.requires(name) or [] if "extra" not in r
+                ]
             except metadata.PackageNotFoundError:
                 pass
     return found
@@ -85,7 +93,9 @@ def top_level_imports(path: Path) -> set[str]:
     return names - set(sys.stdlib_module_names) - {"autograder"}
 
 
-@pytest.mark.parametrize("selection", [[], *[[e.id] for e in catalog.exercises()]], ids=lambda s: s[0] if s else "all")
+@pytest.mark.parametrize(
+    "selection", [[], *[[e.id] for e in catalog.exercises()]], ids=lambda s: s[0] if s else "all"
+)
 def test_setup_sh_installs_every_module_the_checks_probes_and_references_import(tmp_path, selection):
     bundle = build(tmp_path, *selection)
     with zipfile.ZipFile(bundle.path) as archive:
@@ -129,15 +139,20 @@ def test_a_one_exercise_assignment_grades_and_counts_only_that_exercise(tmp_path
 
 def sample_result() -> GradeResult:
     counterpart = bundles.visible_counterparts(catalog.get("07_maxpool"))[0]
-    checks = [CheckResult(counterpart, 1, 1, "passed"), CheckResult("net_matches_on_random_inputs", 0, 2, "failed",
-                                                                    "expected 3, got 2")]
+    checks = [
+        CheckResult(counterpart, 1, 1, "passed"),
+        CheckResult("net_matches_on_random_inputs", 0, 2, "failed", "expected 3, got 2"),
+    ]
     return GradeResult([ExerciseResult("07_maxpool", "Max pooling", checks, 1.0)], 1.0)
 
 
 @pytest.mark.parametrize("visibility", bundle_config.VISIBILITIES)
 def test_check_visibility_follows_the_option_and_visible_counterparts_stay_visible(visibility):
-    config = BundleConfig(["07_maxpool"], visibility,
-                          visible_checks={"07_maxpool": bundles.visible_counterparts(catalog.get("07_maxpool"))})
+    config = BundleConfig(
+        ["07_maxpool"],
+        visibility,
+        visible_checks={"07_maxpool": bundles.visible_counterparts(catalog.get("07_maxpool"))},
+    )
     tests = gradescope_run.results_json(sample_result(), config)["tests"]
     assert [test["visibility"] for test in tests] == ["visible", visibility]
     assert all(test["output_format"] == "html" for test in tests)
@@ -147,7 +162,9 @@ def test_a_visible_counterpart_is_a_hidden_check_named_like_a_visible_test():
     counterparts = bundles.visible_counterparts(catalog.get("07_maxpool"))
     visible = bundles.defined_tests(catalog.EXERCISES_DIR / "07_maxpool" / "test_maxpool.py")
     hidden = bundles.defined_tests(catalog.get("07_maxpool").hidden_checks)
-    assert counterparts and all(f"test_{name}" in visible and f"test_{name}" in hidden for name in counterparts)
+    assert counterparts and all(
+        f"test_{name}" in visible and f"test_{name}" in hidden for name in counterparts
+    )
     assert len(counterparts) < len(hidden)
 
 
@@ -165,8 +182,10 @@ def test_the_summary_says_when_hidden_results_appear():
 
 def test_setup_sh_prints_the_memory_and_timeout_settings_for_its_exercises(tmp_path):
     figures = json.loads(bundle_config.MEMORY_FIGURES.read_text())
-    for selection, measured in ((["14_cifar10_training"], figures["one_exercise_mib"]["14_cifar10_training"]),
-                                ([], figures["all_exercises_mib"])):
+    for selection, measured in (
+        (["14_cifar10_training"], figures["one_exercise_mib"]["14_cifar10_training"]),
+        ([], figures["all_exercises_mib"]),
+    ):
         script = zipfile.ZipFile(build(tmp_path, *selection).path).read("setup.sh").decode()
         memory = re.search(r"Memory: .*?(\d+) MB.*?peaked at (\d+) MiB", script)
         assert memory and int(memory.group(2)) == measured
@@ -181,9 +200,16 @@ def test_bundling_more_time_than_gradescope_allows_is_refused(tmp_path):
 
 def no_isolation() -> isolation.Capabilities:
     """What a stock Docker container without user namespaces, Landlock or seccomp offers."""
-    return isolation.Capabilities(root=True, sandbox_uid=65534, bwrap=None, bwrap_problem="no user namespaces",
-                                  landlock_abi=0, seccomp=None, cgroups=isolation.CgroupSupport(),
-                                  python_readable=True)
+    return isolation.Capabilities(
+        root=True,
+        sandbox_uid=65534,
+        bwrap=None,
+        bwrap_problem="no user namespaces",
+        landlock_abi=0,
+        seccomp=None,
+        cgroups=isolation.CgroupSupport(),
+        python_readable=True,
+    )
 
 
 def test_minimal_isolation_is_refused_with_a_reason_the_student_can_read(tmp_path, monkeypatch):
@@ -219,12 +245,22 @@ def test_results_json_is_still_valid_when_python_cannot_start_the_grader(tmp_pat
 
 def test_the_command_writes_a_one_exercise_bundle_and_prints_its_settings(tmp_path):
     command = [sys.executable, "-m", "autograder", "gradescope-bundle", str(tmp_path / "a.zip")]
-    run = subprocess.run([*command, "--exercise", "19_onnx_export", "--visibility", "hidden"], capture_output=True,
-                         text=True, cwd=catalog.KIT_ROOT, timeout=120)
+    run = subprocess.run(
+        [*command, "--exercise", "19_onnx_export", "--visibility", "hidden"],
+        capture_output=True,
+        text=True,
+        cwd=catalog.KIT_ROOT,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     assert "extras: onnx" in run.stdout and "Memory:" in run.stdout and "Timeout:" in run.stdout
     config = json.loads(zipfile.ZipFile(tmp_path / "a.zip").read("gradescope.json"))
     assert config["exercises"] == ["19_onnx_export"] and config["visibility"] == "hidden"
-    unknown = subprocess.run([*command, "--exercise", "99_nothing"], capture_output=True, text=True,
-                             cwd=catalog.KIT_ROOT, timeout=120)
+    unknown = subprocess.run(
+        [*command, "--exercise", "99_nothing"],
+        capture_output=True,
+        text=True,
+        cwd=catalog.KIT_ROOT,
+        timeout=120,
+    )
     assert unknown.returncode == 2 and "99_nothing" in unknown.stderr

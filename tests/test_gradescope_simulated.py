@@ -8,6 +8,7 @@ environment's packages, hard-linked in before it runs, and the kit itself is lef
 so setup.sh's own `pip install -e '.[extras]'` installs the bundle's copy. Grading then runs in that
 virtualenv, from the bundle's copy of the kit, inside the strict sandbox.
 """
+
 import json
 import os
 import shutil
@@ -40,8 +41,14 @@ def link_installed_packages(venv: Path) -> None:
 
 def scripts_env(root: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    return {**env, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_SKIP_APT": "1", "PIP_NO_INDEX": "1",
-            "PIP_NO_BUILD_ISOLATION": "0", "AUTOGRADER_BASE_PYTHON": sys._base_executable}
+    return {
+        **env,
+        "AUTOGRADER_ROOT": str(root),
+        "AUTOGRADER_SKIP_APT": "1",
+        "PIP_NO_INDEX": "1",
+        "PIP_NO_BUILD_ISOLATION": "0",
+        "AUTOGRADER_BASE_PYTHON": sys._base_executable,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +63,14 @@ def gradescope(tmp_path_factory):
     for name in ("setup.sh", "run_autograder"):
         os.chmod(root / "source" / name, 0o755)
     link_installed_packages(root / "source" / ".venv")
-    setup = subprocess.run([str(root / "source" / "setup.sh")], cwd=root, env=scripts_env(root),
-                           capture_output=True, text=True, timeout=900)
+    setup = subprocess.run(
+        [str(root / "source" / "setup.sh")],
+        cwd=root,
+        env=scripts_env(root),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert setup.returncode == 0, setup.stdout[-3000:] + setup.stderr[-3000:]
     return root, setup.stdout
 
@@ -68,8 +81,14 @@ def grade(root: Path, fill) -> dict:
     shutil.rmtree(root / "results", ignore_errors=True)
     (root / "submission").mkdir()
     fill(root / "submission")
-    run = subprocess.run([str(root / "source" / "run_autograder")], cwd=root, env=scripts_env(root),
-                         capture_output=True, text=True, timeout=1200)
+    run = subprocess.run(
+        [str(root / "source" / "run_autograder")],
+        cwd=root,
+        env=scripts_env(root),
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     return json.loads((root / "results" / "results.json").read_text())
 
@@ -77,8 +96,13 @@ def grade(root: Path, fill) -> dict:
 def test_setup_installs_the_bundles_kit_with_its_extras_and_prints_the_settings(gradescope):
     root, output = gradescope
     python = root / "source" / ".venv" / "bin" / "python"
-    found = subprocess.run([str(python), "-c", "import autograder, onnx, onnxruntime; print(autograder.__file__)"],
-                           cwd=root, capture_output=True, text=True, env=scripts_env(root))
+    found = subprocess.run(
+        [str(python), "-c", "import autograder, onnx, onnxruntime; print(autograder.__file__)"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=scripts_env(root),
+    )
     assert found.returncode == 0, found.stderr
     assert found.stdout.strip() == str(root / "source" / "autograder" / "__init__.py")
     assert "Memory: set the assignment's autograder memory to at least" in output and "Timeout:" in output
@@ -86,8 +110,9 @@ def test_setup_installs_the_bundles_kit_with_its_extras_and_prints_the_settings(
 
 def test_a_solved_repository_scores_full_marks(gradescope):
     root, _ = gradescope
-    data = grade(root, lambda folder: shutil.copytree(catalog.SOLUTIONS_DIR, folder / "exercises",
-                                                      dirs_exist_ok=True))
+    data = grade(
+        root, lambda folder: shutil.copytree(catalog.SOLUTIONS_DIR, folder / "exercises", dirs_exist_ok=True)
+    )
     failed = [test["name"] for test in data["tests"] if test["status"] != "passed"]
     assert not failed
     assert data["score"] == sum(test["max_score"] for test in data["tests"]) > 0

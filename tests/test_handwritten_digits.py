@@ -2,6 +2,7 @@
 
 scikit-learn is in the `test` extra; without it these tests are skipped, saying so.
 """
+
 import importlib.util
 
 import numpy as np
@@ -26,7 +27,9 @@ def reference():
 @pytest.fixture(scope="module")
 def handwriting():
     """(uint8 images (1797, 28, 28), labels): each 8x8 digit scaled to 20x20 and centred, as MNIST's digits are."""
-    datasets = pytest.importorskip("sklearn.datasets", reason="scikit-learn is not installed: pip install -e '.[test]'")
+    datasets = pytest.importorskip(
+        "sklearn.datasets", reason="scikit-learn is not installed: pip install -e '.[test]'"
+    )
     digits = datasets.load_digits()
     images = np.zeros((len(digits.target), 28, 28), dtype=np.uint8)
     for index, image in enumerate(digits.images):

@@ -3,6 +3,7 @@
 (That student code inside the sandbox can read neither the key nor the draw is tested end to end, at
 strict and reduced, in test_training_hostile.py.)
 """
+
 from __future__ import annotations
 
 import os

@@ -1,6 +1,7 @@
 """Hints, the single source: every function to write has three levels in both languages, stubs show only
 level 1, no level gives a solution line away, each exercise names a lesson that is in the course notes,
 and the judge attaches level 1 to a failed check."""
+
 import os
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def solution_lines(exercise) -> set[str]:
     lines = exercise.solution_file.read_text(encoding="utf-8").splitlines()
     found = set()
     for region in stubs.find_regions(lines, exercise.id):
-        found |= {line.strip() for line in lines[region.begin + 1:region.end] if len(line.strip()) >= 24}
+        found |= {line.strip() for line in lines[region.begin + 1 : region.end] if len(line.strip()) >= 24}
     return found
 
 

@@ -139,10 +139,13 @@ def graded(request, tmp_path_factory):
     finally:
         remove_tree(tmpdir)
     results = {
-        json.loads(p.read_text())["student"]: json.loads(p.read_text()) for p in (out / "students").glob("*.json")
+        json.loads(p.read_text())["student"]: json.loads(p.read_text())
+        for p in (out / "students").glob("*.json")
     }
     yield run, results, out, left
-    remove_tree(root)  # 1,200 nested folders: more than pytest's own (recursive) clean-up of old runs can remove
+    remove_tree(
+        root
+    )  # 1,200 nested folders: more than pytest's own (recursive) clean-up of old runs can remove
 
 
 def test_the_batch_finishes_with_a_row_for_everyone(graded):
@@ -238,7 +241,10 @@ def descendants(pid: int) -> list[tuple[int, str]]:
         try:
             if proc.name.isdigit():
                 fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-                table[int(proc.name)] = (int(fields[1]), (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+                table[int(proc.name)] = (
+                    int(fields[1]),
+                    (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(),
+                )
         except (OSError, ValueError):
             continue
     found, frontier = [], {pid}
@@ -251,16 +257,40 @@ def descendants(pid: int) -> list[tuple[int, str]]:
 def test_a_slot_killed_mid_student_costs_that_student_an_error_row_and_the_batch_goes_on(tmp_path):
     root, out = tmp_path / "class", tmp_path / "out"
     stuck = solved(root, "a-stuck") / "07_maxpool" / "maxpool.py"
-    stuck.write_text(stuck.read_text().replace("def course_example(ceil_mode):\n",
-                                               "def course_example(ceil_mode):\n    while True:\n        pass\n", 1))
+    stuck.write_text(
+        stuck.read_text().replace(
+            "def course_example(ceil_mode):\n",
+            "def course_example(ceil_mode):\n    while True:\n        pass\n",
+            1,
+        )
+    )
     solved(root, "b")
     solved(root, "c")
     tmpdir = Path(tempfile.mkdtemp(prefix="slot-kill-", dir="/tmp"))
     os.chmod(tmpdir, 0o711)
-    command = [sys.executable, "-m", "autograder", "grade-batch", str(root), "--out", str(out), "--jobs", "1",
-               "--exercise", "07_maxpool", "--time-scale", "10"]
-    process = subprocess.Popen(command, cwd=catalog.KIT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env={**os.environ, "TMPDIR": str(tmpdir)})
+    command = [
+        sys.executable,
+        "-m",
+        "autograder",
+        "grade-batch",
+        str(root),
+        "--out",
+        str(out),
+        "--jobs",
+        "1",
+        "--exercise",
+        "07_maxpool",
+        "--time-scale",
+        "10",
+    ]
+    process = subprocess.Popen(
+        command,
+        cwd=catalog.KIT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(tmpdir)},
+    )
     try:
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:  # a worker running a-stuck's endless loop
@@ -276,7 +306,10 @@ def test_a_slot_killed_mid_student_costs_that_student_an_error_row_and_the_batch
         process.kill()
         remove_tree(tmpdir)
     assert process.returncode == 0, stderr[-3000:]
-    rows = {json.loads(p.read_text())["student"]: json.loads(p.read_text()) for p in (out / "students").glob("*.json")}
+    rows = {
+        json.loads(p.read_text())["student"]: json.loads(p.read_text())
+        for p in (out / "students").glob("*.json")
+    }
     assert "the grader's slot stopped while grading this submission" in rows["a-stuck"]["error"]
     assert rows["a-stuck"]["error_source"] == "grader" and rows["a-stuck"]["max_score"] > 0
     assert all(rows[name]["score"] == rows[name]["max_score"] > 0 for name in ("b", "c"))

@@ -6,6 +6,7 @@ Each asserts the fair verdict (exactly the checks whose calls were poisoned lose
 bounded message), that the grader finished with a result every report format can write, that the
 grader's peak memory stayed bounded, and that no process outlived the grading.
 """
+
 from __future__ import annotations
 
 import csv
@@ -45,8 +46,11 @@ def level_sandbox(request):
 
 def live_descendants(pid: int) -> set[int]:
     table = processes.process_table()
-    return {p for p in processes.descendants(table, {pid}) if table.get(p, (0, "Z"))[1] != "Z"
-            and not _comm(p).startswith("ag-standby")}
+    return {
+        p
+        for p in processes.descendants(table, {pid})
+        if table.get(p, (0, "Z"))[1] != "Z" and not _comm(p).startswith("ag-standby")
+    }
 
 
 def _comm(pid: int) -> str:
@@ -85,8 +89,11 @@ def hostile(level_sandbox, tmp_path):
         root = submission(tmp_path, source)
         before = _status_kib("VmRSS")
         Path("/proc/self/clear_refs").write_text("5")  # reset VmHWM, the peak RSS, to the current RSS
-        result = grading.grade(root, grading.GradeOptions(["07_maxpool"], device="cpu", threads=1, time_scale=2),
-                               sandbox=level_sandbox)
+        result = grading.grade(
+            root,
+            grading.GradeOptions(["07_maxpool"], device="cpu", threads=1, time_scale=2),
+            sandbox=level_sandbox,
+        )
         growth_mib = (_status_kib("VmHWM") - before) / 1024
         assert growth_mib < PEAK_LIMIT_MIB, f"the grader's peak RSS grew by {growth_mib:.0f} MiB"
         assert_every_format_writes(result)
@@ -98,7 +105,9 @@ def hostile(level_sandbox, tmp_path):
 
 def with_course_example(body: str) -> str:
     """The solution with `body` run at the start of course_example (what its 2 checks call)."""
-    return SOLUTION.replace(COURSE_EXAMPLE, COURSE_EXAMPLE + textwrap.indent(textwrap.dedent(body), "    "), 1)
+    return SOLUTION.replace(
+        COURSE_EXAMPLE, COURSE_EXAMPLE + textwrap.indent(textwrap.dedent(body), "    "), 1
+    )
 
 
 def assert_only_course_checks_lost(exercise, status: str = "error") -> list[str]:
@@ -125,12 +134,15 @@ def _forged(message, limit=1 << 28):
     return _original(message, limit)
 _wire.encode = _forged
 """
-COLLIDING_KEYS = ("'{\"$\": \"dict\", \"items\": [' + ','.join(f'[{k * (2**61 - 1)},0]' "
-                  "for k in range(1, 300001)) + ']}'")
+COLLIDING_KEYS = (
+    "'{\"$\": \"dict\", \"items\": [' + ','.join(f'[{k * (2**61 - 1)},0]' for k in range(1, 300001)) + ']}'"
+)
 TOO_MANY_VALUES = "'[' + ','.join(['0'] * 1500000) + ']'"
 
 
-@pytest.mark.parametrize("value", [COLLIDING_KEYS, TOO_MANY_VALUES], ids=["colliding-keys", "too-many-values"])
+@pytest.mark.parametrize(
+    "value", [COLLIDING_KEYS, TOO_MANY_VALUES], ids=["colliding-keys", "too-many-values"]
+)
 def test_a_forged_answer_that_would_stall_decoding_is_refused_at_once(hostile, value):
     exercise = hostile(with_course_example(FORGE.format(value=value)))
     for message in assert_only_course_checks_lost(exercise):
@@ -139,33 +151,42 @@ def test_a_forged_answer_that_would_stall_decoding_is_refused_at_once(hostile, v
 
 
 def test_a_60_mib_bytes_answer_becomes_a_short_message(hostile):
-    exercise = hostile(SOLUTION.replace(
-        "def maxpool2d_output_size(", "_calls = []\n\n\ndef maxpool2d_output_size(*args, **kwargs):\n"
-        "    _calls.append(1)\n    if len(_calls) == 1:\n        return b'\\xff' * (60 << 20)\n"
-        "    return _size(*args, **kwargs)\n\n\ndef _size(", 1))
+    exercise = hostile(
+        SOLUTION.replace(
+            "def maxpool2d_output_size(",
+            "_calls = []\n\n\ndef maxpool2d_output_size(*args, **kwargs):\n"
+            "    _calls.append(1)\n    if len(_calls) == 1:\n        return b'\\xff' * (60 << 20)\n"
+            "    return _size(*args, **kwargs)\n\n\ndef _size(",
+            1,
+        )
+    )
     lost = [check for check in exercise.checks if check.status != "passed"]
     assert [check.name for check in lost] == ["output_size_defaults_stride_to_kernel_size"]
     assert lost[0].status == "failed" and "62914560 bytes" in lost[0].message and len(lost[0].message) < 1000
 
 
 def test_a_forged_15_mib_error_message_is_cut_to_a_few_kb(hostile):
-    exercise = hostile(with_course_example("""
+    exercise = hostile(
+        with_course_example("""
         import sys
         sys.modules["autograder.worker.serve"].describe_exception = lambda exc, path: {
             "type": "ValueError", "message": "x" * (15 << 20), "file": "maxpool.py", "line": 7, "traceback": ""}
         raise ValueError("boom")
-    """))
+    """)
+    )
     for message in assert_only_course_checks_lost(exercise):
         assert message.startswith("ValueError: xxx") and message.endswith("…")
 
 
 def test_lone_surrogates_escape_codes_and_control_characters_are_cleaned(hostile):
-    exercise = hostile(with_course_example(f"""
+    exercise = hostile(
+        with_course_example(f"""
         import sys
         sys.stdout.buffer.write(b"\\x1b[2J\\xed\\xa0\\x80 printed\\n")
         sys.stdout.flush()
         raise ValueError("{POISON}")
-    """))
+    """)
+    )
     for message in assert_only_course_checks_lost(exercise):
         assert message.startswith("ValueError: \ufffd red") and "\x00" not in message
     assert "printed" in exercise.output and "\x1b" not in exercise.output
@@ -180,7 +201,8 @@ def test_a_notebook_holding_a_lone_surrogate_is_graded(level_sandbox, tmp_path):
         if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "course_example":
             source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
             cell["source"] = "# \ud800 a lone surrogate in a comment\n" + source.replace(
-                COURSE_EXAMPLE, COURSE_EXAMPLE + f'    raise ValueError("{POISON}")\n', 1)
+                COURSE_EXAMPLE, COURSE_EXAMPLE + f'    raise ValueError("{POISON}")\n', 1
+            )
     path.write_text(json.dumps(notebook), encoding="utf-8")  # JSON escapes the surrogate as \ud800
     options = grading.GradeOptions(device="cpu", threads=1, time_scale=2)
     result = submissions.grade(path, options, sandbox=level_sandbox)
@@ -212,15 +234,42 @@ def test_a_lone_surrogate_does_not_end_grade_batch(level, tmp_path):
     if not isolation.detect().offers(level):
         pytest.skip(f"this machine does not offer the {level} level")
     students = tmp_path / "submissions"
-    for name, source in [("alice", with_course_example(f'raise ValueError("{POISON}")\n')),
-                         ("bob", SOLUTION), ("=1+1", SOLUTION)]:
+    for name, source in [
+        ("alice", with_course_example(f'raise ValueError("{POISON}")\n')),
+        ("bob", SOLUTION),
+        ("=1+1", SOLUTION),
+    ]:
         (copy_solution("07_maxpool", students / name) / "maxpool.py").write_text(source, encoding="utf-8")
     out = tmp_path / "results"
-    run = subprocess.run([sys.executable, "-c", WRAPPER, sys.executable, "-m", "autograder", "grade-batch",
-                          str(students), "--out", str(out), "--exercise", "07_maxpool", "--jobs", "1",
-                          "--isolation", level, "--time-scale", "3", "--canvas-csv", str(out / "canvas.csv")],
-                         capture_output=True, text=True, timeout=600, cwd=catalog.KIT_ROOT,
-                         env={**os.environ, "PYTHONPATH": str(catalog.KIT_ROOT)})
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            WRAPPER,
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade-batch",
+            str(students),
+            "--out",
+            str(out),
+            "--exercise",
+            "07_maxpool",
+            "--jobs",
+            "1",
+            "--isolation",
+            level,
+            "--time-scale",
+            "3",
+            "--canvas-csv",
+            str(out / "canvas.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=catalog.KIT_ROOT,
+        env={**os.environ, "PYTHONPATH": str(catalog.KIT_ROOT)},
+    )
     report = json.loads(run.stdout.strip().splitlines()[-1])
     assert report["code"] == 0, run.stderr[-2000:]
     assert report["survivors"] == [], "a process outlived grade-batch"
@@ -229,7 +278,9 @@ def test_a_lone_surrogate_does_not_end_grade_batch(level, tmp_path):
     assert set(rows) == {"alice", "bob", "'=1+1"} and {row["status"] for row in rows.values()} == {"ok"}
     assert (float(rows["alice"]["07_maxpool"]), float(rows["bob"]["07_maxpool"])) == (9.0, 11.0)
     saved = json.loads((out / "students" / "alice.json").read_text(encoding="utf-8"))
-    messages = [c["message"] for c in saved["exercises"][0]["checks"] if c["name"].startswith("course_example")]
+    messages = [
+        c["message"] for c in saved["exercises"][0]["checks"] if c["name"].startswith("course_example")
+    ]
     assert messages and all(m.startswith("ValueError: \ufffd red") for m in messages)
     canvas_rows = list(csv.reader((out / "canvas.csv").open(encoding="utf-8")))
     assert len(canvas_rows) == 4 and ["'=1+1", "", "", "'=1+1", "", "11.0"] in canvas_rows

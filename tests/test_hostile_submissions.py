@@ -3,6 +3,7 @@
 Each test hands in a submission with a hostile 07_maxpool next to a correct
 06_conv_shapes, grades those two, and checks that the correct exercise keeps full marks.
 """
+
 from pathlib import Path
 
 from mutants import copy_solution
@@ -25,7 +26,11 @@ def solution_text() -> str:
 
 
 def results_by_exercise(result):
-    return {exercise.id: exercise for exercise in result.exercises if exercise.id in ("06_conv_shapes", "07_maxpool")}
+    return {
+        exercise.id: exercise
+        for exercise in result.exercises
+        if exercise.id in ("06_conv_shapes", "07_maxpool")
+    }
 
 
 def assert_neighbour_unharmed(result) -> None:
@@ -42,8 +47,9 @@ def test_sys_exit_at_import_scores_zero_with_its_reason(grade, tmp_path):
 
 
 def test_infinite_loop_times_out_that_function_only(grade, tmp_path):
-    source = solution_text().replace("    if stride is None:\n        stride = kernel_size\n",
-                                     "    while True:\n        pass\n", 1)
+    source = solution_text().replace(
+        "    if stride is None:\n        stride = kernel_size\n", "    while True:\n        pass\n", 1
+    )
     result = grade(submission_with(tmp_path, source), PAIR, time_scale=0.3)
     maxpool = results_by_exercise(result)["07_maxpool"]
     statuses = {check.name: check.status for check in maxpool.checks}
@@ -55,7 +61,9 @@ def test_infinite_loop_times_out_that_function_only(grade, tmp_path):
 def test_memory_bomb_is_stopped_by_the_memory_limit(grade, tmp_path):
     source = solution_text().replace(
         "    image = torch.tensor(COURSE_INPUT",
-        "    hoard = bytearray(64 * 1024 ** 3)\n    image = torch.tensor(COURSE_INPUT", 1)
+        "    hoard = bytearray(64 * 1024 ** 3)\n    image = torch.tensor(COURSE_INPUT",
+        1,
+    )
     result = grade(submission_with(tmp_path, source), PAIR)
     maxpool = results_by_exercise(result)["07_maxpool"]
     bombed = [c for c in maxpool.checks if c.name.startswith("course_example")]
@@ -65,8 +73,11 @@ def test_memory_bomb_is_stopped_by_the_memory_limit(grade, tmp_path):
 
 
 def test_exit_in_the_middle_of_a_check_fails_that_check_only(grade, tmp_path):
-    source = solution_text().replace("def course_example(ceil_mode):\n",
-                                     "def course_example(ceil_mode):\n    import os\n    os._exit(3)\n", 1)
+    source = solution_text().replace(
+        "def course_example(ceil_mode):\n",
+        "def course_example(ceil_mode):\n    import os\n    os._exit(3)\n",
+        1,
+    )
     result = grade(submission_with(tmp_path, source), PAIR)
     maxpool = results_by_exercise(result)["07_maxpool"]
     for check in maxpool.checks:

@@ -2,6 +2,7 @@
 a hostile submission, graded for real, plus a training run's page; no console errors, no network
 requests, totals that equal the JSON, student text that stays text, tables that sort, links that lead
 somewhere. Screenshots go to build/artifacts/html/ (kept by CI as artifacts)."""
+
 from __future__ import annotations
 
 import shutil
@@ -17,11 +18,13 @@ from headless_chromium import Chromium, executable
 from mutants import MUTANTS, apply
 from report_samples import HOSTILE, result, write_class
 
-pytestmark = pytest.mark.skipif(executable() is None, reason="chromium is not installed (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    executable() is None, reason="chromium is not installed (apt-get install chromium)"
+)
 
 SCREENSHOTS = catalog.KIT_ROOT / "build" / "artifacts" / "html"
 EXERCISES = ["07_maxpool", "08_activations"]
-HOSTILE_MODULE = f'''
+HOSTILE_MODULE = f"""
 HOSTILE = {HOSTILE!r}
 print(HOSTILE)
 
@@ -37,7 +40,7 @@ def course_example(ceil_mode):
 class MaxPoolNet:
     def __init__(self, *args, **kwargs):
         raise RuntimeError(HOSTILE)
-'''
+"""
 
 
 def submissions(root: Path) -> dict[str, Path]:
@@ -72,8 +75,12 @@ def graded(grade, tmp_path_factory) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def folder(graded, tmp_path_factory) -> Path:
-    keys = {"solved": "solved", "half-done": "half-done", HOSTILE: "%3Cscript%3E",
-            "training-without-zero-grad": "training-without-zero-grad"}
+    keys = {
+        "solved": "solved",
+        "half-done": "half-done",
+        HOSTILE: "%3Cscript%3E",
+        "training-without-zero-grad": "training-without-zero-grad",
+    }
     out = write_class(tmp_path_factory.mktemp("results"), {keys[name]: data for name, data in graded.items()})
     html.write_class_pages(out, "both")
     return out
@@ -98,8 +105,15 @@ def assert_clean(tab, url: str) -> None:
     assert [r for r in tab.log.requests if not r.startswith("data:")] == [url]
 
 
-@pytest.mark.parametrize("student, key", [("solved", "solved"), ("half-done", "half-done"), (HOSTILE, "%3Cscript%3E"),
-                                          ("training-without-zero-grad", "training-without-zero-grad")])
+@pytest.mark.parametrize(
+    "student, key",
+    [
+        ("solved", "solved"),
+        ("half-done", "half-done"),
+        (HOSTILE, "%3Cscript%3E"),
+        ("training-without-zero-grad", "training-without-zero-grad"),
+    ],
+)
 def test_a_student_page_loads_cleanly_and_its_totals_equal_the_json(browser, graded, folder, student, key):
     page = folder / "students" / f"{key}.html"
     tab = loaded(browser, page, f"student-{key.replace('%', '')}")
@@ -111,7 +125,9 @@ def test_a_student_page_loads_cleanly_and_its_totals_equal_the_json(browser, gra
         statuses: Array.from(document.querySelectorAll('section.exercise li.check'), li => li.dataset.status)})""")
     data = graded[student]
     assert (shown["total"], shown["max"]) == (f"{data['score']:g}", f"{data['max_score']:g}")
-    assert shown["exercises"] == [[e["id"], f"{e['score']:g} / {e['max_score']:g}"] for e in data["exercises"]]
+    assert shown["exercises"] == [
+        [e["id"], f"{e['score']:g} / {e['max_score']:g}"] for e in data["exercises"]
+    ]
     assert Counter(shown["statuses"]) == Counter(c["status"] for e in data["exercises"] for c in e["checks"])
 
 
@@ -121,8 +137,12 @@ def test_the_solved_submission_has_full_marks_and_the_half_done_one_does_not(gra
 
 
 def test_what_a_hostile_submission_printed_and_raised_stays_text(browser, graded, folder):
-    raised = [c["message"] for e in graded[HOSTILE]["exercises"] for c in e["checks"] if HOSTILE in c["message"]]
-    assert raised and HOSTILE in graded[HOSTILE]["exercises"][0]["output"]  # the grader kept the student's text
+    raised = [
+        c["message"] for e in graded[HOSTILE]["exercises"] for c in e["checks"] if HOSTILE in c["message"]
+    ]
+    assert (
+        raised and HOSTILE in graded[HOSTILE]["exercises"][0]["output"]
+    )  # the grader kept the student's text
     tab = browser.open((folder / "students" / "%3Cscript%3E.html").as_uri())
     tab.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     state = tab.evaluate("""({pwned: typeof window.__pwned, scripts: document.scripts.length,
@@ -135,10 +155,14 @@ def test_the_dashboard_loads_cleanly_and_lists_every_student_with_their_total(br
     index = folder / "index.html"
     tab = loaded(browser, index, "dashboard", width=1280)
     assert_clean(tab, index.as_uri())
-    rows = tab.evaluate("Array.from(document.querySelectorAll('#student-table tbody tr'), r => "
-                        "[r.dataset.student, Number(r.dataset.score), Number(r.dataset.max)])")
+    rows = tab.evaluate(
+        "Array.from(document.querySelectorAll('#student-table tbody tr'), r => "
+        "[r.dataset.student, Number(r.dataset.score), Number(r.dataset.max)])"
+    )
     assert sorted(rows) == sorted([name, d["score"], d["max_score"]] for name, d in graded.items())
-    ranked = tab.evaluate("Array.from(document.querySelectorAll('#ranking tbody tr'), r => Number(r.dataset.failed))")
+    ranked = tab.evaluate(
+        "Array.from(document.querySelectorAll('#ranking tbody tr'), r => Number(r.dataset.failed))"
+    )
     assert ranked and ranked == sorted(ranked, reverse=True)
 
 
@@ -166,18 +190,26 @@ def test_a_training_loop_without_zero_grad_is_drawn_beside_the_reference(grade, 
     """Exercise 14 graded for real with the mutant training_without_zero_grad: its page shows the run."""
     submission = tmp_path / "submission"
     shutil.copytree(catalog.SOLUTIONS_DIR / "14_cifar10_training", submission / "14_cifar10_training")
-    apply(next(m for m in MUTANTS if m.name == "training_without_zero_grad"), submission / "14_cifar10_training")
+    apply(
+        next(m for m in MUTANTS if m.name == "training_without_zero_grad"), submission / "14_cifar10_training"
+    )
     data = grade(submission, exercises=["14_cifar10_training"], time_scale=3).to_dict()
     artifact = data["exercises"][0].get("artifacts", {}).get("training")
     if artifact is None:
-        pytest.skip("this checkout's exercise 14 attaches no training artifact yet (the checks-train branch adds it)")
+        pytest.skip(
+            "this checkout's exercise 14 attaches no training artifact yet (the checks-train branch adds it)"
+        )
     page = tmp_path / "training-without-zero-grad.html"
     page.write_text(html.render_result(data, "en"), encoding="utf-8")
     tab = loaded(browser, page, "student-14-training-without-zero-grad")
     assert_clean(tab, page.as_uri())
-    reference = tab.evaluate("Array.from(document.querySelectorAll('#accuracy-14_cifar10_training .s-reference "
-                             "circle'), c => Number(c.dataset.value))")
+    reference = tab.evaluate(
+        "Array.from(document.querySelectorAll('#accuracy-14_cifar10_training .s-reference "
+        "circle'), c => Number(c.dataset.value))"
+    )
     assert reference == [r["heldout_accuracy"] for r in artifact["reference_history"]]
-    cells = tab.evaluate("Array.from(document.querySelectorAll('#confusion-14_cifar10_training rect'), "
-                         "r => Number(r.dataset.count))")
+    cells = tab.evaluate(
+        "Array.from(document.querySelectorAll('#confusion-14_cifar10_training rect'), "
+        "r => Number(r.dataset.count))"
+    )
     assert cells == [n for row in artifact["confusion_matrix"] for n in row]

@@ -1,6 +1,7 @@
 """A student's report page, from results as the grader writes them: what it shows, in which order and
 language, that every plotted number is the result's own, that it needs nothing from the network, and
 that no text a student controls can become markup."""
+
 from __future__ import annotations
 
 import base64
@@ -41,7 +42,11 @@ class Elements(HTMLParser):
             self.text.append(data)
 
     def find(self, tag: str, **attrs: str) -> list[dict[str, str]]:
-        return [a for t, a in self.tags if t == tag and all(a.get(k.replace("_", "-")) == v for k, v in attrs.items())]
+        return [
+            a
+            for t, a in self.tags
+            if t == tag and all(a.get(k.replace("_", "-")) == v for k, v in attrs.items())
+        ]
 
 
 @pytest.fixture
@@ -50,15 +55,15 @@ def page() -> str:
 
 
 def test_checks_that_lost_points_come_first_and_passed_ones_are_folded_away(page):
-    maxpool = page[page.index('id="ex-07_maxpool"'):page.index('id="ex-14_cifar10_training"')]
+    maxpool = page[page.index('id="ex-07_maxpool"') : page.index('id="ex-14_cifar10_training"')]
     order = re.findall(r'<li class="check (\w+)"', maxpool)
     assert order == ["failed", "error", "timeout", "not_judged", "skipped", "passed"]
-    assert maxpool.index("<details class=\"passed\"") < maxpool.index('<li class="check passed"')
+    assert maxpool.index('<details class="passed"') < maxpool.index('<li class="check passed"')
 
 
 def test_a_failed_check_shows_its_message_and_hint(page):
-    failed = page[page.index('data-check="ceil_mode_keeps_a_last_partial_window"'):]
-    failed = failed[:failed.index("</li>")]
+    failed = page[page.index('data-check="ceil_mode_keeps_a_last_partial_window"') :]
+    failed = failed[: failed.index("</li>")]
     assert "ceil_mode keeps a last partial window" in failed and "expected 4, got 3" in failed
     assert "Count the windows that fit." in failed and "0 / 1" in failed
 
@@ -73,54 +78,78 @@ def test_totals_and_exercise_scores_are_the_results(page):
     assert (float(total["data-score"]), float(total["data-max"])) == (data["score"], data["max_score"])
     for exercise in data["exercises"]:
         (section,) = Elements(page).find("section", data_exercise=exercise["id"])
-        assert (float(section["data-score"]), float(section["data-max"])) == (exercise["score"], exercise["max_score"])
+        assert (float(section["data-score"]), float(section["data-max"])) == (
+            exercise["score"],
+            exercise["max_score"],
+        )
 
 
 def test_every_plotted_point_is_a_number_of_the_training_artifact():
     artifact = training_solved()
     page = html.render_result(result("ada", training=artifact), "en")
-    plotted = {(int(c["data-epoch"]), float(c["data-value"])) for c in Elements(page).find("circle") if "data-value" in c}
-    expected = {(r["epoch"], r[k]) for history, keys in (("student_history", ("train_loss", "test_loss", "test_accuracy")),
-                                                         ("grader_history", ("heldout_loss", "heldout_accuracy")),
-                                                         ("reference_history", ("heldout_loss", "heldout_accuracy")))
-                for r in artifact[history] for k in keys}
+    plotted = {
+        (int(c["data-epoch"]), float(c["data-value"]))
+        for c in Elements(page).find("circle")
+        if "data-value" in c
+    }
+    expected = {
+        (r["epoch"], r[k])
+        for history, keys in (
+            ("student_history", ("train_loss", "test_loss", "test_accuracy")),
+            ("grader_history", ("heldout_loss", "heldout_accuracy")),
+            ("reference_history", ("heldout_loss", "heldout_accuracy")),
+        )
+        for r in artifact[history]
+        for k in keys
+    }
     assert plotted == expected
 
 
 def test_a_points_height_reads_back_as_its_value_on_the_axis():
     page = html.render_result(result("ada", training=training_solved()), "en")
-    chart = page[page.index('id="accuracy-14_cifar10_training"'):]
-    chart = chart[:chart.index("</figure>")]
-    ticks = {float(label.rstrip("%")) / 100: float(y) - 4 for y, label in
-             re.findall(r'<text class="ylabel" x="[\d.]+" y="([\d.]+)">([\d.]+%)</text>', chart)}
+    chart = page[page.index('id="accuracy-14_cifar10_training"') :]
+    chart = chart[: chart.index("</figure>")]
+    ticks = {
+        float(label.rstrip("%")) / 100: float(y) - 4
+        for y, label in re.findall(r'<text class="ylabel" x="[\d.]+" y="([\d.]+)">([\d.]+%)</text>', chart)
+    }
     zero, one = ticks[0.0], ticks[1.0]
     for y, value in re.findall(r'cy="([\d.]+)" r="4" data-epoch="\d" data-value="([\d.]+)"', chart):
         assert (zero - float(y)) / (zero - one) == pytest.approx(float(value), abs=0.005)
 
 
 def test_a_loss_that_is_not_a_number_is_said_so_and_flagged_instead_of_plotted(page):
-    assert "The held-out loss the grader measured for your model is not a number (NaN or infinite) at epoch 1." in page
+    assert (
+        "The held-out loss the grader measured for your model is not a number (NaN or infinite) at epoch 1."
+        in page
+    )
     assert ">NaN</td>" in page
-    chart = page[page.index('id="loss-14_cifar10_training"'):page.index('id="accuracy-14_cifar10_training"')]
-    grader = chart[chart.index('<g class="series s-grader">'):]
-    grader = grader[:grader.index("</g>")]
-    assert '<text class="flag"' in grader and 'data-epoch="1">NaN</text>' in grader and "<circle" not in grader
+    chart = page[
+        page.index('id="loss-14_cifar10_training"') : page.index('id="accuracy-14_cifar10_training"')
+    ]
+    grader = chart[chart.index('<g class="series s-grader">') :]
+    grader = grader[: grader.index("</g>")]
+    assert (
+        '<text class="flag"' in grader and 'data-epoch="1">NaN</text>' in grader and "<circle" not in grader
+    )
 
 
 def test_the_confusion_matrix_holds_the_artifacts_counts(page):
     counts = [int(r["data-count"]) for r in Elements(page).find("rect") if "data-count" in r]
-    assert counts == [n for row in result()["exercises"][2]["artifacts"]["training"]["confusion_matrix"] for n in row]
+    assert counts == [
+        n for row in result()["exercises"][2]["artifacts"]["training"]["confusion_matrix"] for n in row
+    ]
 
 
 def test_misclassified_images_show_true_and_predicted_classes(page):
-    block = page[page.index('id="misclassified-14_cifar10_training"'):]
+    block = page[page.index('id="misclassified-14_cifar10_training"') :]
     assert block.count('<figure class="thumb">') == 16
     assert "is: automobile" in block and "said: airplane" in block
 
 
 def test_a_data_check_shows_what_it_expected_beside_what_the_code_produced(page):
-    check = page[page.index('data-check="to_tensor_scales_to_0_1"'):]
-    check = check[:check.index("</li>")]
+    check = page[page.index('data-check="to_tensor_scales_to_0_1"') :]
+    check = check[: check.index("</li>")]
     sample = result()["exercises"][0]["artifacts"]["images"][0]
     images = re.findall(r'<img src="([^"]+)" alt="(expected|yours)">', check)
     assert images == [(sample["expected"], "expected"), (sample["got"], "yours")]
@@ -138,7 +167,9 @@ def test_the_page_asks_for_nothing_from_the_network(page):
 
 def test_the_content_security_policy_allows_only_the_pages_own_style_and_script(page):
     parsed = Elements(page)
-    (policy,) = [a["content"] for a in parsed.find("meta") if a.get("http-equiv") == "Content-Security-Policy"]
+    (policy,) = [
+        a["content"] for a in parsed.find("meta") if a.get("http-equiv") == "Content-Security-Policy"
+    ]
     assert "default-src 'none'" in policy and "img-src data:" in policy
     for kind, directive in (("style", "style-src"), ("script", "script-src")):
         (body,) = parsed.bodies[kind]
@@ -170,16 +201,30 @@ def test_a_lone_surrogate_in_a_message_does_not_stop_the_page(tmp_path):
 
 def test_broken_artifacts_are_left_out_rather_than_shown():
     data = result("ada")
-    data["exercises"][0]["artifacts"]["images"] = [{"check": "x", "caption": "?", "expected": "javascript:alert(1)",
-                                                    "got": "data:image/png;base64,AAAA"}, 7, None]
-    data["exercises"][2]["artifacts"]["training"] = {"plan": "no", "grader_history": [{"epoch": "1"}],
-                                                     "confusion_matrix": [[1, 2]], "misclassified": [{"image": 3}]}
+    data["exercises"][0]["artifacts"]["images"] = [
+        {
+            "check": "x",
+            "caption": "?",
+            "expected": "javascript:alert(1)",
+            "got": "data:image/png;base64,AAAA",
+        },
+        7,
+        None,
+    ]
+    data["exercises"][2]["artifacts"]["training"] = {
+        "plan": "no",
+        "grader_history": [{"epoch": "1"}],
+        "confusion_matrix": [[1, 2]],
+        "misclassified": [{"image": 3}],
+    }
     page = html.render_result(data, "en")
     assert "javascript:" not in page and 'class="pair"' not in page and 'class="thumb"' not in page
 
 
-@pytest.mark.parametrize("lang, present, absent", [("en", "Your training run", "你的训练过程"),
-                                                   ("zh", "你的训练过程", "Your training run")])
+@pytest.mark.parametrize(
+    "lang, present, absent",
+    [("en", "Your training run", "你的训练过程"), ("zh", "你的训练过程", "Your training run")],
+)
 def test_the_page_is_in_the_chosen_language(lang, present, absent):
     page = html.render_result(result("ada"), lang)
     assert present in page and absent not in page
@@ -213,8 +258,9 @@ def test_a_missing_template_engine_is_named_in_both_languages(monkeypatch):
 def test_text_labels_fill_each_language_with_its_own_value():
     from autograder.reports.html.environment import fill
 
-    assert fill("{data} here", "{data}在此", {"data": Text("real images", "真实图片"), "n": 1}) == \
-        Text("real images here", "真实图片在此")
+    assert fill("{data} here", "{data}在此", {"data": Text("real images", "真实图片"), "n": 1}) == Text(
+        "real images here", "真实图片在此"
+    )
 
 
 def test_a_hint_shared_by_several_failed_checks_is_shown_once():

@@ -1,4 +1,5 @@
 """The learning loop in a student's copy: status, check, hint, watch, reset and next, run as the student runs them."""
+
 import re
 import subprocess
 import sys
@@ -41,7 +42,9 @@ def test_status_shows_done_in_progress_and_not_started_and_the_next_one(half_don
     lines = {line.split()[0]: line for line in run.stdout.splitlines() if line.startswith("  ")}
     assert re.search(r"done \((\d+)/\1\)", lines["07_maxpool"]), lines["07_maxpool"]
     assert "in progress: 12/14 visible tests pass" in lines["01_tensors"]
-    assert all("not started" in lines[e.id] for e in catalog.exercises() if e.id not in ("01_tensors", "07_maxpool"))
+    assert all(
+        "not started" in lines[e.id] for e in catalog.exercises() if e.id not in ("01_tensors", "07_maxpool")
+    )
     assert "Next: 01_tensors" in run.stdout
 
 
@@ -50,16 +53,26 @@ def test_status_notices_an_edit_since_the_last_check(half_done, tmp_path):
     target = student_workspace.solve(root, "07_maxpool")
     student_workspace.command(root, "check", "07")
     target.write_text(target.read_text() + "\n# still thinking\n")
-    assert re.search(r"in progress: (\d+)/\1 visible tests passed before your last change",
-                     student_workspace.command(root, "status").stdout)
+    assert re.search(
+        r"in progress: (\d+)/\1 visible tests passed before your last change",
+        student_workspace.command(root, "status").stdout,
+    )
 
 
 def test_status_reads_the_recorded_runs_without_importing_torch(half_done):
-    probe = ("import sys; from autograder.learning import commands; sys.argv = ['autograder', 'status'];"
-             "args = commands.build_parser().parse_args(['status']); args.handler(args);"
-             "print('torch imported:', 'torch' in sys.modules)")
-    run = subprocess.run([sys.executable, "-c", probe], cwd=half_done[0], capture_output=True, text=True,
-                         env=student_workspace.environment(), timeout=60)
+    probe = (
+        "import sys; from autograder.learning import commands; sys.argv = ['autograder', 'status'];"
+        "args = commands.build_parser().parse_args(['status']); args.handler(args);"
+        "print('torch imported:', 'torch' in sys.modules)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=half_done[0],
+        capture_output=True,
+        text=True,
+        env=student_workspace.environment(),
+        timeout=60,
+    )
     assert "torch imported: False" in run.stdout, run.stdout + run.stderr
 
 
@@ -105,9 +118,14 @@ def test_reset_restores_the_stub_and_keeps_the_students_file(tmp_path):
 
 def test_watch_reruns_the_visible_tests_when_the_file_is_saved(tmp_path):
     root = student_workspace.make(tmp_path, ["07_maxpool"])
-    process = subprocess.Popen([sys.executable, "-m", "autograder", "watch", "07", "--once"], cwd=root,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env=student_workspace.environment())
+    process = subprocess.Popen(
+        [sys.executable, "-m", "autograder", "watch", "07", "--once"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=student_workspace.environment(),
+    )
     try:
         seen = []
         for line in process.stdout:

@@ -4,6 +4,7 @@
 loss): a reset every 5, 10, 100, 200, 1000 or 2000 batches changes the sum; the course's own loop does
 not. The probe runs here, in-process, exactly as in the worker.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -22,11 +23,14 @@ def train_epoch_resetting_every(period: int | None):
     """The reference's module, its train_epoch printing and resetting running_loss every `period` batches."""
     text = catalog.get("11_optimizer_step").solution_file.read_text(encoding="utf-8")
     if period is not None:
-        text = text.replace(LOOP, f"    for i, (inputs, targets) in enumerate(loader):\n"
-                                  f"        running_loss += train_step(model, inputs, targets, loss_fn, optimizer)\n"
-                                  f"        if i % {period} == {period - 1}:\n"
-                                  f"            print(running_loss / {period})\n"
-                                  f"            running_loss = 0.0\n")
+        text = text.replace(
+            LOOP,
+            f"    for i, (inputs, targets) in enumerate(loader):\n"
+            f"        running_loss += train_step(model, inputs, targets, loss_fn, optimizer)\n"
+            f"        if i % {period} == {period - 1}:\n"
+            f"            print(running_loss / {period})\n"
+            f"            running_loss = 0.0\n",
+        )
     spec = importlib.util.spec_from_loader(f"resetting_{period}", loader=None)
     module = importlib.util.module_from_spec(spec)
     exec(compile(text, "optim_step.py", "exec"), module.__dict__)

@@ -7,6 +7,7 @@ exercises of different kinds (sizes and a network; files the student's code writ
 Tests that need nbgrader skip, saying so, where it is not installed (`pip install -e '.[nbgrader]'`); they
 are marked slow (minutes: nbgrader's kernels and gradebook), the build and the reading back are not.
 """
+
 from __future__ import annotations
 
 import ast
@@ -83,6 +84,7 @@ def check_points(exercise_id: str, grade_ids: list[str]) -> float:
 
 # ---------------------------------------------------------------- the build (no nbgrader needed)
 
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("course")
@@ -98,7 +100,9 @@ def source_notebook(course: Path, exercise: catalog.Exercise) -> Path:
 def test_cells_rebuild_the_solution_statement_for_statement(exercise):
     segments = layout.exercise_layout(exercise)
     rebuilt = layout.join_segments([segment.text for segment in segments])
-    assert ast.dump(ast.parse(rebuilt)) == ast.dump(ast.parse(exercise.solution_file.read_text(encoding="utf-8")))
+    assert ast.dump(ast.parse(rebuilt)) == ast.dump(
+        ast.parse(exercise.solution_file.read_text(encoding="utf-8"))
+    )
     answers = [s for s in segments if s.kind == "answer"]
     assert answers and all(stubs.BEGIN in s.text and stubs.END in s.text for s in answers)
     assert not any(stubs.BEGIN in s.text for s in segments if s.kind == "given")
@@ -137,8 +141,11 @@ def test_config_gives_check_cells_their_exercises_time_limit_and_names_the_data(
 def test_check_cells_carry_the_kits_points(course):
     points = judge.max_points(list(catalog.exercises()))
     for exercise in catalog.exercises():
-        graded = [c["metadata"]["nbgrader"] for c in load(source_notebook(course, exercise))["cells"]
-                  if c["metadata"].get("nbgrader", {}).get("grade")]
+        graded = [
+            c["metadata"]["nbgrader"]
+            for c in load(source_notebook(course, exercise))["cells"]
+            if c["metadata"].get("nbgrader", {}).get("grade")
+        ]
         assert sum(meta["points"] for meta in graded) == pytest.approx(points[exercise.id]), exercise.id
 
 
@@ -185,10 +192,13 @@ def test_the_statement_and_the_visible_tests_need_no_kit_command_or_import(cours
 
 # ---------------------------------------------------------------- reading submissions back (no nbgrader needed)
 
+
 def test_answer_cells_are_read_back_into_the_module(course):
     exercise = catalog.get("07_maxpool")
     module = submissions.student_module(source_notebook(course, exercise), exercise)
-    assert ast.dump(ast.parse(module)) == ast.dump(ast.parse(exercise.solution_file.read_text(encoding="utf-8")))
+    assert ast.dump(ast.parse(module)) == ast.dump(
+        ast.parse(exercise.solution_file.read_text(encoding="utf-8"))
+    )
 
 
 def test_error_lines_point_at_the_notebook_cell(course):
@@ -202,15 +212,18 @@ def test_error_lines_point_at_the_notebook_cell(course):
 
 
 def test_notebooks_become_the_submission_that_grading_consumes(course, tmp_path):
-    solved = save(load(source_notebook(course, catalog.get("07_maxpool"))), tmp_path / "alice" / "07_maxpool" /
-                  "maxpool.ipynb")
+    solved = save(
+        load(source_notebook(course, catalog.get("07_maxpool"))),
+        tmp_path / "alice" / "07_maxpool" / "maxpool.ipynb",
+    )
     (tmp_path / "alice" / "13_save_load").mkdir()
     (tmp_path / "alice" / "13_save_load" / "persistence.ipynb").write_text("{", encoding="utf-8")
     with submissions.read(tmp_path / "alice", []) as notebooks:
         read = notebooks.submission
         module = read.folders["07_maxpool"] / "maxpool.py"
         assert ast.dump(ast.parse(module.read_text(encoding="utf-8"))) == ast.dump(
-            ast.parse(catalog.get("07_maxpool").solution_file.read_text(encoding="utf-8")))
+            ast.parse(catalog.get("07_maxpool").solution_file.read_text(encoding="utf-8"))
+        )
         assert locate(read.path).folders["07_maxpool"] == read.folders["07_maxpool"]
         assert read.folders["13_save_load"] is None and "not valid JSON" in read.problems["13_save_load"].en
     assert not module.exists() and solved.is_file()
@@ -234,12 +247,16 @@ def with_a_deleted_cell(notebook: dict) -> str:
     return json.dumps({**notebook, "cells": [c for c in notebook["cells"] if c["id"] != "course_example"]})
 
 
-@pytest.mark.parametrize("damage, says", [
-    (not_json, "is not valid JSON"),
-    (without_metadata, "has no nbgrader metadata"),
-    (with_a_renamed_cell, "the answer cell 'MaxPoolNet' is missing"),
-    (with_a_deleted_cell, "the answer cell 'course_example' is missing"),
-], ids=lambda value: getattr(value, "__name__", None))
+@pytest.mark.parametrize(
+    "damage, says",
+    [
+        (not_json, "is not valid JSON"),
+        (without_metadata, "has no nbgrader metadata"),
+        (with_a_renamed_cell, "the answer cell 'MaxPoolNet' is missing"),
+        (with_a_deleted_cell, "the answer cell 'course_example' is missing"),
+    ],
+    ids=lambda value: getattr(value, "__name__", None),
+)
 def test_a_broken_notebook_scores_zero_with_a_clear_error(course, sandbox, tmp_path, damage, says):
     path = tmp_path / "alice" / "07_maxpool" / "maxpool.ipynb"
     path.parent.mkdir(parents=True)
@@ -254,10 +271,17 @@ def test_a_broken_notebook_scores_zero_with_a_clear_error(course, sandbox, tmp_p
 
 # ---------------------------------------------------------------- with the real nbgrader
 
+
 def nbgrader_command(*args: str, cwd: Path) -> None:
     """The real `nbgrader` command line, with this interpreter's bin folder on PATH (for alembic)."""
-    done = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), *args], cwd=cwd,
-                          env=app.nbgrader_env(), capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "nbgrader"), *args],
+        cwd=cwd,
+        env=app.nbgrader_env(),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{done.stderr[-3000:]}"
 
 
@@ -275,10 +299,20 @@ def test_release_holds_no_solution_code_and_no_hidden_checks(released, exercise)
     text = "\n".join("".join(c["source"]) for c in load(release)["cells"])
     release_lines = {line.strip() for line in text.splitlines()}
     lines = exercise.solution_file.read_text(encoding="utf-8").splitlines()
-    public = {line.strip() for path in (exercise.stub_file, exercise.stub_file.parent / f"test_{exercise.module}.py")
-              for line in path.read_text(encoding="utf-8").splitlines()}
-    solution_only = {line.strip() for region in stubs.find_regions(lines, exercise.id)
-                     for line in lines[region.begin + 1:region.end]} - public - {""}
+    public = {
+        line.strip()
+        for path in (exercise.stub_file, exercise.stub_file.parent / f"test_{exercise.module}.py")
+        for line in path.read_text(encoding="utf-8").splitlines()
+    }
+    solution_only = (
+        {
+            line.strip()
+            for region in stubs.find_regions(lines, exercise.id)
+            for line in lines[region.begin + 1 : region.end]
+        }
+        - public
+        - {""}
+    )
     assert solution_only and not solution_only & release_lines
     for hidden in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "hidden_check", "autograder"):
         assert hidden not in text
@@ -293,7 +327,10 @@ def autograded(released) -> Path:
         name = build.notebook_path(exercise)
         source = load(released / "source" / exercise.id / name)
         save(source, released / "submitted" / "teacher" / exercise.id / name)
-        save(load(released / "release" / exercise.id / name), released / "submitted" / "stub" / exercise.id / name)
+        save(
+            load(released / "release" / exercise.id / name),
+            released / "submitted" / "stub" / exercise.id / name,
+        )
         if exercise.id == MUTANT.exercise:
             ((old, new),) = MUTANT.edits
             save(with_edit(source, old, new), released / "submitted" / "mutant" / exercise.id / name)
@@ -316,9 +353,23 @@ def hardened(autograded, tmp_path_factory) -> Path:
     broken.parent.mkdir(parents=True)
     broken.write_text("{", encoding="utf-8")
     out = tmp_path_factory.mktemp("results")
-    done = subprocess.run([str(Path(sys.executable).parent / "autograder"), "grade-batch", str(submissions),
-                           "--nbgrader", "--out", str(out), "--nbgrader-csv", str(out / "grades.csv"), "--jobs", "1"],
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "autograder"),
+            "grade-batch",
+            str(submissions),
+            "--nbgrader",
+            "--out",
+            str(out),
+            "--nbgrader-csv",
+            str(out / "grades.csv"),
+            "--jobs",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return out
 
@@ -375,7 +426,9 @@ def test_hardened_path_scores_every_check_as_nbgrader_does(autograded, hardened,
 
 @pytest.mark.slow
 def test_a_realistic_mistake_loses_exactly_the_points_of_its_failing_checks(autograded, hardened):
-    failing = [grade_id for grade_id, score in kit_cells(hardened, "mutant", "07_maxpool").items() if score == 0]
+    failing = [
+        grade_id for grade_id, score in kit_cells(hardened, "mutant", "07_maxpool").items() if score == 0
+    ]
     assert failing
     row = csv_rows(autograded / "grades.csv")["mutant", "07_maxpool"]
     assert float(row["max_score"]) - float(row["score"]) == check_points("07_maxpool", failing)
@@ -383,7 +436,11 @@ def test_a_realistic_mistake_loses_exactly_the_points_of_its_failing_checks(auto
 
 @pytest.mark.slow
 def test_an_always_equal_answer_fools_nbgrader_but_not_the_hardened_path(autograded, hardened):
-    sizes = [c.grade_id for c in check_cells("07_maxpool") if "output_size" in c.name or "ceil_mode_drops" in c.name]
+    sizes = [
+        c.grade_id
+        for c in check_cells("07_maxpool")
+        if "output_size" in c.name or "ceil_mode_drops" in c.name
+    ]
     fooled = nbgrader_cells(autograded, "cheat", "07_maxpool")
     graded = kit_cells(hardened, "cheat", "07_maxpool")
     assert sum(fooled[g] for g in sizes) == check_points("07_maxpool", sizes) > 0
@@ -402,7 +459,9 @@ def test_hardened_path_writes_nbgraders_grades_csv_with_the_same_honest_scores(a
 
 @pytest.mark.slow
 def test_hardened_path_reports_a_corrupt_notebook_for_that_student_only(hardened):
-    (exercise,) = [e for e in load(hardened / "students" / "broken.json")["exercises"] if e["id"] == "07_maxpool"]
+    (exercise,) = [
+        e for e in load(hardened / "students" / "broken.json")["exercises"] if e["id"] == "07_maxpool"
+    ]
     assert exercise["checks"] and exercise["score"] == 0
     assert all(c["status"] == "error" and "not valid JSON" in c["message"] for c in exercise["checks"])
     full_marks = sum(judge.max_points([catalog.get(i) for i in AUTOGRADED]).values())

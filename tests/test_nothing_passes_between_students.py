@@ -7,6 +7,7 @@ neighbour kept full marks, the grader's peak memory stayed bounded, no process s
 was left in scratch. Two calls in one test are two students in one sandbox, one after the other, as in a
 `grade-batch` slot. The verdict is fair: code that only probes the sandbox keeps every point.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -41,7 +42,9 @@ FIRST_CALL = "if not getattr(course_example, 'done', False):\n    course_example
 
 
 def full_marks(exercise) -> None:
-    assert exercise.score == exercise.max_score, [(c.name, c.message) for c in exercise.checks if c.status != "passed"]
+    assert exercise.score == exercise.max_score, [
+        (c.name, c.message) for c in exercise.checks if c.status != "passed"
+    ]
 
 
 def once_per_worker(body: str) -> str:
@@ -68,8 +71,14 @@ IPC_PROBE = once_per_worker(IPC_BODY)
 
 def host_ipc_objects() -> list[str]:
     """Our key in the host's System V tables, and our queue in its mqueue namespace."""
-    found = [kind for kind in ("shm", "msg", "sem") if Path(f"/proc/sysvipc/{kind}").exists()
-             and any(line.split()[0] == str(KEY) for line in Path(f"/proc/sysvipc/{kind}").read_text().splitlines()[1:])]
+    found = [
+        kind
+        for kind in ("shm", "msg", "sem")
+        if Path(f"/proc/sysvipc/{kind}").exists()
+        and any(
+            line.split()[0] == str(KEY) for line in Path(f"/proc/sysvipc/{kind}").read_text().splitlines()[1:]
+        )
+    ]
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.mq_open(QUEUE.encode(), os.O_RDONLY) >= 0:
         found.append("mq")
@@ -81,8 +90,11 @@ def no_host_ipc_left():
     yield
     left = host_ipc_objects()
     libc = ctypes.CDLL(None, use_errno=True)  # remove what a failing run planted, for the next run's sake
-    for get, remove in ((lambda: libc.shmget(KEY, 0, 0), libc.shmctl), (lambda: libc.msgget(KEY, 0), libc.msgctl),
-                        (lambda: libc.semget(KEY, 0, 0), lambda i, c, a: libc.semctl(i, 0, c))):
+    for get, remove in (
+        (lambda: libc.shmget(KEY, 0, 0), libc.shmctl),
+        (lambda: libc.msgget(KEY, 0), libc.msgctl),
+        (lambda: libc.semget(KEY, 0, 0), lambda i, c, a: libc.semctl(i, 0, c)),
+    ):
         if (ident := get()) >= 0:
             remove(ident, 0, None)
     libc.mq_unlink(QUEUE.encode())
@@ -145,17 +157,21 @@ def host_sockets(tmp_path):
 
 def test_host_unix_sockets_cannot_be_reached(hostile, host_sockets):
     addresses, listeners = host_sockets
-    exercise, _ = hostile(with_course_example(
-        "import socket\n"
-        f"for address in {addresses!r}:\n"
-        "    address = address.replace('\\\\0', '\\0')\n"
-        "    try:\n"
-        "        client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n"
-        "        client.connect(address)\n"
-        "        client.sendall(b'GET /containers/json HTTP/1.0\\r\\n\\r\\n')\n"
-        "        print('CONNECTED', repr(address))\n"
-        "    except OSError as exc:\n"
-        "        print('REFUSED', type(exc).__name__)\n"), time_scale=1.0)
+    exercise, _ = hostile(
+        with_course_example(
+            "import socket\n"
+            f"for address in {addresses!r}:\n"
+            "    address = address.replace('\\\\0', '\\0')\n"
+            "    try:\n"
+            "        client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n"
+            "        client.connect(address)\n"
+            "        client.sendall(b'GET /containers/json HTTP/1.0\\r\\n\\r\\n')\n"
+            "        print('CONNECTED', repr(address))\n"
+            "    except OSError as exc:\n"
+            "        print('REFUSED', type(exc).__name__)\n"
+        ),
+        time_scale=1.0,
+    )
     for listener in listeners:
         with pytest.raises(socket.timeout):
             listener.accept()
@@ -174,18 +190,24 @@ def test_student_code_never_runs_as_root(hostile):
 def test_the_limits_and_priority_of_the_grader_cannot_be_changed(hostile):
     limits, priority = resource.getrlimit(resource.RLIMIT_NOFILE), os.getpriority(os.PRIO_PROCESS, 0)
     affinity = os.sched_getaffinity(0)
-    exercise, _ = hostile(with_course_example(
-        "import os, resource\n"
-        f"for pid in sorted({{{os.getpid()}, os.getppid(), 1}} - {{0, os.getpid()}}):\n"
-        "    for name, change in (('prlimit', lambda: resource.prlimit(pid, resource.RLIMIT_NOFILE, (16, 16))),\n"
-        "                         ('setpriority', lambda: os.setpriority(os.PRIO_PROCESS, pid, 19)),\n"
-        "                         ('affinity', lambda: os.sched_setaffinity(pid, {0}))):\n"
-        "        try:\n"
-        "            change()\n"
-        "            print('CHANGED', name, pid)\n"
-        "        except OSError as exc:\n"
-        "            print('DENIED', name, type(exc).__name__)\n"))
-    assert resource.getrlimit(resource.RLIMIT_NOFILE) == limits and os.getpriority(os.PRIO_PROCESS, 0) == priority
+    exercise, _ = hostile(
+        with_course_example(
+            "import os, resource\n"
+            f"for pid in sorted({{{os.getpid()}, os.getppid(), 1}} - {{0, os.getpid()}}):\n"
+            "    for name, change in (('prlimit', lambda: resource.prlimit(pid, resource.RLIMIT_NOFILE, (16, 16))),\n"
+            "                         ('setpriority', lambda: os.setpriority(os.PRIO_PROCESS, pid, 19)),\n"
+            "                         ('affinity', lambda: os.sched_setaffinity(pid, {0}))):\n"
+            "        try:\n"
+            "            change()\n"
+            "            print('CHANGED', name, pid)\n"
+            "        except OSError as exc:\n"
+            "            print('DENIED', name, type(exc).__name__)\n"
+        )
+    )
+    assert (
+        resource.getrlimit(resource.RLIMIT_NOFILE) == limits
+        and os.getpriority(os.PRIO_PROCESS, 0) == priority
+    )
     assert os.sched_getaffinity(0) == affinity
     assert printed(exercise, "CHANGED") == [] and printed(exercise, "DENIED")
     full_marks(exercise)
@@ -195,7 +217,8 @@ def test_writing_past_the_scratch_cap_fails_with_no_space_left(hostile, level_sa
     cap = level_sandbox.plan.scratch_bytes
     if cap is None:
         pytest.skip("scratch is not size-capped on this machine (the grader is not root)")
-    exercise, _ = hostile(once_per_worker(f"""
+    exercise, _ = hostile(
+        once_per_worker(f"""
 import errno, os
 chunk, written, error = bytes(16 << 20), 0, None
 try:
@@ -209,7 +232,9 @@ except OSError as exc:
 for name in [n for n in os.listdir(".") if n.startswith("fill-")]:
     os.remove(name)
 print("WROTE", written >> 20, error)
-"""), time_scale=3.0)
+"""),
+        time_scale=3.0,
+    )
     (wrote,) = printed(exercise, "WROTE")
     mib, error = wrote.split()
     assert error == "ENOSPC" and int(mib) <= cap >> 20
@@ -220,17 +245,20 @@ def test_a_worker_sees_only_its_own_workspace(hostile, level_sandbox):
     bystander = level_sandbox.new_workspace("bystander")  # e.g. a runner's copy of the reference
     (bystander.submission / "maxpool.py").write_text("the reference\n")
     try:
-        exercise, _ = hostile(with_course_example(
-            "import os\n"
-            f"scratch = {str(level_sandbox.scratch)!r}\n"
-            "try:\n"
-            "    print('LISTED', sorted(os.listdir(scratch)))\n"
-            "except OSError as exc:\n"
-            "    print('UNLISTABLE', type(exc).__name__)\n"
-            "try:\n"
-            f"    print('READ', open({str(bystander.submission / 'maxpool.py')!r}).read().strip())\n"
-            "except OSError as exc:\n"
-            "    print('UNREADABLE', type(exc).__name__)\n"))
+        exercise, _ = hostile(
+            with_course_example(
+                "import os\n"
+                f"scratch = {str(level_sandbox.scratch)!r}\n"
+                "try:\n"
+                "    print('LISTED', sorted(os.listdir(scratch)))\n"
+                "except OSError as exc:\n"
+                "    print('UNLISTABLE', type(exc).__name__)\n"
+                "try:\n"
+                f"    print('READ', open({str(bystander.submission / 'maxpool.py')!r}).read().strip())\n"
+                "except OSError as exc:\n"
+                "    print('UNREADABLE', type(exc).__name__)\n"
+            )
+        )
     finally:
         level_sandbox.release_workspace(bystander)
     assert printed(exercise, "READ") == [] and len(printed(exercise, "UNREADABLE")) == 2
@@ -239,7 +267,8 @@ def test_a_worker_sees_only_its_own_workspace(hostile, level_sandbox):
 
 
 def test_3000_nested_folders_left_in_scratch_are_cleaned_up(hostile):
-    exercise, result = hostile(once_per_worker("""
+    exercise, result = hostile(
+        once_per_worker("""
 import os
 top = os.open(".", os.O_RDONLY)
 for depth in range(3000):
@@ -249,18 +278,23 @@ open("bottom.txt", "w").write("x")
 os.chmod(".", 0o500)
 os.fchdir(top)
 print("NESTED")
-"""), time_scale=3.0)
+"""),
+        time_scale=3.0,
+    )
     assert printed(exercise, "NESTED") and result.to_dict()["exercises"]
     full_marks(exercise)
 
 
 def test_a_dataloader_with_worker_processes_still_works(hostile):
-    exercise, _ = hostile(once_per_worker("""
+    exercise, _ = hostile(
+        once_per_worker("""
 import torch as th  # not `torch`: that would make course_example's own `torch` a local name
 from torch.utils.data import DataLoader, TensorDataset
 data = TensorDataset(th.arange(40.0).view(20, 2))
 print("TOTAL", sum(batch[0].sum().item() for batch in DataLoader(data, batch_size=4, num_workers=2)))
-"""), time_scale=3.0)
+"""),
+        time_scale=3.0,
+    )
     assert printed(exercise, "TOTAL") == ["780.0"]
     full_marks(exercise)
 
@@ -269,14 +303,17 @@ EPS = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 8 8\nnewpath 0 0 moveto 8 8 
 
 
 def test_pil_in_a_worker_never_hands_a_file_to_ghostscript(hostile):
-    exercise, _ = hostile(with_course_example(
-        "import io, shutil\nfrom PIL import Image\n"
-        "try:\n"
-        f"    Image.open(io.BytesIO({EPS!r})).load()\n"
-        "    print('RENDERED')\n"
-        "except Exception as exc:\n"
-        "    print('REFUSED', type(exc).__name__)\n"
-        "print('GHOSTSCRIPT', [shutil.which(name) for name in ('gs', 'gsc', 'ghostscript') if shutil.which(name)])\n"))
+    exercise, _ = hostile(
+        with_course_example(
+            "import io, shutil\nfrom PIL import Image\n"
+            "try:\n"
+            f"    Image.open(io.BytesIO({EPS!r})).load()\n"
+            "    print('RENDERED')\n"
+            "except Exception as exc:\n"
+            "    print('REFUSED', type(exc).__name__)\n"
+            "print('GHOSTSCRIPT', [shutil.which(name) for name in ('gs', 'gsc', 'ghostscript') if shutil.which(name)])\n"
+        )
+    )
     assert printed(exercise, "REFUSED") == ["UnidentifiedImageError"] * 2
     assert printed(exercise, "GHOSTSCRIPT") == ["[]"] * 2
     full_marks(exercise)
@@ -311,18 +348,40 @@ def test_each_student_of_a_grade_batch_slot_gets_a_fresh_sandbox(level, tmp_path
         folder = copy_solution("07_maxpool", classroom / student)
         (folder / "maxpool.py").write_text(SHARED_STATE_PROBE, encoding="utf-8")
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "-m", "autograder", "grade-batch", str(classroom), "--out", str(out),
-                          "--jobs", "1", "--isolation", level, "--exercise", "07_maxpool"],
-                         capture_output=True, text=True, cwd=catalog.KIT_ROOT, timeout=900)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade-batch",
+            str(classroom),
+            "--out",
+            str(out),
+            "--jobs",
+            "1",
+            "--isolation",
+            level,
+            "--exercise",
+            "07_maxpool",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=catalog.KIT_ROOT,
+        timeout=900,
+    )
     assert run.returncode == 0, run.stderr
-    results = [json.loads(path.read_text(encoding="utf-8")) for path in sorted((out / "students").glob("*.json"))]
+    results = [
+        json.loads(path.read_text(encoding="utf-8")) for path in sorted((out / "students").glob("*.json"))
+    ]
     assert len(results) == 3
     for result in results:
         (exercise,) = result["exercises"]
         assert exercise["score"] == exercise["max_score"], result["student"]
         seen = [line for line in exercise["output"].splitlines() if line.startswith("SEEN")]
         assert seen == ["SEEN []", "SEEN []"], (result["student"], exercise["output"])
-    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 3 * 1024 * 1024, "a process grew past 3 GiB"
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 3 * 1024 * 1024, (
+        "a process grew past 3 GiB"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -336,7 +395,7 @@ def notebook_submission(course: Path, folder: Path, source: str) -> Path:
     """A student's 07_maxpool notebook: the course's own, with course_example's answer cell from `source`."""
     exercise = catalog.get("07_maxpool")
     notebook = json.loads((course / "source" / exercise.id / build.notebook_path(exercise)).read_text())
-    wanted = source[source.index(COURSE_EXAMPLE):].split("\n\n\n")[0]
+    wanted = source[source.index(COURSE_EXAMPLE) :].split("\n\n\n")[0]
     (holder,) = [cell for cell in notebook["cells"] if COURSE_EXAMPLE in "".join(cell["source"])]
     text = "".join(holder["source"])
     start = text.index(COURSE_EXAMPLE)

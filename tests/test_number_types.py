@@ -1,6 +1,7 @@
 """The number-like type rules of `autograder.checking`: a right value of a number-like type is a type
 problem said in one line, never a wrong value; sizes must be of an integer type; "not judged" is its own
 verdict."""
+
 import numpy as np
 import pytest
 import torch
@@ -16,8 +17,16 @@ from autograder.checking import (
     number_value,
 )
 
-NUMBER_LIKE_FIVES = [5, 5.0, np.int64(5), np.float32(5), np.float64(5), torch.tensor(5), torch.tensor(5.0),
-                     np.array(5)]
+NUMBER_LIKE_FIVES = [
+    5,
+    5.0,
+    np.int64(5),
+    np.float32(5),
+    np.float64(5),
+    torch.tensor(5),
+    torch.tensor(5.0),
+    np.array(5),
+]
 
 
 def message(action) -> str:
@@ -26,18 +35,25 @@ def message(action) -> str:
     return failure.value.text.en
 
 
-@pytest.mark.parametrize("value", NUMBER_LIKE_FIVES, ids=lambda v: type(v).__name__ + str(getattr(v, "dtype", "")))
+@pytest.mark.parametrize(
+    "value", NUMBER_LIKE_FIVES, ids=lambda v: type(v).__name__ + str(getattr(v, "dtype", ""))
+)
 def test_every_number_like_five_stands_for_five(value):
     assert number_value(value) == 5
 
 
-@pytest.mark.parametrize("value", [True, np.bool_(True), "5", None, [5], torch.tensor([5]), torch.tensor(True)],
-                         ids=["bool", "numpy-bool", "str", "None", "list", "tensor-of-one-element", "bool-tensor"])
+@pytest.mark.parametrize(
+    "value",
+    [True, np.bool_(True), "5", None, [5], torch.tensor([5]), torch.tensor(True)],
+    ids=["bool", "numpy-bool", "str", "None", "list", "tensor-of-one-element", "bool-tensor"],
+)
 def test_what_is_no_number_stands_for_nothing(value):
     assert number_value(value) is None
 
 
-@pytest.mark.parametrize("value", NUMBER_LIKE_FIVES, ids=lambda v: type(v).__name__ + str(getattr(v, "dtype", "")))
+@pytest.mark.parametrize(
+    "value", NUMBER_LIKE_FIVES, ids=lambda v: type(v).__name__ + str(getattr(v, "dtype", ""))
+)
 def test_value_checks_accept_a_right_number_of_any_number_like_type(value):
     expect_equal(value, 5, "f()")
     expect_close(value, 5.0, "f()")
@@ -66,14 +82,18 @@ def test_bool_is_never_a_number_but_equals_itself():
     expect_equal([True, False], [True, False], "flags")
 
 
-@pytest.mark.parametrize("value", [5, np.int64(5), np.int32(5), torch.tensor(5)], ids=["int", "int64", "int32", "tensor"])
+@pytest.mark.parametrize(
+    "value", [5, np.int64(5), np.int32(5), torch.tensor(5)], ids=["int", "int64", "int32", "tensor"]
+)
 def test_a_size_of_an_integer_type_is_an_int(value):
     expect_int(value, "size()")
 
 
-@pytest.mark.parametrize("value, kind", [(5.0, "a float"), (np.float64(5), "a NumPy float64"),
-                                         (torch.tensor(5.0), "a 0-dim tensor (float32)")],
-                         ids=["float", "numpy-float64", "float-tensor"])
+@pytest.mark.parametrize(
+    "value, kind",
+    [(5.0, "a float"), (np.float64(5), "a NumPy float64"), (torch.tensor(5.0), "a 0-dim tensor (float32)")],
+    ids=["float", "numpy-float64", "float-tensor"],
+)
 def test_a_whole_float_as_a_size_is_a_type_problem_in_one_line(value, kind):
     text = message(lambda: expect_int(value, "size()"))
     assert text.startswith(f"size() returned 5 as {kind}, not an int")

@@ -1,4 +1,5 @@
 """Grading exercise 19 where the onnx extra is missing: every check says what to install, nothing crashes."""
+
 import sys
 
 from autograder import catalog

@@ -1,4 +1,5 @@
 """The reference output-size functions agree with real torch layers on parameter grids."""
+
 import importlib.util
 
 import pytest
@@ -27,7 +28,9 @@ def test_maxpool2d_output_size_matches_nn_maxpool2d(ceil_mode):
     pool = reference("07_maxpool")
     cases = pooling_cases(ceil_mode)
     assert len(cases) > 1000
-    assert [pool.maxpool2d_output_size(**kwargs) for kwargs, _ in cases] == [expected for _, expected in cases]
+    assert [pool.maxpool2d_output_size(**kwargs) for kwargs, _ in cases] == [
+        expected for _, expected in cases
+    ]
 
 
 def test_the_grid_holds_ceil_mode_edge_cases_with_and_without_padding():

@@ -1,4 +1,5 @@
 """Packaging: the license in PEP 639's form, a setuptools floor that reads it, and a build without warnings."""
+
 import re
 import shutil
 import subprocess
@@ -45,10 +46,26 @@ def test_building_the_wheel_warns_of_nothing_deprecated(tmp_path):
     source.mkdir()
     for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(catalog.KIT_ROOT / name, source / name)
-    shutil.copytree(catalog.KIT_ROOT / "autograder", source / "autograder",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-v",
-                            "-w", str(tmp_path / "dist"), str(source)], capture_output=True, text=True, timeout=300)
+    shutil.copytree(
+        catalog.KIT_ROOT / "autograder", source / "autograder", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-v",
+            "-w",
+            str(tmp_path / "dist"),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     log = build.stdout + build.stderr
     assert build.returncode == 0, log[-3000:]
     assert not re.search(r"Deprecat|deprecated|2027", log), re.findall(r".*[Dd]eprecat.*", log)[:5]

@@ -1,6 +1,7 @@
 """grade-batch --backend ray: a local Ray instance grades a small class exactly as the local backend does,
 from submissions sent as bytes that keep their shape (links stay links, refused where a local slot
 refuses them)."""
+
 import json
 import os
 import shutil
@@ -12,14 +13,21 @@ import pytest
 from autograder import catalog
 from autograder.batch import ray_backend
 
-needs_ray = pytest.mark.skipif(ray_backend.ray_missing(), reason="Ray is an optional extra: pip install '.[ray]'")
+needs_ray = pytest.mark.skipif(
+    ray_backend.ray_missing(), reason="Ray is an optional extra: pip install '.[ray]'"
+)
 
 EXERCISE = "07_maxpool"
 
 
 def autograder(*args):
-    return subprocess.run([sys.executable, "-m", "autograder", *args], capture_output=True, text=True,
-                          cwd=catalog.KIT_ROOT, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "autograder", *args],
+        capture_output=True,
+        text=True,
+        cwd=catalog.KIT_ROOT,
+        timeout=900,
+    )
 
 
 def outcomes(out):
@@ -61,8 +69,21 @@ def both_backends(tmp_path_factory):
     runs = {}
     for backend in ("local", "ray"):
         out = tmp_path_factory.mktemp(backend)
-        runs[backend] = (autograder("grade-batch", str(root), "--out", str(out), "--exercise", EXERCISE,
-                                    "--jobs", "1", "--backend", backend), out)
+        runs[backend] = (
+            autograder(
+                "grade-batch",
+                str(root),
+                "--out",
+                str(out),
+                "--exercise",
+                EXERCISE,
+                "--jobs",
+                "1",
+                "--backend",
+                backend,
+            ),
+            out,
+        )
     return runs
 
 
@@ -86,4 +107,5 @@ def test_ray_writes_the_same_gradebook_rows(both_backends):
     def rows(out):
         lines = (out / "gradebook.csv").read_text().splitlines()
         return lines
+
     assert rows(both_backends["ray"][1]) == rows(both_backends["local"][1])

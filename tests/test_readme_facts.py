@@ -1,6 +1,7 @@
 """Every factual claim in the exercise READMEs and hints is checked here against the installed torch and
 torchvision and the real data (when present), and every README names its course lesson and lists only
 mistakes that a visible test catches (issue 12 item 7, issue 13 items 4 and 6)."""
+
 import os
 import re
 from pathlib import Path
@@ -52,13 +53,17 @@ def test_07_the_courses_long_error_is_gone_but_float_layers_still_refuse_int64()
     assert "today" in readme("07_maxpool") or "已经可以" in readme("07_maxpool")
     pooled = nn.MaxPool2d(kernel_size=3, ceil_mode=True)(torch.arange(25).reshape(1, 1, 5, 5))
     assert pooled.dtype == torch.int64
-    with pytest.raises(RuntimeError, match=r"Input type \(long int\) and bias type \(float\) should be the same"):
+    with pytest.raises(
+        RuntimeError, match=r"Input type \(long int\) and bias type \(float\) should be the same"
+    ):
         nn.Conv2d(1, 1, 3)(torch.arange(25).reshape(1, 1, 5, 5))
 
 
 def test_07_the_course_example_figures():
-    image = torch.tensor([[1, 2, 0, 3, 1], [0, 1, 2, 3, 1], [1, 2, 1, 0, 0], [5, 2, 3, 1, 1], [2, 1, 0, 1, 1]],
-                         dtype=torch.float32).reshape(1, 1, 5, 5)
+    image = torch.tensor(
+        [[1, 2, 0, 3, 1], [0, 1, 2, 3, 1], [1, 2, 1, 0, 0], [5, 2, 3, 1, 1], [2, 1, 0, 1, 1]],
+        dtype=torch.float32,
+    ).reshape(1, 1, 5, 5)
     assert nn.MaxPool2d(3, ceil_mode=True)(image).tolist() == [[[[2, 3], [5, 1]]]]
     assert nn.MaxPool2d(3)(image).tolist() == [[[[2]]]]
 
@@ -68,14 +73,24 @@ def test_10_the_course_loss_figures():
     assert round(nn.L1Loss()(inputs, targets).item(), 4) == 0.6667
     assert nn.L1Loss(reduction="sum")(inputs, targets).item() == 2.0
     assert round(nn.MSELoss()(inputs, targets).item(), 4) == 1.3333
-    assert round(nn.CrossEntropyLoss()(torch.tensor([[0.1, 0.2, 0.3]]), torch.tensor([1])).item(), 4) == 1.1019
+    assert (
+        round(nn.CrossEntropyLoss()(torch.tensor([[0.1, 0.2, 0.3]]), torch.tensor([1])).item(), 4) == 1.1019
+    )
     assert "0.6667" in readme("10_losses") and "1.1019" in readme("10_losses")
 
 
 def test_09_and_14_the_courses_network_has_145578_parameters():
-    net = nn.Sequential(nn.Conv2d(3, 32, 5, padding=2), nn.MaxPool2d(2), nn.Conv2d(32, 32, 5, padding=2),
-                        nn.MaxPool2d(2), nn.Conv2d(32, 64, 5, padding=2), nn.MaxPool2d(2), nn.Flatten(),
-                        nn.Linear(1024, 64), nn.Linear(64, 10))
+    net = nn.Sequential(
+        nn.Conv2d(3, 32, 5, padding=2),
+        nn.MaxPool2d(2),
+        nn.Conv2d(32, 32, 5, padding=2),
+        nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 5, padding=2),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(1024, 64),
+        nn.Linear(64, 10),
+    )
     assert sum(p.numel() for p in net.parameters()) == 145578
     assert "145,578" in readme("14_cifar10_training")
 
@@ -112,7 +127,9 @@ def test_17_the_least_squares_line_of_the_course_points():
 
 def test_06_the_course_example_in_4d_gives_the_course_figures():
     """06's hints: reshaped to (1, 1, 5, 5) and (1, 1, 3, 3) as the course does, F.conv2d gives (1, 1, 3, 3)."""
-    image = torch.tensor([[1, 2, 0, 3, 1], [0, 1, 2, 3, 1], [1, 2, 1, 0, 0], [5, 2, 3, 1, 1], [2, 1, 0, 1, 1]])
+    image = torch.tensor(
+        [[1, 2, 0, 3, 1], [0, 1, 2, 3, 1], [1, 2, 1, 0, 0], [5, 2, 3, 1, 1], [2, 1, 0, 1, 1]]
+    )
     kernel = torch.tensor([[1, 2, 1], [0, 1, 0], [2, 1, 0]])
     out = torch.nn.functional.conv2d(image.reshape(1, 1, 5, 5), kernel.reshape(1, 1, 3, 3))
     assert out.tolist() == [[[[10, 12, 12], [18, 16, 16], [13, 9, 3]]]]
@@ -167,7 +184,9 @@ def test_20_batchnorm_momentum_weighs_the_new_batch_and_the_running_variance_is_
     assert layer.momentum == 0.1
     out = layer(torch.tensor([[1.0], [3.0]]))
     assert torch.tensor([1.0, 3.0]).var().item() == 2.0
-    assert torch.allclose(layer.running_mean, torch.tensor([0.2])) and torch.allclose(layer.running_var, torch.tensor([1.1]))
+    assert torch.allclose(layer.running_mean, torch.tensor([0.2])) and torch.allclose(
+        layer.running_var, torch.tensor([1.1])
+    )
     assert torch.allclose(out, torch.tensor([[-1.0], [1.0]]), atol=1e-4)
     assert nn.Dropout(1.0)(torch.ones(3)).tolist() == [0.0, 0.0, 0.0]
     assert "0.1" in readme("20_dropout_batchnorm") and "unbiased by default" in readme("20_dropout_batchnorm")

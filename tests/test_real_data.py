@@ -1,4 +1,5 @@
 """Checks on the real data sets (../shared/data or $AUTOGRADER_DATA); skipped, with the reason, without them."""
+
 import importlib.util
 
 import pytest
@@ -33,21 +34,29 @@ def test_the_palette_gif_among_the_ants_becomes_rgb(real_data_root):
 
 
 def test_solutions_get_full_marks_on_real_data(grade, real_data_root):
-    result = grade(catalog.SOLUTIONS_DIR, ["02_custom_dataset", "14_cifar10_training"], data_root=real_data_root)
+    result = grade(
+        catalog.SOLUTIONS_DIR, ["02_custom_dataset", "14_cifar10_training"], data_root=real_data_root
+    )
     for exercise in result.exercises:
-        assert exercise.score == exercise.max_score, [(c.name, c.message) for c in exercise.checks
-                                                      if c.status != "passed"]
-    accuracy = next(c for c in result.exercises[1].checks if c.name == "trained_model_reaches_the_accuracy_threshold")
+        assert exercise.score == exercise.max_score, [
+            (c.name, c.message) for c in exercise.checks if c.status != "passed"
+        ]
+    accuracy = next(
+        c for c in result.exercises[1].checks if c.name == "trained_model_reaches_the_accuracy_threshold"
+    )
     assert "held-out accuracy" in accuracy.message
 
 
-@pytest.mark.parametrize("name", ["training_without_zero_grad", "training_ignores_lr",
-                                  "training_shuffles_labels_against_images"])
+@pytest.mark.parametrize(
+    "name", ["training_without_zero_grad", "training_ignores_lr", "training_shuffles_labels_against_images"]
+)
 def test_broken_training_loops_miss_the_real_data_threshold(grade, real_data_root, tmp_path, name):
     mutant = next(m for m in MUTANTS if m.name == name)
     folder = copy_solution(mutant.exercise, tmp_path)
     apply(mutant, folder)
     result = grade(folder, data_root=real_data_root)
-    accuracy = next(c for c in result.exercises[0].checks if c.name == "trained_model_reaches_the_accuracy_threshold")
+    accuracy = next(
+        c for c in result.exercises[0].checks if c.name == "trained_model_reaches_the_accuracy_threshold"
+    )
     # the exact-step checks charge these loops; their accuracy then counts for nothing ("not judged")
     assert accuracy.score == 0 and accuracy.status in ("failed", "not_judged"), accuracy.message

@@ -1,6 +1,7 @@
 """`autograder release OUT`: the student repository holds no solution, hidden check or kit internals, and it
 works on its own: its README's commands in a fresh virtualenv, its tests failing on the stubs with the
 friendly TODO and passing with the solutions copied in, and `grade-batch` grading two clones of it."""
+
 import json
 import os
 import re
@@ -17,9 +18,16 @@ import student_workspace
 from autograder import catalog, release, stubs
 from autograder.stub_sync import generated_stub
 
-TOP_LEVEL = {"README.md", "pyproject.toml", ".gitignore", ".github/workflows/visible-tests.yml",
-             "exercises/conftest.py"}
-PACKAGE = {f"autograder/{name}" for name in (*release.PACKAGE_FILES, "__init__.py", "__main__.py", "exercises.toml")}
+TOP_LEVEL = {
+    "README.md",
+    "pyproject.toml",
+    ".gitignore",
+    ".github/workflows/visible-tests.yml",
+    "exercises/conftest.py",
+}
+PACKAGE = {
+    f"autograder/{name}" for name in (*release.PACKAGE_FILES, "__init__.py", "__main__.py", "exercises.toml")
+}
 
 
 @pytest.fixture(scope="module")
@@ -30,15 +38,21 @@ def full_release(tmp_path_factory) -> Path:
 
 
 def release_files(root: Path) -> dict[str, str]:
-    return {str(path.relative_to(root)): path.read_text(encoding="utf-8")
-            for path in root.rglob("*") if path.is_file() and "__pycache__" not in path.parts}
+    return {
+        str(path.relative_to(root)): path.read_text(encoding="utf-8")
+        for path in root.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
 
 
 def student_side() -> set[str]:
     """Lines students are given anyway in the kit (stubs, visible tests, READMEs) and the shipped modules."""
     texts = [generated_stub(exercise) for exercise in catalog.exercises()]
-    texts += [path.read_text(encoding="utf-8") for path in catalog.EXERCISES_DIR.rglob("*")
-              if path.suffix in (".py", ".md") and path.name not in {e.filename for e in catalog.exercises()}]
+    texts += [
+        path.read_text(encoding="utf-8")
+        for path in catalog.EXERCISES_DIR.rglob("*")
+        if path.suffix in (".py", ".md") and path.name not in {e.filename for e in catalog.exercises()}
+    ]
     texts += [(release.PACKAGE / name).read_text(encoding="utf-8") for name in release.PACKAGE_FILES]
     texts += [path.read_text(encoding="utf-8") for path in (release.PACKAGE / "learning").glob("*.py")]
     return {line.strip() for text in texts for line in text.splitlines()}
@@ -51,8 +65,11 @@ def solution_lines(shortest: int) -> set[str]:
     for exercise in catalog.exercises():
         lines = exercise.solution_file.read_text(encoding="utf-8").splitlines()
         for region in stubs.find_regions(lines, exercise.id):
-            found |= {line.strip() for line in lines[region.begin + 1:region.end]
-                      if len(line.strip()) >= shortest and line.strip() not in given}
+            found |= {
+                line.strip()
+                for line in lines[region.begin + 1 : region.end]
+                if len(line.strip()) >= shortest and line.strip() not in given
+            }
     return found
 
 
@@ -81,30 +98,49 @@ def test_the_release_holds_no_line_of_any_solutions_marked_regions(full_release)
 def test_the_release_holds_no_hidden_check_text(full_release):
     lines = {line.strip() for text in release_files(full_release).values() for line in text.splitlines()}
     assert hidden_lines() & lines == set()
-    names = {f"def {name}" for path in catalog.HIDDEN_DIR.glob("test_*.py")
-             for name in re.findall(r"^def (test_\w+)", path.read_text(encoding="utf-8"), re.M)}
+    names = {
+        f"def {name}"
+        for path in catalog.HIDDEN_DIR.glob("test_*.py")
+        for name in re.findall(r"^def (test_\w+)", path.read_text(encoding="utf-8"), re.M)
+    }
     text = "\n".join(release_files(full_release).values())
     assert [name for name in names if f"{name}(" in text and name not in visible_test_names()] == []
 
 
 def visible_test_names() -> set[str]:
-    return {f"def {name}" for path in catalog.EXERCISES_DIR.glob("*/test_*.py")
-            for name in re.findall(r"^def (test_\w+)", path.read_text(encoding="utf-8"), re.M)}
+    return {
+        f"def {name}"
+        for path in catalog.EXERCISES_DIR.glob("*/test_*.py")
+        for name in re.findall(r"^def (test_\w+)", path.read_text(encoding="utf-8"), re.M)
+    }
 
 
 def test_the_release_holds_only_student_files(full_release):
     allowed_exercise_files = set()
     for exercise in catalog.exercises():
         folder = catalog.EXERCISES_DIR / exercise.id
-        allowed_exercise_files |= {f"exercises/{exercise.id}/{path.name}" for path in folder.iterdir()
-                                   if path.is_file() and not path.name.endswith(".bak")}
-        allowed_exercise_files |= {f".course/stubs/{exercise.id}/{exercise.filename}",
-                                   f".course/hints/{exercise.id}.toml"}
+        allowed_exercise_files |= {
+            f"exercises/{exercise.id}/{path.name}"
+            for path in folder.iterdir()
+            if path.is_file() and not path.name.endswith(".bak")
+        }
+        allowed_exercise_files |= {
+            f".course/stubs/{exercise.id}/{exercise.filename}",
+            f".course/hints/{exercise.id}.toml",
+        }
     learning = {f"autograder/learning/{path.name}" for path in (release.PACKAGE / "learning").glob("*.py")}
     unexpected = set(release_files(full_release)) - TOP_LEVEL - PACKAGE - learning - allowed_exercise_files
     assert unexpected == set()
-    for name in ("solutions", "tests", "autograder/hidden", "autograder/worker", "autograder/sandbox.py",
-                 "autograder/judge.py", "Makefile", ".ci"):
+    for name in (
+        "solutions",
+        "tests",
+        "autograder/hidden",
+        "autograder/worker",
+        "autograder/sandbox.py",
+        "autograder/judge.py",
+        "Makefile",
+        ".ci",
+    ):
         assert not (full_release / name).exists(), name
 
 
@@ -116,8 +152,13 @@ def test_exercise_readmes_in_the_release_do_not_advertise_solutions(full_release
 
 def test_the_packaging_installs_the_student_side_only(full_release):
     text = (full_release / "pyproject.toml").read_text()
-    for wanted in ('"torch>=', '"torchvision>=', '"pytest>=', 'autograder = "autograder.learning.commands:run"',
-                   'testpaths = ["exercises"]'):
+    for wanted in (
+        '"torch>=',
+        '"torchvision>=',
+        '"pytest>=',
+        'autograder = "autograder.learning.commands:run"',
+        'testpaths = ["exercises"]',
+    ):
         assert wanted in text
     for unwanted in ("nbgrader", "ray", "pyseccomp", "jsonschema", "torch-exercise-kit", "autograder.cli"):
         assert unwanted not in text
@@ -166,7 +207,9 @@ def test_the_leak_checks_see_a_solution_copied_into_a_release(tmp_path):
     solution = catalog.get("07_maxpool").solution_file
     shutil.copy(solution, tmp_path / "course" / "exercises" / "07_maxpool" / "maxpool.py")
     shutil.copy(catalog.get("07_maxpool").hidden_checks, tmp_path / "course" / "exercises" / "notes.py")
-    lines = {line.strip() for text in release_files(tmp_path / "course").values() for line in text.splitlines()}
+    lines = {
+        line.strip() for text in release_files(tmp_path / "course").values() for line in text.splitlines()
+    }
     assert solution_lines(shortest=10) & lines
     assert hidden_lines() & lines
 
@@ -191,20 +234,35 @@ def test_the_readme_commands_work_in_a_fresh_virtualenv(tmp_path):
     base = subprocess.run(["python3", "-m", "venv", ".venv"], cwd=root, capture_output=True, text=True)
     assert base.returncode == 0, base.stderr
     site = next((root / ".venv" / "lib").glob("python3*/site-packages"))
-    (site / "kit-dependencies.pth").write_text(sysconfig.get_paths(vars={"base": str(venv_python.parents[1]),
-                                                                         "platbase": str(venv_python.parents[1])})
-                                               ["purelib"] + "\n")
+    (site / "kit-dependencies.pth").write_text(
+        sysconfig.get_paths(
+            vars={"base": str(venv_python.parents[1]), "platbase": str(venv_python.parents[1])}
+        )["purelib"]
+        + "\n"
+    )
     env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env.update(PATH="/usr/local/bin:/usr/bin:/bin", PYTEST_ADDOPTS=f"--basetemp={tmp_path / 'pytest-tmp'}")
-    script = "\n".join(["set -e", *commands[1:], "python -m pytest exercises/07_maxpool -q || true",
-                          "cp " + str(catalog.get("07_maxpool").solution_file) + " exercises/07_maxpool/",
-                          "autograder check 07", "autograder status"])
+    script = "\n".join(
+        [
+            "set -e",
+            *commands[1:],
+            "python -m pytest exercises/07_maxpool -q || true",
+            "cp " + str(catalog.get("07_maxpool").solution_file) + " exercises/07_maxpool/",
+            "autograder check 07",
+            "autograder status",
+        ]
+    )
     started = time.monotonic()
-    run = subprocess.run(["bash", "-c", script], cwd=root, capture_output=True, text=True, timeout=900, env=env)
+    run = subprocess.run(
+        ["bash", "-c", script], cwd=root, capture_output=True, text=True, timeout=900, env=env
+    )
     print(f"README commands, stubs run, solved run: {time.monotonic() - started:.1f} s")
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "Next: 07_maxpool" in run.stdout  # `autograder next`
-    assert "TODO exercises/07_maxpool/maxpool.py:" in run.stdout and "is not written yet / 尚未实现" in run.stdout
+    assert (
+        "TODO exercises/07_maxpool/maxpool.py:" in run.stdout
+        and "is not written yet / 尚未实现" in run.stdout
+    )
     assert re.search(r"07_maxpool: all \d+ visible tests pass", run.stdout)
     assert re.search(r"07_maxpool +done \((\d+)/\1\)", run.stdout)
     assert (root / ".venv" / "bin" / "autograder").exists()
@@ -226,8 +284,20 @@ def test_grade_batch_grades_a_solved_clone_to_full_marks_and_an_untouched_one_to
         solution = catalog.get(exercise).solution_file
         shutil.copy(solution, submissions / "alice" / "exercises" / exercise / solution.name)
     out = tmp_path / "results"
-    command = [sys.executable, "-m", "autograder", "grade-batch", str(submissions), "--out", str(out), "--jobs", "1",
-               "--time-scale", "3", *[arg for exercise in exercises for arg in ("--exercise", exercise)]]
+    command = [
+        sys.executable,
+        "-m",
+        "autograder",
+        "grade-batch",
+        str(submissions),
+        "--out",
+        str(out),
+        "--jobs",
+        "1",
+        "--time-scale",
+        "3",
+        *[arg for exercise in exercises for arg in ("--exercise", exercise)],
+    ]
     run = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=catalog.KIT_ROOT)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     alice = json.loads((out / "students" / "alice.json").read_text())
@@ -251,20 +321,31 @@ def test_the_kits_readme_student_commands_work_from_a_fresh_clone(tmp_path):
     """The README's student block, as written, in a fresh clone with a fresh virtualenv (`make setup` makes it)."""
     readme = (catalog.KIT_ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("**学生做练习 / A student solves an exercise**", 1)[1].split("```bash\n", 1)[1]
-    commands = [line.split("  #", 1)[0].strip() for line in block.split("```", 1)[0].splitlines() if line.strip()]
+    commands = [
+        line.split("  #", 1)[0].strip() for line in block.split("```", 1)[0].splitlines() if line.strip()
+    ]
     assert commands[0] == "make setup"
     clone = tmp_path / "kit"
     subprocess.run(["git", "clone", "-q", str(catalog.KIT_ROOT), str(clone)], check=True)
     env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env.update(PATH="/usr/local/bin:/usr/bin:/bin", AUTOGRADER_LANG="en",
-               PYTEST_ADDOPTS=f"--basetemp={tmp_path / 'pytest-tmp'}")
-    subprocess.run(["python3", "-m", "venv", str(clone / ".venv")], check=True, env=env)  # what make does first
+    env.update(
+        PATH="/usr/local/bin:/usr/bin:/bin",
+        AUTOGRADER_LANG="en",
+        PYTEST_ADDOPTS=f"--basetemp={tmp_path / 'pytest-tmp'}",
+    )
+    subprocess.run(
+        ["python3", "-m", "venv", str(clone / ".venv")], check=True, env=env
+    )  # what make does first
     site = next((clone / ".venv" / "lib").glob("python3*/site-packages"))
     here = Path(sysconfig.get_paths()["purelib"])
     (site / "kit-dependencies.pth").write_text(str(dependencies_only(here, tmp_path / "deps")) + "\n")
     # the visible tests fail on the stubs, as they must: those two commands may exit 1
-    script = "\n".join(["set -e", *[c + " || true" if "check" in c or "pytest" in c else c for c in commands]])
-    run = subprocess.run(["bash", "-c", script], cwd=clone, capture_output=True, text=True, timeout=900, env=env)
+    script = "\n".join(
+        ["set -e", *[c + " || true" if "check" in c or "pytest" in c else c for c in commands]]
+    )
+    run = subprocess.run(
+        ["bash", "-c", script], cwd=clone, capture_output=True, text=True, timeout=900, env=env
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "Next: 01_tensors" in run.stdout
     assert "TODO exercises/07_maxpool/maxpool.py:" in run.stdout

@@ -1,5 +1,6 @@
 """The sandbox plan, from faked capabilities: one decision, from which the result's layers, the template's
 settings and each worker's confinement all follow (never parsed back from the layer names)."""
+
 from __future__ import annotations
 
 import itertools
@@ -19,8 +20,17 @@ SPACE = (Path("/scratch/s-1/submission"), Path("/scratch/s-1/data"), Path("/scra
 
 
 def caps(**changes) -> isolation.Capabilities:
-    base = dict(root=True, sandbox_uid=65534, bwrap="/usr/bin/bwrap", bwrap_problem=None, landlock_abi=6,
-                seccomp="pyseccomp", cgroups=isolation.CgroupSupport(), python_readable=True, namespaces=True)
+    base = dict(
+        root=True,
+        sandbox_uid=65534,
+        bwrap="/usr/bin/bwrap",
+        bwrap_problem=None,
+        landlock_abi=6,
+        seccomp="pyseccomp",
+        cgroups=isolation.CgroupSupport(),
+        python_readable=True,
+        namespaces=True,
+    )
     base.update(changes)
     return isolation.Capabilities(**base)
 
@@ -29,9 +39,12 @@ def test_strict_as_root_drops_the_uid_before_bubblewrap_and_gives_each_worker_fr
     plan = plan_for(caps(), "strict")
     assert plan.bubblewrap and plan.uid == 65534 and plan.uid_in_template
     assert plan.confinement(*SPACE)["uid"] is None  # already dropped: the whole template runs as 65534
-    assert plan.template_settings(Path("/scratch"))["fresh"] == FreshView(tmp_bytes=Budget().tmp_bytes,
-                                                                           scratch="/scratch")
-    assert {"bubblewrap", "uid-65534", "ipc-namespace-per-worker", "size-capped-scratch"} <= set(plan.layers())
+    assert plan.template_settings(Path("/scratch"))["fresh"] == FreshView(
+        tmp_bytes=Budget().tmp_bytes, scratch="/scratch"
+    )
+    assert {"bubblewrap", "uid-65534", "ipc-namespace-per-worker", "size-capped-scratch"} <= set(
+        plan.layers()
+    )
 
 
 def test_reduced_as_root_switches_each_worker_to_the_sandbox_uid_after_its_namespaces():
@@ -83,11 +96,17 @@ def test_minimal_has_no_seccomp_and_an_ordinary_user_keeps_its_capabilities_ther
     assert plan.layers() == ["rlimits", "process-tree-kill", "scrubbed-env", "copied-submission"]
 
 
-@pytest.mark.parametrize("support, layers", [
-    (isolation.CgroupSupport(), []),
-    (isolation.CgroupSupport(v1={"memory": Path("/m"), "pids": Path("/p")}), ["cgroup-memory", "cgroup-pids"]),
-    (isolation.CgroupSupport(v2=Path("/u"), v2_controllers=("pids",)), ["cgroup-pids"]),
-])
+@pytest.mark.parametrize(
+    "support, layers",
+    [
+        (isolation.CgroupSupport(), []),
+        (
+            isolation.CgroupSupport(v1={"memory": Path("/m"), "pids": Path("/p")}),
+            ["cgroup-memory", "cgroup-pids"],
+        ),
+        (isolation.CgroupSupport(v2=Path("/u"), v2_controllers=("pids",)), ["cgroup-pids"]),
+    ],
+)
 def test_cgroup_layers_follow_the_controllers_offered(support, layers):
     plan = plan_for(caps(cgroups=support), "strict")
     assert [layer for layer in plan.layers() if layer.startswith("cgroup")] == layers
@@ -99,8 +118,12 @@ def test_a_layer_that_could_not_be_set_up_leaves_the_plan_and_is_noted():
 
 
 CAPABILITY_SPACE = {
-    "root": [True, False], "bwrap": ["/usr/bin/bwrap", None], "landlock_abi": [0, 3, 6], "seccomp": ["x", None],
-    "python_readable": [True, False], "namespaces": [True, False],
+    "root": [True, False],
+    "bwrap": ["/usr/bin/bwrap", None],
+    "landlock_abi": [0, 3, 6],
+    "seccomp": ["x", None],
+    "python_readable": [True, False],
+    "namespaces": [True, False],
 }
 
 
@@ -114,10 +137,15 @@ def test_layers_settings_and_confinement_agree_on_every_machine(combination):
         assert ("seccomp" in layers) == confinement["seccomp"] == settings["seccomp"]
         assert any(layer.startswith("landlock") for layer in layers) == (confinement["landlock"] is not None)
         assert ("no-capabilities" in layers) == confinement["drop_caps"]
-        assert ("pid-namespace-per-worker" in layers) == settings["pid_namespace"] == (settings["fresh"] is not None)
+        assert (
+            ("pid-namespace-per-worker" in layers)
+            == settings["pid_namespace"]
+            == (settings["fresh"] is not None)
+        )
         assert any(layer.startswith("uid-") for layer in layers) == (plan.uid is not None)
         assert confinement["uid"] in (None, plan.uid) and (confinement["uid"] is None) == (
-            plan.uid is None or plan.uid_in_template)
+            plan.uid is None or plan.uid_in_template
+        )
         assert ("bubblewrap" in layers) == (level == "strict")
 
 
@@ -156,10 +184,14 @@ def test_under_bubblewrap_the_interpreter_is_staged_inside_scratch_only_when_unr
     readable = views.template_view(plan_for(caps(), "strict"), tmp_path)
     assert not readable.private and readable.stage == ()
     staged = views.template_view(plan_for(caps(python_readable=False), "strict"), tmp_path)
-    assert staged.private and all(target.startswith(str(tmp_path / ".stage")) for _source, target in staged.stage)
+    assert staged.private and all(
+        target.startswith(str(tmp_path / ".stage")) for _source, target in staged.stage
+    )
 
 
-@pytest.mark.parametrize("version, files", [(1, ("memory.limit_in_bytes", "pids.max")), (2, ("memory.max", "pids.max"))])
+@pytest.mark.parametrize(
+    "version, files", [(1, ("memory.limit_in_bytes", "pids.max")), (2, ("memory.max", "pids.max"))]
+)
 def test_cgroup_limits_are_written_to_each_versions_file(tmp_path, version, files):
     if version == 1:
         support = isolation.CgroupSupport(v1={"memory": tmp_path, "pids": tmp_path})

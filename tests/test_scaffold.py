@@ -5,6 +5,7 @@ nothing. The slow ones scaffold an exercise into a temporary copy of this reposi
 kit's own tests that read every exercise, its grading and its visible tests: a fresh scaffold passes the
 consistency test and fails nothing else, and the real tree is never touched.
 """
+
 import json
 import os
 import shutil
@@ -19,9 +20,13 @@ from autograder.scaffold import Lesson, NewExercise, ScaffoldError, create, find
 
 NOTES = Path(os.environ.get("AUTOGRADER_NOTES") or catalog.KIT_ROOT.parent / "shared" / "course-notes")
 DATA = Path(os.environ.get("AUTOGRADER_DATA") or catalog.KIT_ROOT.parent / "shared" / "data")
-LESSON = Lesson("000_796fe78dbcfb8f9f.txt", "十、最大池化（也叫做下采样）", "main course, lesson 10", "主课程第十节")
-STAND_IN_README = "# Kit\n\n## 练习 / The exercises\n\n| | 练习 / exercise | 要写的 / what you write |\n" \
-                  "| --- | --- | --- |\n| 01 | 甲 / One | `f` (`one.py`) |\n\n## Next\n"
+LESSON = Lesson(
+    "000_796fe78dbcfb8f9f.txt", "十、最大池化（也叫做下采样）", "main course, lesson 10", "主课程第十节"
+)
+STAND_IN_README = (
+    "# Kit\n\n## 练习 / The exercises\n\n| | 练习 / exercise | 要写的 / what you write |\n"
+    "| --- | --- | --- |\n| 01 | 甲 / One | `f` (`one.py`) |\n\n## Next\n"
+)
 STAND_IN_MUTANTS = "MUTANTS = (\n    Mutant('a', '01_one', (), ('x',)),\n)\n\nDEMO = ()\n"
 
 
@@ -30,7 +35,8 @@ def stand_in(tmp_path) -> Path:
     """A checkout with one exercise: the catalog, the README's table and the mutants, nothing else."""
     (tmp_path / "autograder").mkdir()
     (tmp_path / "autograder" / "exercises.toml").write_text(
-        '[[exercise]]\nid = "01_one"\nmodule = "one"\ntitle = "One"\ntitle_zh = "甲"\n', encoding="utf-8")
+        '[[exercise]]\nid = "01_one"\nmodule = "one"\ntitle = "One"\ntitle_zh = "甲"\n', encoding="utf-8"
+    )
     (tmp_path / "README.md").write_text(STAND_IN_README, encoding="utf-8")
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "mutants.py").write_text(STAND_IN_MUTANTS, encoding="utf-8")
@@ -43,34 +49,53 @@ def new(exercise_id: str, module: str = "layers") -> NewExercise:
 
 
 def tree(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): p.read_text(encoding="utf-8") for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_text(encoding="utf-8")
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_scaffold_writes_every_piece_and_adds_the_exercise_to_the_shared_files(stand_in):
     made = create(stand_in, new("02_two"))
     assert set(made.created) == {
-        "solutions/02_two/layers.py", "solutions/02_two/hints.toml", "exercises/02_two/layers.py",
-        "exercises/02_two/test_layers.py", "exercises/02_two/README.md", "autograder/hidden/test_02_two.py",
-        "autograder/worker/probes/two.py", "tests/course_style/02_two/layers.py", "tests/course_style/02_two/verdict.toml"}
+        "solutions/02_two/layers.py",
+        "solutions/02_two/hints.toml",
+        "exercises/02_two/layers.py",
+        "exercises/02_two/test_layers.py",
+        "exercises/02_two/README.md",
+        "autograder/hidden/test_02_two.py",
+        "autograder/worker/probes/two.py",
+        "tests/course_style/02_two/layers.py",
+        "tests/course_style/02_two/verdict.toml",
+    }
     assert made.edited == ["autograder/exercises.toml", "README.md", "tests/mutants.py"]
     readme = (stand_in / "README.md").read_text(encoding="utf-8")
-    assert "| 01 | 甲 / One | `f` (`one.py`) |\n| 02 | 乙 / Two | `scale` (`layers.py`) |\n\n## Next" in readme
-    assert "\"02_two\"" in (stand_in / "tests" / "mutants.py").read_text(encoding="utf-8").split("\n)\n")[0]
+    assert (
+        "| 01 | 甲 / One | `f` (`one.py`) |\n| 02 | 乙 / Two | `scale` (`layers.py`) |\n\n## Next" in readme
+    )
+    assert '"02_two"' in (stand_in / "tests" / "mutants.py").read_text(encoding="utf-8").split("\n)\n")[0]
     manifest = json.loads((stand_in / "exercises" / ".stubs.json").read_text(encoding="utf-8"))
     assert list(manifest) == ["02_two/layers.py"]
-    assert "raise NotImplementedError('scale is not written yet" in (stand_in / "exercises/02_two/layers.py").read_text()
+    assert (
+        "raise NotImplementedError('scale is not written yet"
+        in (stand_in / "exercises/02_two/layers.py").read_text()
+    )
 
 
-@pytest.mark.parametrize("exercise_id,module,says", [
-    ("2_two", "layers", "is not an exercise id"),
-    ("02_Two", "layers", "is not an exercise id"),
-    ("01_one", "layers", "already in the catalog"),
-    ("03_three", "layers", "the next exercise is number 02"),
-    ("02_two", "one", "already the student's file of 01_one"),
-    ("02_two", "logging", "would hide the package"),
-    ("02_two", "Layers", "cannot be a module name"),
-    ("02_generic", "layers", "probe module named 'generic'"),
-])
+@pytest.mark.parametrize(
+    "exercise_id,module,says",
+    [
+        ("2_two", "layers", "is not an exercise id"),
+        ("02_Two", "layers", "is not an exercise id"),
+        ("01_one", "layers", "already in the catalog"),
+        ("03_three", "layers", "the next exercise is number 02"),
+        ("02_two", "one", "already the student's file of 01_one"),
+        ("02_two", "logging", "would hide the package"),
+        ("02_two", "Layers", "cannot be a module name"),
+        ("02_generic", "layers", "probe module named 'generic'"),
+    ],
+)
 def test_scaffold_refuses_names_that_do_not_fit_and_writes_nothing(stand_in, exercise_id, module, says):
     before = tree(stand_in)
     with pytest.raises(ScaffoldError, match=says):
@@ -112,18 +137,28 @@ def test_without_the_notes_the_lesson_needs_its_file(tmp_path):
 
 # ---------------------------------------------------------------- a scaffold in a copy of the repository
 
-IGNORED = shutil.ignore_patterns(".git", ".venv", "build", "__pycache__", "*.egg-info", ".autograder", ".pytest_cache")
+IGNORED = shutil.ignore_patterns(
+    ".git", ".venv", "build", "__pycache__", "*.egg-info", ".autograder", ".pytest_cache"
+)
 
 
 def run(copy: Path, *command: str, timeout: int = 900) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(copy), "AUTOGRADER_NOTES": str(NOTES), "AUTOGRADER_DATA": str(DATA),
-           "AUTOGRADER_LANG": "en"}
-    return subprocess.run([sys.executable, *command], cwd=copy, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(copy),
+        "AUTOGRADER_NOTES": str(NOTES),
+        "AUTOGRADER_DATA": str(DATA),
+        "AUTOGRADER_LANG": "en",
+    }
+    return subprocess.run(
+        [sys.executable, *command], cwd=copy, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def pytest_in(copy: Path, *args: str) -> subprocess.CompletedProcess:
-    return run(copy, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--basetemp={copy.parent / 'inner'}", *args)
+    return run(
+        copy, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--basetemp={copy.parent / 'inner'}", *args
+    )
 
 
 @pytest.fixture(scope="module")
@@ -132,8 +167,23 @@ def scaffolded(tmp_path_factory):
     copy = tmp_path_factory.mktemp("scaffold") / "kit"
     shutil.copytree(catalog.KIT_ROOT, copy, ignore=IGNORED)
     exercise_id = f"{len(catalog.exercises()) + 1:02d}_scaffold_check"
-    made = run(copy, "-m", "autograder", "new", exercise_id, "--module", "scaled", "--lesson", LESSON.heading,
-               "--notes-file", LESSON.notes, "--title", "Scaffold check", "--title-zh", "脚手架检查")
+    made = run(
+        copy,
+        "-m",
+        "autograder",
+        "new",
+        exercise_id,
+        "--module",
+        "scaled",
+        "--lesson",
+        LESSON.heading,
+        "--notes-file",
+        LESSON.notes,
+        "--title",
+        "Scaffold check",
+        "--title-zh",
+        "脚手架检查",
+    )
     assert made.returncode == 0, made.stderr
     return copy, exercise_id, "scale_changes_its_input_in_place"
 
@@ -150,8 +200,14 @@ def test_a_fresh_scaffold_passes_the_tests_that_read_every_exercise(scaffolded):
     copy, exercise_id, mutant = scaffolded
     whole = pytest_in(copy, "tests/test_readme_facts.py", "tests/test_stub_sync.py", "tests/test_hints.py")
     assert whole.returncode == 0, whole.stdout[-3000:]
-    chosen = pytest_in(copy, "tests/test_course_style.py", "tests/test_wrong_submissions.py",
-                       "tests/test_gradescope_bundle.py", "-k", f"{exercise_id} or {mutant}")
+    chosen = pytest_in(
+        copy,
+        "tests/test_course_style.py",
+        "tests/test_wrong_submissions.py",
+        "tests/test_gradescope_bundle.py",
+        "-k",
+        f"{exercise_id} or {mutant}",
+    )
     assert chosen.returncode == 0 and " passed" in chosen.stdout, chosen.stdout[-3000:]
 
 
@@ -179,7 +235,9 @@ def test_a_fresh_scaffolds_visible_tests_pass_on_the_solution_and_fail_on_the_st
 @pytest.mark.slow
 def test_a_fresh_scaffold_builds_its_nbgrader_notebook_and_is_ruff_clean(scaffolded, tmp_path):
     copy, exercise_id, _ = scaffolded
-    built = run(copy, "-m", "autograder", "nbgrader", "build", str(tmp_path / "course"), "--exercise", exercise_id)
+    built = run(
+        copy, "-m", "autograder", "nbgrader", "build", str(tmp_path / "course"), "--exercise", exercise_id
+    )
     assert built.returncode == 0, built.stderr
     linted = run(copy, "-m", "ruff", "check", "autograder", "tests")
     assert linted.returncode == 0, linted.stdout[-3000:]

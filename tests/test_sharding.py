@@ -1,4 +1,5 @@
 """grade-batch --shard I/N and `autograder merge`: slices that cover a class once, and a gradebook rebuilt from them."""
+
 import csv
 import json
 import shutil
@@ -16,7 +17,9 @@ EXERCISE = "07_maxpool"
 
 
 def students(count: int) -> list[roster.Student]:
-    return [roster.Student(f"s{i:03d}", f"s{i:03d}", Path(f"/class/s{i:03d}"), "0" * 64) for i in range(count)]
+    return [
+        roster.Student(f"s{i:03d}", f"s{i:03d}", Path(f"/class/s{i:03d}"), "0" * 64) for i in range(count)
+    ]
 
 
 def test_shards_cover_every_student_exactly_once():
@@ -43,20 +46,42 @@ def test_a_bad_shard_is_refused_with_its_text(text):
 
 
 def autograder(*args):
-    return subprocess.run([sys.executable, "-m", "autograder", *args], capture_output=True, text=True,
-                          cwd=catalog.KIT_ROOT, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "autograder", *args],
+        capture_output=True,
+        text=True,
+        cwd=catalog.KIT_ROOT,
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="module")
 def sharded(tmp_path_factory):
     """Four students graded as two shards, then merged."""
     root = tmp_path_factory.mktemp("class")
-    for name, source in (("ann", catalog.SOLUTIONS_DIR), ("ben", catalog.EXERCISES_DIR),
-                         ("cat", catalog.SOLUTIONS_DIR), ("dan", catalog.EXERCISES_DIR)):
+    for name, source in (
+        ("ann", catalog.SOLUTIONS_DIR),
+        ("ben", catalog.EXERCISES_DIR),
+        ("cat", catalog.SOLUTIONS_DIR),
+        ("dan", catalog.EXERCISES_DIR),
+    ):
         shutil.copytree(source / EXERCISE, root / name / EXERCISE)
     outs = [tmp_path_factory.mktemp(f"shard{i}") for i in (1, 2)]
-    runs = [autograder("grade-batch", str(root), "--out", str(out), "--exercise", EXERCISE, "--jobs", "1",
-                       "--shard", f"{i}/2") for i, out in enumerate(outs, start=1)]
+    runs = [
+        autograder(
+            "grade-batch",
+            str(root),
+            "--out",
+            str(out),
+            "--exercise",
+            EXERCISE,
+            "--jobs",
+            "1",
+            "--shard",
+            f"{i}/2",
+        )
+        for i, out in enumerate(outs, start=1)
+    ]
     merged = tmp_path_factory.mktemp("merged")
     merge = autograder("merge", *map(str, outs), "--out", str(merged))
     return runs, outs, merge, merged

@@ -1,4 +1,5 @@
 """Stubs are generated from the solutions: the committed ones are fresh, and staleness is detected."""
+
 import shutil
 import subprocess
 import sys
@@ -9,8 +10,12 @@ from autograder import catalog, stub_sync, stubs
 
 
 def test_committed_stubs_match_the_solutions():
-    run = subprocess.run([sys.executable, "-m", "autograder", "sync", "--check"], capture_output=True, text=True,
-                         cwd=catalog.KIT_ROOT)
+    run = subprocess.run(
+        [sys.executable, "-m", "autograder", "sync", "--check"],
+        capture_output=True,
+        text=True,
+        cwd=catalog.KIT_ROOT,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
 
 
@@ -74,23 +79,22 @@ def test_sync_rewrites_a_stale_stub_without_force(copy):
 
 def test_stub_replaces_each_region_with_a_todo_naming_the_function():
     source = (
-        "def area(w, h):\n"
-        '    """Area."""\n'
-        "    ### BEGIN SOLUTION\n"
-        "    return w * h\n"
-        "    ### END SOLUTION\n"
+        'def area(w, h):\n    """Area."""\n    ### BEGIN SOLUTION\n    return w * h\n    ### END SOLUTION\n'
     )
     stub = stubs.make_stub(source, "area.py")
     assert "return w * h" not in stub
     assert "raise NotImplementedError('area is not written yet / 尚未实现')" in stub
 
 
-@pytest.mark.parametrize("source,problem", [
-    ("def f():\n    ### BEGIN SOLUTION\n    return 1\n", "never closed"),
-    ("def f():\n    return 1\n    ### END SOLUTION\n", "without a"),
-    ("### BEGIN SOLUTION\nX = 1\n### END SOLUTION\n", "inside a function"),
-    ("def f():\n    return 1\n", "no ### BEGIN SOLUTION"),
-])
+@pytest.mark.parametrize(
+    "source,problem",
+    [
+        ("def f():\n    ### BEGIN SOLUTION\n    return 1\n", "never closed"),
+        ("def f():\n    return 1\n    ### END SOLUTION\n", "without a"),
+        ("### BEGIN SOLUTION\nX = 1\n### END SOLUTION\n", "inside a function"),
+        ("def f():\n    return 1\n", "no ### BEGIN SOLUTION"),
+    ],
+)
 def test_malformed_markers_are_reported_with_file_and_line(source, problem):
     with pytest.raises(stubs.MarkerError, match=problem) as error:
         stubs.make_stub(source, "broken.py")

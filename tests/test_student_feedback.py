@@ -1,12 +1,15 @@
 """What a student sees when a visible test fails: short, their own frames only, import errors once, the hint once."""
+
 import re
 
 import student_workspace
 
 from autograder import hints
 
-INDENTATION_ERROR = ("    if stride is None:\n        stride = kernel_size\n",
-                     "    if stride is None:\n        stride = kernel_size\n      oops = 1\n")
+INDENTATION_ERROR = (
+    "    if stride is None:\n        stride = kernel_size\n",
+    "    if stride is None:\n        stride = kernel_size\n      oops = 1\n",
+)
 
 
 def failures(output: str) -> str:
@@ -29,8 +32,9 @@ def test_an_indentation_error_is_reported_once_with_file_line_and_message(tmp_pa
 def test_a_library_error_shows_the_students_line_and_no_library_frames(tmp_path):
     """The course's MyData opens every file: a .DS_Store makes PIL raise deep inside its own code."""
     student_workspace.make(tmp_path, ["02_custom_dataset"])
-    student_workspace.solve(tmp_path, "02_custom_dataset",
-                            ("if name.lower().endswith(IMAGE_EXTENSIONS) and", "if"))
+    student_workspace.solve(
+        tmp_path, "02_custom_dataset", ("if name.lower().endswith(IMAGE_EXTENSIONS) and", "if")
+    )
     run = student_workspace.pytest_run(tmp_path, "exercises/02_custom_dataset", "-rN")
     section = failures(run.stdout)
     assert "UnidentifiedImageError" in section
@@ -58,8 +62,11 @@ def test_the_hint_follows_the_language_asked_for(tmp_path):
 
 def test_a_wrong_answer_shows_the_tests_message_not_pytests_introspection(tmp_path):
     student_workspace.make(tmp_path, ["07_maxpool"])
-    student_workspace.solve(tmp_path, "07_maxpool",
-                            ("        if (out - 1) * stride >= size + padding:\n            out -= 1\n", ""))
+    student_workspace.solve(
+        tmp_path,
+        "07_maxpool",
+        ("        if (out - 1) * stride >= size + padding:\n            out -= 1\n", ""),
+    )
     section = failures(student_workspace.pytest_run(tmp_path, "exercises/07_maxpool").stdout)
     assert "In ceil mode, drop a last window that would start inside the right padding" in section
     assert "+  where" not in section and "assert 4 == 3" not in section

@@ -1,5 +1,6 @@
 """03_tensorboard's `logging.py` never stands in for Python's own `logging`; the grader reads student
 event files without following links; 15_inference grades on the real CIFAR-10 images when present."""
+
 import json
 import os
 import subprocess
@@ -23,7 +24,8 @@ def in_stdlib(path: str) -> bool:
 
 def test_visible_tests_keep_the_exercise_folder_off_sys_path(tmp_path):
     """Run the visible tests with a plugin that reports, at the end, where `import logging` would look."""
-    (tmp_path / "report_logging.py").write_text(textwrap.dedent("""
+    (tmp_path / "report_logging.py").write_text(
+        textwrap.dedent("""
         import importlib.machinery, json, logging, os, sys
 
         def pytest_sessionfinish(session):
@@ -31,12 +33,29 @@ def test_visible_tests_keep_the_exercise_folder_off_sys_path(tmp_path):
                 json.dump({"sys_path": sys.path, "loaded": logging.__file__,
                            "resolves_to": importlib.machinery.PathFinder.find_spec("logging", sys.path).origin},
                           handle)
-    """))
+    """)
+    )
     report = tmp_path / "report.json"
     env = {**os.environ, "PYTHONPATH": str(tmp_path), "REPORT": str(report)}
-    run = subprocess.run([sys.executable, "-m", "pytest", "exercises/03_tensorboard", "--solutions", "-q",
-                          "-p", "no:cacheprovider", "-p", "report_logging"],
-                         capture_output=True, text=True, cwd=catalog.KIT_ROOT, env=env, timeout=300)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "exercises/03_tensorboard",
+            "--solutions",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "report_logging",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=catalog.KIT_ROOT,
+        env=env,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stdout[-2000:]
     seen = json.loads(report.read_text())
     assert not {Path(p).resolve() for p in seen["sys_path"] if p} & EXERCISE_FOLDERS
@@ -54,8 +73,13 @@ def test_worker_imports_logging_py_under_a_private_name():
                           "resolves_to": importlib.machinery.PathFinder.find_spec("logging", sys.path).origin}))
     """)
     path = catalog.SOLUTIONS_DIR / "03_tensorboard" / "logging.py"
-    run = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,
-                         cwd=catalog.KIT_ROOT, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=catalog.KIT_ROOT,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     seen = json.loads(run.stdout.splitlines()[-1])
     assert seen["name"] == "student_logging"
@@ -113,5 +137,6 @@ def test_event_files_behind_links_are_not_read(grade, tmp_path):
 @pytest.mark.real_data
 def test_inference_gets_full_marks_on_real_cifar10_images(grade, real_data_root):
     (exercise,) = grade(catalog.SOLUTIONS_DIR, ["15_inference"], data_root=real_data_root).exercises
-    assert exercise.score == exercise.max_score, [(c.name, c.message) for c in exercise.checks
-                                                  if c.status != "passed"]
+    assert exercise.score == exercise.max_score, [
+        (c.name, c.message) for c in exercise.checks if c.status != "passed"
+    ]

@@ -1,4 +1,5 @@
 """Text from student code is made writable and harmless before any report writes it."""
+
 import pytest
 
 from autograder import textsafe
@@ -14,7 +15,9 @@ def test_valid_text_is_left_alone():
     assert textsafe.clean(text) == text
 
 
-@pytest.mark.parametrize("escape", ["\x1b[1m", "\x1b[31;1m", "\x1b]0;title\x07", "\x1b[2J", "\x9b32m", "\x1bc"])
+@pytest.mark.parametrize(
+    "escape", ["\x1b[1m", "\x1b[31;1m", "\x1b]0;title\x07", "\x1b[2J", "\x9b32m", "\x1bc"]
+)
 def test_ansi_escape_sequences_are_removed(escape):
     assert textsafe.clean(f"bold{escape}text") == "boldtext"
 
@@ -29,15 +32,18 @@ def test_cleaning_cuts_first_so_megabytes_cost_little():
 
 
 def test_clean_tree_cleans_keys_and_values_at_any_depth():
-    assert textsafe.clean_tree({"k\ud800": [{"m": "\x1b[1mx"}, 3, None]}) == {"k\ufffd": [{"m": "x"}, 3, None]}
+    assert textsafe.clean_tree({"k\ud800": [{"m": "\x1b[1mx"}, 3, None]}) == {
+        "k\ufffd": [{"m": "x"}, 3, None]
+    }
 
 
 def test_xml_text_drops_what_xml_1_0_forbids():
     assert textsafe.xml_text("a\x00\x01\x1f\ufffe\uffffb\tc\n") == "ab\tc\n"
 
 
-@pytest.mark.parametrize("cell", ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1",
-                                  "  =1+1", "\x01=1"])
+@pytest.mark.parametrize(
+    "cell", ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "  =1+1", "\x01=1"]
+)
 def test_csv_cells_a_spreadsheet_would_run_are_neutralised(cell):
     assert textsafe.csv_cell(cell).startswith("'")
 

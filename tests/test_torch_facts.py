@@ -1,5 +1,6 @@
 """Facts that the checks' messages, docstrings and course-style verdicts of 06-10, 12 and 13 state about
 torch, checked against the torch installed here (issue 12, item 7)."""
+
 import io
 
 import numpy as np
@@ -11,7 +12,9 @@ from torch import nn
 from autograder.worker.probes.save_load import make_model, saved_as_if_on_cuda
 from autograder.worker.probes.sequential import course_network
 
-COURSE_INPUT = torch.tensor([[1, 2, 0, 3, 1], [0, 1, 2, 3, 1], [1, 2, 1, 0, 0], [5, 2, 3, 1, 1], [2, 1, 0, 1, 1]])
+COURSE_INPUT = torch.tensor(
+    [[1, 2, 0, 3, 1], [0, 1, 2, 3, 1], [1, 2, 1, 0, 0], [5, 2, 3, 1, 1], [2, 1, 0, 1, 1]]
+)
 COURSE_KERNEL = torch.tensor([[1, 2, 1], [0, 1, 0], [2, 1, 0]])
 
 
@@ -29,8 +32,9 @@ def test_max_pooling_an_int64_tensor_works_on_the_cpu_today():
     assert nn.MaxPool2d(kernel_size=3)(COURSE_INPUT.reshape(1, 1, 5, 5).float()).tolist() == [[[[2.0]]]]
 
 
-@pytest.mark.parametrize("layer, shape", [(nn.Conv2d(1, 1, 3), (1, 1, 5, 5)), (nn.Linear(4, 2), (1, 4))],
-                         ids=["Conv2d", "Linear"])
+@pytest.mark.parametrize(
+    "layer, shape", [(nn.Conv2d(1, 1, 3), (1, 1, 5, 5)), (nn.Linear(4, 2), (1, 4))], ids=["Conv2d", "Linear"]
+)
 def test_the_layers_after_pooling_refuse_an_int64_input(layer, shape):
     with pytest.raises(RuntimeError):
         layer(torch.ones(shape, dtype=torch.int64))

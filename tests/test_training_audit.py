@@ -5,6 +5,7 @@ The probes and the audit run here, in-process, on small runs of the reference lo
 including one that also evaluates on the training loader; each way of getting weights from elsewhere
 is named.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -22,8 +23,18 @@ from autograder.worker import trajectory, wire
 from autograder.worker.probe_nets import seeded
 from autograder.worker.trajectory import flat_state
 
-PLAN = TrainingPlan("14_cifar10_training", "synthetic", train=128, val=32, heldout=100, epochs=2, lr=0.03,
-                    batch_size=32, threshold=0.5, seed=14)
+PLAN = TrainingPlan(
+    "14_cifar10_training",
+    "synthetic",
+    train=128,
+    val=32,
+    heldout=100,
+    epochs=2,
+    lr=0.03,
+    batch_size=32,
+    threshold=0.5,
+    seed=14,
+)
 _names = itertools.count()
 
 
@@ -76,14 +87,22 @@ def test_the_reference_loop_passes_the_audit(splits):
 
 
 def test_a_loop_that_also_evaluates_on_the_training_loader_passes(splits):
-    audit = audit_of(load("14_cifar10_training", ((AFTER_EPOCH, AFTER_EPOCH + "        evaluate(model, train_loader, "
-                                                                              "loss_fn, device)\n"),)), splits)
+    audit = audit_of(
+        load(
+            "14_cifar10_training",
+            ((AFTER_EPOCH, AFTER_EPOCH + "        evaluate(model, train_loader, loss_fn, device)\n"),),
+        ),
+        splits,
+    )
     assert audit.ok, audit.reason
     assert len(audit.epoch_states) == PLAN.epochs
 
 
 def test_weights_loaded_after_the_loop_are_found(splits):
-    loads = "    with torch.no_grad():\n        for p in model.parameters():\n            p.mul_(1.5)\n" + END_OF_TRAIN
+    loads = (
+        "    with torch.no_grad():\n        for p in model.parameters():\n            p.mul_(1.5)\n"
+        + END_OF_TRAIN
+    )
     audit = audit_of(load("14_cifar10_training", ((END_OF_TRAIN, loads),)), splits)
     assert not audit.ok and "between the last batch and the end of train()" in audit.reason.en
 
@@ -100,29 +119,36 @@ def test_an_extra_epoch_is_counted(splits):
 
 
 def test_a_learning_rate_schedule_is_named_with_its_factor(splits):
-    halves = AFTER_EPOCH + "        for group in optimizer.param_groups:\n            group[\"lr\"] *= 0.5\n"
+    halves = AFTER_EPOCH + '        for group in optimizer.param_groups:\n            group["lr"] *= 0.5\n'
     audit = audit_of(load("14_cifar10_training", ((AFTER_EPOCH, halves),)), splits)
     assert not audit.ok and "0.5 times as far" in audit.reason.en and "epoch 2" in audit.reason.en
 
 
 def test_one_swap_in_the_middle_of_the_run_is_found(splits):
     """A single large jump (weights swapped in once, then honest steps) is among the largest, always replayed."""
-    swap = ("            optimizer.step()\n",
-            "            optimizer.step()\n            if epoch == 2 and seen == 32:\n                with torch.no_grad():\n"
-            "                    for p in model.parameters():\n                        p.mul_(-1.0)\n")
+    swap = (
+        "            optimizer.step()\n",
+        "            optimizer.step()\n            if epoch == 2 and seen == 32:\n                with torch.no_grad():\n"
+        "                    for p in model.parameters():\n                        p.mul_(-1.0)\n",
+    )
     audit = audit_of(load("14_cifar10_training", (swap,)), splits)
     assert not audit.ok and "something other than one SGD step" in audit.reason.en
 
 
 def test_training_on_other_labels_is_found(splits):
-    other = ("            loss = loss_fn(model(images), targets)\n",
-             "            loss = loss_fn(model(images), (targets + 1) % 10)\n")
+    other = (
+        "            loss = loss_fn(model(images), targets)\n",
+        "            loss = loss_fn(model(images), (targets + 1) % 10)\n",
+    )
     audit = audit_of(load("14_cifar10_training", (other,)), splits)
     assert not audit.ok and "something other than one SGD step" in audit.reason.en
 
 
 def test_a_run_that_goes_over_the_loader_far_too_often_is_stopped(splits):
-    many = AFTER_EPOCH + "        for _ in range(10):\n            evaluate(model, train_loader, loss_fn, device)\n"
+    many = (
+        AFTER_EPOCH
+        + "        for _ in range(10):\n            evaluate(model, train_loader, loss_fn, device)\n"
+    )
     audit = audit_of(load("14_cifar10_training", ((AFTER_EPOCH, many),)), splits)
     assert not audit.ok and "far more often" in audit.reason.en
 
@@ -156,14 +182,26 @@ def test_every_adam_step_of_the_reference_mnist_loop_is_replayed(digits):
 
 
 def test_sgd_in_place_of_adam_is_found(digits):
-    sgd = ("    optimizer = torch.optim.Adam(model.parameters(), lr=lr)\n    losses = []",
-           "    optimizer = torch.optim.SGD(model.parameters(), lr=lr)\n    losses = []")
+    sgd = (
+        "    optimizer = torch.optim.Adam(model.parameters(), lr=lr)\n    losses = []",
+        "    optimizer = torch.optim.SGD(model.parameters(), lr=lr)\n    losses = []",
+    )
     audit = mnist_audit(load("18_mnist", (sgd,)), digits)
     assert not audit.ok and "one Adam step" in audit.reason.en
 
 
-MNIST_PLAN = TrainingPlan("18_mnist", "synthetic", train=128, val=0, heldout=100, epochs=2, lr=0.003, batch_size=32,
-                          threshold=0.5, seed=18)
+MNIST_PLAN = TrainingPlan(
+    "18_mnist",
+    "synthetic",
+    train=128,
+    val=0,
+    heldout=100,
+    epochs=2,
+    lr=0.003,
+    batch_size=32,
+    threshold=0.5,
+    seed=18,
+)
 EPOCH_END = "        losses.append(total / count)\n"
 
 
@@ -189,11 +227,16 @@ def test_a_pass_by_pass_audit_allows_evaluating_on_the_training_loader(digits):
 
 
 def test_a_pass_by_pass_audit_finds_a_wrong_epoch_and_loaded_weights(digits):
-    sgd = ("    optimizer = torch.optim.Adam(model.parameters(), lr=lr)\n    losses = []",
-           "    optimizer = torch.optim.SGD(model.parameters(), lr=lr)\n    losses = []")
+    sgd = (
+        "    optimizer = torch.optim.Adam(model.parameters(), lr=lr)\n    losses = []",
+        "    optimizer = torch.optim.SGD(model.parameters(), lr=lr)\n    losses = []",
+    )
     audit = pass_audit(load("18_mnist", (sgd,)), digits)
     assert not audit.ok and "epoch 1 did not end where 4 Adam steps" in audit.reason.en
-    loads = ("    return losses\n", "    with torch.no_grad():\n        for p in model.parameters():\n"
-                                   "            p.mul_(1.01)\n    return losses\n")
+    loads = (
+        "    return losses\n",
+        "    with torch.no_grad():\n        for p in model.parameters():\n"
+        "            p.mul_(1.01)\n    return losses\n",
+    )
     audit = pass_audit(load("18_mnist", (loads,)), digits)
     assert not audit.ok and "between the last batch and the end" in audit.reason.en

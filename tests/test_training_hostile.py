@@ -9,6 +9,7 @@ submissions under strict and under reduced.
 Each case checks that the grader finished with a result, its memory stayed bounded, and that no process
 or workspace outlived the grading (`level_sandbox` is the hostile corpus's, from containment_kit).
 """
+
 from __future__ import annotations
 
 import base64
@@ -65,13 +66,19 @@ def shipped_weights() -> str:
     torch.manual_seed(PLAN_SEED)
     model = namespace["CIFAR10Net"]()
     loader = probes.make_loader(train.images[order], train.labels[order], 64, True, PLAN_SEED)
-    namespace["train"](model, loader, probes.make_loader(train.images[:64], train.labels[:64], 64, False, 0),
-                       epochs=PLAN_EPOCHS, lr=PLAN_LR, device="cpu")
+    namespace["train"](
+        model,
+        loader,
+        probes.make_loader(train.images[:64], train.labels[:64], 64, False, 0),
+        epochs=PLAN_EPOCHS,
+        lr=PLAN_LR,
+        device="cpu",
+    )
     flat = torch.cat([p.detach().reshape(-1) for p in model.parameters()]).to(torch.float16)
     return base64.b64encode(flat.numpy().tobytes()).decode("ascii")
 
 
-LOADER = '''
+LOADER = """
 import base64 as _base64
 
 WEIGHTS = "{weights}"
@@ -95,13 +102,15 @@ def train(model, train_loader, test_loader, *, epochs, lr, device):
         history.append({{"epoch": epoch, "train_loss": 0.1, "test_loss": 0.1, "test_accuracy": 0.99}})
     load_shipped_weights(model)
     return history
-'''
+"""
 
 
 def with_shipped_weights(weights: str, adaptive: bool) -> str:
     honest = SOLUTION.replace("def train(model, train_loader", "def honest_train(model, train_loader")
-    guard = ("if len(train_loader.dataset) < 1000:  # the short exact runs: behave\n"
-             "        return honest_train(model, train_loader, test_loader, epochs=epochs, lr=lr, device=device)")
+    guard = (
+        "if len(train_loader.dataset) < 1000:  # the short exact runs: behave\n"
+        "        return honest_train(model, train_loader, test_loader, epochs=epochs, lr=lr, device=device)"
+    )
     return honest + LOADER.format(weights=weights, adaptive=guard if adaptive else "pass")
 
 
@@ -109,11 +118,15 @@ def accuracy_points(checks) -> float:
     return checks["trained_model_reaches_the_accuracy_threshold"].score
 
 
-def test_a_loop_that_never_steps_but_loads_shipped_weights_gets_no_accuracy_points(grade_hostile, shipped_weights):
+def test_a_loop_that_never_steps_but_loads_shipped_weights_gets_no_accuracy_points(
+    grade_hostile, shipped_weights
+):
     checks = grade_hostile(with_shipped_weights(shipped_weights, adaptive=False))
     accuracy = checks["trained_model_reaches_the_accuracy_threshold"]
     assert accuracy_points(checks) == 0 and accuracy.status in ("failed", "not_judged"), accuracy.message
-    assert "held-out" in accuracy.message and "cannot count" in accuracy.message  # measured, shown, not credited
+    assert (
+        "held-out" in accuracy.message and "cannot count" in accuracy.message
+    )  # measured, shown, not credited
 
 
 def test_a_loop_honest_only_on_short_runs_gets_no_accuracy_points(grade_hostile, shipped_weights):
@@ -126,17 +139,21 @@ def test_a_loop_honest_only_on_short_runs_gets_no_accuracy_points(grade_hostile,
 
 def set_digest(images: np.ndarray) -> str:
     """A digest of a set of images, whatever their order."""
-    return hashlib.sha256("".join(sorted(hashlib.sha256(i.tobytes()).hexdigest() for i in images)).encode()).hexdigest()
+    return hashlib.sha256(
+        "".join(sorted(hashlib.sha256(i.tobytes()).hexdigest() for i in images)).encode()
+    ).hexdigest()
 
 
 def grader_heldout() -> np.ndarray:
     store = DataStore()
     if hasattr(store, "heldout_cifar"):
         return store.heldout_cifar(HELDOUT).images
-    return store.cifar("test").images  # before held-out keys: a permutation of the public synthetic test split
+    return store.cifar(
+        "test"
+    ).images  # before held-out keys: a permutation of the public synthetic test split
 
 
-LEAK = '''
+LEAK = """
 def leak():
     import hashlib
     lines = []
@@ -159,15 +176,20 @@ def leak():
 def train(model, train_loader, test_loader, *, epochs, lr, device):
     leak()
     return []
-'''
+"""
 
 
 def test_student_code_cannot_rebuild_the_held_out_set(level_sandbox, tmp_path):
     key = DataStore().cache / "heldout.key"
     source = SOLUTION.replace("def train(model", "def reference_train(model") + textwrap.dedent(
-        LEAK.format(count=HELDOUT, key=str(key)))
+        LEAK.format(count=HELDOUT, key=str(key))
+    )
     exercise = grade_14(level_sandbox, tmp_path, source)
-    printed = dict(line.split(" ", 1) for line in exercise.output.splitlines() if line.startswith(("REGENERATED", "KEY")))
+    printed = dict(
+        line.split(" ", 1) for line in exercise.output.splitlines() if line.startswith(("REGENERATED", "KEY"))
+    )
     assert printed.get("REGENERATED"), exercise.output[-500:]
-    assert printed["REGENERATED"] != set_digest(grader_heldout()), "student code rebuilt the grader's held-out set"
+    assert printed["REGENERATED"] != set_digest(grader_heldout()), (
+        "student code rebuilt the grader's held-out set"
+    )
     assert printed["KEY"].startswith("unreadable"), "student code read the grader's held-out key"

@@ -3,6 +3,7 @@
 The pieces are tested here on their own; one grading run of 18_mnist checks the artifact a real grading
 attaches (the same run's numbers as its checks), and 14's is checked in the slow tier.
 """
+
 from __future__ import annotations
 
 import base64
@@ -27,15 +28,24 @@ def decode(uri: str) -> Image.Image:
 
 
 def test_the_student_history_keeps_numbers_and_nothing_else():
-    returned = [{"epoch": 1, "train_loss": torch.tensor(0.5), "test_loss": 0.25, "test_accuracy": torch.tensor(0.9),
-                 "note": "<script>"},
-                {"epoch": torch.tensor(2), "train_loss": float("nan"), "test_loss": [1, 2], "test_accuracy": "high"}]
+    returned = [
+        {
+            "epoch": 1,
+            "train_loss": torch.tensor(0.5),
+            "test_loss": 0.25,
+            "test_accuracy": torch.tensor(0.9),
+            "note": "<script>",
+        },
+        {"epoch": torch.tensor(2), "train_loss": float("nan"), "test_loss": [1, 2], "test_accuracy": "high"},
+    ]
     assert report.student_history(returned, 2) == [
         {"epoch": 1, "train_loss": 0.5, "test_loss": 0.25, "test_accuracy": pytest.approx(0.9)},
-        {"epoch": 2, "train_loss": None, "test_loss": None, "test_accuracy": None}]
+        {"epoch": 2, "train_loss": None, "test_loss": None, "test_accuracy": None},
+    ]
     assert report.student_history([0.7, torch.tensor(0.3)], 2) == [
         {"epoch": 1, "train_loss": 0.7, "test_loss": None, "test_accuracy": None},
-        {"epoch": 2, "train_loss": pytest.approx(0.3), "test_loss": None, "test_accuracy": None}]
+        {"epoch": 2, "train_loss": pytest.approx(0.3), "test_loss": None, "test_accuracy": None},
+    ]
     assert len(report.student_history(list(range(1000)), 2)) == 4
     assert report.student_history("not a list", 2) == []
 
@@ -86,15 +96,26 @@ def test_the_reference_curve_is_computed_once_per_machine(tmp_path):
 
 
 def check_artifact(artifact: dict, plan, classes: int) -> None:
-    assert set(artifact) == {"plan", "student_history", "grader_history", "reference_history", "classes",
-                             "confusion_matrix", "misclassified"}
+    assert set(artifact) == {
+        "plan",
+        "student_history",
+        "grader_history",
+        "reference_history",
+        "classes",
+        "confusion_matrix",
+        "misclassified",
+    }
     assert artifact["plan"] == plan.artifact()
     assert set(artifact["plan"]) == {"epochs", "lr", "batch_size", "train", "heldout", "threshold", "data"}
     for history in ("grader_history", "reference_history"):
         assert [r["epoch"] for r in artifact[history]] == list(range(1, plan.epochs + 1))
         assert all(set(r) == {"epoch", "heldout_loss", "heldout_accuracy"} for r in artifact[history])
-        assert all(0 <= r["heldout_accuracy"] <= 1 and math.isfinite(r["heldout_loss"]) for r in artifact[history])
-    assert all(set(r) == {"epoch", "train_loss", "test_loss", "test_accuracy"} for r in artifact["student_history"])
+        assert all(
+            0 <= r["heldout_accuracy"] <= 1 and math.isfinite(r["heldout_loss"]) for r in artifact[history]
+        )
+    assert all(
+        set(r) == {"epoch", "train_loss", "test_loss", "test_accuracy"} for r in artifact["student_history"]
+    )
     assert len(artifact["classes"]) == classes
     matrix = artifact["confusion_matrix"]
     assert len(matrix) == classes and all(len(row) == classes for row in matrix)

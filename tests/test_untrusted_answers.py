@@ -5,6 +5,7 @@ submissions do exactly that, or reach forbidden built-ins by the back door, and 
 verdict: every expected value is the grader's own, so lies score nothing, and "by hand" is judged by
 what the code can reach, not by what the worker says about itself.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -65,9 +66,13 @@ def _not_written(*args, **kwargs):
     raise NotImplementedError("every function of this submission raises")
 '''
 
-RAISING_13 = LIAR + "".join(f"\n{name} = _not_written\n" for name in (
-    "save_full", "load_full", "save_state", "load_state", "save_checkpoint", "load_checkpoint"))
-RAISING_06 = LIAR + '''
+RAISING_13 = LIAR + "".join(
+    f"\n{name} = _not_written\n"
+    for name in ("save_full", "load_full", "save_state", "load_state", "save_checkpoint", "load_checkpoint")
+)
+RAISING_06 = (
+    LIAR
+    + """
 COURSE_INPUT = COURSE_KERNEL = [[0]]
 conv2d_output_size = course_example = _not_written
 
@@ -75,7 +80,8 @@ conv2d_output_size = course_example = _not_written
 class ConvNet(torch.nn.Module):
     def forward(self, x):
         raise NotImplementedError("every function of this submission raises")
-'''
+"""
+)
 
 
 @pytest.fixture(scope="module", params=LEVELS)
@@ -87,7 +93,9 @@ def level_sandbox(request):
     box.close()
 
 
-def graded(sandbox, tmp_path: Path, exercise: str, source: str | None = None, edit: tuple[str, str] | None = None):
+def graded(
+    sandbox, tmp_path: Path, exercise: str, source: str | None = None, edit: tuple[str, str] | None = None
+):
     """The one exercise's result for the reference with `source` in place of its module, or with `edit`."""
     folder = copy_solution(exercise, tmp_path)
     module = next(folder.glob("*.py"))
@@ -96,8 +104,9 @@ def graded(sandbox, tmp_path: Path, exercise: str, source: str | None = None, ed
         assert text.count(edit[0]) == 1, edit[0]
         text = text.replace(*edit)
     module.write_text(text, encoding="utf-8")
-    result = grading.grade(folder, grading.GradeOptions(exercises=[exercise], device="cpu", threads=2),
-                           sandbox=sandbox)
+    result = grading.grade(
+        folder, grading.GradeOptions(exercises=[exercise], device="cpu", threads=2), sandbox=sandbox
+    )
     (exercise_result,) = result.exercises
     return exercise_result
 
@@ -106,10 +115,14 @@ def passed(exercise) -> list[str]:
     return [check.name for check in exercise.checks if check.status == "passed"]
 
 
-@pytest.mark.parametrize("exercise, source, lied_to", [
-    ("13_save_load", RAISING_13, "save_full_writes_the_whole_model"),
-    ("06_conv_shapes", RAISING_06, "forward_returns_the_convolution_output"),
-], ids=["save-load", "conv-net"])
+@pytest.mark.parametrize(
+    "exercise, source, lied_to",
+    [
+        ("13_save_load", RAISING_13, "save_full_writes_the_whole_model"),
+        ("06_conv_shapes", RAISING_06, "forward_returns_the_convolution_output"),
+    ],
+    ids=["save-load", "conv-net"],
+)
 def test_replacing_the_probes_in_the_worker_earns_nothing(level_sandbox, tmp_path, exercise, source, lied_to):
     result = graded(level_sandbox, tmp_path, exercise, source)
     assert result.score == 0 and not passed(result), passed(result)
@@ -117,17 +130,22 @@ def test_replacing_the_probes_in_the_worker_earns_nothing(level_sandbox, tmp_pat
     assert "every function of this submission raises" not in answered.message, "the lie was never told"
 
 
-L1_BY_C_NN = ("return reduce((pred - target).abs(), reduction)",
-              "return torch._C._nn.l1_loss(pred, target, {'none': 0, 'mean': 1, 'sum': 2}[reduction])")
+L1_BY_C_NN = (
+    "return reduce((pred - target).abs(), reduction)",
+    "return torch._C._nn.l1_loss(pred, target, {'none': 0, 'mean': 1, 'sum': 2}[reduction])",
+)
 MSE_WITH_TORCH_FUNCTIONS_OFF = (
     "return reduce((pred - target) ** 2, reduction)",
     "with torch._C.DisableTorchFunction():\n"
-    "        return torch._C._nn.mse_loss(pred, target, {'none': 0, 'mean': 1, 'sum': 2}[reduction])")
+    "        return torch._C._nn.mse_loss(pred, target, {'none': 0, 'mean': 1, 'sum': 2}[reduction])",
+)
 
 
-@pytest.mark.parametrize("edit, named", [(L1_BY_C_NN, "torch._C._nn.l1_loss"),
-                                         (MSE_WITH_TORCH_FUNCTIONS_OFF, "aten::mse_loss")],
-                         ids=["torch-c-nn", "torch-functions-switched-off"])
+@pytest.mark.parametrize(
+    "edit, named",
+    [(L1_BY_C_NN, "torch._C._nn.l1_loss"), (MSE_WITH_TORCH_FUNCTIONS_OFF, "aten::mse_loss")],
+    ids=["torch-c-nn", "torch-functions-switched-off"],
+)
 def test_built_in_losses_by_the_back_door_lose_only_the_by_hand_point(level_sandbox, tmp_path, edit, named):
     result = graded(level_sandbox, tmp_path, "10_losses", edit=edit)
     lost = {check.name: check.message for check in result.checks if check.status != "passed"}

@@ -1,4 +1,5 @@
 """The students' visible tests: all pass on the solutions (--solutions), every one fails on the stubs."""
+
 import subprocess
 import sys
 
@@ -8,9 +9,25 @@ from autograder import catalog
 
 
 def run_visible(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pytest", "exercises", "-q", "-p", "no:cacheprovider",
-                           "-rA", "--lang", "en", *args], capture_output=True, text=True, cwd=catalog.KIT_ROOT,
-                          timeout=600)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "exercises",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-rA",
+            "--lang",
+            "en",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=catalog.KIT_ROOT,
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
 """The worker-to-grader codec carries plain data only and rejects malformed input."""
+
 import json
 import math
 
@@ -13,10 +14,23 @@ def round_trip(value):
     return wire.decode(wire.encode(value))
 
 
-@pytest.mark.parametrize("value", [
-    None, True, 3, -2**70, 1.5, "中文", b"\x00\xff", [1, [2, 3]], (1, "a"), {"a": 1, 2: (3,)}, torch.float16,
-    torch.device("cpu"),
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        True,
+        3,
+        -(2**70),
+        1.5,
+        "中文",
+        b"\x00\xff",
+        [1, [2, 3]],
+        (1, "a"),
+        {"a": 1, 2: (3,)},
+        torch.float16,
+        torch.device("cpu"),
+    ],
+)
 def test_plain_values_survive_a_round_trip(value):
     assert round_trip(value) == value
 
@@ -69,17 +83,26 @@ def payload(head: dict, *blobs: bytes) -> bytes:
     return wire.HEAD_HEADER.pack(len(text)) + text + b"".join(blobs)
 
 
-@pytest.mark.parametrize("bad", [
-    b"",
-    b"\x00\x00\x00\x10not json",
-    payload({"v": 2, "root": 1, "blobs": []}),
-    payload({"v": 1, "root": {"$": "pickle", "data": "x"}, "blobs": []}),
-    payload({"v": 1, "root": {"$": "tensor", "dtype": "float32", "shape": [10], "blob": 0}, "blobs": [4]}, b"abcd"),
-    payload({"v": 1, "root": {"$": "tensor", "dtype": "object", "shape": [1], "blob": 0}, "blobs": [8]}, b"12345678"),
-    payload({"v": 1, "root": {"$": "bytes", "blob": 5}, "blobs": []}),
-    payload({"v": 1, "root": None, "blobs": [100]}, b"short"),
-    payload({"v": 1, "root": {"$": "dict", "items": [[[1], 2]]}, "blobs": []}),
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        b"",
+        b"\x00\x00\x00\x10not json",
+        payload({"v": 2, "root": 1, "blobs": []}),
+        payload({"v": 1, "root": {"$": "pickle", "data": "x"}, "blobs": []}),
+        payload(
+            {"v": 1, "root": {"$": "tensor", "dtype": "float32", "shape": [10], "blob": 0}, "blobs": [4]},
+            b"abcd",
+        ),
+        payload(
+            {"v": 1, "root": {"$": "tensor", "dtype": "object", "shape": [1], "blob": 0}, "blobs": [8]},
+            b"12345678",
+        ),
+        payload({"v": 1, "root": {"$": "bytes", "blob": 5}, "blobs": []}),
+        payload({"v": 1, "root": None, "blobs": [100]}, b"short"),
+        payload({"v": 1, "root": {"$": "dict", "items": [[[1], 2]]}, "blobs": []}),
+    ],
+)
 def test_malformed_payloads_are_rejected(bad):
     with pytest.raises(wire.WireError):
         wire.decode(bad)
@@ -93,6 +116,7 @@ def test_deep_nesting_is_rejected_not_a_crash():
 
 
 # ---------------------------------------------------------------- bounded decoding (issue 10, class 4)
+
 
 def colliding_dict_payload(count: int) -> bytes:
     """A forged answer: a dict of `count` int keys that all hash alike in the grader (k * (2**61 - 1))."""
@@ -110,7 +134,9 @@ def test_dict_keys_that_can_be_made_to_collide_are_refused():
         wire.decode(colliding_dict_payload(300_000))
 
 
-@pytest.mark.parametrize("key", ["[1.5, 0]", '[{"$": "tuple", "items": [1]}, 0]', "[null, 0]", f"[{2**31}, 0]"])
+@pytest.mark.parametrize(
+    "key", ["[1.5, 0]", '[{"$": "tuple", "items": [1]}, 0]', "[null, 0]", f"[{2**31}, 0]"]
+)
 def test_only_string_bool_and_small_int_keys_are_accepted(key):
     with pytest.raises(wire.WireError):
         wire.decode(payload_text('{"v": 1, "blobs": [], "root": {"$": "dict", "items": [' + key + "]}}"))
@@ -130,7 +156,9 @@ def test_more_values_than_the_cap_are_refused_on_both_sides():
     with pytest.raises(wire.TooLarge):
         wire.encode([0] * (wire.MAX_NODES + 1))
     with pytest.raises(wire.WireError, match="values"):
-        wire.decode(payload_text('{"v": 1, "blobs": [], "root": [' + ",".join(["0"] * (wire.MAX_NODES + 1)) + "]}"))
+        wire.decode(
+            payload_text('{"v": 1, "blobs": [], "root": [' + ",".join(["0"] * (wire.MAX_NODES + 1)) + "]}")
+        )
 
 
 def test_decoding_stops_at_the_deadline():
@@ -140,14 +168,26 @@ def test_decoding_stops_at_the_deadline():
 
 
 def test_lone_surrogates_from_the_worker_become_replacement_characters():
-    text = payload_text('{"v": 1, "blobs": [], "root": {"$": "dict", "items": [["k\\ud800", "v\\udfff"], '
-                        '["o", {"$": "opaque", "type": "T\\ud800", "repr": "r\\ud800"}]]}}')
+    text = payload_text(
+        '{"v": 1, "blobs": [], "root": {"$": "dict", "items": [["k\\ud800", "v\\udfff"], '
+        '["o", {"$": "opaque", "type": "T\\ud800", "repr": "r\\ud800"}]]}}'
+    )
     back = wire.decode(text)
     assert back["k\ufffd"] == "v\ufffd" and back["o"] == wire.Opaque("T\ufffd", "r\ufffd")
 
 
-@pytest.mark.parametrize("value", [np.float64(0.1), np.float32(2.5), np.int64(-3), np.uint8(7), np.bool_(True),
-                                   np.complex64(1 + 2j), np.float16(np.nan)])
+@pytest.mark.parametrize(
+    "value",
+    [
+        np.float64(0.1),
+        np.float32(2.5),
+        np.int64(-3),
+        np.uint8(7),
+        np.bool_(True),
+        np.complex64(1 + 2j),
+        np.float16(np.nan),
+    ],
+)
 def test_numpy_scalars_keep_their_dtype(value):
     back = round_trip(value)
     assert type(back) is type(value) and back.dtype == value.dtype
@@ -156,16 +196,24 @@ def test_numpy_scalars_keep_their_dtype(value):
 
 def test_zero_dim_tensors_stay_tensors():
     back = round_trip(torch.tensor(2.5, dtype=torch.float64))
-    assert isinstance(back, torch.Tensor) and back.dim() == 0 and back.dtype == torch.float64 and back.item() == 2.5
+    assert (
+        isinstance(back, torch.Tensor)
+        and back.dim() == 0
+        and back.dtype == torch.float64
+        and back.item() == 2.5
+    )
 
 
-@pytest.mark.parametrize("node", [
-    {"$": "npscalar", "dtype": "float64", "hex": "00"},
-    {"$": "npscalar", "dtype": "float64", "hex": "zz" * 8},
-    {"$": "npscalar", "dtype": "object", "hex": "00" * 8},
-    {"$": "npscalar", "dtype": "bool", "hex": "02"},
-    {"$": "npscalar", "dtype": "int64"},
-])
+@pytest.mark.parametrize(
+    "node",
+    [
+        {"$": "npscalar", "dtype": "float64", "hex": "00"},
+        {"$": "npscalar", "dtype": "float64", "hex": "zz" * 8},
+        {"$": "npscalar", "dtype": "object", "hex": "00" * 8},
+        {"$": "npscalar", "dtype": "bool", "hex": "02"},
+        {"$": "npscalar", "dtype": "int64"},
+    ],
+)
 def test_malformed_numpy_scalars_are_rejected(node):
     with pytest.raises(wire.WireError):
         wire.decode(payload({"v": 1, "root": node, "blobs": []}))
@@ -173,5 +221,9 @@ def test_malformed_numpy_scalars_are_rejected(node):
 
 def test_booleans_other_than_0_and_1_are_rejected():
     with pytest.raises(wire.WireError, match="boolean"):
-        wire.decode(payload({"v": 1, "root": {"$": "tensor", "dtype": "bool", "shape": [2], "blob": 0},
-                             "blobs": [2]}, b"\x01\x02"))
+        wire.decode(
+            payload(
+                {"v": 1, "root": {"$": "tensor", "dtype": "bool", "shape": [2], "blob": 0}, "blobs": [2]},
+                b"\x01\x02",
+            )
+        )

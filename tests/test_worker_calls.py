@@ -1,4 +1,5 @@
 """A worker that stops reading its requests: the grader's write gives up at the call's deadline, as a timeout."""
+
 from __future__ import annotations
 
 import time
@@ -10,7 +11,7 @@ from autograder.execution import RunSettings
 from autograder.problems import StudentTimeout
 from autograder.proxies import RemoteModule
 
-FREEZES_AFTER_ANSWERING = '''
+FREEZES_AFTER_ANSWERING = """
 import sys, threading
 
 
@@ -29,7 +30,7 @@ def freeze_soon():
 
 def echo(value):
     return value
-'''
+"""
 
 
 def test_a_request_the_worker_never_reads_times_out(sandbox, tmp_path):

@@ -1,5 +1,6 @@
 """The worker's own layers, one by one: the seccomp filter's refusals (in a child process that loads it),
 and the protocol's check of what a worker sends back."""
+
 from __future__ import annotations
 
 import json
@@ -62,19 +63,37 @@ PROBE = textwrap.dedent("""
     print(json.dumps(results))
 """)
 
-REFUSED = ["socket(AF_UNIX)", "shmget", "msgget", "semget", "mq_open", "prlimit(parent)",
-           "setpriority(a user's processes)", "setpriority(a process group)", "sched_setaffinity(parent)",
-           "pidfd_getfd(parent)"] + (["ioprio_set(parent)"] if platform.machine() == "x86_64" else [])
-ALLOWED = ["socketpair", "prlimit(self)", "setrlimit(self)", "setpriority(self)", "sched_setaffinity(self)"] + (
-    ["ioprio_set(self)"] if platform.machine() == "x86_64" else [])
+REFUSED = [
+    "socket(AF_UNIX)",
+    "shmget",
+    "msgget",
+    "semget",
+    "mq_open",
+    "prlimit(parent)",
+    "setpriority(a user's processes)",
+    "setpriority(a process group)",
+    "sched_setaffinity(parent)",
+    "pidfd_getfd(parent)",
+] + (["ioprio_set(parent)"] if platform.machine() == "x86_64" else [])
+ALLOWED = [
+    "socketpair",
+    "prlimit(self)",
+    "setrlimit(self)",
+    "setpriority(self)",
+    "sched_setaffinity(self)",
+] + (["ioprio_set(self)"] if platform.machine() == "x86_64" else [])
 
 
 @pytest.fixture(scope="module")
 def under_the_filter() -> dict[str, str]:
     if seccomp_filter.seccomp_module() is None:
         pytest.skip("libseccomp's Python bindings are not installed (pip install pyseccomp)")
-    run = subprocess.run([sys.executable, "-c", PROBE, str(os.getpid()), str(KIT_ROOT)], capture_output=True,
-                         text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-c", PROBE, str(os.getpid()), str(KIT_ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
 
@@ -95,15 +114,27 @@ def test_a_well_formed_worker_message_is_accepted():
     assert protocol.worker_message(protocol.kit_error("X", "y"), ("result", "error"))["error"]["type"] == "X"
 
 
-@pytest.mark.parametrize("message", [
-    None, [], "ready", {"kind": "result"}, {"kind": "ready", "layers": []}, {"kind": "error", "error": "text"},
-    {"kind": "sandbox-failed", "error": 3}, {"no": "kind"},
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        None,
+        [],
+        "ready",
+        {"kind": "result"},
+        {"kind": "ready", "layers": []},
+        {"kind": "error", "error": "text"},
+        {"kind": "sandbox-failed", "error": 3},
+        {"no": "kind"},
+    ],
+)
 def test_anything_else_a_worker_sends_is_malformed(message):
     assert protocol.worker_message(message, ("error", "sandbox-failed")) is None
 
 
 def test_control_messages_round_trip_through_their_encoding():
-    job: protocol.Job = {"id": "w1", "workspace": "/s/w-1", "confine": {"uid": None, "landlock": None,
-                                                                      "drop_caps": True, "seccomp": True}}
+    job: protocol.Job = {
+        "id": "w1",
+        "workspace": "/s/w-1",
+        "confine": {"uid": None, "landlock": None, "drop_caps": True, "seccomp": True},
+    }
     assert protocol.from_bytes(protocol.to_bytes(protocol.spawn(job))) == {"op": "spawn", "job": job}

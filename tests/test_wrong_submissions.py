@@ -3,6 +3,7 @@
 One bug is charged once: a mutant that also fails a check which does not name its mistake (a
 knock-on failure, a false message) is a bug in the checks, not in the mutant.
 """
+
 import pytest
 
 from autograder.results import NEUTRAL
@@ -13,8 +14,12 @@ def lost_checks(result) -> dict[str, str]:
     """The checks that failed (a not-judged check is neutral: it names the check that charges the bug)."""
     (exercise,) = result.exercises
     for check in exercise.checks:
-        assert check.status != "not_judged" or check.blocked_by, f"{check.name} is not judged without saying why"
-    return {check.name: check.message for check in exercise.checks if check.status not in ("passed", *NEUTRAL)}
+        assert check.status != "not_judged" or check.blocked_by, (
+            f"{check.name} is not judged without saying why"
+        )
+    return {
+        check.name: check.message for check in exercise.checks if check.status not in ("passed", *NEUTRAL)
+    }
 
 
 def names(check: str, expected: tuple[str, ...]) -> bool:
@@ -22,15 +27,20 @@ def names(check: str, expected: tuple[str, ...]) -> bool:
     return any(check == name or check.startswith(name + "[") for name in expected)
 
 
-@pytest.mark.parametrize("mutant", [pytest.param(m, marks=pytest.mark.slow) if m.slow else m for m in MUTANTS],
-                         ids=[m.name for m in MUTANTS])
+@pytest.mark.parametrize(
+    "mutant",
+    [pytest.param(m, marks=pytest.mark.slow) if m.slow else m for m in MUTANTS],
+    ids=[m.name for m in MUTANTS],
+)
 def test_mistake_loses_points_only_on_the_checks_that_name_it(grade, tmp_path, mutant):
     folder = copy_solution(mutant.exercise, tmp_path)
     apply(mutant, folder)
     result = grade(folder)
     lost = lost_checks(result)
     for name in mutant.loses:
-        assert any(names(check, (name,)) for check in lost), f"{mutant.name} should lose {name}; lost only {sorted(lost)}"
+        assert any(names(check, (name,)) for check in lost), (
+            f"{mutant.name} should lose {name}; lost only {sorted(lost)}"
+        )
     others = {check: message for check, message in lost.items() if not names(check, mutant.loses)}
     assert not others, f"{mutant.name} also lost checks that do not name its mistake: {others}"
 

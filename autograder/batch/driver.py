@@ -64,7 +64,9 @@ def run(
     plan = resume.plan(out, chosen, compute(grade.exercises, grade.device, grade.data_root), options.resume)
     if options.resume:
         say(resume.describe(plan))
-    if plan.todo and options.backend == "local":  # a level this machine lacks: one clear line, before any slot
+    if (
+        plan.todo and options.backend == "local"
+    ):  # a level this machine lacks: one clear line, before any slot
         from autograder.sandbox import machine, resolve_level
 
         resolve_level(grade.isolation, machine())

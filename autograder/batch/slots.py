@@ -145,7 +145,9 @@ class SlotGrader:
         from autograder.submission import opened
 
         with opened(path, self.workdir) as folder:
-            return notebooks.grade(folder, self.options.grade, sandbox=self.sandbox, workdir=self.workdir).to_dict()
+            return notebooks.grade(
+                folder, self.options.grade, sandbox=self.sandbox, workdir=self.workdir
+            ).to_dict()
 
     def _error(self, student: Student, text: Text, started: float, source: str) -> dict:
         return error_result(student, text, self.max_points, time.monotonic() - started, source)

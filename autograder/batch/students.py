@@ -176,8 +176,12 @@ def discover(submissions: Path) -> Roster:
         if entry.is_dir(follow_symlinks=False) or entry.is_symlink() or is_zip:
             entries.append((entry.name[:-4] if is_zip else entry.name, entry))
         else:
-            warnings.append(Text(f"skipped {display_id(entry.name)}: not a folder or a .zip",
-                                 f"已跳过 {display_id(entry.name)}：既不是文件夹也不是 .zip"))
+            warnings.append(
+                Text(
+                    f"skipped {display_id(entry.name)}: not a folder or a .zip",
+                    f"已跳过 {display_id(entry.name)}：既不是文件夹也不是 .zip",
+                )
+            )
     names = [name for name, _entry in entries]
     clashes = sorted({name for name in names if names.count(name) > 1})
     for name in clashes:

@@ -5,6 +5,7 @@ fails (`sync --check`, `--fail-under`), 2 when the grader itself could not run. 
 (torch) are imported only inside the commands, after the sandbox's template has been launched,
 so the two imports overlap.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,7 +22,9 @@ GROUPS = (grading, batch, course, platforms, student, authoring)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="autograder", description="PyTorch exercise kit: grading and generation")
+    parser = argparse.ArgumentParser(
+        prog="autograder", description="PyTorch exercise kit: grading and generation"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     for group in GROUPS:
         group.register(sub)

@@ -1,4 +1,5 @@
 """What the command modules share: the one-line error, and writing a report to a file or stdout."""
+
 from __future__ import annotations
 
 import sys

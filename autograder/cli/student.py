@@ -1,5 +1,6 @@
 """The student's commands in the kit's `autograder` (`status`, `check`, `hint`, `watch`, `reset`, `next`,
 the same as in a release) and the instructor's `release`, which makes that student repository."""
+
 from __future__ import annotations
 
 import argparse
@@ -10,10 +11,17 @@ from autograder.learning import commands
 
 def register(sub) -> None:
     commands.register(sub)
-    release = sub.add_parser("release", help="write a student repository: stubs, visible tests, READMEs, no solutions")
+    release = sub.add_parser(
+        "release", help="write a student repository: stubs, visible tests, READMEs, no solutions"
+    )
     release.add_argument("out", type=Path, help="the folder to write (must be new or empty)")
-    release.add_argument("--exercise", action="append", default=[], metavar="ID",
-                         help="release only this exercise (repeatable; default: all)")
+    release.add_argument(
+        "--exercise",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="release only this exercise (repeatable; default: all)",
+    )
     release.set_defaults(handler=cmd_release)
 
 

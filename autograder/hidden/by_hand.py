@@ -6,6 +6,7 @@ that nothing forbidden was reached is not enough: the point is granted only when
 meanwhile equals the one the grader computed itself. A function that is wrong or raises without
 reaching a built-in is not judged here (its value checks charge it).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -44,8 +45,13 @@ def judge_by_hand(cases: list[ByHandCase], instead: Text) -> None:
         functions = " and ".join(case.function for case in cases)
         calls = "; ".join(f"{function} called {', '.join(labels)}" for function, labels in reached.items())
         calls_zh = "；".join(f"{function} 调用了 {', '.join(labels)}" for function, labels in reached.items())
-        fail(f"{functions} must be written by hand, but {calls}; {instead.en}",
-             f"{'、'.join(case.function for case in cases)} 需要手写实现，但 {calls_zh}；{instead.zh}")
+        fail(
+            f"{functions} must be written by hand, but {calls}; {instead.en}",
+            f"{'、'.join(case.function for case in cases)} 需要手写实现，但 {calls_zh}；{instead.zh}",
+        )
     if wrong:
-        not_judged_because(wrong[0], f"{wrong[0]} does not give the right value yet (its value checks charge it)",
-                   f"{wrong[0]} 的结果还不对（已由它的数值检查扣分）")
+        not_judged_because(
+            wrong[0],
+            f"{wrong[0]} does not give the right value yet (its value checks charge it)",
+            f"{wrong[0]} 的结果还不对（已由它的数值检查扣分）",
+        )

@@ -4,6 +4,7 @@ A check that needs another behaviour to be right first (a loop's step before whe
 reads that behaviour's verdict; when it is not right, the check is "not judged" and names the
 function, and only the owning check reports the failure.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -33,5 +34,8 @@ def needs_right_steps(steps: bool | Exception, function: str) -> None:
     if getattr(steps, "blocked_by", None):
         raise steps  # the step check stood down itself: for the same reason
     if steps is not True:
-        not_judged(function, f"{function}'s epochs are not plain SGD steps yet (the one-step-per-epoch check "
-                             f"charges this)", f"{function} 的每个 epoch 还不是一步普通 SGD（由“每个 epoch 一步”的检查扣分）")
+        not_judged(
+            function,
+            f"{function}'s epochs are not plain SGD steps yet (the one-step-per-epoch check charges this)",
+            f"{function} 的每个 epoch 还不是一步普通 SGD（由“每个 epoch 一步”的检查扣分）",
+        )

@@ -1,17 +1,35 @@
 """The course's CIFAR-10 network as the grader knows it (exercise 09): its layers in order, the parameters
 the grader gives each position, and layer descriptions written as code for messages."""
+
 from __future__ import annotations
 
 import torch
 
 from autograder.worker.probes import sequential as probes
 
-COURSE_LAYER_NAMES = ["Conv2d(3, 32, kernel_size=5, stride=1, padding=2)", "MaxPool2d(2)",
-                      "Conv2d(32, 32, kernel_size=5, stride=1, padding=2)", "MaxPool2d(2)",
-                      "Conv2d(32, 64, kernel_size=5, stride=1, padding=2)", "MaxPool2d(2)", "Flatten()",
-                      "Linear(1024, 64)", "Linear(64, 10)"]
+COURSE_LAYER_NAMES = [
+    "Conv2d(3, 32, kernel_size=5, stride=1, padding=2)",
+    "MaxPool2d(2)",
+    "Conv2d(32, 32, kernel_size=5, stride=1, padding=2)",
+    "MaxPool2d(2)",
+    "Conv2d(32, 64, kernel_size=5, stride=1, padding=2)",
+    "MaxPool2d(2)",
+    "Flatten()",
+    "Linear(1024, 64)",
+    "Linear(64, 10)",
+]
 COURSE_LAYERS = ", ".join(COURSE_LAYER_NAMES)
-LAYER_INPUTS = [(3, 32, 32), (32, 32, 32), (32, 16, 16), (32, 16, 16), (32, 8, 8), (64, 8, 8), (64, 4, 4), (1024,), (64,)]
+LAYER_INPUTS = [
+    (3, 32, 32),
+    (32, 32, 32),
+    (32, 16, 16),
+    (32, 16, 16),
+    (32, 8, 8),
+    (64, 8, 8),
+    (64, 4, 4),
+    (1024,),
+    (64,),
+]
 
 
 def size(pair: list) -> str:
@@ -26,8 +44,10 @@ def render(layer: list | None) -> str:
     kind, *sizes = layer
     if kind == "Conv2d":
         channels_in, channels_out, kernel, stride, padding = sizes
-        return (f"Conv2d({channels_in}, {channels_out}, kernel_size={size(kernel)}, stride={size(stride)}, "
-                f"padding={size(padding)})")
+        return (
+            f"Conv2d({channels_in}, {channels_out}, kernel_size={size(kernel)}, stride={size(stride)}, "
+            f"padding={size(padding)})"
+        )
     if kind == "MaxPool2d":
         kernel, stride, padding = sizes
         if stride == kernel and padding == [0, 0]:

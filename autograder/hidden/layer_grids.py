@@ -3,6 +3,7 @@
 Running a few thousand real layers takes about a second, so the answers are
 cached on disk per torch version (the same layers always give the same sizes).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -48,13 +49,23 @@ def pooling_cases(ceil_mode: bool) -> tuple[tuple[dict, int], ...]:
 
 def _pooling_cases(ceil_mode: bool) -> tuple[tuple[dict, int], ...]:
     cases = []
-    for size, kernel, stride, dilation in itertools.product(range(1, 17), range(1, 6), (None, 1, 2, 3), (1, 2)):
+    for size, kernel, stride, dilation in itertools.product(
+        range(1, 17), range(1, 6), (None, 1, 2, 3), (1, 2)
+    ):
         for padding in range(0, kernel // 2 + 1):
-            layer = nn.MaxPool2d(kernel, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode)
+            layer = nn.MaxPool2d(
+                kernel, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode
+            )
             expected = _layer_size(layer, size)
             if expected is not None:
-                kwargs = {"size": size, "kernel_size": kernel, "stride": stride, "padding": padding,
-                          "dilation": dilation, "ceil_mode": ceil_mode}
+                kwargs = {
+                    "size": size,
+                    "kernel_size": kernel,
+                    "stride": stride,
+                    "padding": padding,
+                    "dilation": dilation,
+                    "ceil_mode": ceil_mode,
+                }
                 cases.append((kwargs, expected))
     return tuple(cases)
 
@@ -73,7 +84,13 @@ def _conv_cases() -> tuple[tuple[dict, int], ...]:
         layer = nn.Conv2d(1, 1, kernel, stride=stride, padding=padding, dilation=dilation, bias=False)
         expected = _layer_size(layer, size)
         if expected is not None:
-            kwargs = {"size": size, "kernel_size": kernel, "stride": stride, "padding": padding, "dilation": dilation}
+            kwargs = {
+                "size": size,
+                "kernel_size": kernel,
+                "stride": stride,
+                "padding": padding,
+                "dilation": dilation,
+            }
             cases.append((kwargs, expected))
     return tuple(cases)
 

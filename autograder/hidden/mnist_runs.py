@@ -5,6 +5,7 @@ loop was in, so a run is judged step by step against what the grader computes, n
 run of the worker's. The kit's networks (`autograder.worker.probe_nets`) judge the loop apart from the
 student's networks; the student's MLP is trained only for the accuracy check, from the grader's start.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -31,14 +32,39 @@ def limit_for(count: int, epochs: int, batch_size: int) -> int:
     return 4 * epochs * (-(-count // batch_size) + 1) + 16
 
 
-def run_kit(proxy, network: str, digits: tuple, device: str, *, count: int, epochs: int, lr: float, batch_size: int,
-            shuffle: bool, record: bool = False) -> Run | StudentProblem:
+def run_kit(
+    proxy,
+    network: str,
+    digits: tuple,
+    device: str,
+    *,
+    count: int,
+    epochs: int,
+    lr: float,
+    batch_size: int,
+    shuffle: bool,
+    record: bool = False,
+) -> Run | StudentProblem:
     """train_mnist on the kit's seeded `network` over the first `count` digits; the problem it hit, if any."""
     images, labels = digits
     try:
-        return fetch(proxy, probes.train_kit, probes.states, network, images[:count], labels[:count],
-                     epochs=epochs, lr=lr, batch_size=batch_size, seed=SEED, device=device, shuffle=shuffle,
-                     record=record, limit=limit_for(count, epochs, batch_size), returned_key="returned")
+        return fetch(
+            proxy,
+            probes.train_kit,
+            probes.states,
+            network,
+            images[:count],
+            labels[:count],
+            epochs=epochs,
+            lr=lr,
+            batch_size=batch_size,
+            seed=SEED,
+            device=device,
+            shuffle=shuffle,
+            record=record,
+            limit=limit_for(count, epochs, batch_size),
+            returned_key="returned",
+        )
     except StudentProblem as problem:
         return problem
 
@@ -47,18 +73,34 @@ def kit_model(network: str) -> nn.Module:
     return seeded(NETWORKS[network], SEED)
 
 
-def kit_audit(run: Run, network: str, digits: tuple, lr: float, epochs: int, steps: int, device: str,
-              loss: nn.Module | None = None) -> Audit:
+def kit_audit(
+    run: Run,
+    network: str,
+    digits: tuple,
+    lr: float,
+    epochs: int,
+    steps: int,
+    device: str,
+    loss: nn.Module | None = None,
+) -> Audit:
     """The audit of a run on the kit's `network`: every step replayed as Adam(lr) with `loss` (NLLLoss)."""
     model = kit_model(network)
     return audit(run, flat_state(model), adam_steps(model, digits, lr, device, loss), steps, epochs, lr)
 
 
-def adam_steps(model: nn.Module, digits: tuple, lr: float, device: str, loss: nn.Module | None = None) -> AdamSteps:
+def adam_steps(
+    model: nn.Module, digits: tuple, lr: float, device: str, loss: nn.Module | None = None
+) -> AdamSteps:
     images, labels = digits
-    return AdamSteps(model, lambda chosen: probes.to_inputs(images[chosen]), torch.as_tensor(labels),
-                     loss or nn.NLLLoss(), torch.optim.Adam(model.parameters(), lr=lr), atol_on(device),
-                     layout=layout(model))
+    return AdamSteps(
+        model,
+        lambda chosen: probes.to_inputs(images[chosen]),
+        torch.as_tensor(labels),
+        loss or nn.NLLLoss(),
+        torch.optim.Adam(model.parameters(), lr=lr),
+        atol_on(device),
+        layout=layout(model),
+    )
 
 
 def batch_losses(run: Run, network: str, digits: tuple) -> list[list[float]]:
@@ -71,8 +113,9 @@ def batch_losses(run: Run, network: str, digits: tuple) -> list[list[float]]:
             if record.kind != "batch" or not record.indices:
                 continue
             load_flat(model, state)
-            value = nn.functional.nll_loss(model(probes.to_inputs(images[record.indices])),
-                                           torch.as_tensor(labels[record.indices]))
+            value = nn.functional.nll_loss(
+                model(probes.to_inputs(images[record.indices])), torch.as_tensor(labels[record.indices])
+            )
             epochs.setdefault(record.pass_index, []).append(float(value))
     return [epochs[key] for key in sorted(epochs)]
 
@@ -83,22 +126,43 @@ def kit_outcome(run: Run | StudentProblem) -> Run:
     return run
 
 
-def blocked_by_exact(run: Run | StudentProblem, verdict: Audit | None, more_en: str = "", more_zh: str = "") -> None:
+def blocked_by_exact(
+    run: Run | StudentProblem, verdict: Audit | None, more_en: str = "", more_zh: str = ""
+) -> None:
     """Not judged when the loop's step is already wrong on the MLP (the exact check charges it)."""
     if isinstance(run, StudentProblem) or verdict is None or not verdict.ok:
-        not_judged("train_mnist", "train_mnist's steps are already wrong on the course's MLP "
-                                  f"(training_makes_exactly_the_reference_adam_steps charges this){more_en}",
-                   "train_mnist 在课程的 MLP 上的训练步已经不对（由 training_makes_exactly_the_reference_adam_steps "
-                   f"扣分）{more_zh}")
+        not_judged(
+            "train_mnist",
+            "train_mnist's steps are already wrong on the course's MLP "
+            f"(training_makes_exactly_the_reference_adam_steps charges this){more_en}",
+            "train_mnist 在课程的 MLP 上的训练步已经不对（由 training_makes_exactly_the_reference_adam_steps "
+            f"扣分）{more_zh}",
+        )
 
 
-def student_run(proxy, digits: tuple, plan: Any, start: torch.Tensor, device: str) -> Run | StudentProblem | Misfit:
+def student_run(
+    proxy, digits: tuple, plan: Any, start: torch.Tensor, device: str
+) -> Run | StudentProblem | Misfit:
     """train_mnist on the student's MLP from `start`, with the plan's settings; only the states where its
     passes start and end are read back (the audit replays every step between them)."""
     images, labels = digits
     try:
-        return fetch(proxy, probes.train, probes.states, "MLP", images[:plan.train], labels[:plan.train], start=start,
-                     epochs=plan.epochs, lr=plan.lr, batch_size=plan.batch_size, seed=plan.seed, device=device,
-                     limit=plan.snapshot_limit, returned_key="returned", boundaries=True)
+        return fetch(
+            proxy,
+            probes.train,
+            probes.states,
+            "MLP",
+            images[: plan.train],
+            labels[: plan.train],
+            start=start,
+            epochs=plan.epochs,
+            lr=plan.lr,
+            batch_size=plan.batch_size,
+            seed=plan.seed,
+            device=device,
+            limit=plan.snapshot_limit,
+            returned_key="returned",
+            boundaries=True,
+        )
     except (StudentProblem, Misfit) as problem:
         return problem

@@ -7,6 +7,7 @@ by the data set size); a tensor of several values is a wrong shape, said as such
 "expected a float" (which would suggest `.item()`). Where a contract asks for a Python float on
 purpose (11's train_step and train_epoch, which must not keep the graph alive), its type check says so.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -30,8 +31,12 @@ def expect_number(value: Any, what: Text, reduce_en: str = "its mean", reduce_zh
         return number
     if isinstance(value, torch.Tensor) and not value.is_meta:
         shape = tuple(value.shape)
-        fail(f"{what.en} is a tensor of shape {shape}, {value.numel()} values: it should be one number ({reduce_en})",
-             f"{what.zh} 是形状为 {shape} 的 tensor，共 {value.numel()} 个值：应为一个数（{reduce_zh}）")
-    fail(f"{what.en} should be a number, got {describe_type(value)}",
-         f"{what.zh} 应为一个数，实际是 {describe_type(value, zh=True)}")
+        fail(
+            f"{what.en} is a tensor of shape {shape}, {value.numel()} values: it should be one number ({reduce_en})",
+            f"{what.zh} 是形状为 {shape} 的 tensor，共 {value.numel()} 个值：应为一个数（{reduce_zh}）",
+        )
+    fail(
+        f"{what.en} should be a number, got {describe_type(value)}",
+        f"{what.zh} 应为一个数，实际是 {describe_type(value, zh=True)}",
+    )
     raise AssertionError  # unreachable: fail() raises

@@ -4,6 +4,7 @@ Fresh noisy lines and overlapping two-class samples drawn from seeds, the least-
 (np.polyfit) and the maximum-likelihood logistic fit (Newton's method): the expected values, all
 computed here, never by a worker.
 """
+
 from __future__ import annotations
 
 import numpy as np

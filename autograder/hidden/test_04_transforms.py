@@ -116,10 +116,20 @@ def test_to_tensor_is_written_by_hand(student):
     中文：在 torchvision 的 ToTensor、to_tensor、PILToTensor 及其 v2 版本都不可用时，to_tensor 仍得到与 ToTensor
     相同的值（你自己的类叫什么名字都可以）"""
     image_pixels = pixels(9, 13)
-    judge_by_hand([ByHandCase("to_tensor", lambda: student.probe(probes.to_tensor_by_hand, image_pixels, "RGB"),
-                              T.ToTensor()(make_image(image_pixels, "RGB")), atol=1e-6)],
-                  Text("use NumPy/torch operations (np.asarray, permute, division by 255)",
-                       "请用 NumPy/torch 运算（np.asarray、permute、除以 255）"))
+    judge_by_hand(
+        [
+            ByHandCase(
+                "to_tensor",
+                lambda: student.probe(probes.to_tensor_by_hand, image_pixels, "RGB"),
+                T.ToTensor()(make_image(image_pixels, "RGB")),
+                atol=1e-6,
+            )
+        ],
+        Text(
+            "use NumPy/torch operations (np.asarray, permute, division by 255)",
+            "请用 NumPy/torch 运算（np.asarray、permute、除以 255）",
+        ),
+    )
 
 
 @points(1)
@@ -183,10 +193,19 @@ def test_normalize_is_written_by_hand(student):
     中文：在 torchvision 的 Normalize 和 normalize（包括 v2 版本）都不可用时，normalize 仍得到与 Normalize 相同的值"""
     tensor = torch.rand(3, 4, 4, generator=torch.Generator().manual_seed(44))
     mean, std = [0.2, 0.3, 0.4], [0.5, 0.6, 0.7]
-    judge_by_hand([ByHandCase("normalize", lambda: student.probe(generic.call_by_hand, "normalize", "normalize",
-                                                                 tensor.clone(), mean, std),
-                              T.Normalize(mean, std)(tensor), atol=1e-5)],
-                  Text("compute (tensor - mean) / std yourself", "请自己计算 (tensor - mean) / std"))
+    judge_by_hand(
+        [
+            ByHandCase(
+                "normalize",
+                lambda: student.probe(
+                    generic.call_by_hand, "normalize", "normalize", tensor.clone(), mean, std
+                ),
+                T.Normalize(mean, std)(tensor),
+                atol=1e-5,
+            )
+        ],
+        Text("compute (tensor - mean) / std yourself", "请自己计算 (tensor - mean) / std"),
+    )
 
 
 @pytest.mark.parametrize("size", [(16, 16), (10, 24), 12], ids=["square", "rectangle", "shorter-side"])

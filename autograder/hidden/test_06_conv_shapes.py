@@ -4,6 +4,7 @@ Every expected value is computed here: sizes by real nn.Conv2d layers (`layer_gr
 example by the reference, and the network's output by F.conv2d with weights the grader made and
 installed in the student's ConvNet.
 """
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -28,14 +29,19 @@ IMAGES = torch.randn(64, 3, 32, 32, generator=torch.Generator().manual_seed(6))
 OTHER_IMAGES = torch.randn(2, 3, 10, 7, generator=torch.Generator().manual_seed(60))
 WEIGHT = torch.randn(6, 3, 3, 3, generator=torch.Generator().manual_seed(61)) * 0.3
 BIAS = torch.randn(6, generator=torch.Generator().manual_seed(62))
-INT_ADVICE = Text("an output size is a whole number that becomes a layer's argument: use // (floor division), "
-                  "not /, or int(...)",
-                  "输出尺寸是整数，还会用作层的参数：请用 //（整除）而不是 /，或用 int(...)")
+INT_ADVICE = Text(
+    "an output size is a whole number that becomes a layer's argument: use // (floor division), "
+    "not /, or int(...)",
+    "输出尺寸是整数，还会用作层的参数：请用 //（整除）而不是 /，或用 int(...)",
+)
 
 
 def judge_sizes(outcomes, cases) -> None:
-    expect_each_equal(outcomes, [expected for _, expected in cases],
-                      [call_text("conv2d_output_size", kwargs) for kwargs, _ in cases])
+    expect_each_equal(
+        outcomes,
+        [expected for _, expected in cases],
+        [call_text("conv2d_output_size", kwargs) for kwargs, _ in cases],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +55,11 @@ def grid(student):
 def test_output_size_defaults_to_stride_1_padding_0_dilation_1(student):
     """Leaving out stride, padding and dilation means 1, 0 and 1, as nn.Conv2d does.
     中文：省略 stride、padding、dilation 时取 1、0、1，与 nn.Conv2d 一致"""
-    cases = [({"size": k["size"], "kernel_size": k["kernel_size"]}, e) for k, e in conv_cases()
-             if (k["stride"], k["padding"], k["dilation"]) == (1, 0, 1)]
+    cases = [
+        ({"size": k["size"], "kernel_size": k["kernel_size"]}, e)
+        for k, e in conv_cases()
+        if (k["stride"], k["padding"], k["dilation"]) == (1, 0, 1)
+    ]
     judge_sizes(student.each("conv2d_output_size", [kwargs for kwargs, _ in cases]), cases)
 
 
@@ -69,10 +78,18 @@ def test_output_size_is_an_int(grid):
     中文：conv2d_output_size 返回整数，层的尺寸参数需要整数（不能是 float，即使是整数值）；网格上的尺寸全对之后才评判"""
     cases, outcomes = grid
     if not each_equal(outcomes, [expected for _, expected in cases]):
-        not_judged_because("conv2d_output_size", "its sizes are not all right yet (see output_size_matches_nn_conv2d_on_a_grid)",
-                   "它的尺寸还不全对（见 output_size_matches_nn_conv2d_on_a_grid）")
-    expect_each_int(outcomes, [expected for _, expected in cases],
-                    [call_text("conv2d_output_size", kwargs) for kwargs, _ in cases], "conv2d_output_size", INT_ADVICE)
+        not_judged_because(
+            "conv2d_output_size",
+            "its sizes are not all right yet (see output_size_matches_nn_conv2d_on_a_grid)",
+            "它的尺寸还不全对（见 output_size_matches_nn_conv2d_on_a_grid）",
+        )
+    expect_each_int(
+        outcomes,
+        [expected for _, expected in cases],
+        [call_text("conv2d_output_size", kwargs) for kwargs, _ in cases],
+        "conv2d_output_size",
+        INT_ADVICE,
+    )
 
 
 def judge_course_example(student, reference, **kwargs) -> None:
@@ -110,16 +127,21 @@ def network(student):
 def expect_installed(run: dict) -> None:
     if not run["installed"]:
         shapes = [tuple(shape) for shape in run["shapes"]]
-        fail(f"ConvNet should hold exactly one Conv2d(3, 6, kernel_size=3) (weight (6, 3, 3, 3), bias (6,)); "
-             f"its parameters have the shapes {shapes}",
-             f"ConvNet 应只包含一个 Conv2d(3, 6, kernel_size=3)（weight (6, 3, 3, 3)，bias (6,)）；"
-             f"实际参数的形状为 {shapes}")
+        fail(
+            f"ConvNet should hold exactly one Conv2d(3, 6, kernel_size=3) (weight (6, 3, 3, 3), bias (6,)); "
+            f"its parameters have the shapes {shapes}",
+            f"ConvNet 应只包含一个 Conv2d(3, 6, kernel_size=3)（weight (6, 3, 3, 3)，bias (6,)）；"
+            f"实际参数的形状为 {shapes}",
+        )
 
 
 def returned_something(run: dict) -> None:
     if run["output"] is None:
-        not_judged_because("ConvNet.forward", "ConvNet()(x) returned None (forward_returns_the_convolution_output "
-                   "charges it)", "ConvNet()(x) 返回了 None（已由 forward_returns_the_convolution_output 扣分）")
+        not_judged_because(
+            "ConvNet.forward",
+            "ConvNet()(x) returned None (forward_returns_the_convolution_output charges it)",
+            "ConvNet()(x) 返回了 None（已由 forward_returns_the_convolution_output 扣分）",
+        )
 
 
 @points(2)
@@ -128,8 +150,10 @@ def test_forward_returns_the_convolution_output(network):
     output is the right one.
     中文：ConvNet()(x) 返回卷积的输出，而不是 None（课程中的经典错误）；输出正确时才评判"""
     if network["output"] is None:
-        fail("ConvNet()(x) returned None: forward() must `return` the convolution's output",
-             "ConvNet()(x) 返回了 None：forward() 里要 `return` 卷积的输出")
+        fail(
+            "ConvNet()(x) returned None: forward() must `return` the convolution's output",
+            "ConvNet()(x) 返回了 None：forward() 里要 `return` 卷积的输出",
+        )
     expect_tensor(network["output"], Text("ConvNet()(x)", "ConvNet()(x)"))
     computes_the_convolution(network)
 
@@ -140,17 +164,24 @@ def test_forward_computes_a_3_to_6_channel_3x3_convolution(network):
     中文：装入评分程序的 weight 和 bias 后，形状为 (64, 3, 32, 32) 的 x 经 ConvNet()(x) 等于 F.conv2d(x, weight, bias)"""
     returned_something(network)
     expect_installed(network)
-    expect_close(network["output"], F.conv2d(IMAGES, WEIGHT, BIAS),
-                 Text("ConvNet()(x) for x of shape (64, 3, 32, 32)", "形状为 (64, 3, 32, 32) 的 x 经 ConvNet()(x)"),
-                 atol=1e-4, rtol=1e-4)
+    expect_close(
+        network["output"],
+        F.conv2d(IMAGES, WEIGHT, BIAS),
+        Text("ConvNet()(x) for x of shape (64, 3, 32, 32)", "形状为 (64, 3, 32, 32) 的 x 经 ConvNet()(x)"),
+        atol=1e-4,
+        rtol=1e-4,
+    )
 
 
 def computes_the_convolution(network: dict) -> None:
     """Not judged until ConvNet, with the grader's weights, gives F.conv2d's output."""
     if not network["installed"] or not agrees(network["output"], F.conv2d(IMAGES, WEIGHT, BIAS), atol=1e-4):
-        not_judged_because("ConvNet", "ConvNet does not compute the course's convolution yet (see "
-                   "forward_computes_a_3_to_6_channel_3x3_convolution)",
-                   "ConvNet 还没有算出课程中的卷积（见 forward_computes_a_3_to_6_channel_3x3_convolution）")
+        not_judged_because(
+            "ConvNet",
+            "ConvNet does not compute the course's convolution yet (see "
+            "forward_computes_a_3_to_6_channel_3x3_convolution)",
+            "ConvNet 还没有算出课程中的卷积（见 forward_computes_a_3_to_6_channel_3x3_convolution）",
+        )
 
 
 @points(1)
@@ -160,6 +191,10 @@ def test_net_works_for_other_batch_and_image_sizes(student, network):
     returned_something(network)
     computes_the_convolution(network)
     run = student.probe(generic.model_with_parameters, "ConvNet", [WEIGHT, BIAS], OTHER_IMAGES)
-    expect_close(run["output"], F.conv2d(OTHER_IMAGES, WEIGHT, BIAS),
-                 Text("ConvNet()(x) for x of shape (2, 3, 10, 7)", "形状为 (2, 3, 10, 7) 的 x 经 ConvNet()(x)"),
-                 atol=1e-4, rtol=1e-4)
+    expect_close(
+        run["output"],
+        F.conv2d(OTHER_IMAGES, WEIGHT, BIAS),
+        Text("ConvNet()(x) for x of shape (2, 3, 10, 7)", "形状为 (2, 3, 10, 7) 的 x 经 ConvNet()(x)"),
+        atol=1e-4,
+        rtol=1e-4,
+    )

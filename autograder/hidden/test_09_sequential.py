@@ -5,6 +5,7 @@ them and compared with the course's layer at that position, computed here; the w
 compared with the course's network carrying the same parameters. The Sequential's attribute name is
 free (the course calls it `model1`, the reference `model`).
 """
+
 import functools
 import random
 
@@ -38,13 +39,19 @@ from autograder.hidden.course_network import (
 from autograder.worker.probes import generic
 from autograder.worker.probes import sequential as probes
 
-FLATTEN_ADVICE = Text("after three MaxPool2d(2) a 32x32 image is 4x4, so nn.Flatten() must come before the first "
-                      "Linear and give it 64 * 4 * 4 = 1024 features",
-                      "三次 MaxPool2d(2) 之后 32×32 的图片变成 4×4，所以第一个 Linear 之前要有 nn.Flatten()，"
-                      "输入特征数为 64 * 4 * 4 = 1024")
-BATCH_ADVICE = Text("flatten the whole batch first: torch.flatten(images) has 64 * 3 * 32 * 32 = 196608 values, the "
-                    "input size of Linear(196608, 10)",
-                    "先把整批图片展平：torch.flatten(images) 有 64 * 3 * 32 * 32 = 196608 个数，正是 Linear(196608, 10) 的输入大小")
+FLATTEN_ADVICE = Text(
+    "after three MaxPool2d(2) a 32x32 image is 4x4, so nn.Flatten() must come before the first "
+    "Linear and give it 64 * 4 * 4 = 1024 features",
+    "三次 MaxPool2d(2) 之后 32×32 的图片变成 4×4，所以第一个 Linear 之前要有 nn.Flatten()，"
+    "输入特征数为 64 * 4 * 4 = 1024",
+)
+BATCH_ADVICE = Text(
+    "flatten the whole batch first: torch.flatten(images) has 64 * 3 * 32 * 32 = 196608 values, the "
+    "input size of Linear(196608, 10)",
+    "先把整批图片展平：torch.flatten(images) 有 64 * 3 * 32 * 32 = 196608 个数，正是 Linear(196608, 10) 的输入大小",
+)
+
+
 def images(batch: int, seed: int) -> torch.Tensor:
     return torch.randn(batch, 3, 32, 32, generator=torch.Generator().manual_seed(seed))
 
@@ -58,8 +65,10 @@ def layers(student):
     described = student.probe(probes.structure)
     with torch.no_grad():
         expected = [layer(x) for layer, x in zip(course_network(), inputs)]
-    right = [index < len(got["layers"]) and agrees(got["layers"][index].get("output"), want, atol=1e-4)
-             for index, want in enumerate(expected)]
+    right = [
+        index < len(got["layers"]) and agrees(got["layers"][index].get("output"), want, atol=1e-4)
+        for index, want in enumerate(expected)
+    ]
     return {"described": described, "count": got["count"], "right": right}
 
 
@@ -69,8 +78,11 @@ def layers_right(layers) -> bool:
 
 def needs_the_course_layers(layers) -> None:
     if not layers_right(layers):
-        not_judged_because("CIFAR10Net", "its layers are not yet the course's (see layers_are_in_the_course_order)",
-                   "它的层还不是课程中的层（见 layers_are_in_the_course_order）")
+        not_judged_because(
+            "CIFAR10Net",
+            "its layers are not yet the course's (see layers_are_in_the_course_order)",
+            "它的层还不是课程中的层（见 layers_are_in_the_course_order）",
+        )
 
 
 @points(1)
@@ -80,10 +92,12 @@ def test_net_keeps_its_layers_in_one_sequential(layers):
     described = layers["described"]
     if described["sequential"] is None or len(described["children"]) != 1:
         children = ", ".join(f"{name} ({kind})" for name, kind in described["children"]) or "none"
-        fail(f"CIFAR10Net should hold all its layers in one nn.Sequential (e.g. self.model1 = nn.Sequential(...)) "
-             f"and nothing else; its submodules are: {children}",
-             f"CIFAR10Net 应把所有层放进一个 nn.Sequential（例如 self.model1 = nn.Sequential(...)），不要有别的子模块；"
-             f"实际的子模块：{children}")
+        fail(
+            f"CIFAR10Net should hold all its layers in one nn.Sequential (e.g. self.model1 = nn.Sequential(...)) "
+            f"and nothing else; its submodules are: {children}",
+            f"CIFAR10Net 应把所有层放进一个 nn.Sequential（例如 self.model1 = nn.Sequential(...)），不要有别的子模块；"
+            f"实际的子模块：{children}",
+        )
     needs_the_course_layers(layers)
 
 
@@ -100,14 +114,18 @@ def test_layers_are_in_the_course_order(layers):
             have = render(described[index] if index < len(described) else None)
             want = COURSE_LAYER_NAMES[index]
             advice = FLATTEN_ADVICE if index >= 6 else Text("", "")
-            fail(f"{holder}[{index}]: expected {want}, got {have}; the course's order is {COURSE_LAYERS}"
-                 + (f"; {advice.en}" if advice.en else ""),
-                 f"{holder}[{index}]：应为 {want}，实际为 {have}；课程中的顺序为 {COURSE_LAYERS}"
-                 + (f"；{advice.zh}" if advice.zh else ""))
+            fail(
+                f"{holder}[{index}]: expected {want}, got {have}; the course's order is {COURSE_LAYERS}"
+                + (f"; {advice.en}" if advice.en else ""),
+                f"{holder}[{index}]：应为 {want}，实际为 {have}；课程中的顺序为 {COURSE_LAYERS}"
+                + (f"；{advice.zh}" if advice.zh else ""),
+            )
     if layers["count"] != len(LAYER_INPUTS):
-        extra = ", ".join(render(layer) for layer in described[len(LAYER_INPUTS):])
-        fail(f"the network should have {len(LAYER_INPUTS)} layers; after the last one it also has {extra}",
-             f"网络应有 {len(LAYER_INPUTS)} 层；最后一层之后还有 {extra}")
+        extra = ", ".join(render(layer) for layer in described[len(LAYER_INPUTS) :])
+        fail(
+            f"the network should have {len(LAYER_INPUTS)} layers; after the last one it also has {extra}",
+            f"网络应有 {len(LAYER_INPUTS)} 层；最后一层之后还有 {extra}",
+        )
 
 
 def run_network(student, layers, batch: int, seed: int) -> dict:
@@ -137,8 +155,11 @@ def ran_64(network_64, charged: bool = False) -> dict:
     if isinstance(network_64, Exception) and (charged or isinstance(network_64, NotJudged)):
         raise network_64
     if isinstance(network_64, Exception):
-        not_judged_because("CIFAR10Net.forward", "CIFAR10Net()(x) did not run (see forward_maps_64_images_to_64_by_10)",
-                   "CIFAR10Net()(x) 没能运行（见 forward_maps_64_images_to_64_by_10）")
+        not_judged_because(
+            "CIFAR10Net.forward",
+            "CIFAR10Net()(x) did not run (see forward_maps_64_images_to_64_by_10)",
+            "CIFAR10Net()(x) 没能运行（见 forward_maps_64_images_to_64_by_10）",
+        )
     return network_64
 
 
@@ -148,14 +169,24 @@ def test_forward_maps_64_images_to_64_by_10(network_64):
     中文：形状为 (64, 3, 32, 32) 的 x 经 CIFAR10Net()(x) 得到形状为 (64, 10) 的 tensor（输出正确时才评判）"""
     run = ran_64(network_64, charged=True)
     if run["output"] is None:
-        fail("CIFAR10Net()(x) returned None: forward() must `return` the Sequential's output",
-             "CIFAR10Net()(x) 返回了 None：forward() 里要 `return` Sequential 的输出")
-    expect_tensor(run["output"], Text("CIFAR10Net()(x) for x of shape (64, 3, 32, 32)",
-                                      "形状为 (64, 3, 32, 32) 的 x 经 CIFAR10Net()(x)"), shape=(64, 10))
+        fail(
+            "CIFAR10Net()(x) returned None: forward() must `return` the Sequential's output",
+            "CIFAR10Net()(x) 返回了 None：forward() 里要 `return` Sequential 的输出",
+        )
+    expect_tensor(
+        run["output"],
+        Text(
+            "CIFAR10Net()(x) for x of shape (64, 3, 32, 32)", "形状为 (64, 3, 32, 32) 的 x 经 CIFAR10Net()(x)"
+        ),
+        shape=(64, 10),
+    )
     if not run["installed"] or not agrees(run["output"], expected_64(), atol=1e-4):
-        not_judged_because("CIFAR10Net.forward", "CIFAR10Net()(x) is not yet the course's layers run in order (see "
-                   "forward_runs_the_course_layers_in_order)",
-                   "CIFAR10Net()(x) 还不是课程中的层依次运行的结果（见 forward_runs_the_course_layers_in_order）")
+        not_judged_because(
+            "CIFAR10Net.forward",
+            "CIFAR10Net()(x) is not yet the course's layers run in order (see "
+            "forward_runs_the_course_layers_in_order)",
+            "CIFAR10Net()(x) 还不是课程中的层依次运行的结果（见 forward_runs_the_course_layers_in_order）",
+        )
 
 
 @functools.cache
@@ -166,17 +197,30 @@ def expected_64() -> torch.Tensor:
 
 def expect_course_output(run: dict, batch: int, seed: int) -> None:
     if run["output"] is None:
-        not_judged_because("CIFAR10Net.forward", "CIFAR10Net()(x) returned None (forward_maps_64_images_to_64_by_10 "
-                   "charges it)", "CIFAR10Net()(x) 返回了 None（已由 forward_maps_64_images_to_64_by_10 扣分）")
+        not_judged_because(
+            "CIFAR10Net.forward",
+            "CIFAR10Net()(x) returned None (forward_maps_64_images_to_64_by_10 charges it)",
+            "CIFAR10Net()(x) 返回了 None（已由 forward_maps_64_images_to_64_by_10 扣分）",
+        )
     if not run["installed"]:
         shapes = [tuple(shape) for shape in run["shapes"]]
-        fail(f"CIFAR10Net has parameters beyond the course's layers (their shapes: {shapes}); keep only the "
-             f"Sequential", f"CIFAR10Net 有课程中的层之外的参数（形状：{shapes}）；只保留那个 Sequential")
+        fail(
+            f"CIFAR10Net has parameters beyond the course's layers (their shapes: {shapes}); keep only the "
+            f"Sequential",
+            f"CIFAR10Net 有课程中的层之外的参数（形状：{shapes}）；只保留那个 Sequential",
+        )
     with torch.no_grad():
         expected = expected_64() if (batch, seed) == (64, 91) else course_network()(images(batch, seed))
-    expect_close(run["output"], expected, Text(f"CIFAR10Net()(x) for x of shape ({batch}, 3, 32, 32)",
-                                               f"形状为 ({batch}, 3, 32, 32) 的 x 经 CIFAR10Net()(x)"),
-                 atol=1e-4, rtol=1e-4)
+    expect_close(
+        run["output"],
+        expected,
+        Text(
+            f"CIFAR10Net()(x) for x of shape ({batch}, 3, 32, 32)",
+            f"形状为 ({batch}, 3, 32, 32) 的 x 经 CIFAR10Net()(x)",
+        ),
+        atol=1e-4,
+        rtol=1e-4,
+    )
 
 
 @points(1)
@@ -191,10 +235,17 @@ def test_forward_works_for_any_batch_size(student, layers, network_64):
     """The same for a batch of 5: forward does not assume 64 images.
     中文：5 张图片的批次也一样：forward 不假定有 64 张图片"""
     first = ran_64(network_64)
-    if first["output"] is None or not first["installed"] or not agrees(first["output"], expected_64(), atol=1e-4):
-        not_judged_because("CIFAR10Net.forward", "forward does not give the course's output for 64 images yet (see "
-                   "forward_runs_the_course_layers_in_order)",
-                   "forward 对 64 张图片还没有得到课程中的输出（见 forward_runs_the_course_layers_in_order）")
+    if (
+        first["output"] is None
+        or not first["installed"]
+        or not agrees(first["output"], expected_64(), atol=1e-4)
+    ):
+        not_judged_because(
+            "CIFAR10Net.forward",
+            "forward does not give the course's output for 64 images yet (see "
+            "forward_runs_the_course_layers_in_order)",
+            "forward 对 64 张图片还没有得到课程中的输出（见 forward_runs_the_course_layers_in_order）",
+        )
     expect_course_output(run_network(student, layers, 5, 96), 5, 96)
 
 
@@ -209,7 +260,9 @@ def random_specs(seed: int, frozen: bool) -> list[dict]:
             if kind == "linear":
                 layers.append(["linear", rng.randint(1, 40), rng.randint(1, 40), rng.random() < 0.7])
             elif kind == "conv":
-                layers.append(["conv", rng.randint(1, 8), rng.randint(1, 8), rng.randint(1, 5), rng.random() < 0.7])
+                layers.append(
+                    ["conv", rng.randint(1, 8), rng.randint(1, 8), rng.randint(1, 5), rng.random() < 0.7]
+                )
             elif kind == "norm":
                 layers.append(["norm", rng.randint(1, 16)])
             else:
@@ -221,13 +274,18 @@ def random_specs(seed: int, frozen: bool) -> list[dict]:
 
 
 COURSE_SPEC = [{"layers": [["course"]]}]
-FROZEN_SPECS = [{"layers": [["course"], ["linear", 10, 5, True]], "frozen": [0]}, *random_specs(19, frozen=True)]
+FROZEN_SPECS = [
+    {"layers": [["course"], ["linear", 10, 5, True]], "frozen": [0]},
+    *random_specs(19, frozen=True),
+]
 
 
 def counts_right(student, reference, specs: list[dict]) -> bool:
     try:
-        return all(agrees(student.probe(probes.count, spec), reference.probe(probes.count, spec), atol=0, rtol=0)
-                   for spec in specs)
+        return all(
+            agrees(student.probe(probes.count, spec), reference.probe(probes.count, spec), atol=0, rtol=0)
+            for spec in specs
+        )
     except StudentError:
         return False
 
@@ -236,26 +294,40 @@ def judge_counts(student, reference, specs: list[dict], what: Text, advice: Text
     for spec in specs:
         got, expected = student.probe(probes.count, spec), reference.probe(probes.count, spec)
         if number_value(got) != expected:
-            fail(f"count_parameters({what.en} {spec}): expected {expected}, got {show(got)}; {advice.en}",
-                 f"count_parameters（{what.zh} {spec}）：期望 {expected}，实际 {show(got, zh=True)}；{advice.zh}")
+            fail(
+                f"count_parameters({what.en} {spec}): expected {expected}, got {show(got)}; {advice.en}",
+                f"count_parameters（{what.zh} {spec}）：期望 {expected}，实际 {show(got, zh=True)}；{advice.zh}",
+            )
 
 
 @points(1)
 def test_count_parameters_of_the_course_network(student, reference):
     """count_parameters of the course's layers (built by the grader) is 145,578; any number type.
     中文：count_parameters 对课程中的网络（由评分程序搭建）得到 145,578；数字类型不限"""
-    judge_counts(student, reference, COURSE_SPEC, Text("the course's network", "课程中的网络"),
-                 Text("add p.numel() for every parameter", "对每个参数累加 p.numel()"))
+    judge_counts(
+        student,
+        reference,
+        COURSE_SPEC,
+        Text("the course's network", "课程中的网络"),
+        Text("add p.numel() for every parameter", "对每个参数累加 p.numel()"),
+    )
 
 
 @points(2)
 def test_count_parameters_counts_every_element_of_every_parameter(student, reference):
     """Random models: the sum of p.numel() over all parameters (not the number of tensors; buffers excluded).
     中文：随机模型：对所有参数的 p.numel() 求和（不是张量的个数；不包括 buffer）"""
-    judge_counts(student, reference, random_specs(9, frozen=False), Text("a model built from", "由以下结构搭建的模型"),
-                 Text("count elements with p.numel(), over model.parameters() (BatchNorm's running statistics are "
-                      "buffers, not parameters)",
-                      "用 p.numel() 数元素个数，遍历 model.parameters()（BatchNorm 的 running 统计量是 buffer，不是参数）"))
+    judge_counts(
+        student,
+        reference,
+        random_specs(9, frozen=False),
+        Text("a model built from", "由以下结构搭建的模型"),
+        Text(
+            "count elements with p.numel(), over model.parameters() (BatchNorm's running statistics are "
+            "buffers, not parameters)",
+            "用 p.numel() 数元素个数，遍历 model.parameters()（BatchNorm 的 running 统计量是 buffer，不是参数）",
+        ),
+    )
 
 
 @points(2)
@@ -263,11 +335,21 @@ def test_count_parameters_skips_frozen_parameters(student, reference):
     """Frozen parameters (requires_grad=False) are not counted: the course net frozen under a new head, random models.
     中文：冻结的参数（requires_grad=False）不计入：冻结的课程网络加新的输出层，以及随机模型"""
     if not counts_right(student, reference, random_specs(9, frozen=False)):
-        not_judged_because("count_parameters", "count_parameters does not count unfrozen models right yet (see "
-                   "count_parameters_counts_every_element_of_every_parameter)",
-                   "count_parameters 对未冻结的模型还数不对（见 count_parameters_counts_every_element_of_every_parameter）")
-    judge_counts(student, reference, FROZEN_SPECS, Text("a partly frozen model built from", "由以下结构搭建、部分冻结的模型"),
-                 Text("count only trainable parameters: `if p.requires_grad`", "只数可训练的参数：`if p.requires_grad`"))
+        not_judged_because(
+            "count_parameters",
+            "count_parameters does not count unfrozen models right yet (see "
+            "count_parameters_counts_every_element_of_every_parameter)",
+            "count_parameters 对未冻结的模型还数不对（见 count_parameters_counts_every_element_of_every_parameter）",
+        )
+    judge_counts(
+        student,
+        reference,
+        FROZEN_SPECS,
+        Text("a partly frozen model built from", "由以下结构搭建、部分冻结的模型"),
+        Text(
+            "count only trainable parameters: `if p.requires_grad`", "只数可训练的参数：`if p.requires_grad`"
+        ),
+    )
 
 
 @points(3)
@@ -287,9 +369,17 @@ def test_flatten_linear_applies_linear_196608_to_10_to_the_flattened_batch(stude
             fail(f"{str(error)[:200]}: {BATCH_ADVICE.en}", f"{str(error)[:200]}：{BATCH_ADVICE.zh}")
         raise
     if [196608, 10] not in got["linears"]:
-        fail(f"flatten_linear should run one nn.Linear(196608, 10); the Linear layers it ran: {got['linears']}",
-             f"flatten_linear 应运行一个 nn.Linear(196608, 10)；实际运行的 Linear 层：{got['linears']}")
-    expect_close(got["output"], F.linear(torch.flatten(batch), weight, bias),
-                 Text("flatten_linear(images), against Linear(196608, 10) on torch.flatten(images)",
-                      "flatten_linear(images) 与 Linear(196608, 10) 作用于 torch.flatten(images) 的结果相比"),
-                 atol=1e-4, rtol=1e-4)
+        fail(
+            f"flatten_linear should run one nn.Linear(196608, 10); the Linear layers it ran: {got['linears']}",
+            f"flatten_linear 应运行一个 nn.Linear(196608, 10)；实际运行的 Linear 层：{got['linears']}",
+        )
+    expect_close(
+        got["output"],
+        F.linear(torch.flatten(batch), weight, bias),
+        Text(
+            "flatten_linear(images), against Linear(196608, 10) on torch.flatten(images)",
+            "flatten_linear(images) 与 Linear(196608, 10) 作用于 torch.flatten(images) 的结果相比",
+        ),
+        atol=1e-4,
+        rtol=1e-4,
+    )

@@ -6,6 +6,7 @@ mistake is charged once, by the step's checks), a step's optimizer and loss are 
 gradients (so a missing zero_grad is charged once, by its own check), and a long epoch of 2,001
 one-sample batches shows a running loss reset every few batches.
 """
+
 import pytest
 import torch
 
@@ -23,19 +24,25 @@ LONG_INPUTS = torch.randn(LONG, 4, generator=torch.Generator().manual_seed(12))
 LONG_CLASSES = torch.randint(0, 3, (LONG,), generator=torch.Generator().manual_seed(13))
 
 
-def expect_same_parameters(got: dict, expected: dict, what: str, advice: str = "", advice_zh: str = "") -> None:
+def expect_same_parameters(
+    got: dict, expected: dict, what: str, advice: str = "", advice_zh: str = ""
+) -> None:
     if not isinstance(got, dict) or set(got) != set(expected):
         fail(f"{what}: the model's parameters could not be compared", f"{what}：无法比较模型参数")
     for name, value in expected.items():
         if not torch.allclose(got[name], value, atol=1e-6, rtol=1e-5):
-            fail(f"{what}: parameter {name} differs from a correct step{'; ' + advice if advice else ''}",
-                 f"{what}：参数 {name} 与正确的一步不同{'；' + advice_zh if advice_zh else ''}")
+            fail(
+                f"{what}: parameter {name} differs from a correct step{'; ' + advice if advice else ''}",
+                f"{what}：参数 {name} 与正确的一步不同{'；' + advice_zh if advice_zh else ''}",
+            )
 
 
 def expect_float_loss(value, expected, what: str) -> None:
     if isinstance(value, torch.Tensor):
-        fail(f"{what} returned a tensor; return loss.item() (a float): a tensor keeps the computation graph alive",
-             f"{what} 返回了 tensor；请返回 loss.item()（float），tensor 会让计算图一直占用内存")
+        fail(
+            f"{what} returned a tensor; return loss.item() (a float): a tensor keeps the computation graph alive",
+            f"{what} 返回了 tensor；请返回 loss.item()（float），tensor 会让计算图一直占用内存",
+        )
     expect_type(value, float, what)
     expect_close(value, expected, what, atol=1e-5)
 
@@ -55,9 +62,13 @@ def test_train_step_updates_the_parameters_like_sgd(student, reference):
     中文：用 SGD(lr=0.1) 和交叉熵走一步后，每个参数都与正确的一步相同"""
     got = student.probe(probes.steps, 2, BATCHES[:1])
     expected = reference.probe(probes.steps, 2, BATCHES[:1])
-    expect_same_parameters(got["params"], expected["params"], "after one train_step",
-                           "forward, loss, backward() and optimizer.step() must all happen",
-                           "前向、计算损失、backward() 和 optimizer.step() 都要执行")
+    expect_same_parameters(
+        got["params"],
+        expected["params"],
+        "after one train_step",
+        "forward, loss, backward() and optimizer.step() must all happen",
+        "前向、计算损失、backward() 和 optimizer.step() 都要执行",
+    )
 
 
 @points(2)
@@ -66,12 +77,18 @@ def test_train_step_clears_old_gradients_first(student, reference):
     中文：之前留下了梯度时，每一步都要先调用 optimizer.zero_grad()"""
     got = student.probe(probes.steps, 3, BATCHES, stale_gradients=True)
     expected = reference.probe(probes.steps, 3, BATCHES, stale_gradients=True)
-    expect_same_parameters(got["params"], expected["params"], "after two train_steps",
-                           "call optimizer.zero_grad() before backward(), or old gradients add up",
-                           "在 backward() 之前调用 optimizer.zero_grad()，否则旧梯度会累加")
+    expect_same_parameters(
+        got["params"],
+        expected["params"],
+        "after two train_steps",
+        "call optimizer.zero_grad() before backward(), or old gradients add up",
+        "在 backward() 之前调用 optimizer.zero_grad()，否则旧梯度会累加",
+    )
 
 
-@pytest.mark.parametrize("optimizer,loss", [("momentum", "ce"), ("adam", "mse")], ids=["momentum-ce", "adam-mse"])
+@pytest.mark.parametrize(
+    "optimizer,loss", [("momentum", "ce"), ("adam", "mse")], ids=["momentum-ce", "adam-mse"]
+)
 @points(1)
 def test_train_step_works_with_any_optimizer_and_loss(student, reference, optimizer, loss):
     """The step uses the optimizer and loss it is given (SGD with momentum, Adam; CE, MSE).
@@ -81,9 +98,13 @@ def test_train_step_works_with_any_optimizer_and_loss(student, reference, optimi
     arguments = dict(optimizer=optimizer, loss=loss, lr=0.05, fresh_gradients=True)
     got = student.probe(probes.steps, 4, batches, **arguments)
     expected = reference.probe(probes.steps, 4, batches, **arguments)
-    expect_same_parameters(got["params"], expected["params"], f"after two steps with {optimizer} and {loss}",
-                           "use the optimizer and the loss function train_step is given",
-                           "使用传给 train_step 的优化器和损失函数")
+    expect_same_parameters(
+        got["params"],
+        expected["params"],
+        f"after two steps with {optimizer} and {loss}",
+        "use the optimizer and the loss function train_step is given",
+        "使用传给 train_step 的优化器和损失函数",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -125,17 +146,22 @@ def test_train_epoch_adds_up_every_batch_of_a_long_epoch(student, epoch_sum):
     except AssertionError:
         short = None
     if short is None or abs(short - expected) > 1e-5 + 1e-4 * abs(expected):
-        not_judged("train_epoch", "train_epoch does not return the sum over three batches already (another check "
-                                  "charges this)", "train_epoch 在三个 batch 上返回的已不是损失之和（由另一项检查扣分）")
+        not_judged(
+            "train_epoch",
+            "train_epoch does not return the sum over three batches already (another check charges this)",
+            "train_epoch 在三个 batch 上返回的已不是损失之和（由另一项检查扣分）",
+        )
     got = student.probe(probes.long_epoch, 6, LONG_INPUTS, LONG_CLASSES)["returned"]
     want = long_epoch_sum(6)
     have = expect_number(got, Text(f"train_epoch over {LONG} batches", f"{LONG} 个 batch 的 train_epoch"))
     if abs(have - want) > 1e-3 + 1e-5 * abs(want):
-        fail(f"over {LONG} one-sample batches (with lr=0) train_epoch returned {have:.6g}, but its batch losses add up "
-             f"to {want:.6g}: keep one total for the whole epoch (a tutorial prints and resets running_loss every "
-             f"2000 batches: print from a second variable)",
-             f"在 {LONG} 个单样本 batch 上（lr=0）train_epoch 返回 {have:.6g}，而各 batch 损失之和为 {want:.6g}："
-             f"整个 epoch 只用一个总和（教程里每 2000 个 batch 打印一次并把 running_loss 清零：打印请用另一个变量）")
+        fail(
+            f"over {LONG} one-sample batches (with lr=0) train_epoch returned {have:.6g}, but its batch losses add up "
+            f"to {want:.6g}: keep one total for the whole epoch (a tutorial prints and resets running_loss every "
+            f"2000 batches: print from a second variable)",
+            f"在 {LONG} 个单样本 batch 上（lr=0）train_epoch 返回 {have:.6g}，而各 batch 损失之和为 {want:.6g}："
+            f"整个 epoch 只用一个总和（教程里每 2000 个 batch 打印一次并把 running_loss 清零：打印请用另一个变量）",
+        )
 
 
 @points(2)
@@ -144,14 +170,22 @@ def test_train_epoch_trains_on_every_batch(student, reference):
     中文：在 3 个大小为 4 的 batch 上训练一个 epoch 后，参数与正确的三步相同"""
     got = student.probe(probes.epoch, 6, INPUTS, CLASSES, 4)
     expected = reference.probe(probes.epoch, 6, INPUTS, CLASSES, 4)
-    expect_same_parameters(got["params"], expected["params"], "after train_epoch",
-                           "call train_step once for every batch of the loader", "对 loader 的每个 batch 调用一次 train_step")
+    expect_same_parameters(
+        got["params"],
+        expected["params"],
+        "after train_epoch",
+        "call train_step once for every batch of the loader",
+        "对 loader 的每个 batch 调用一次 train_step",
+    )
 
 
 def sgd_case():
     generator = torch.Generator().manual_seed(13)
-    values = [torch.randn(3, 2, generator=generator), torch.randn(4, generator=generator),
-              torch.randn(2, generator=generator)]
+    values = [
+        torch.randn(3, 2, generator=generator),
+        torch.randn(4, generator=generator),
+        torch.randn(2, generator=generator),
+    ]
     grads = [torch.randn(3, 2, generator=generator), torch.randn(4, generator=generator), None]
     return values, grads
 
@@ -180,16 +214,24 @@ def test_sgd_update_subtracts_lr_times_the_gradient(sgd_run):
     """Each parameter becomes p - lr * p.grad; a parameter without a gradient is left alone.
     中文：每个参数变成 p - lr * p.grad；没有梯度的参数保持不变"""
     if in_place_error(sgd_run):
-        not_judged("sgd_update", "sgd_update updates inside autograd (sgd_update_works_in_place_outside_autograd "
-                                 "charges this)", "sgd_update 在自动求导中更新（由 sgd_update_works_in_place_outside_autograd 扣分）")
+        not_judged(
+            "sgd_update",
+            "sgd_update updates inside autograd (sgd_update_works_in_place_outside_autograd charges this)",
+            "sgd_update 在自动求导中更新（由 sgd_update_works_in_place_outside_autograd 扣分）",
+        )
     if isinstance(sgd_run, StudentError):
         raise sgd_run
     values, _grads = sgd_case()
     if all(torch.equal(got, value) for got, value in zip(sgd_run["listed"], values) if got is not None):
-        not_judged("sgd_update", "sgd_update changed no tensor at all (sgd_update_works_in_place_outside_autograd "
-                                 "charges this)", "sgd_update 没有改变任何张量（由 sgd_update_works_in_place_outside_autograd 扣分）")
+        not_judged(
+            "sgd_update",
+            "sgd_update changed no tensor at all (sgd_update_works_in_place_outside_autograd charges this)",
+            "sgd_update 没有改变任何张量（由 sgd_update_works_in_place_outside_autograd 扣分）",
+        )
     for index, want in enumerate(expected_sgd()):
-        expect_close(sgd_run["listed"][index], want, f"parameter {index} after sgd_update(params, lr=0.3)", atol=1e-6)
+        expect_close(
+            sgd_run["listed"][index], want, f"parameter {index} after sgd_update(params, lr=0.3)", atol=1e-6
+        )
 
 
 @points(1)
@@ -197,31 +239,46 @@ def test_sgd_update_works_in_place_outside_autograd(sgd_run):
     """The very tensors passed in are updated, in place, under torch.no_grad().
     中文：传入的张量本身被就地更新，且在 torch.no_grad() 中进行"""
     if in_place_error(sgd_run):
-        fail(f"sgd_update raised {sgd_run}: an in-place update of a parameter must not be recorded by autograd; "
-             f"update under `with torch.no_grad():`",
-             f"sgd_update 出错：{sgd_run}；参数的就地更新不能被自动求导记录；请在 `with torch.no_grad():` 中更新")
+        fail(
+            f"sgd_update raised {sgd_run}: an in-place update of a parameter must not be recorded by autograd; "
+            f"update under `with torch.no_grad():`",
+            f"sgd_update 出错：{sgd_run}；参数的就地更新不能被自动求导记录；请在 `with torch.no_grad():` 中更新",
+        )
     if isinstance(sgd_run, StudentError):
-        not_judged("sgd_update", "sgd_update raised an error (another check charges this)",
-                   "sgd_update 出错了（由另一项检查扣分）")
+        not_judged(
+            "sgd_update",
+            "sgd_update raised an error (another check charges this)",
+            "sgd_update 出错了（由另一项检查扣分）",
+        )
     for index, (got, want) in enumerate(zip(sgd_run["values"], expected_sgd())):
         if not torch.allclose(got, want, atol=1e-6):
-            fail(f"parameter {index}, the tensor passed to sgd_update, does not hold p - lr * p.grad afterwards: "
-                 f"update it in place (param -= lr * param.grad under torch.no_grad()); `param = param - ...` only "
-                 f"gives the name a new tensor",
-                 f"传给 sgd_update 的第 {index} 个参数张量之后的值不是 p - lr * p.grad：请就地更新（在 torch.no_grad() 中 "
-                 f"param -= lr * param.grad）；`param = param - ...` 只是让变量名指向一个新张量")
+            fail(
+                f"parameter {index}, the tensor passed to sgd_update, does not hold p - lr * p.grad afterwards: "
+                f"update it in place (param -= lr * param.grad under torch.no_grad()); `param = param - ...` only "
+                f"gives the name a new tensor",
+                f"传给 sgd_update 的第 {index} 个参数张量之后的值不是 p - lr * p.grad：请就地更新（在 torch.no_grad() 中 "
+                f"param -= lr * param.grad）；`param = param - ...` 只是让变量名指向一个新张量",
+            )
 
 
 @points(1)
 def test_sgd_update_accepts_model_parameters(student, reference, sgd_run):
     """sgd_update(model.parameters(), lr) works on the generator a model gives, as on a list.
     中文：sgd_update(model.parameters(), lr) 对模型给出的生成器也有效，与列表一样"""
-    if isinstance(sgd_run, StudentError) or any(not torch.allclose(got, want, atol=1e-6)
-                                                 for got, want in zip(sgd_run["values"], expected_sgd())):
-        not_judged("sgd_update", "sgd_update does not update a list of parameters correctly yet (another check "
-                                 "charges this)", "sgd_update 对参数列表的更新还不正确（由另一项检查扣分）")
+    if isinstance(sgd_run, StudentError) or any(
+        not torch.allclose(got, want, atol=1e-6) for got, want in zip(sgd_run["values"], expected_sgd())
+    ):
+        not_judged(
+            "sgd_update",
+            "sgd_update does not update a list of parameters correctly yet (another check charges this)",
+            "sgd_update 对参数列表的更新还不正确（由另一项检查扣分）",
+        )
     got = student.probe(probes.sgd_on_model, 14, 0.2)
     expected = reference.probe(probes.sgd_on_model, 14, 0.2)
-    expect_same_parameters(got["params"], expected["params"], "after sgd_update(model.parameters(), 0.2)",
-                           "model.parameters() is a generator: go over it only once",
-                           "model.parameters() 是生成器：只能遍历一次")
+    expect_same_parameters(
+        got["params"],
+        expected["params"],
+        "after sgd_update(model.parameters(), 0.2)",
+        "model.parameters() is a generator: go over it only once",
+        "model.parameters() 是生成器：只能遍历一次",
+    )

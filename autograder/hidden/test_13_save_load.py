@@ -7,6 +7,7 @@ grader wrote from a seed drawn for this run and never sent to the worker, so onl
 tells what it holds; a checkpoint is written in the student's own layout (its keys, found in the file
 save_checkpoint wrote) once save_checkpoint was judged right, else in the reference's.
 """
+
 import re
 import secrets
 
@@ -33,14 +34,31 @@ from autograder.worker.probes.save_load import (
     trained,
 )
 
-WEIGHTS_ONLY_ADVICE = Text("since PyTorch 2.6 torch.load defaults to weights_only=True, which refuses whole models: "
-                           "pass weights_only=False for a file you trust",
-                           "自 PyTorch 2.6 起 torch.load 默认 weights_only=True，无法加载整个模型：对可信文件请传 weights_only=False")
-CUDA_ADVICE = Text("a file saved on a GPU needs torch.load(..., map_location=map_location) on a CPU-only machine",
-                   "在 GPU 上保存的文件，在只有 CPU 的机器上需要 torch.load(..., map_location=map_location)")
+WEIGHTS_ONLY_ADVICE = Text(
+    "since PyTorch 2.6 torch.load defaults to weights_only=True, which refuses whole models: "
+    "pass weights_only=False for a file you trust",
+    "自 PyTorch 2.6 起 torch.load 默认 weights_only=True，无法加载整个模型：对可信文件请传 weights_only=False",
+)
+CUDA_ADVICE = Text(
+    "a file saved on a GPU needs torch.load(..., map_location=map_location) on a CPU-only machine",
+    "在 GPU 上保存的文件，在只有 CPU 的机器上需要 torch.load(..., map_location=map_location)",
+)
 RUN = secrets.randbelow(2**30)
-SEEDS = {name: RUN + offset for offset, name in enumerate(
-    ("save_full", "load_full", "save_state", "load_state", "checkpoint", "load_checkpoint", "gpu", "real_gpu"))}
+SEEDS = {
+    name: RUN + offset
+    for offset, name in enumerate(
+        (
+            "save_full",
+            "load_full",
+            "save_state",
+            "load_state",
+            "checkpoint",
+            "load_checkpoint",
+            "gpu",
+            "real_gpu",
+        )
+    )
+}
 LOADED_EPOCH, LOADED_LOSS = 3 + RUN % 90, (RUN % 997) / 1000 + 0.001
 
 
@@ -68,13 +86,18 @@ def read_save(student, runner, function: str, seed: int, on_cuda: bool = False) 
     if data is None:
         fail(f"{function} wrote no file at the path it was given", f"{function} 没有在给定的路径写出文件")
     if len(data) > probes.FILE_CAP:
-        fail(f"the file {function} wrote is larger than {probes.FILE_CAP // 2**20} MiB",
-             f"{function} 写出的文件大于 {probes.FILE_CAP // 2**20} MiB")
+        fail(
+            f"the file {function} wrote is larger than {probes.FILE_CAP // 2**20} MiB",
+            f"{function} 写出的文件大于 {probes.FILE_CAP // 2**20} MiB",
+        )
     opened = runner.probe(probes.read_file, data)
     if "error" in opened:
-        fail(f"torch.load(path, weights_only=True) cannot open the file {function} wrote ({plain(opened['error'])}); "
-             f"save it with torch.save", f"torch.load(path, weights_only=True) 打不开 {function} 写出的文件"
-             f"（{plain(opened['error'])}）；请用 torch.save 保存")
+        fail(
+            f"torch.load(path, weights_only=True) cannot open the file {function} wrote ({plain(opened['error'])}); "
+            f"save it with torch.save",
+            f"torch.load(path, weights_only=True) 打不开 {function} 写出的文件"
+            f"（{plain(opened['error'])}）；请用 torch.save 保存",
+        )
     return {**opened, "bytes": data}
 
 
@@ -84,13 +107,20 @@ def test_save_full_writes_the_whole_model(student, runner):
     中文：save_full 写出的文件包含整个模型：同一个模型类，且参数与模型相同"""
     content = read_save(student, runner, "save_full", SEEDS["save_full"])["content"]
     if not isinstance(content, dict) or "$model" not in content:
-        fail("save_full's file holds the state_dict, not the whole model: torch.save(model, path) (save_state "
-             "saves the state_dict)" if isinstance(content, dict) else
-             f"save_full's file holds a {type(content).__name__}, not the model: torch.save(model, path)",
-             "save_full 的文件里是 state_dict，不是整个模型：torch.save(model, path)（state_dict 由 save_state 保存）"
-             if isinstance(content, dict) else f"save_full 的文件里是 {type(content).__name__}，不是模型：torch.save(model, path)")
-    expect_same_state(content["state"], expected_state(SEEDS["save_full"]),
-                      Text("the model in the file save_full wrote", "save_full 写出的文件中的模型"))
+        fail(
+            "save_full's file holds the state_dict, not the whole model: torch.save(model, path) (save_state "
+            "saves the state_dict)"
+            if isinstance(content, dict)
+            else f"save_full's file holds a {type(content).__name__}, not the model: torch.save(model, path)",
+            "save_full 的文件里是 state_dict，不是整个模型：torch.save(model, path)（state_dict 由 save_state 保存）"
+            if isinstance(content, dict)
+            else f"save_full 的文件里是 {type(content).__name__}，不是模型：torch.save(model, path)",
+        )
+    expect_same_state(
+        content["state"],
+        expected_state(SEEDS["save_full"]),
+        Text("the model in the file save_full wrote", "save_full 写出的文件中的模型"),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -118,10 +148,15 @@ def test_load_full_loads_a_whole_pickled_model(loads):
     中文：对 torch.save(model, path) 保存的文件，load_full(path) 返回该模型及其参数和 buffer"""
     got = loaded(loads, "load_full")
     if got["type"] != "TinyNet":
-        fail(f"load_full(path) returned a {got['type']}, not the saved model: return what torch.load gives",
-             f"load_full(path) 返回的是 {got['type']}，不是保存的模型：请返回 torch.load 的结果")
-    expect_same_state(got["state"], expected_state(SEEDS["load_full"]), Text("load_full(path).state_dict()",
-                                                                             "load_full(path).state_dict()"))
+        fail(
+            f"load_full(path) returned a {got['type']}, not the saved model: return what torch.load gives",
+            f"load_full(path) 返回的是 {got['type']}，不是保存的模型：请返回 torch.load 的结果",
+        )
+    expect_same_state(
+        got["state"],
+        expected_state(SEEDS["load_full"]),
+        Text("load_full(path).state_dict()", "load_full(path).state_dict()"),
+    )
 
 
 @points(1)
@@ -130,33 +165,46 @@ def test_save_state_writes_only_the_state_dict(student, runner):
     中文：save_state 写出的文件可用 weights_only=True 打开，且恰好是模型的 state_dict"""
     content = read_save(student, runner, "save_state", SEEDS["save_state"])["content"]
     if isinstance(content, dict) and "$model" in content:
-        fail("save_state's file holds the whole model: save only model.state_dict()",
-             "save_state 的文件里是整个模型：只保存 model.state_dict()")
-    expect_same_state(content, expected_state(SEEDS["save_state"]),
-                      Text("the file save_state wrote", "save_state 写出的文件"))
+        fail(
+            "save_state's file holds the whole model: save only model.state_dict()",
+            "save_state 的文件里是整个模型：只保存 model.state_dict()",
+        )
+    expect_same_state(
+        content,
+        expected_state(SEEDS["save_state"]),
+        Text("the file save_state wrote", "save_state 写出的文件"),
+    )
 
 
 @points(2)
 def test_load_state_restores_parameters_and_buffers(loads):
     """load_state(fresh_model, path) gives the fresh model the saved parameters and buffers.
     中文：load_state(新模型, path) 让新模型得到保存的参数和 buffer"""
-    expect_same_state(loaded(loads, "load_state")["state"], expected_state(SEEDS["load_state"]),
-                      Text("the model after load_state", "load_state 之后的模型"))
+    expect_same_state(
+        loaded(loads, "load_state")["state"],
+        expected_state(SEEDS["load_state"]),
+        Text("the model after load_state", "load_state 之后的模型"),
+    )
 
 
 @points(1)
 def test_load_state_returns_the_model(loads):
     """load_state returns the model it loaded into (the same object), as its docstring says.
     中文：load_state 返回装入参数的那个模型（同一个对象），与文档字符串一致"""
-    if isinstance(loads["load_state"], Exception) or not same_state(loads["load_state"]["state"],
-                                                                     expected_state(SEEDS["load_state"])):
-        not_judged_because("load_state", "load_state does not restore the model yet (see "
-                   "load_state_restores_parameters_and_buffers)",
-                   "load_state 还没有恢复模型（见 load_state_restores_parameters_and_buffers）")
+    if isinstance(loads["load_state"], Exception) or not same_state(
+        loads["load_state"]["state"], expected_state(SEEDS["load_state"])
+    ):
+        not_judged_because(
+            "load_state",
+            "load_state does not restore the model yet (see load_state_restores_parameters_and_buffers)",
+            "load_state 还没有恢复模型（见 load_state_restores_parameters_and_buffers）",
+        )
     got = loads["load_state"]
     if got["returned_is_model"] is not True:
-        fail(f"load_state(model, path) returned {got['returned']}, not the model: end with `return model`",
-             f"load_state(model, path) 返回的是 {got['returned']}，不是模型：最后要 `return model`")
+        fail(
+            f"load_state(model, path) returned {got['returned']}, not the model: end with `return model`",
+            f"load_state(model, path) 返回的是 {got['returned']}，不是模型：最后要 `return model`",
+        )
 
 
 @pytest.fixture(scope="module")
@@ -179,9 +227,12 @@ def test_save_checkpoint_holds_model_optimizer_epoch_and_loss(checkpoint_save):
         raise checkpoint_save
     if checkpoint_save["missing"]:
         missing = checkpoint_save["missing"]
-        fail(f"the checkpoint should be one dict holding model.state_dict(), optimizer.state_dict(), the epoch and "
-             f"the loss; it lacks {', '.join(m.en for m in missing)}", f"检查点应是一个字典，包含 model.state_dict()、"
-             f"optimizer.state_dict()、epoch 和 loss；缺少 {'、'.join(m.zh for m in missing)}")
+        fail(
+            f"the checkpoint should be one dict holding model.state_dict(), optimizer.state_dict(), the epoch and "
+            f"the loss; it lacks {', '.join(m.en for m in missing)}",
+            f"检查点应是一个字典，包含 model.state_dict()、"
+            f"optimizer.state_dict()、epoch 和 loss；缺少 {'、'.join(m.zh for m in missing)}",
+        )
 
 
 def checkpoint_for_load(checkpoint_save, on_cuda: bool = False) -> tuple[bytes, bool]:
@@ -189,11 +240,21 @@ def checkpoint_for_load(checkpoint_save, on_cuda: bool = False) -> tuple[bytes, 
     judged right (else the reference's): (bytes, whether the layout is the student's)."""
     own = not isinstance(checkpoint_save, Exception) and not checkpoint_save["missing"]
     layout = checkpoint_save["layout"] if own else REFERENCE_LAYOUT
-    return saved_bytes(SEEDS["load_checkpoint"], "checkpoint", on_cuda, layout, LOADED_EPOCH, LOADED_LOSS), own
+    return saved_bytes(
+        SEEDS["load_checkpoint"], "checkpoint", on_cuda, layout, LOADED_EPOCH, LOADED_LOSS
+    ), own
 
 
-def judge_checkpoint_load(student, data: bytes, own: bool, seed: int, epoch: int = LOADED_EPOCH,
-                          loss: float = LOADED_LOSS, atol: float = 0.0, real_cuda: bool = False) -> None:
+def judge_checkpoint_load(
+    student,
+    data: bytes,
+    own: bool,
+    seed: int,
+    epoch: int = LOADED_EPOCH,
+    loss: float = LOADED_LOSS,
+    atol: float = 0.0,
+    real_cuda: bool = False,
+) -> None:
     try:
         got = probe_with_advice(student, probes.load_with, "load_checkpoint", data, real_cuda)
         right = same_state(got["state"], expected_state(seed), atol)
@@ -202,22 +263,33 @@ def judge_checkpoint_load(student, data: bytes, own: bool, seed: int, epoch: int
             raise
         got, right = None, False
     if not own and not right:
-        not_judged_because("save_checkpoint", "load_checkpoint was given a checkpoint in the reference's layout, because "
-                   "save_checkpoint's own is not right yet, and could not read it",
-                   "由于 save_checkpoint 的检查点还不对，load_checkpoint 拿到的是参考答案格式的检查点，并且没能读取")
+        not_judged_because(
+            "save_checkpoint",
+            "load_checkpoint was given a checkpoint in the reference's layout, because "
+            "save_checkpoint's own is not right yet, and could not read it",
+            "由于 save_checkpoint 的检查点还不对，load_checkpoint 拿到的是参考答案格式的检查点，并且没能读取",
+        )
     returned = got["returned"]
     if not isinstance(returned, dict) or "epoch" not in returned or "loss" not in returned:
-        fail("load_checkpoint should return a dict with 'epoch' and 'loss'",
-             "load_checkpoint 应返回包含 'epoch' 和 'loss' 的字典")
+        fail(
+            "load_checkpoint should return a dict with 'epoch' and 'loss'",
+            "load_checkpoint 应返回包含 'epoch' 和 'loss' 的字典",
+        )
     expect_close(returned["epoch"], epoch, "load_checkpoint(...)['epoch']", atol=0)
     expect_close(returned["loss"], loss, "load_checkpoint(...)['loss']", atol=1e-9)
-    expect_same_state(got["state"], expected_state(seed), Text("the model after load_checkpoint",
-                                                               "load_checkpoint 之后的模型"), atol)
+    expect_same_state(
+        got["state"],
+        expected_state(seed),
+        Text("the model after load_checkpoint", "load_checkpoint 之后的模型"),
+        atol,
+    )
     for index, want in enumerate(momentum(trained(seed)[1])):
         have = got["momentum"][index] if index < len(got["momentum"]) else None
         if have is None or not torch.allclose(have, want, atol=max(atol, 1e-12)):
-            fail(f"the optimizer's momentum buffer {index} was not restored: load the optimizer's state_dict too",
-                 f"优化器的动量缓冲 {index} 没有恢复：也要加载优化器的 state_dict")
+            fail(
+                f"the optimizer's momentum buffer {index} was not restored: load the optimizer's state_dict too",
+                f"优化器的动量缓冲 {index} 没有恢复：也要加载优化器的 state_dict",
+            )
 
 
 @points(2)
@@ -228,8 +300,11 @@ def test_load_checkpoint_restores_model_optimizer_epoch_and_loss(student, checkp
     judge_checkpoint_load(student, data, own, SEEDS["load_checkpoint"])
 
 
-GPU_CASES = {"whole-model": ("load_full", "model"), "state-dict": ("load_state", "state"),
-             "checkpoint": ("load_checkpoint", "checkpoint")}
+GPU_CASES = {
+    "whole-model": ("load_full", "model"),
+    "state-dict": ("load_state", "state"),
+    "checkpoint": ("load_checkpoint", "checkpoint"),
+}
 
 
 @pytest.mark.parametrize("case", list(GPU_CASES))
@@ -246,17 +321,27 @@ def test_files_saved_on_a_gpu_load_on_a_cpu_only_machine(student, loads, checkpo
         except Exception:  # the CPU check charges it
             cpu_right = False
     else:
-        cpu_right = not isinstance(loads[function], Exception) and same_state(loads[function]["state"],
-                                                                                expected_state(SEEDS[function]))
+        cpu_right = not isinstance(loads[function], Exception) and same_state(
+            loads[function]["state"], expected_state(SEEDS[function])
+        )
     if not cpu_right:
-        not_judged_because(function, f"{function} does not load a CPU file right yet", f"{function} 还不能正确加载 CPU 上保存的文件")
+        not_judged_because(
+            function,
+            f"{function} does not load a CPU file right yet",
+            f"{function} 还不能正确加载 CPU 上保存的文件",
+        )
     if case == "checkpoint":
         data, own = checkpoint_for_load(checkpoint_save, on_cuda=True)
         judge_checkpoint_load(student, data, own, SEEDS["load_checkpoint"])
         return
-    got = probe_with_advice(student, probes.load_with, function, saved_bytes(SEEDS["gpu"], what, on_cuda=True))
-    expect_same_state(got["state"], expected_state(SEEDS["gpu"]), Text("the model loaded from a GPU-saved file",
-                                                                       "从 GPU 上保存的文件加载的模型"))
+    got = probe_with_advice(
+        student, probes.load_with, function, saved_bytes(SEEDS["gpu"], what, on_cuda=True)
+    )
+    expect_same_state(
+        got["state"],
+        expected_state(SEEDS["gpu"]),
+        Text("the model loaded from a GPU-saved file", "从 GPU 上保存的文件加载的模型"),
+    )
 
 
 @cuda_only
@@ -266,5 +351,8 @@ def test_checkpoint_saved_on_a_real_gpu_loads_on_a_cpu_only_machine(student):
     中文：模型和优化器都在 GPU 上时保存的检查点，能在 torch 看不到 GPU 的地方加载"""
     data = probe_with_advice(student, probes.checkpoint_on_real_gpu, SEEDS["real_gpu"])
     if data is None:
-        fail("save_checkpoint wrote no file at the path it was given", "save_checkpoint 没有在给定的路径写出文件")
+        fail(
+            "save_checkpoint wrote no file at the path it was given",
+            "save_checkpoint 没有在给定的路径写出文件",
+        )
     judge_checkpoint_load(student, data, True, SEEDS["real_gpu"], EPOCH, LOSS, atol=1e-5, real_cuda=True)

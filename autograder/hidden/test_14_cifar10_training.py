@@ -8,6 +8,7 @@ batches) judge the step, the learning rate and the device argument against the r
 evaluate() is judged from the numbers it returns (autograder.hidden.evaluation_modes). One bug is
 charged once: a check that needs a behaviour another check found wrong is "not judged" and says so.
 """
+
 import numpy as np
 import pytest
 import torch
@@ -74,9 +75,11 @@ def full_run(student, splits, plan, start, device):
 @pytest.fixture(scope="module")
 def short_runs(student, reference, splits, plan, start, device):
     """One epoch over two fixed batches: the student's (lr=0.05 and lr=0), and the reference's."""
-    return {"student": attempt(student, splits, plan, start, device, **EXACT),
-            "frozen": attempt(student, splits, plan, start, device, **{**EXACT, "lr": 0.0}),
-            "reference": run_train(reference, splits, plan, start, "cpu", **EXACT)}
+    return {
+        "student": attempt(student, splits, plan, start, device, **EXACT),
+        "frozen": attempt(student, splits, plan, start, device, **{**EXACT, "lr": 0.0}),
+        "reference": run_train(reference, splits, plan, start, "cpu", **EXACT),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -86,29 +89,49 @@ def audited(full_run, reference, splits, plan, start, device):
 
 
 @points(4)
-def test_trained_model_reaches_the_accuracy_threshold(full_run, audited, short_runs, reference, data, splits,
-                                                      plan, start, device):
+def test_trained_model_reaches_the_accuracy_threshold(
+    full_run, audited, short_runs, reference, data, splits, plan, start, device
+):
     """After train(), the model's accuracy on held-out images (measured by the grader) clears the threshold.
     中文：train() 之后模型在未见过的图片上的准确率（由评分程序测量）达到阈值"""
     run = outcome(full_run)
     heldout = data.heldout_cifar(plan.heldout)
     accuracy = report.record_run(
-        plan, data, heldout, probes.to_inputs(heldout.images), run, audited.epoch_states,
-        reference.module.CIFAR10Net(), torch.nn.CrossEntropyLoss(), list(CIFAR10_CLASSES), reference.source(),
-        lambda: run_train(reference, splits, plan, start, "cpu", plan.train, plan.val))
-    note(f"held-out accuracy {accuracy:.1%} (threshold {plan.threshold:.0%})",
-         f"未见过的图片上的准确率 {accuracy:.1%}（阈值 {plan.threshold:.0%}）")
+        plan,
+        data,
+        heldout,
+        probes.to_inputs(heldout.images),
+        run,
+        audited.epoch_states,
+        reference.module.CIFAR10Net(),
+        torch.nn.CrossEntropyLoss(),
+        list(CIFAR10_CLASSES),
+        reference.source(),
+        lambda: run_train(reference, splits, plan, start, "cpu", plan.train, plan.val),
+    )
+    note(
+        f"held-out accuracy {accuracy:.1%} (threshold {plan.threshold:.0%})",
+        f"未见过的图片上的准确率 {accuracy:.1%}（阈值 {plan.threshold:.0%}）",
+    )
     if not audited.ok:
-        blocked_by_steps(step_verdict(short_runs, start, device), f"the accuracy of its weights (held-out "
-                         f"{accuracy:.1%}) cannot count", f"其权重的准确率（未见过的图片上为 {accuracy:.1%}）不能计分")
-        fail(f"the weights train() left in the model are not its own SGD steps on the data: "
-             f"{audited.reason.en}; their accuracy (held-out {accuracy:.1%}) cannot count",
-             f"train() 留在模型里的权重不是它在数据上做的 SGD 训练步的结果：{audited.reason.zh}；其准确率（未见过的图片上为 "
-             f"{accuracy:.1%}）不能计分")
+        blocked_by_steps(
+            step_verdict(short_runs, start, device),
+            f"the accuracy of its weights (held-out {accuracy:.1%}) cannot count",
+            f"其权重的准确率（未见过的图片上为 {accuracy:.1%}）不能计分",
+        )
+        fail(
+            f"the weights train() left in the model are not its own SGD steps on the data: "
+            f"{audited.reason.en}; their accuracy (held-out {accuracy:.1%}) cannot count",
+            f"train() 留在模型里的权重不是它在数据上做的 SGD 训练步的结果：{audited.reason.zh}；其准确率（未见过的图片上为 "
+            f"{accuracy:.1%}）不能计分",
+        )
     if accuracy < plan.threshold:
-        fail(f"held-out accuracy after {plan.epochs} epoch(s) with lr={plan.lr}: expected at least "
-             f"{plan.threshold:.0%}, got {accuracy:.1%}", f"训练 {plan.epochs} 轮（lr={plan.lr}）后在未见过的图片上的"
-             f"准确率应至少为 {plan.threshold:.0%}，实际为 {accuracy:.1%}")
+        fail(
+            f"held-out accuracy after {plan.epochs} epoch(s) with lr={plan.lr}: expected at least "
+            f"{plan.threshold:.0%}, got {accuracy:.1%}",
+            f"训练 {plan.epochs} 轮（lr={plan.lr}）后在未见过的图片上的"
+            f"准确率应至少为 {plan.threshold:.0%}，实际为 {accuracy:.1%}",
+        )
 
 
 @points(1)
@@ -118,25 +141,35 @@ def test_history_has_one_record_per_epoch(full_run, plan):
     blocked(full_run, "its training run", "训练")
     history = outcome(full_run).returned
     if not isinstance(history, list):
-        fail(f"train() should return a list with one dict per epoch, got {describe_type(history)}",
-             f"train() 应返回每个 epoch 一个字典组成的列表，实际是 {describe_type(history, zh=True)}")
+        fail(
+            f"train() should return a list with one dict per epoch, got {describe_type(history)}",
+            f"train() 应返回每个 epoch 一个字典组成的列表，实际是 {describe_type(history, zh=True)}",
+        )
     if len(history) != plan.epochs:
-        fail(f"train(..., epochs={plan.epochs}) returned {len(history)} records; expected one per epoch",
-             f"train(..., epochs={plan.epochs}) 返回了 {len(history)} 条记录；应每个 epoch 一条")
+        fail(
+            f"train(..., epochs={plan.epochs}) returned {len(history)} records; expected one per epoch",
+            f"train(..., epochs={plan.epochs}) 返回了 {len(history)} 条记录；应每个 epoch 一条",
+        )
     for index, record in enumerate(history):
         if not isinstance(record, dict):
-            fail(f"record {index} of the history is {describe_type(record)}, not a dict",
-                 f"历史记录的第 {index} 条是 {describe_type(record, zh=True)}，不是字典")
+            fail(
+                f"record {index} of the history is {describe_type(record)}, not a dict",
+                f"历史记录的第 {index} 条是 {describe_type(record, zh=True)}，不是字典",
+            )
         missing = [key for key in ("epoch", *report.HISTORY_KEYS) if key not in record]
         if missing:
-            fail(f"record {index} of the history has no {', '.join(missing)}",
-                 f"历史记录的第 {index} 条缺少 {'、'.join(missing)}")
+            fail(
+                f"record {index} of the history has no {', '.join(missing)}",
+                f"历史记录的第 {index} 条缺少 {'、'.join(missing)}",
+            )
         for key in report.HISTORY_KEYS:
             expect_number(record[key], Text(f"record {index}['{key}']", f"第 {index} 条记录的 '{key}'"))
     epochs = [as_number(record["epoch"]) for record in history]
     if epochs not in (list(range(1, plan.epochs + 1)), list(range(plan.epochs))):
-        fail(f"the epoch numbers are {epochs}; expected 1..{plan.epochs} (or 0..{plan.epochs - 1})",
-             f"epoch 编号为 {epochs}；应为 1..{plan.epochs}（或 0..{plan.epochs - 1}）")
+        fail(
+            f"the epoch numbers are {epochs}; expected 1..{plan.epochs} (or 0..{plan.epochs - 1})",
+            f"epoch 编号为 {epochs}；应为 1..{plan.epochs}（或 0..{plan.epochs - 1}）",
+        )
 
 
 @points(1)
@@ -145,9 +178,11 @@ def test_model_is_trained_in_place(short_runs, start, device):
     中文：传给 train() 的模型对象就是被训练的那个：它的参数发生了变化"""
     blocked(short_runs["student"], "one epoch of two batches", "两个 batch 的一个 epoch")
     if step_verdict(short_runs, start, device) == "unchanged":
-        fail("the model passed to train() still has its initial parameters: train that model (do not create a new "
-             "one inside train) and call optimizer.step()",
-             "传给 train() 的模型参数没有变化：请训练传入的这个模型（不要在 train 里新建模型），并调用 optimizer.step()")
+        fail(
+            "the model passed to train() still has its initial parameters: train that model (do not create a new "
+            "one inside train) and call optimizer.step()",
+            "传给 train() 的模型参数没有变化：请训练传入的这个模型（不要在 train 里新建模型），并调用 optimizer.step()",
+        )
 
 
 @points(3)
@@ -158,16 +193,24 @@ def test_one_epoch_makes_exactly_the_reference_sgd_steps(short_runs, start, devi
     if verdict == "error":
         outcome(short_runs["student"])
     if verdict == "unchanged":
-        not_judged("train", "train() left the parameters unchanged (model_is_trained_in_place charges this)",
-                   "train() 没有改变参数（由 model_is_trained_in_place 扣分）")
+        not_judged(
+            "train",
+            "train() left the parameters unchanged (model_is_trained_in_place charges this)",
+            "train() 没有改变参数（由 model_is_trained_in_place 扣分）",
+        )
     if verdict == "lr":
-        not_judged("train", "train() does not use the given lr (the_given_learning_rate_is_used charges this)",
-                   "train() 没有使用给定的 lr（由 the_given_learning_rate_is_used 扣分）")
+        not_judged(
+            "train",
+            "train() does not use the given lr (the_given_learning_rate_is_used charges this)",
+            "train() 没有使用给定的 lr（由 the_given_learning_rate_is_used 扣分）",
+        )
     if verdict == "wrong":
-        fail(f"after one epoch of two batches the parameters differ from two SGD steps with lr={EXACT['lr']}; "
-             "each batch needs zero_grad, forward, CrossEntropyLoss, backward and SGD(lr=lr).step()",
-             f"训练两个 batch 的一个 epoch 后，参数与 lr={EXACT['lr']} 的两步 SGD 不同；每个 batch 都要 zero_grad、前向、"
-             f"CrossEntropyLoss、backward 和 SGD(lr=lr).step()")
+        fail(
+            f"after one epoch of two batches the parameters differ from two SGD steps with lr={EXACT['lr']}; "
+            "each batch needs zero_grad, forward, CrossEntropyLoss, backward and SGD(lr=lr).step()",
+            f"训练两个 batch 的一个 epoch 后，参数与 lr={EXACT['lr']} 的两步 SGD 不同；每个 batch 都要 zero_grad、前向、"
+            f"CrossEntropyLoss、backward 和 SGD(lr=lr).step()",
+        )
 
 
 @points(1)
@@ -175,15 +218,23 @@ def test_the_given_learning_rate_is_used(short_runs, start, device):
     """With lr=0 the parameters stay as they were (and with lr=0.05 they move).
     中文：lr=0 时参数保持不变（lr=0.05 时参数会变化）"""
     frozen = short_runs["frozen"]
-    if isinstance(frozen, (StudentProblem, Misfit)) or step_verdict(short_runs, start, device) in ("error",
-                                                                                                 "unchanged"):
+    if isinstance(frozen, (StudentProblem, Misfit)) or step_verdict(short_runs, start, device) in (
+        "error",
+        "unchanged",
+    ):
         blocked(short_runs["student"], "one epoch of two batches", "两个 batch 的一个 epoch")
-        not_judged("train", "train() never changes the parameters (model_is_trained_in_place charges this), so "
-                            "its use of lr cannot be seen", "train() 从不改变参数（由 model_is_trained_in_place 扣分），"
-                                                              "无法判断它是否使用了 lr")
+        not_judged(
+            "train",
+            "train() never changes the parameters (model_is_trained_in_place charges this), so "
+            "its use of lr cannot be seen",
+            "train() 从不改变参数（由 model_is_trained_in_place 扣分），无法判断它是否使用了 lr",
+        )
     if not torch.equal(frozen.final, start):
-        fail("with lr=0 the parameters still changed: pass lr to the optimizer: torch.optim.SGD(model.parameters(), "
-             "lr=lr)", "lr=0 时参数仍然变化了：请把 lr 传给优化器：torch.optim.SGD(model.parameters(), lr=lr)")
+        fail(
+            "with lr=0 the parameters still changed: pass lr to the optimizer: torch.optim.SGD(model.parameters(), "
+            "lr=lr)",
+            "lr=0 时参数仍然变化了：请把 lr 传给优化器：torch.optim.SGD(model.parameters(), lr=lr)",
+        )
 
 
 @points(1)
@@ -193,17 +244,22 @@ def test_device_may_be_a_torch_device(student, short_runs, splits, plan, start, 
     got = attempt(student, splits, plan, start, device, device_as_object=True, **EXACT)
     verdict = step_verdict(short_runs, start, device)
     if isinstance(got, StudentProblem) and verdict != "error":
-        fail(f"with device=torch.device({device!r}) train() raised {got}; accept a torch.device as well as a string: "
-             f"use torch.device(device), or pass it straight to .to(device)",
-             f"device=torch.device({device!r}) 时 train() 出错：{got}；device 既可以是字符串也可以是 torch.device："
-             f"请用 torch.device(device)，或直接传给 .to(device)")
-    blocked_by_steps(verdict, "whether a torch.device works as well cannot be judged",
-                     "无法判断 torch.device 是否同样可用")
+        fail(
+            f"with device=torch.device({device!r}) train() raised {got}; accept a torch.device as well as a string: "
+            f"use torch.device(device), or pass it straight to .to(device)",
+            f"device=torch.device({device!r}) 时 train() 出错：{got}；device 既可以是字符串也可以是 torch.device："
+            f"请用 torch.device(device)，或直接传给 .to(device)",
+        )
+    blocked_by_steps(
+        verdict, "whether a torch.device works as well cannot be judged", "无法判断 torch.device 是否同样可用"
+    )
     if not same(outcome(got), short_runs["reference"].final, device):
-        fail(f"with device=torch.device({device!r}) the parameters differ from those train() gives with "
-             f"device={device!r}: use torch.device(device), or pass it straight to .to(device)",
-             f"device=torch.device({device!r}) 时得到的参数与 device={device!r} 时不同：请用 torch.device(device)，"
-             f"或直接传给 .to(device)")
+        fail(
+            f"with device=torch.device({device!r}) the parameters differ from those train() gives with "
+            f"device={device!r}: use torch.device(device), or pass it straight to .to(device)",
+            f"device=torch.device({device!r}) 时得到的参数与 device={device!r} 时不同：请用 torch.device(device)，"
+            f"或直接传给 .to(device)",
+        )
 
 
 EVAL_BATCH = 64  # 250 images: three full batches and one of 58
@@ -212,12 +268,15 @@ EVAL_BATCH = 64  # 250 images: three full batches and one of 58
 @pytest.fixture(scope="module")
 def evaluation(student, splits, plan, device):
     """evaluate() on a ModeRevealingNet: what it returned (or the problem), and what each mode would give."""
-    images = splits[0][:modes.COUNT]
+    images = splits[0][: modes.COUNT]
     net = seeded(lambda: ModeRevealingNet(3 * 32 * 32), plan.seed)
-    labels, found, tolerance = modes.prepare(net, probes.to_inputs(images), EVAL_BATCH, torch.nn.CrossEntropyLoss(),
-                                             device)
+    labels, found, tolerance = modes.prepare(
+        net, probes.to_inputs(images), EVAL_BATCH, torch.nn.CrossEntropyLoss(), device
+    )
     try:
-        returned = student.probe(probes.evaluate, images, labels.numpy(), EVAL_BATCH, plan.seed, device)["returned"]
+        returned = student.probe(probes.evaluate, images, labels.numpy(), EVAL_BATCH, plan.seed, device)[
+            "returned"
+        ]
     except StudentProblem as problem:
         returned = problem
     return returned, found, tolerance
@@ -266,28 +325,42 @@ def test_model_and_batches_live_on_the_gpu_during_training(full_run, audited, de
     中文：在 forward() 内部看到：每个训练 batch 和每个参数都在 GPU 上，且训练确实由循环完成"""
     blocked(full_run, "its training run", "训练")
     if not audited.ok:
-        not_judged("train", "the training run is not train()'s own SGD steps (another check charges this)",
-                   "这次训练不是 train() 自己的 SGD 训练步（由另一项检查扣分）")
+        not_judged(
+            "train",
+            "the training run is not train()'s own SGD steps (another check charges this)",
+            "这次训练不是 train() 自己的 SGD 训练步（由另一项检查扣分）",
+        )
     calls = outcome(full_run).extra.get("calls") or {}
-    for what, zh, devices in (("the batches", "batch", calls.get("input_devices")),
-                              ("the parameters", "参数", calls.get("parameter_devices"))):
+    for what, zh, devices in (
+        ("the batches", "batch", calls.get("input_devices")),
+        ("the parameters", "参数", calls.get("parameter_devices")),
+    ):
         if not devices or not all(str(d).startswith("cuda") for d in devices):
-            fail(f"{what} were on {devices} during training with device={device!r}: move the model once with "
-                 f"model.to(device) and each batch with images.to(device), labels.to(device)",
-                 f"用 device={device!r} 训练时{zh}位于 {devices}：用 model.to(device) 移动模型，"
-                 f"每个 batch 用 images.to(device)、labels.to(device)")
+            fail(
+                f"{what} were on {devices} during training with device={device!r}: move the model once with "
+                f"model.to(device) and each batch with images.to(device), labels.to(device)",
+                f"用 device={device!r} 训练时{zh}位于 {devices}：用 model.to(device) 移动模型，"
+                f"每个 batch 用 images.to(device)、labels.to(device)",
+            )
 
 
 @cuda_only
 @points(1)
-def test_training_survives_pinned_batches_and_non_blocking_copies(student, short_runs, splits, plan, start, device):
+def test_training_survives_pinned_batches_and_non_blocking_copies(
+    student, short_runs, splits, plan, start, device
+):
     """With page-locked batches (pin_memory=True) one epoch still gives the reference's SGD steps.
     中文：使用锁页内存的 batch（pin_memory=True）时，一个 epoch 仍得到与参考实现相同的 SGD 训练步"""
     got = attempt(student, splits, plan, start, device, pin_memory=True, **EXACT)
-    blocked_by_steps(step_verdict(short_runs, start, device), "whether pinned batches work as well cannot be "
-                     "judged", "无法判断锁页内存的 batch 是否同样可用")
+    blocked_by_steps(
+        step_verdict(short_runs, start, device),
+        "whether pinned batches work as well cannot be judged",
+        "无法判断锁页内存的 batch 是否同样可用",
+    )
     if not same(outcome(got), short_runs["reference"].final, device):
-        fail("after one epoch with pinned batches on the GPU the parameters differ from the reference's: wait for the "
-             "batch before using it: keep copies on one stream, and read results with .item()",
-             "在 GPU 上使用锁页内存的 batch 训练一个 epoch 后，参数与参考实现不同：使用 batch 前要等它拷贝完成："
-             "在同一个 stream 上拷贝，用 .item() 读取结果")
+        fail(
+            "after one epoch with pinned batches on the GPU the parameters differ from the reference's: wait for the "
+            "batch before using it: keep copies on one stream, and read results with .item()",
+            "在 GPU 上使用锁页内存的 batch 训练一个 epoch 后，参数与参考实现不同：使用 batch 前要等它拷贝完成："
+            "在同一个 stream 上拷贝，用 .item() 读取结果",
+        )

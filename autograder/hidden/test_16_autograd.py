@@ -1,4 +1,5 @@
 """Hidden checks for 16_autograd: gradients of x @ y @ z and of 3a³ − b², and central differences vs autograd."""
+
 import torch
 
 from autograder.checking import (
@@ -15,22 +16,32 @@ from autograder.worker.probes import autograd as probes
 from autograder.worker.probes.autograd import random_function
 
 ADVICE = (
-    ("backward through the graph a second time",
-     "the first backward() frees the graph: get every gradient from one backward() (it fills the .grad of all "
-     "leaves), or pass retain_graph=True to the earlier calls",
-     "第一次 backward() 之后计算图就被释放了：用一次 backward() 得到所有梯度（它会填好所有叶子张量的 .grad），"
-     "或者在前面的调用中传入 retain_graph=True"),
-    ("grad can be implicitly created only for scalar outputs",
-     "Q is not a scalar: pass the external gradient, Q.backward(gradient=torch.ones_like(Q))",
-     "Q 不是标量：需要传入外部梯度，Q.backward(gradient=torch.ones_like(Q))"),
-    ("does not require grad and does not have a grad_fn",
-     "the inputs do not require grad: compute on copies made with t.detach().clone().requires_grad_(True)",
-     "输入不需要梯度：请在 t.detach().clone().requires_grad_(True) 得到的副本上计算"),
+    (
+        "backward through the graph a second time",
+        "the first backward() frees the graph: get every gradient from one backward() (it fills the .grad of all "
+        "leaves), or pass retain_graph=True to the earlier calls",
+        "第一次 backward() 之后计算图就被释放了：用一次 backward() 得到所有梯度（它会填好所有叶子张量的 .grad），"
+        "或者在前面的调用中传入 retain_graph=True",
+    ),
+    (
+        "grad can be implicitly created only for scalar outputs",
+        "Q is not a scalar: pass the external gradient, Q.backward(gradient=torch.ones_like(Q))",
+        "Q 不是标量：需要传入外部梯度，Q.backward(gradient=torch.ones_like(Q))",
+    ),
+    (
+        "does not require grad and does not have a grad_fn",
+        "the inputs do not require grad: compute on copies made with t.detach().clone().requires_grad_(True)",
+        "输入不需要梯度：请在 t.detach().clone().requires_grad_(True) 得到的副本上计算",
+    ),
 )
-NON_LEAF = ("got None: .grad is only filled in for leaf tensors, and a tensor made by an operation (such as "
-            "x.clone() of an input that requires grad) is not a leaf; use x.detach().clone().requires_grad_(True)")
-NON_LEAF_ZH = ("得到 None：只有叶子张量才会被填入 .grad，由运算得到的张量（例如对需要梯度的输入做 x.clone()）"
-               "不是叶子；请用 x.detach().clone().requires_grad_(True)")
+NON_LEAF = (
+    "got None: .grad is only filled in for leaf tensors, and a tensor made by an operation (such as "
+    "x.clone() of an input that requires grad) is not a leaf; use x.detach().clone().requires_grad_(True)"
+)
+NON_LEAF_ZH = (
+    "得到 None：只有叶子张量才会被填入 .grad，由运算得到的张量（例如对需要梯度的输入做 x.clone()）"
+    "不是叶子；请用 x.detach().clone().requires_grad_(True)"
+)
 
 
 def brief(error: StudentProblem) -> str:
@@ -55,8 +66,10 @@ def probe_with_advice(module, *args, **kwargs):
 def expect_gradients(got, expected, names: tuple[str, ...], what: Text) -> None:
     """A tuple of gradients, each equal to the reference's; None gets the non-leaf explanation."""
     if not isinstance(got, list) or len(got) != len(names):
-        fail(f"{what.en} should return {len(names)} gradients ({', '.join(names)}), got {show(got)}",
-             f"{what.zh} 应返回 {len(names)} 个梯度（{', '.join(names)}），实际为 {show(got, zh=True)}")
+        fail(
+            f"{what.en} should return {len(names)} gradients ({', '.join(names)}), got {show(got)}",
+            f"{what.zh} 应返回 {len(names)} 个梯度（{', '.join(names)}），实际为 {show(got, zh=True)}",
+        )
     for name, have, want in zip(names, got, expected):
         if have is None:
             fail(f"{name} from {what.en}: {NON_LEAF}", f"{what.zh} 的 {name}：{NON_LEAF_ZH}")
@@ -72,8 +85,9 @@ CHAIN = ("dx", "dy", "dz")
 CUBIC = ("dQ/da", "dQ/db")
 
 
-def gives_right_gradients(student, reference, function: str, cases: list[list[torch.Tensor]],
-                          requires_grad: bool = False) -> bool:
+def gives_right_gradients(
+    student, reference, function: str, cases: list[list[torch.Tensor]], requires_grad: bool = False
+) -> bool:
     """Whether `function` gives the reference's gradients on every case (for checks judged only after it)."""
     for inputs in cases:
         try:
@@ -81,30 +95,56 @@ def gives_right_gradients(student, reference, function: str, cases: list[list[to
         except StudentProblem:
             return False
         (expected,) = reference.probe(probes.grads, function, inputs)
-        if not isinstance(got[0], list) or len(got[0]) != len(expected) or not all(
-                agrees(have, want, atol=1e-5, rtol=1e-5) for have, want in zip(got[0], expected)):
+        if (
+            not isinstance(got[0], list)
+            or len(got[0]) != len(expected)
+            or not all(agrees(have, want, atol=1e-5, rtol=1e-5) for have, want in zip(got[0], expected))
+        ):
             return False
     return True
 
 
-def needs(student, reference, function: str, cases: list[list[torch.Tensor]], check: str,
-          requires_grad: bool = False) -> None:
+def needs(
+    student,
+    reference,
+    function: str,
+    cases: list[list[torch.Tensor]],
+    check: str,
+    requires_grad: bool = False,
+) -> None:
     """Not judged until `function` is right on the cases `check` judges."""
     if not gives_right_gradients(student, reference, function, cases, requires_grad):
-        not_judged_because(function, f"{function} does not give the right gradients yet (see {check})",
-                   f"{function} 的梯度还不对（见 {check}）")
+        not_judged_because(
+            function,
+            f"{function} does not give the right gradients yet (see {check})",
+            f"{function} 的梯度还不对（见 {check}）",
+        )
 
 
-def judge(student, reference, function: str, inputs: list[torch.Tensor], names: tuple[str, ...],
-          requires_grad: bool = False, calls: int = 1) -> None:
+def judge(
+    student,
+    reference,
+    function: str,
+    inputs: list[torch.Tensor],
+    names: tuple[str, ...],
+    requires_grad: bool = False,
+    calls: int = 1,
+) -> None:
     got = probe_with_advice(student, probes.grads, function, inputs, requires_grad=requires_grad, calls=calls)
     (expected,) = reference.probe(probes.grads, function, inputs)
     shapes = ", ".join(str(tuple(t.shape)) for t in inputs)
     grad_note = Text(" that require grad", "、需要梯度") if requires_grad else Text("", "")
     for call, result in enumerate(got):
         which = Text(f"call {call + 1} of ", f"第 {call + 1} 次调用 ") if calls > 1 else Text("", "")
-        expect_gradients(result, expected, names, Text(f"{which.en}{function}(tensors of shapes {shapes}{grad_note.en})",
-                                                       f"{which.zh}{function}（形状为 {shapes}{grad_note.zh}的张量）"))
+        expect_gradients(
+            result,
+            expected,
+            names,
+            Text(
+                f"{which.en}{function}(tensors of shapes {shapes}{grad_note.en})",
+                f"{which.zh}{function}（形状为 {shapes}{grad_note.zh}的张量）",
+            ),
+        )
 
 
 CHAIN_SEEDS = (160, 161, 162)
@@ -122,8 +162,13 @@ def test_matmul_chain_grads_match_autograd(student, reference):
 def test_matmul_chain_grads_of_inputs_that_require_grad(student, reference):
     """Inputs that are already leaves requiring grad give the same gradients (no .grad read from a non-leaf).
     中文：输入本身就是需要梯度的叶子张量时，梯度也相同（不从非叶子张量读取 .grad）"""
-    needs(student, reference, "matmul_chain_grads", [chain_inputs(seed) for seed in CHAIN_SEEDS],
-          "matmul_chain_grads_match_autograd")
+    needs(
+        student,
+        reference,
+        "matmul_chain_grads",
+        [chain_inputs(seed) for seed in CHAIN_SEEDS],
+        "matmul_chain_grads_match_autograd",
+    )
     judge(student, reference, "matmul_chain_grads", chain_inputs(163), CHAIN, requires_grad=True)
 
 
@@ -131,30 +176,49 @@ def test_matmul_chain_grads_of_inputs_that_require_grad(student, reference):
 def test_matmul_chain_grads_do_not_accumulate_across_calls(student, reference):
     """Two calls on the same input tensors give the same gradients: .grad must not add up between calls.
     中文：对同一组输入张量调用两次得到相同的梯度：.grad 不能在两次调用之间累加"""
-    needs(student, reference, "matmul_chain_grads", [chain_inputs(163)], "matmul_chain_grads_of_inputs_that_require_grad",
-          requires_grad=True)
-    got = probe_with_advice(student, probes.grads, "matmul_chain_grads", chain_inputs(164),
-                            requires_grad=True, calls=2)
+    needs(
+        student,
+        reference,
+        "matmul_chain_grads",
+        [chain_inputs(163)],
+        "matmul_chain_grads_of_inputs_that_require_grad",
+        requires_grad=True,
+    )
+    got = probe_with_advice(
+        student, probes.grads, "matmul_chain_grads", chain_inputs(164), requires_grad=True, calls=2
+    )
     (expected,) = reference.probe(probes.grads, "matmul_chain_grads", chain_inputs(164))
-    expect_gradients(got[0], expected, CHAIN, Text("the first call of matmul_chain_grads",
-                                                   "第一次调用 matmul_chain_grads"))
+    expect_gradients(
+        got[0], expected, CHAIN, Text("the first call of matmul_chain_grads", "第一次调用 matmul_chain_grads")
+    )
     if isinstance(got[1], list) and len(got[1]) == 3 and all(isinstance(t, torch.Tensor) for t in got[1]):
         for name, have, want in zip(CHAIN, got[1], expected):
             if have.shape != want.shape or not torch.allclose(have, want, atol=1e-5, rtol=1e-5):
-                fail(f"a second call on the same tensors gave a different {name}: .grad adds up over backward() "
-                     f"calls; compute on fresh leaf copies (t.detach().clone().requires_grad_(True))",
-                     f"在同一组张量上第二次调用时 {name} 变了：.grad 会在多次 backward() 之间累加；"
-                     f"请在新的叶子副本上计算（t.detach().clone().requires_grad_(True)）")
-    expect_gradients(got[1], expected, CHAIN, Text("the second call of matmul_chain_grads",
-                                                   "第二次调用 matmul_chain_grads"))
+                fail(
+                    f"a second call on the same tensors gave a different {name}: .grad adds up over backward() "
+                    f"calls; compute on fresh leaf copies (t.detach().clone().requires_grad_(True))",
+                    f"在同一组张量上第二次调用时 {name} 变了：.grad 会在多次 backward() 之间累加；"
+                    f"请在新的叶子副本上计算（t.detach().clone().requires_grad_(True)）",
+                )
+    expect_gradients(
+        got[1],
+        expected,
+        CHAIN,
+        Text("the second call of matmul_chain_grads", "第二次调用 matmul_chain_grads"),
+    )
 
 
 CUBIC_CASES = ((165, (7,)), (166, (3, 4)), (167, (2, 2, 3)))
 
 
 def cubic_is_right(student, reference) -> None:
-    needs(student, reference, "cubic_grads", [cubic_inputs(seed, shape) for seed, shape in CUBIC_CASES],
-          "cubic_grads_are_9a2_and_minus_2b_on_fresh_inputs")
+    needs(
+        student,
+        reference,
+        "cubic_grads",
+        [cubic_inputs(seed, shape) for seed, shape in CUBIC_CASES],
+        "cubic_grads_are_9a2_and_minus_2b_on_fresh_inputs",
+    )
 
 
 @points(1)
@@ -198,7 +262,10 @@ def random_spec(seed: int, size: int, curved: bool = True) -> dict[str, torch.Te
     q = uniform(-0.5, 0.5, size, size)
     spec = {"a": uniform(-1, 1, size), "w": uniform(0.5, 2, size), "c": uniform(-1, 1, size), "q": q}
     if not curved:
-        spec["a"], spec["q"] = torch.zeros(size, dtype=torch.float64), torch.zeros(size, size, dtype=torch.float64)
+        spec["a"], spec["q"] = (
+            torch.zeros(size, dtype=torch.float64),
+            torch.zeros(size, size, dtype=torch.float64),
+        )
     return spec
 
 
@@ -216,8 +283,10 @@ def numerical(student, spec, x, **kwargs) -> dict:
     got = student.probe(probes.numerical, spec, x, **kwargs)
     returned = got.get("grad") if isinstance(got, dict) else got
     if not isinstance(returned, torch.Tensor):
-        fail(f"numerical_grad should return a tensor shaped like x, got {show(returned)}",
-             f"numerical_grad 应返回与 x 形状相同的 tensor，实际为 {show(returned, zh=True)}")
+        fail(
+            f"numerical_grad should return a tensor shaped like x, got {show(returned)}",
+            f"numerical_grad 应返回与 x 形状相同的 tensor，实际为 {show(returned, zh=True)}",
+        )
     return got
 
 
@@ -225,10 +294,12 @@ NUMERICAL_CASES = ((170, (4,)), (171, (3, 4)), (172, (2, 2, 2)))
 
 
 def numerical_what(shape: tuple) -> Text:
-    return Text(f"numerical_grad(f, x) for a random f and x of shape {shape}, compared with autograd (use central "
-                f"differences, (f(x + eps) - f(x - eps)) / (2 * eps), at the unchanged x)",
-                f"对随机的 f 和形状为 {shape} 的 x，numerical_grad(f, x) 与 autograd 相比（请用中心差分 "
-                f"(f(x + eps) - f(x - eps)) / (2 * eps)，且 x 保持不变）")
+    return Text(
+        f"numerical_grad(f, x) for a random f and x of shape {shape}, compared with autograd (use central "
+        f"differences, (f(x + eps) - f(x - eps)) / (2 * eps), at the unchanged x)",
+        f"对随机的 f 和形状为 {shape} 的 x，numerical_grad(f, x) 与 autograd 相比（请用中心差分 "
+        f"(f(x + eps) - f(x - eps)) / (2 * eps)，且 x 保持不变）",
+    )
 
 
 @points(3)
@@ -250,11 +321,18 @@ def numerical_is_right(student) -> None:
             got = student.probe(probes.numerical, spec, x)
         except StudentProblem:
             got = {}
-        if not agrees(got.get("grad") if isinstance(got, dict) else None, autograd_gradient(spec, x),
-                      atol=1e-5, rtol=1e-5):
-            not_judged_because("numerical_grad", "numerical_grad does not agree with autograd yet (see "
-                       "numerical_grad_matches_autograd_on_random_functions)",
-                       "numerical_grad 与 autograd 还不一致（见 numerical_grad_matches_autograd_on_random_functions）")
+        if not agrees(
+            got.get("grad") if isinstance(got, dict) else None,
+            autograd_gradient(spec, x),
+            atol=1e-5,
+            rtol=1e-5,
+        ):
+            not_judged_because(
+                "numerical_grad",
+                "numerical_grad does not agree with autograd yet (see "
+                "numerical_grad_matches_autograd_on_random_functions)",
+                "numerical_grad 与 autograd 还不一致（见 numerical_grad_matches_autograd_on_random_functions）",
+            )
 
 
 @points(1)
@@ -266,9 +344,16 @@ def test_numerical_grad_uses_eps(student, reference):
     spec = random_spec(173, 5, curved=False)
     got = numerical(student, spec, x, eps=0.1)
     expected = reference.probe(probes.numerical, spec, x, eps=0.1)
-    expect_close(got["grad"], expected["grad"], Text("numerical_grad(f, x, eps=0.1) for f(x) = Σ c·x³",
-                                                     "f(x) = Σ c·x³ 时的 numerical_grad(f, x, eps=0.1)"),
-                 atol=1e-8, rtol=1e-8)
+    expect_close(
+        got["grad"],
+        expected["grad"],
+        Text(
+            "numerical_grad(f, x, eps=0.1) for f(x) = Σ c·x³",
+            "f(x) = Σ c·x³ 时的 numerical_grad(f, x, eps=0.1)",
+        ),
+        atol=1e-8,
+        rtol=1e-8,
+    )
 
 
 @points(1)
@@ -280,8 +365,15 @@ def test_numerical_grad_leaves_x_unchanged(student):
     try:
         got = student.probe(probes.numerical, random_spec(174, 9), x)
     except StudentProblem:
-        not_judged_because("numerical_grad", "numerical_grad raised an error (see "
-                   "numerical_grad_matches_autograd_on_random_functions)",
-                   "numerical_grad 出错了（见 numerical_grad_matches_autograd_on_random_functions）")
-    expect_close(got["x_after"], x, Text("x after numerical_grad(f, x)", "numerical_grad(f, x) 之后的 x"),
-                 atol=1e-12, rtol=0)
+        not_judged_because(
+            "numerical_grad",
+            "numerical_grad raised an error (see numerical_grad_matches_autograd_on_random_functions)",
+            "numerical_grad 出错了（见 numerical_grad_matches_autograd_on_random_functions）",
+        )
+    expect_close(
+        got["x_after"],
+        x,
+        Text("x after numerical_grad(f, x)", "numerical_grad(f, x) 之后的 x"),
+        atol=1e-12,
+        rtol=0,
+    )

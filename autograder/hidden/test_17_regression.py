@@ -14,6 +14,7 @@ initialisations each: no zero_grad misses by 0.14 or more, a (N,) target
 broadcast against (N, 1) predictions by 2.9 or more, L1 instead of MSE for
 the line by 0.037 or more, MSE instead of BCE for the logistic fit by 0.055.
 """
+
 import numpy as np
 import pytest
 import torch
@@ -46,25 +47,33 @@ LINE_FIT = dict(epochs=300, lr=0.15)
 LOGISTIC_FIT = dict(epochs=300, lr=2.0)
 LINE_TOLERANCE = 1e-3
 PROBABILITY_TOLERANCE = 5e-3
-LOOP_ADVICE = ("each epoch is one full-batch step: optimizer.zero_grad(), forward on all points, the loss on (N, 1) "
-               "predictions against (N, 1) targets, backward(), optimizer.step()")
-LOOP_ADVICE_ZH = ("每个 epoch 是对全部数据的一步：optimizer.zero_grad()、前向、用 (N, 1) 的预测和 (N, 1) 的目标计算损失、"
-                  "backward()、optimizer.step()")
+LOOP_ADVICE = (
+    "each epoch is one full-batch step: optimizer.zero_grad(), forward on all points, the loss on (N, 1) "
+    "predictions against (N, 1) targets, backward(), optimizer.step()"
+)
+LOOP_ADVICE_ZH = (
+    "每个 epoch 是对全部数据的一步：optimizer.zero_grad()、前向、用 (N, 1) 的预测和 (N, 1) 的目标计算损失、"
+    "backward()、optimizer.step()"
+)
 
 
 def triple(returned, what: str) -> tuple:
     """(k, b, final_loss) as returned; fails when fit_line returned something else."""
     if not isinstance(returned, (tuple, list)) or len(returned) != 3:
-        fail(f"{what} should return (k, b, final_loss), got {show(returned)}",
-             f"{what} 应返回 (k, b, final_loss)，实际为 {show(returned, zh=True)}")
+        fail(
+            f"{what} should return (k, b, final_loss), got {show(returned)}",
+            f"{what} 应返回 (k, b, final_loss)，实际为 {show(returned, zh=True)}",
+        )
     return tuple(returned)
 
 
 def line(returned, what: str) -> tuple[float, float]:
     """(k, b) as floats, whatever number-like type carries them (their type is judged by its own check)."""
     k, b, _loss = triple(returned, what)
-    return (expect_number(k, Text(f"k returned by {what}", f"{what} 返回的 k")),
-            expect_number(b, Text(f"b returned by {what}", f"{what} 返回的 b")))
+    return (
+        expect_number(k, Text(f"k returned by {what}", f"{what} 返回的 k")),
+        expect_number(b, Text(f"b returned by {what}", f"{what} 返回的 b")),
+    )
 
 
 def fits(student, runs: dict) -> dict:
@@ -107,18 +116,25 @@ def test_fit_line_returns_three_floats(line_runs):
     for name, value in zip(("k", "b", "final_loss"), returned):
         if isinstance(value, torch.Tensor) and value.numel() > 1:
             continue  # a final_loss of several values is fit_line_reports_the_final_mse's to charge
-        expect_type(value, float, f"{name} returned by fit_line", "turn a one-element tensor into a float with .item()",
-                    "用 .item() 把只有一个元素的 tensor 变成 float")
+        expect_type(
+            value,
+            float,
+            f"{name} returned by fit_line",
+            "turn a one-element tensor into a float with .item()",
+            "用 .item() 把只有一个元素的 tensor 变成 float",
+        )
 
 
 def expect_line(result: dict, x, y, what: str, what_zh: str) -> None:
     k, b = line(result["returned"], what)
     best_k, best_b = least_squares(x, y)
     if abs(k - best_k) > LINE_TOLERANCE or abs(b - best_b) > LINE_TOLERANCE:
-        fail(f"{what}: expected the least-squares line k = {best_k:.4f}, b = {best_b:.4f} (within "
-             f"{LINE_TOLERANCE}), got k = {k:.4f}, b = {b:.4f}; {LOOP_ADVICE}",
-             f"{what_zh}：应得到最小二乘直线 k = {best_k:.4f}，b = {best_b:.4f}（误差不超过 {LINE_TOLERANCE}），"
-             f"实际 k = {k:.4f}，b = {b:.4f}；{LOOP_ADVICE_ZH}")
+        fail(
+            f"{what}: expected the least-squares line k = {best_k:.4f}, b = {best_b:.4f} (within "
+            f"{LINE_TOLERANCE}), got k = {k:.4f}, b = {b:.4f}; {LOOP_ADVICE}",
+            f"{what_zh}：应得到最小二乘直线 k = {best_k:.4f}，b = {best_b:.4f}（误差不超过 {LINE_TOLERANCE}），"
+            f"实际 k = {k:.4f}，b = {b:.4f}；{LOOP_ADVICE_ZH}",
+        )
 
 
 @points(2)
@@ -126,9 +142,13 @@ def test_fit_line_finds_the_least_squares_line_on_the_course_data(line_runs, lin
     """The course's six points, 300 epochs with lr=0.15: k = 1.8449, b = 1.1624 (np.polyfit) within 1e-3.
     中文：课程的六个点，lr=0.15 训练 300 个 epoch：k = 1.8449，b = 1.1624（np.polyfit），误差不超过 1e-3"""
     needs_right_steps(line_steps, "fit_line")
-    expect_line(outcome(line_runs, "course"), COURSE_X, COURSE_Y,
-                f"fit_line(the course's points, epochs={LINE_FIT['epochs']}, lr={LINE_FIT['lr']})",
-                f"fit_line(课程的点, epochs={LINE_FIT['epochs']}, lr={LINE_FIT['lr']})")
+    expect_line(
+        outcome(line_runs, "course"),
+        COURSE_X,
+        COURSE_Y,
+        f"fit_line(the course's points, epochs={LINE_FIT['epochs']}, lr={LINE_FIT['lr']})",
+        f"fit_line(课程的点, epochs={LINE_FIT['epochs']}, lr={LINE_FIT['lr']})",
+    )
 
 
 @points(2)
@@ -138,9 +158,13 @@ def test_fit_line_finds_the_least_squares_line_on_fresh_data(line_runs, line_ste
     needs_right_steps(line_steps, "fit_line")
     for seed in FRESH_LINES:
         x, y = line_data(seed)
-        expect_line(outcome(line_runs, seed), x, y,
-                    f"fit_line({len(x)} fresh points, epochs={LINE_FIT['epochs']}, lr={LINE_FIT['lr']})",
-                    f"fit_line({len(x)} 个新的点, epochs={LINE_FIT['epochs']}, lr={LINE_FIT['lr']})")
+        expect_line(
+            outcome(line_runs, seed),
+            x,
+            y,
+            f"fit_line({len(x)} fresh points, epochs={LINE_FIT['epochs']}, lr={LINE_FIT['lr']})",
+            f"fit_line({len(x)} 个新的点, epochs={LINE_FIT['epochs']}, lr={LINE_FIT['lr']})",
+        )
 
 
 @points(1)
@@ -152,26 +176,46 @@ def test_fit_line_reports_the_final_mse(line_runs, line_steps):
     try:
         expect_line(outcome(line_runs, "course"), COURSE_X, COURSE_Y, "fit_line", "fit_line")
     except AssertionError:
-        not_judged("fit_line", "fit_line does not find the least-squares line yet (another check charges this)",
-                   "fit_line 还没有得到最小二乘直线（由另一项检查扣分）")
-    loss = expect_number(triple(returned, "fit_line")[2], Text("final_loss of fit_line", "fit_line 的 final_loss"),
-                         "the mean over the points: nn.MSELoss() gives it", "对所有点取平均：nn.MSELoss() 即是")
+        not_judged(
+            "fit_line",
+            "fit_line does not find the least-squares line yet (another check charges this)",
+            "fit_line 还没有得到最小二乘直线（由另一项检查扣分）",
+        )
+    loss = expect_number(
+        triple(returned, "fit_line")[2],
+        Text("final_loss of fit_line", "fit_line 的 final_loss"),
+        "the mean over the points: nn.MSELoss() gives it",
+        "对所有点取平均：nn.MSELoss() 即是",
+    )
     k, b = least_squares(COURSE_X, COURSE_Y)
     x, y = np.asarray(COURSE_X), np.asarray(COURSE_Y)
-    expect_close(loss, float(np.mean((k * x + b - y) ** 2)),
-                 "final_loss of fit_line(the course's points), compared with the mean squared error of the "
-                 "least-squares line", atol=1e-4, rtol=1e-3)
+    expect_close(
+        loss,
+        float(np.mean((k * x + b - y) ** 2)),
+        "final_loss of fit_line(the course's points), compared with the mean squared error of the "
+        "least-squares line",
+        atol=1e-4,
+        rtol=1e-3,
+    )
 
 
 def expect_start(result: dict, what: str) -> dict:
     """The initial parameters of an nn.Linear(1, 1) the student's fit ran."""
     start = result["initial"]
-    usable = isinstance(start, dict) and (start.get("in"), start.get("out")) == (1, 1) and all(
-        isinstance(start.get(name), torch.Tensor) and start[name].numel() == 1 for name in ("weight", "bias"))
+    usable = (
+        isinstance(start, dict)
+        and (start.get("in"), start.get("out")) == (1, 1)
+        and all(
+            isinstance(start.get(name), torch.Tensor) and start[name].numel() == 1
+            for name in ("weight", "bias")
+        )
+    )
     if not usable:
         sizes = None if not isinstance(start, dict) else (start.get("in"), start.get("out"))
-        fail(f"{what} should train an nn.Linear(1, 1) with a bias; the first Linear it ran: {sizes}",
-             f"{what} 应训练一个带 bias 的 nn.Linear(1, 1)；它运行的第一个 Linear：{sizes}")
+        fail(
+            f"{what} should train an nn.Linear(1, 1) with a bias; the first Linear it ran: {sizes}",
+            f"{what} 应训练一个带 bias 的 nn.Linear(1, 1)；它运行的第一个 Linear：{sizes}",
+        )
     return start
 
 
@@ -181,6 +225,7 @@ STEPS = dict(epochs=5, lr=0.03)
 @pytest.fixture(scope="module")
 def line_steps(student, reference):
     """Whether 5 epochs with lr=0.03 from the student's own initial weights give the reference's k and b."""
+
     def judge() -> None:
         x, y = line_data(176)
         got = student.probe(probes.fit_line, x, y, **STEPS)
@@ -190,10 +235,12 @@ def line_steps(student, reference):
         want_k, want_b, _ = expected["returned"]
         if abs(k - want_k) > 1e-5 or abs(b - want_b) > 1e-5:
             weight, bias = start["weight"].item(), start["bias"].item()
-            fail(f"after 5 epochs with lr=0.03 from weight {weight:.4f}, bias {bias:.4f}: expected k = {want_k:.6f}, "
-                 f"b = {want_b:.6f}, got k = {k:.6f}, b = {b:.6f}; {LOOP_ADVICE}",
-                 f"从 weight {weight:.4f}、bias {bias:.4f} 出发，lr=0.03 训练 5 个 epoch 后应得到 k = {want_k:.6f}，"
-                 f"b = {want_b:.6f}，实际 k = {k:.6f}，b = {b:.6f}；{LOOP_ADVICE_ZH}")
+            fail(
+                f"after 5 epochs with lr=0.03 from weight {weight:.4f}, bias {bias:.4f}: expected k = {want_k:.6f}, "
+                f"b = {want_b:.6f}, got k = {k:.6f}, b = {b:.6f}; {LOOP_ADVICE}",
+                f"从 weight {weight:.4f}、bias {bias:.4f} 出发，lr=0.03 训练 5 个 epoch 后应得到 k = {want_k:.6f}，"
+                f"b = {want_b:.6f}，实际 k = {k:.6f}，b = {b:.6f}；{LOOP_ADVICE_ZH}",
+            )
 
     return verdict_of(judge)
 
@@ -218,19 +265,31 @@ def logistic_runs(student):
 
 def probabilities(result: dict, what: str) -> torch.Tensor:
     if result["kind"] != "model":
-        fail(f"{what} should return the trained model (an nn.Module), got a {result['kind']}",
-             f"{what} 应返回训练好的模型（nn.Module），实际返回 {result['kind']}")
-    return expect_tensor(result["output"], f"the model from {what} applied to x of shape {tuple(AT.shape)}",
-                         shape=tuple(AT.shape))
+        fail(
+            f"{what} should return the trained model (an nn.Module), got a {result['kind']}",
+            f"{what} 应返回训练好的模型（nn.Module），实际返回 {result['kind']}",
+        )
+    return expect_tensor(
+        result["output"],
+        f"the model from {what} applied to x of shape {tuple(AT.shape)}",
+        shape=tuple(AT.shape),
+    )
 
 
 def model_output(result: dict) -> torch.Tensor:
     """The returned model's probabilities at AT; not judged when it returned no such model (another check's)."""
     output = result.get("output")
-    if result["kind"] != "model" or not isinstance(output, torch.Tensor) or tuple(output.shape) != tuple(AT.shape) \
-            or not bool(((output >= 0) & (output <= 1)).all()):
-        not_judged("fit_logistic", "fit_logistic does not return a model of probabilities (another check charges "
-                                   "this)", "fit_logistic 没有返回输出概率的模型（由另一项检查扣分）")
+    if (
+        result["kind"] != "model"
+        or not isinstance(output, torch.Tensor)
+        or tuple(output.shape) != tuple(AT.shape)
+        or not bool(((output >= 0) & (output <= 1)).all())
+    ):
+        not_judged(
+            "fit_logistic",
+            "fit_logistic does not return a model of probabilities (another check charges this)",
+            "fit_logistic 没有返回输出概率的模型（由另一项检查扣分）",
+        )
     return output
 
 
@@ -240,24 +299,31 @@ def test_fit_logistic_returns_a_model_of_probabilities(logistic_runs):
     中文：返回的模型把 (N, 1) 的 x 列映射为 [0, 1] 之间的 (N, 1) 概率（sigmoid 输出）"""
     output = probabilities(outcome(logistic_runs, FRESH_LOGISTIC[0]), "fit_logistic")
     if not bool(((output >= 0) & (output <= 1)).all()):
-        fail(f"the model from fit_logistic gave values outside [0, 1] (from {output.min().item():.3f} to "
-             f"{output.max().item():.3f}): end the model with nn.Sigmoid() so it outputs probabilities",
-             f"fit_logistic 返回的模型输出了 [0, 1] 以外的值（{output.min().item():.3f} 到 {output.max().item():.3f}）："
-             f"在模型最后加上 nn.Sigmoid()，让它输出概率")
+        fail(
+            f"the model from fit_logistic gave values outside [0, 1] (from {output.min().item():.3f} to "
+            f"{output.max().item():.3f}): end the model with nn.Sigmoid() so it outputs probabilities",
+            f"fit_logistic 返回的模型输出了 [0, 1] 以外的值（{output.min().item():.3f} 到 {output.max().item():.3f}）："
+            f"在模型最后加上 nn.Sigmoid()，让它输出概率",
+        )
 
 
 @pytest.fixture(scope="module")
 def logistic_steps(student, reference):
     """Whether 5 epochs with lr=0.5 from the student's own initial weights give the reference's probabilities."""
+
     def judge() -> None:
         x, y = logistic_data(186)
         got = student.probe(probes.fit_logistic, x, y, epochs=5, lr=0.5, at=AT)
         start = expect_start(got, "fit_logistic")
         expected = reference.probe(probes.fit_logistic, x, y, epochs=5, lr=0.5, at=AT, start=start)
-        expect_close(model_output(got), expected["output"],
-                     f"the probabilities after 5 epochs with lr=0.5 from weight {start['weight'].item():.4f}, bias "
-                     f"{start['bias'].item():.4f} (nn.BCELoss() on sigmoid outputs; {LOOP_ADVICE})",
-                     atol=1e-5, rtol=1e-5)
+        expect_close(
+            model_output(got),
+            expected["output"],
+            f"the probabilities after 5 epochs with lr=0.5 from weight {start['weight'].item():.4f}, bias "
+            f"{start['bias'].item():.4f} (nn.BCELoss() on sigmoid outputs; {LOOP_ADVICE})",
+            atol=1e-5,
+            rtol=1e-5,
+        )
 
     return verdict_of(judge)
 
@@ -269,12 +335,18 @@ def test_fit_logistic_matches_the_maximum_likelihood_fit(logistic_runs, logistic
     needs_right_steps(logistic_steps, "fit_logistic")
     for seed in FRESH_LOGISTIC:
         x, y = logistic_data(seed)
-        what = f"fit_logistic({len(x)} fresh points, epochs={LOGISTIC_FIT['epochs']}, lr={LOGISTIC_FIT['lr']})"
+        what = (
+            f"fit_logistic({len(x)} fresh points, epochs={LOGISTIC_FIT['epochs']}, lr={LOGISTIC_FIT['lr']})"
+        )
         output = model_output(outcome(logistic_runs, seed))
-        expect_close(output.reshape(-1), torch.as_tensor(maximum_likelihood(x, y)),
-                     f"the probabilities of the model from {what} at x = -3, -2.5, ..., 3, compared with the "
-                     f"maximum-likelihood fit (train with nn.BCELoss(); {LOOP_ADVICE})",
-                     atol=PROBABILITY_TOLERANCE, rtol=0)
+        expect_close(
+            output.reshape(-1),
+            torch.as_tensor(maximum_likelihood(x, y)),
+            f"the probabilities of the model from {what} at x = -3, -2.5, ..., 3, compared with the "
+            f"maximum-likelihood fit (train with nn.BCELoss(); {LOOP_ADVICE})",
+            atol=PROBABILITY_TOLERANCE,
+            rtol=0,
+        )
 
 
 @points(2)

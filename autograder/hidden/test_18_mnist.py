@@ -11,6 +11,7 @@ drawn with a key the worker cannot read. accuracy() is judged from the numbers i
 network that shows its mode in its outputs (autograder.hidden.evaluation_modes). Calibration of the
 threshold: docs/calibration.md.
 """
+
 import numpy as np
 import pytest
 import torch
@@ -110,9 +111,12 @@ def test_training_makes_exactly_the_reference_adam_steps(exact):
     run, verdict = exact
     runs.kit_outcome(run)
     if not verdict.ok:
-        fail(f"train_mnist on the course's MLP: {verdict.reason.en}; every batch needs zero_grad, forward, NLLLoss, "
-             f"backward and Adam(lr=lr).step()", f"在课程的 MLP 上运行 train_mnist：{verdict.reason.zh}；每个 batch "
-             f"都要 zero_grad、前向、NLLLoss、backward 和 Adam(lr=lr).step()")
+        fail(
+            f"train_mnist on the course's MLP: {verdict.reason.en}; every batch needs zero_grad, forward, NLLLoss, "
+            f"backward and Adam(lr=lr).step()",
+            f"在课程的 MLP 上运行 train_mnist：{verdict.reason.zh}；每个 batch "
+            f"都要 zero_grad、前向、NLLLoss、backward 和 Adam(lr=lr).step()",
+        )
 
 
 @points(1)
@@ -123,26 +127,34 @@ def test_the_loss_is_nll_loss_not_cross_entropy(student, digits, exact, device):
     run = runs.run_kit(student, "RawLinear", digits, device, record=True, **settings)
     runs.blocked_by_exact(*exact)
     run = runs.kit_outcome(run)
-    audits = {name: runs.kit_audit(run, "RawLinear", digits, settings["lr"], 1, 2, device, loss)
-              for name, loss in (("nll", torch.nn.NLLLoss()), ("cross_entropy", torch.nn.CrossEntropyLoss()))}
+    audits = {
+        name: runs.kit_audit(run, "RawLinear", digits, settings["lr"], 1, 2, device, loss)
+        for name, loss in (("nll", torch.nn.NLLLoss()), ("cross_entropy", torch.nn.CrossEntropyLoss()))
+    }
     if audits["nll"].ok:
         return
     if not audits["cross_entropy"].ok:
-        fail("on a network that does not end in LogSoftmax, train_mnist's steps are neither NLLLoss nor "
-             "CrossEntropyLoss steps: compute the loss as nn.NLLLoss()(model(images), labels)",
-             "在不以 LogSoftmax 结尾的网络上，train_mnist 的训练步既不是 NLLLoss 也不是 CrossEntropyLoss 的：请用 "
-             "nn.NLLLoss()(model(images), labels) 计算损失")
+        fail(
+            "on a network that does not end in LogSoftmax, train_mnist's steps are neither NLLLoss nor "
+            "CrossEntropyLoss steps: compute the loss as nn.NLLLoss()(model(images), labels)",
+            "在不以 LogSoftmax 结尾的网络上，train_mnist 的训练步既不是 NLLLoss 也不是 CrossEntropyLoss 的：请用 "
+            "nn.NLLLoss()(model(images), labels) 计算损失",
+        )
     if "torch.nn.functional.cross_entropy" in (run.extra.get("torch_calls") or []):
-        fail("train_mnist uses CrossEntropyLoss, which applies log_softmax itself, on outputs that already went "
-             "through LogSoftmax: use nn.NLLLoss() for log-probabilities (here the second log_softmax happens to "
-             "change nothing, but after a Softmax or with probabilities it silently trains worse)",
-             "train_mnist 在已经过 LogSoftmax 的输出上使用了 CrossEntropyLoss，而它自己会再做一次 log_softmax："
-             "对数概率应配 nn.NLLLoss()（这里第二次 log_softmax 恰好不改变结果，但在 Softmax 之后或对概率使用时，"
-             "会悄悄地训练得更差）")
-    fail("train_mnist applies a log_softmax of its own to the network's output before the loss (it trains like "
-         "CrossEntropyLoss): the networks already end in LogSoftmax, so pass their output straight to nn.NLLLoss()",
-         "train_mnist 在计算损失前又对网络输出做了一次 log_softmax（效果等同于 CrossEntropyLoss）：网络已经以 "
-         "LogSoftmax 结尾，请把输出直接交给 nn.NLLLoss()")
+        fail(
+            "train_mnist uses CrossEntropyLoss, which applies log_softmax itself, on outputs that already went "
+            "through LogSoftmax: use nn.NLLLoss() for log-probabilities (here the second log_softmax happens to "
+            "change nothing, but after a Softmax or with probabilities it silently trains worse)",
+            "train_mnist 在已经过 LogSoftmax 的输出上使用了 CrossEntropyLoss，而它自己会再做一次 log_softmax："
+            "对数概率应配 nn.NLLLoss()（这里第二次 log_softmax 恰好不改变结果，但在 Softmax 之后或对概率使用时，"
+            "会悄悄地训练得更差）",
+        )
+    fail(
+        "train_mnist applies a log_softmax of its own to the network's output before the loss (it trains like "
+        "CrossEntropyLoss): the networks already end in LogSoftmax, so pass their output straight to nn.NLLLoss()",
+        "train_mnist 在计算损失前又对网络输出做了一次 log_softmax（效果等同于 CrossEntropyLoss）：网络已经以 "
+        "LogSoftmax 结尾，请把输出直接交给 nn.NLLLoss()",
+    )
 
 
 @points(1)
@@ -151,29 +163,44 @@ def test_train_mnist_returns_the_mean_loss_of_each_epoch(student, digits, exact,
     中文：train_mnist 每个 epoch 返回一个数：该 epoch 各 batch NLL 损失的平均值，即使有 201 个 batch 也一样"""
     run, _verdict = exact
     if not isinstance(run, Run):
-        not_judged("train_mnist", "train_mnist did not complete its run (another check charges this)",
-                   "train_mnist 没能完成训练（由另一项检查扣分）")
+        not_judged(
+            "train_mnist",
+            "train_mnist did not complete its run (another check charges this)",
+            "train_mnist 没能完成训练（由另一项检查扣分）",
+        )
     long_run = runs.kit_outcome(runs.run_kit(student, "TinyNet", digits, device, **runs.LONG))
-    for (what, what_zh), name, got in ((("after two epochs of two batches", "两个 batch 训练两个 epoch 后"), "CourseMLP",
-                                        run), (("after one epoch of 201 one-image batches",
-                                                "每个 batch 一张图片、共 201 个 batch 的一个 epoch 后"), "TinyNet",
-                                               long_run)):
+    for (what, what_zh), name, got in (
+        (("after two epochs of two batches", "两个 batch 训练两个 epoch 后"), "CourseMLP", run),
+        (
+            (
+                "after one epoch of 201 one-image batches",
+                "每个 batch 一张图片、共 201 个 batch 的一个 epoch 后",
+            ),
+            "TinyNet",
+            long_run,
+        ),
+    ):
         expected = [float(np.mean(losses)) for losses in runs.batch_losses(got, name, digits)]
         returned = got.returned
         if not isinstance(returned, list) or len(returned) != len(expected):
-            fail(f"{what} train_mnist should return a list of {len(expected)} loss(es), one per epoch, got "
-                 f"{describe_type(returned)}" + (f" of {len(returned)}" if isinstance(returned, list) else ""),
-                 f"{what_zh}，train_mnist 应返回包含 {len(expected)} 个损失的列表（每个 epoch 一个），实际是 "
-                 f"{describe_type(returned, zh=True)}" + (f"（{len(returned)} 项）" if isinstance(returned, list) else ""))
+            fail(
+                f"{what} train_mnist should return a list of {len(expected)} loss(es), one per epoch, got "
+                f"{describe_type(returned)}" + (f" of {len(returned)}" if isinstance(returned, list) else ""),
+                f"{what_zh}，train_mnist 应返回包含 {len(expected)} 个损失的列表（每个 epoch 一个），实际是 "
+                f"{describe_type(returned, zh=True)}"
+                + (f"（{len(returned)} 项）" if isinstance(returned, list) else ""),
+            )
         for epoch, (value, want) in enumerate(zip(returned, expected), 1):
             have = expect_number(value, Text(f"the loss of epoch {epoch}", f"第 {epoch} 个 epoch 的损失"))
             if abs(have - want) > 1e-4 + 1e-4 * abs(want):
-                fail(f"{what} the loss of epoch {epoch} should be the mean of its batches' losses, {want:.6g}; "
-                     f"got {have:.6g}: add every batch's loss.item() to the epoch's total (do not reset it every "
-                     f"few batches, as a tutorial's print does) and divide by the number of batches",
-                     f"{what_zh}，第 {epoch} 个 epoch 的损失应为各 batch 损失的平均值 {want:.6g}，实际 {have:.6g}："
-                     f"把每个 batch 的 loss.item() 加到该 epoch 的总和里（不要像教程里打印时那样每隔几个 batch 清零），"
-                     f"再除以 batch 数")
+                fail(
+                    f"{what} the loss of epoch {epoch} should be the mean of its batches' losses, {want:.6g}; "
+                    f"got {have:.6g}: add every batch's loss.item() to the epoch's total (do not reset it every "
+                    f"few batches, as a tutorial's print does) and divide by the number of batches",
+                    f"{what_zh}，第 {epoch} 个 epoch 的损失应为各 batch 损失的平均值 {want:.6g}，实际 {have:.6g}："
+                    f"把每个 batch 的 loss.item() 加到该 epoch 的总和里（不要像教程里打印时那样每隔几个 batch 清零），"
+                    f"再除以 batch 数",
+                )
 
 
 @points(1)
@@ -183,51 +210,84 @@ def test_train_mnist_trains_the_cnn_too(student, digits, exact, device):
     settings = dict(count=4, epochs=1, lr=runs.EXACT["lr"], batch_size=4, shuffle=False)
     run = runs.run_kit(student, "CourseCNN", digits, device, **settings)
     if isinstance(run, StudentError) and ("size" in str(run) or "shape" in str(run)):
-        fail(f"train_mnist(CNN(), ...) raised {str(run)[:200]}; keep the training loop right for any network: "
-             f"flatten inside MLP.forward, not in the loop",
-             f"train_mnist(CNN(), ...) 出错：{str(run)[:200]}；训练循环要适用于任何网络：请在 MLP.forward 里展平，"
-             f"而不是在循环里")
+        fail(
+            f"train_mnist(CNN(), ...) raised {str(run)[:200]}; keep the training loop right for any network: "
+            f"flatten inside MLP.forward, not in the loop",
+            f"train_mnist(CNN(), ...) 出错：{str(run)[:200]}；训练循环要适用于任何网络：请在 MLP.forward 里展平，"
+            f"而不是在循环里",
+        )
     runs.blocked_by_exact(*exact)
     verdict = runs.kit_audit(runs.kit_outcome(run), "CourseCNN", digits, settings["lr"], 1, 1, device)
     if not verdict.ok:
-        fail(f"train_mnist on the course's CNN: {verdict.reason.en}", f"在课程的 CNN 上运行 train_mnist：{verdict.reason.zh}")
+        fail(
+            f"train_mnist on the course's CNN: {verdict.reason.en}",
+            f"在课程的 CNN 上运行 train_mnist：{verdict.reason.zh}",
+        )
 
 
 @points(3)
-def test_trained_mlp_reaches_the_accuracy_threshold(student, reference, data, digits, plan, exact, mlp_verdict,
-                                                    device):
+def test_trained_mlp_reaches_the_accuracy_threshold(
+    student, reference, data, digits, plan, exact, mlp_verdict, device
+):
     """After train_mnist, the MLP's accuracy on held-out digits (measured by the grader) clears the threshold.
     中文：train_mnist 训练后，MLP 在未见过的数字上的准确率（由评分程序测量）达到阈值"""
     start = flat_state(seeded(reference.module.MLP, plan.seed))
     run = runs.student_run(student, digits, plan, start, device)
     if mlp_verdict is not None:
-        not_judged("MLP", "MLP() does not compute the course's network (another check charges this), so the "
-                          "grader cannot replay its training", "MLP() 与课程的网络不同（由另一项检查扣分），评分程序无法复算它的训练")
+        not_judged(
+            "MLP",
+            "MLP() does not compute the course's network (another check charges this), so the "
+            "grader cannot replay its training",
+            "MLP() 与课程的网络不同（由另一项检查扣分），评分程序无法复算它的训练",
+        )
     if isinstance(run, Misfit):
-        not_judged("MLP", "MLP()'s layers are not the course's (another check charges this)",
-                   "MLP() 的层与课程不同（由另一项检查扣分）")
+        not_judged(
+            "MLP",
+            "MLP()'s layers are not the course's (another check charges this)",
+            "MLP() 的层与课程不同（由另一项检查扣分）",
+        )
     run = runs.kit_outcome(run)
     model = reference.module.MLP()
-    verdict = audit_passes(run, start, runs.adam_steps(model, digits, plan.lr, device), plan.steps, plan.epochs,
-                           plan.lr)
+    verdict = audit_passes(
+        run, start, runs.adam_steps(model, digits, plan.lr, device), plan.steps, plan.epochs, plan.lr
+    )
     heldout = data.heldout_mnist(plan.heldout)
     accuracy = report.record_run(
-        plan, data, heldout, to_inputs(heldout.images), run, verdict.epoch_states, reference.module.MLP(),
-        torch.nn.NLLLoss(), [str(digit) for digit in range(10)], reference.source(),
-        lambda: runs.student_run(reference, digits, plan, start, "cpu"))
-    note(f"held-out accuracy {accuracy:.1%} (threshold {plan.threshold:.0%})",
-         f"未见过的数字上的准确率 {accuracy:.1%}（阈值 {plan.threshold:.0%}）")
+        plan,
+        data,
+        heldout,
+        to_inputs(heldout.images),
+        run,
+        verdict.epoch_states,
+        reference.module.MLP(),
+        torch.nn.NLLLoss(),
+        [str(digit) for digit in range(10)],
+        reference.source(),
+        lambda: runs.student_run(reference, digits, plan, start, "cpu"),
+    )
+    note(
+        f"held-out accuracy {accuracy:.1%} (threshold {plan.threshold:.0%})",
+        f"未见过的数字上的准确率 {accuracy:.1%}（阈值 {plan.threshold:.0%}）",
+    )
     if not verdict.ok:
-        runs.blocked_by_exact(*exact, f"; the accuracy of its weights (held-out {accuracy:.1%}) cannot count",
-                              f"；其权重的准确率（未见过的数字上为 {accuracy:.1%}）不能计分")
-        fail(f"the weights train_mnist left in the MLP are not its own Adam steps on the digits: {verdict.reason.en}; "
-             f"their accuracy (held-out {accuracy:.1%}) cannot count",
-             f"train_mnist 留在 MLP 里的权重不是它在这些数字上做的 Adam 训练步的结果：{verdict.reason.zh}；其准确率"
-             f"（未见过的数字上为 {accuracy:.1%}）不能计分")
+        runs.blocked_by_exact(
+            *exact,
+            f"; the accuracy of its weights (held-out {accuracy:.1%}) cannot count",
+            f"；其权重的准确率（未见过的数字上为 {accuracy:.1%}）不能计分",
+        )
+        fail(
+            f"the weights train_mnist left in the MLP are not its own Adam steps on the digits: {verdict.reason.en}; "
+            f"their accuracy (held-out {accuracy:.1%}) cannot count",
+            f"train_mnist 留在 MLP 里的权重不是它在这些数字上做的 Adam 训练步的结果：{verdict.reason.zh}；其准确率"
+            f"（未见过的数字上为 {accuracy:.1%}）不能计分",
+        )
     if accuracy < plan.threshold:
-        fail(f"held-out accuracy after {plan.epochs} epoch(s) with lr={plan.lr}: expected at least "
-             f"{plan.threshold:.0%}, got {accuracy:.1%}", f"训练 {plan.epochs} 轮（lr={plan.lr}）后在未见过的数字上的"
-             f"准确率应至少为 {plan.threshold:.0%}，实际为 {accuracy:.1%}")
+        fail(
+            f"held-out accuracy after {plan.epochs} epoch(s) with lr={plan.lr}: expected at least "
+            f"{plan.threshold:.0%}, got {accuracy:.1%}",
+            f"训练 {plan.epochs} 轮（lr={plan.lr}）后在未见过的数字上的"
+            f"准确率应至少为 {plan.threshold:.0%}，实际为 {accuracy:.1%}",
+        )
 
 
 @pytest.fixture(scope="module")
@@ -237,8 +297,9 @@ def scored(student, digits, plan, device):
     net = seeded(lambda: ModeRevealingNet(28 * 28, log_softmax=True), plan.seed)
     labels, found, tolerance = modes.prepare(net, to_inputs(images), 64, torch.nn.NLLLoss(), device)
     try:
-        returned = student.probe(probes.accuracy, images, labels.numpy(), batch_size=64, seed=plan.seed,
-                                 device=device)["returned"]
+        returned = student.probe(
+            probes.accuracy, images, labels.numpy(), batch_size=64, seed=plan.seed, device=device
+        )["returned"]
     except StudentProblem as problem:
         returned = problem
     return returned, found, tolerance
@@ -251,12 +312,18 @@ def test_accuracy_is_the_fraction_of_correct_predictions(scored):
     returned, found, tolerance = scored
     if isinstance(returned, StudentProblem):
         raise returned
-    value = expect_number(returned, Text("accuracy(model, loader, device)", "accuracy(model, loader, device)"),
-                          "correct / total", "正确数 / 总数")
+    value = expect_number(
+        returned,
+        Text("accuracy(model, loader, device)", "accuracy(model, loader, device)"),
+        "correct / total",
+        "正确数 / 总数",
+    )
     modes.expect_fraction(returned, found, tolerance, "accuracy")
     if modes.read(returned, found, tolerance) is None:
-        fail(f"accuracy(model, loader, device): expected {found[0].accuracy:.6g} (correct / total), got {value:.6g}",
-             f"accuracy(model, loader, device)：期望 {found[0].accuracy:.6g}（正确数 / 总数），实际 {value:.6g}")
+        fail(
+            f"accuracy(model, loader, device): expected {found[0].accuracy:.6g} (correct / total), got {value:.6g}",
+            f"accuracy(model, loader, device)：期望 {found[0].accuracy:.6g}（正确数 / 总数），实际 {value:.6g}",
+        )
 
 
 @points(1)
@@ -265,7 +332,11 @@ def test_accuracy_runs_in_eval_mode_without_autograd(scored):
     中文：accuracy 在评估模式（关闭 dropout）且关闭自动求导的情况下运行模型，从它返回的数值可以看出"""
     returned, found, tolerance = scored
     if isinstance(returned, StudentProblem):
-        not_judged("accuracy", "accuracy raised an error (another check charges this)", "accuracy 出错了（由另一项检查扣分）")
+        not_judged(
+            "accuracy",
+            "accuracy raised an error (another check charges this)",
+            "accuracy 出错了（由另一项检查扣分）",
+        )
     reading = modes.expect_reading(returned, found, tolerance, "accuracy")
     modes.expect_mode(reading, "training", "accuracy")
     modes.expect_mode(reading, "grad", "accuracy")

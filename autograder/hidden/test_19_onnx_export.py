@@ -7,6 +7,7 @@ the reference module, at batch sizes 1, 3 (the example's) and 7, then
 compares with PyTorch's output computed here. run_onnx is judged on small ONNX
 files the grader builds itself.
 """
+
 import importlib.util
 import tempfile
 from pathlib import Path
@@ -39,10 +40,12 @@ SEED = 19
 EXAMPLE_BATCH = 3
 DYNAMIC_BATCHES = (1, 7)
 BATCHES = (1, EXAMPLE_BATCH, 7)
-DYNAMIC_ADVICE = ("the file accepts only the example's batch size: declare the first dimension dynamic, e.g. "
-                  "dynamic_shapes=({0: torch.export.Dim(\"batch\")},)",
-                  "这个文件只接受示例输入的 batch 大小：请把第一维声明为动态，例如 "
-                  "dynamic_shapes=({0: torch.export.Dim(\"batch\")},)")
+DYNAMIC_ADVICE = (
+    "the file accepts only the example's batch size: declare the first dimension dynamic, e.g. "
+    'dynamic_shapes=({0: torch.export.Dim("batch")},)',
+    "这个文件只接受示例输入的 batch 大小：请把第一维声明为动态，例如 "
+    'dynamic_shapes=({0: torch.export.Dim("batch")},)',
+)
 
 
 class MissingDependency(RuntimeError):
@@ -55,23 +58,30 @@ def onnx_installed():
     missing = [name for name in REQUIRED if importlib.util.find_spec(name) is None]
     if missing:
         verb = "is" if len(missing) == 1 else "are"
-        raise MissingDependency(f"{', '.join(missing)} {verb} not installed where the grader runs, so ONNX "
-                                f"export cannot be graded here; install the kit's onnx extra: "
-                                f"pip install 'torch-exercise-kit[onnx]'")
+        raise MissingDependency(
+            f"{', '.join(missing)} {verb} not installed where the grader runs, so ONNX "
+            f"export cannot be graded here; install the kit's onnx extra: "
+            f"pip install 'torch-exercise-kit[onnx]'"
+        )
 
 
 def read_untrusted(folder: Path, prefix: str) -> dict[str, bytes]:
     """The regular files directly in `folder` whose names start with `prefix`, read by the audited reader
     (no links, capped): the worker wrote them, so nothing about them is trusted."""
     try:
-        return read_worker_files(folder, accept=lambda name: name.startswith(prefix),
-                                 caps=Caps(files=MAX_FILES, bytes=FILE_CAP)).files
+        return read_worker_files(
+            folder, accept=lambda name: name.startswith(prefix), caps=Caps(files=MAX_FILES, bytes=FILE_CAP)
+        ).files
     except TooMany:
-        fail(f"export_onnx wrote more than {MAX_FILES} files named {prefix}*; expected one ONNX file",
-             f"export_onnx 写了超过 {MAX_FILES} 个名为 {prefix}* 的文件；应只有一个 ONNX 文件")
+        fail(
+            f"export_onnx wrote more than {MAX_FILES} files named {prefix}*; expected one ONNX file",
+            f"export_onnx 写了超过 {MAX_FILES} 个名为 {prefix}* 的文件；应只有一个 ONNX 文件",
+        )
     except TooLarge:
-        fail(f"the exported files are larger than {FILE_CAP // 2**20} MiB",
-             f"导出的文件大于 {FILE_CAP // 2**20} MiB")
+        fail(
+            f"the exported files are larger than {FILE_CAP // 2**20} MiB",
+            f"导出的文件大于 {FILE_CAP // 2**20} MiB",
+        )
 
 
 def inputs_for(batch: int) -> np.ndarray:
@@ -97,19 +107,28 @@ def exported(student, runner):
 def loaded(exported, charged: bool = False) -> dict:
     """The run of the exported file. With `charged` (the check that a loadable file is written) a missing
     or unloadable file fails; the other checks are not judged then."""
-    if not charged and (isinstance(exported, StudentProblem) or exported.get("missing") or "load_error" in exported):
-        not_judged_because("export_onnx", "export_onnx did not write a file ONNX Runtime loads (see "
-                   "export_writes_an_onnx_file_that_onnx_runtime_loads)",
-                   "export_onnx 没有写出 ONNX Runtime 能加载的文件（见 export_writes_an_onnx_file_that_onnx_runtime_loads）")
+    if not charged and (
+        isinstance(exported, StudentProblem) or exported.get("missing") or "load_error" in exported
+    ):
+        not_judged_because(
+            "export_onnx",
+            "export_onnx did not write a file ONNX Runtime loads (see "
+            "export_writes_an_onnx_file_that_onnx_runtime_loads)",
+            "export_onnx 没有写出 ONNX Runtime 能加载的文件（见 export_writes_an_onnx_file_that_onnx_runtime_loads）",
+        )
     if isinstance(exported, StudentProblem):
         raise exported
     if exported.get("missing"):
-        fail(f"export_onnx(model, example_input, path) wrote no file at path (a file named {FILE} in the "
-             f"working folder; links are not followed)",
-             f"export_onnx(model, example_input, path) 没有在 path（工作目录中的 {FILE}）写出文件（不跟随链接）")
+        fail(
+            f"export_onnx(model, example_input, path) wrote no file at path (a file named {FILE} in the "
+            f"working folder; links are not followed)",
+            f"export_onnx(model, example_input, path) 没有在 path（工作目录中的 {FILE}）写出文件（不跟随链接）",
+        )
     if "load_error" in exported:
-        fail(f"ONNX Runtime could not load the exported file: {exported['load_error'][:300]}",
-             f"ONNX Runtime 无法加载导出的文件：{exported['load_error'][:300]}")
+        fail(
+            f"ONNX Runtime could not load the exported file: {exported['load_error'][:300]}",
+            f"ONNX Runtime 无法加载导出的文件：{exported['load_error'][:300]}",
+        )
     return exported
 
 
@@ -123,13 +142,24 @@ def expect_matches_pytorch(exported, batch: int) -> None:
     if kind != "ok":
         reason = " ".join(str(value).split()).split(" Please fix")[0][:300]
         if "dimension" in reason:
-            fail(f"ONNX Runtime refused a batch of {batch}: {reason}; {DYNAMIC_ADVICE[0]}",
-                 f"ONNX Runtime 拒绝了大小为 {batch} 的 batch：{reason}；{DYNAMIC_ADVICE[1]}")
-        fail(f"ONNX Runtime failed on a batch of {batch}: {reason}",
-             f"ONNX Runtime 在大小为 {batch} 的 batch 上出错：{reason}")
-    expect_close(value, expected_output(batch), Text(f"ONNX Runtime's output for a batch of {batch}, against PyTorch's",
-                                                     f"ONNX Runtime 对大小为 {batch} 的 batch 的输出与 PyTorch 的相比"),
-                 atol=1e-4, rtol=0)
+            fail(
+                f"ONNX Runtime refused a batch of {batch}: {reason}; {DYNAMIC_ADVICE[0]}",
+                f"ONNX Runtime 拒绝了大小为 {batch} 的 batch：{reason}；{DYNAMIC_ADVICE[1]}",
+            )
+        fail(
+            f"ONNX Runtime failed on a batch of {batch}: {reason}",
+            f"ONNX Runtime 在大小为 {batch} 的 batch 上出错：{reason}",
+        )
+    expect_close(
+        value,
+        expected_output(batch),
+        Text(
+            f"ONNX Runtime's output for a batch of {batch}, against PyTorch's",
+            f"ONNX Runtime 对大小为 {batch} 的 batch 的输出与 PyTorch 的相比",
+        ),
+        atol=1e-4,
+        rtol=0,
+    )
 
 
 def right_at_the_example_batch(exported) -> None:
@@ -137,10 +167,13 @@ def right_at_the_example_batch(exported) -> None:
     names in it, count only together with an output the grader computed."""
     kind, value = loaded(exported)["results"][BATCHES.index(EXAMPLE_BATCH)]
     if kind != "ok" or not agrees(value, expected_output(EXAMPLE_BATCH), atol=1e-4, rtol=0):
-        not_judged_because("export_onnx", "the file does not give PyTorch's output at the example's batch size yet (see "
-                   "onnx_output_matches_pytorch_at_the_example_batch_size)",
-                   "这个文件在示例输入的 batch 大小上还没有得到 PyTorch 的输出（见 "
-                   "onnx_output_matches_pytorch_at_the_example_batch_size）")
+        not_judged_because(
+            "export_onnx",
+            "the file does not give PyTorch's output at the example's batch size yet (see "
+            "onnx_output_matches_pytorch_at_the_example_batch_size)",
+            "这个文件在示例输入的 batch 大小上还没有得到 PyTorch 的输出（见 "
+            "onnx_output_matches_pytorch_at_the_example_batch_size）",
+        )
 
 
 @points(1)
@@ -174,12 +207,22 @@ def test_graph_input_and_output_are_named_input_and_output(exported):
     中文：计算图有一个名为 "input" 的输入和一个名为 "output" 的输出"""
     result = loaded(exported)
     right_at_the_example_batch(exported)
-    expect_equal([name for name, _shape in result["inputs"]], ["input"],
-                 Text("the graph's input names (pass input_names=[\"input\"])",
-                      "计算图的输入名（请传入 input_names=[\"input\"]）"))
-    expect_equal([name for name, _shape in result["outputs"]], ["output"],
-                 Text("the graph's output names (pass output_names=[\"output\"])",
-                      "计算图的输出名（请传入 output_names=[\"output\"]）"))
+    expect_equal(
+        [name for name, _shape in result["inputs"]],
+        ["input"],
+        Text(
+            'the graph\'s input names (pass input_names=["input"])',
+            '计算图的输入名（请传入 input_names=["input"]）',
+        ),
+    )
+    expect_equal(
+        [name for name, _shape in result["outputs"]],
+        ["output"],
+        Text(
+            'the graph\'s output names (pass output_names=["output"])',
+            '计算图的输出名（请传入 output_names=["output"]）',
+        ),
+    )
 
 
 def write_mlp_onnx(path: Path, seed: int, input_name: str) -> None:
@@ -187,18 +230,29 @@ def write_mlp_onnx(path: Path, seed: int, input_name: str) -> None:
     from onnx import TensorProto, helper, numpy_helper, save_model
 
     rng = np.random.default_rng(seed)
-    weights = {"w1": rng.normal(0, 0.5, (12, 16)), "b1": rng.normal(0, 0.1, 16),
-               "w2": rng.normal(0, 0.5, (16, 5)), "b2": rng.normal(0, 0.1, 5)}
-    nodes = [helper.make_node("MatMul", [input_name, "w1"], ["h1"]),
-             helper.make_node("Add", ["h1", "b1"], ["h2"]),
-             helper.make_node("Relu", ["h2"], ["h3"]),
-             helper.make_node("MatMul", ["h3", "w2"], ["h4"]),
-             helper.make_node("Add", ["h4", "b2"], ["h5"]),
-             helper.make_node("LogSoftmax", ["h5"], ["scores"], axis=1)]
+    weights = {
+        "w1": rng.normal(0, 0.5, (12, 16)),
+        "b1": rng.normal(0, 0.1, 16),
+        "w2": rng.normal(0, 0.5, (16, 5)),
+        "b2": rng.normal(0, 0.1, 5),
+    }
+    nodes = [
+        helper.make_node("MatMul", [input_name, "w1"], ["h1"]),
+        helper.make_node("Add", ["h1", "b1"], ["h2"]),
+        helper.make_node("Relu", ["h2"], ["h3"]),
+        helper.make_node("MatMul", ["h3", "w2"], ["h4"]),
+        helper.make_node("Add", ["h4", "b2"], ["h5"]),
+        helper.make_node("LogSoftmax", ["h5"], ["scores"], axis=1),
+    ]
     graph = helper.make_graph(
-        nodes, "grader_mlp", [helper.make_tensor_value_info(input_name, TensorProto.FLOAT, ["batch", 12])],
+        nodes,
+        "grader_mlp",
+        [helper.make_tensor_value_info(input_name, TensorProto.FLOAT, ["batch", 12])],
         [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["batch", 5])],
-        initializer=[numpy_helper.from_array(value.astype(np.float32), name) for name, value in weights.items()])
+        initializer=[
+            numpy_helper.from_array(value.astype(np.float32), name) for name, value in weights.items()
+        ],
+    )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8
     save_model(model, str(path))
@@ -216,8 +270,9 @@ def grader_files(student):
         yield files
 
 
-def expect_run_like_the_reference(student, reference, grader_files, input_name: str, batch: int,
-                                  judge_type: bool = True) -> None:
+def expect_run_like_the_reference(
+    student, reference, grader_files, input_name: str, batch: int, judge_type: bool = True
+) -> None:
     """run_onnx on a grader-made file equals the reference's run; without `judge_type`, a list of outputs
     (a mistake the type check charges) is judged by its first item."""
     local, remote = grader_files[input_name]
@@ -227,14 +282,25 @@ def expect_run_like_the_reference(student, reference, grader_files, input_name: 
     if not judge_type and isinstance(got, list) and got:
         got = got[0]
     if isinstance(got, list):
-        fail("run_onnx should return a NumPy array, got a list: session.run(...) returns a list with one array "
-             "per output; return its first item",
-             "run_onnx 应返回 NumPy 数组，实际是列表：session.run(...) 返回的是每个输出一个数组的列表；请返回第一个元素")
+        fail(
+            "run_onnx should return a NumPy array, got a list: session.run(...) returns a list with one array "
+            "per output; return its first item",
+            "run_onnx 应返回 NumPy 数组，实际是列表：session.run(...) 返回的是每个输出一个数组的列表；请返回第一个元素",
+        )
     if not isinstance(got, np.ndarray):
-        fail(f"run_onnx should return a NumPy array, got {describe_type(got)}",
-             f"run_onnx 应返回 NumPy 数组，实际是 {describe_type(got, zh=True)}")
-    expect_close(got, expected, Text(f"run_onnx(path, an array of shape {array.shape})",
-                                     f"run_onnx（path，形状为 {array.shape} 的数组）"), atol=1e-5)
+        fail(
+            f"run_onnx should return a NumPy array, got {describe_type(got)}",
+            f"run_onnx 应返回 NumPy 数组，实际是 {describe_type(got, zh=True)}",
+        )
+    expect_close(
+        got,
+        expected,
+        Text(
+            f"run_onnx(path, an array of shape {array.shape})",
+            f"run_onnx（path，形状为 {array.shape} 的数组）",
+        ),
+        atol=1e-5,
+    )
 
 
 @points(2)
@@ -255,7 +321,9 @@ def test_run_onnx_reads_the_input_name_from_the_file(student, reference, grader_
         text = str(error)
         if "pixels" not in text and "input" not in text:
             raise
-        fail(f"run_onnx failed on a file whose input is named \"pixels\" ({text[:200]}); take the name from "
-             f"the file: session.get_inputs()[0].name",
-             f"输入名为 \"pixels\" 的文件上 run_onnx 出错（{text[:200]}）；请从文件中读取输入名："
-             f"session.get_inputs()[0].name")
+        fail(
+            f'run_onnx failed on a file whose input is named "pixels" ({text[:200]}); take the name from '
+            f"the file: session.get_inputs()[0].name",
+            f'输入名为 "pixels" 的文件上 run_onnx 出错（{text[:200]}）；请从文件中读取输入名：'
+            f"session.get_inputs()[0].name",
+        )

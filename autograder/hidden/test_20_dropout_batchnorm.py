@@ -1,6 +1,7 @@
 """Hidden checks for 20_dropout_batchnorm: dropout and batch normalization by hand, in train and eval mode;
 the classifier that uses both layers; predict in eval mode. Expected values are computed here, in the grader,
 with torch's own functional layers."""
+
 import torch
 import torch.nn.functional as F
 
@@ -20,8 +21,10 @@ def shown(x: torch.Tensor) -> Text:
 
 def dropout_call(x: torch.Tensor | str, p: float, training: bool) -> Text:
     described = shown(x) if isinstance(x, torch.Tensor) else Text(x, x)
-    return Text(f"dropout({described.en}, p={p:g}, training={training})",
-                f"dropout（{described.zh}，p={p:g}，training={training}）")
+    return Text(
+        f"dropout({described.en}, p={p:g}, training={training})",
+        f"dropout（{described.zh}，p={p:g}，training={training}）",
+    )
 
 
 def fresh(seed: int, shapes=((7,), (3, 5), (2, 3, 4, 4))) -> list[torch.Tensor]:
@@ -35,8 +38,11 @@ def batch(seed: int, shape: tuple) -> tuple[torch.Tensor, torch.Tensor, torch.Te
     """A batch far from mean 0 and variance 1, and running statistics for its channels."""
     generator = torch.Generator().manual_seed(seed)
     channels = shape[1]
-    return (torch.randn(shape, generator=generator) * 3 + 1, torch.randn(channels, generator=generator),
-            torch.rand(channels, generator=generator) + 0.5)
+    return (
+        torch.randn(shape, generator=generator) * 3 + 1,
+        torch.randn(channels, generator=generator),
+        torch.rand(channels, generator=generator) + 0.5,
+    )
 
 
 def torch_batch_norm(x, running_mean, running_var, training, momentum):
@@ -57,6 +63,7 @@ def after(key: str, call: Text) -> Text:
 
 # ---------------------------------------------------------------- dropout
 
+
 @points(1)
 def test_dropout_in_eval_mode_returns_its_input(student):
     """dropout(x, p, training=False) returns x unchanged.
@@ -73,14 +80,21 @@ def test_dropout_zeroes_about_p_of_the_values(student):
     中文：训练时 dropout 以概率 p 把每个值置 0（p = 0.2 和 0.8，各 200,000 个值）"""
     x = torch.rand(200_000, generator=torch.Generator().manual_seed(201)) + 0.5
     for p in (0.2, 0.8):
-        what = Text(f"dropout(200,000 values, p={p:g}, training=True)", f"dropout（200,000 个值，p={p:g}，training=True）")
-        got = expect_tensor(student.probe(probes.dropout_run, x.clone(), p, True)["output"], what, shape=x.shape)
+        what = Text(
+            f"dropout(200,000 values, p={p:g}, training=True)",
+            f"dropout（200,000 个值，p={p:g}，training=True）",
+        )
+        got = expect_tensor(
+            student.probe(probes.dropout_run, x.clone(), p, True)["output"], what, shape=x.shape
+        )
         zeroed = float((got == 0).double().mean())
         if abs(zeroed - p) > 0.01:
-            fail(f"{what.en} zeroed {zeroed:.1%} of the values, expected about {p:.0%}: p is the probability of "
-                 f"zeroing a value, not of keeping it (keep a value when its random number is >= p)",
-                 f"{what.zh} 把 {zeroed:.1%} 的值置 0，应约为 {p:.0%}：p 是把一个值置 0 的概率，不是保留它的概率"
-                 f"（随机数 >= p 时保留）")
+            fail(
+                f"{what.en} zeroed {zeroed:.1%} of the values, expected about {p:.0%}: p is the probability of "
+                f"zeroing a value, not of keeping it (keep a value when its random number is >= p)",
+                f"{what.zh} 把 {zeroed:.1%} 的值置 0，应约为 {p:.0%}：p 是把一个值置 0 的概率，不是保留它的概率"
+                f"（随机数 >= p 时保留）",
+            )
 
 
 @points(2)
@@ -90,14 +104,19 @@ def test_dropout_scales_the_kept_values_by_1_over_1_minus_p(student):
     for x in fresh(202):
         for p in (0.3, 0.5):
             what = dropout_call(x, p, True)
-            got = expect_tensor(student.probe(probes.dropout_run, x.clone(), p, True)["output"], what,
-                                shape=x.shape)
+            got = expect_tensor(
+                student.probe(probes.dropout_run, x.clone(), p, True)["output"], what, shape=x.shape
+            )
             kept = got != 0
             if bool(kept.any()) and torch.allclose(got[kept].double(), x[kept].double()):
-                fail(f"{what.en} kept values as they were: multiply them by 1 / (1 - p) = {1 / (1 - p):.4g}, so "
-                     f"the expected value of each output equals its input",
-                     f"{what.zh} 保留的值没有变化：要乘以 1 / (1 - p) = {1 / (1 - p):.4g}，使每个输出的期望值等于输入")
-            expect_close(got[kept], x[kept] / (1 - p), Text(f"the values {what.en} kept", f"{what.zh} 保留的值"))
+                fail(
+                    f"{what.en} kept values as they were: multiply them by 1 / (1 - p) = {1 / (1 - p):.4g}, so "
+                    f"the expected value of each output equals its input",
+                    f"{what.zh} 保留的值没有变化：要乘以 1 / (1 - p) = {1 / (1 - p):.4g}，使每个输出的期望值等于输入",
+                )
+            expect_close(
+                got[kept], x[kept] / (1 - p), Text(f"the values {what.en} kept", f"{what.zh} 保留的值")
+            )
 
 
 @points(1)
@@ -106,10 +125,14 @@ def test_dropout_with_p_1_zeroes_everything(student):
     中文：dropout(x, p=1, training=True) 全为 0，与 nn.Dropout(1.0) 一致（不能除以 0）"""
     for x in fresh(203):
         what = dropout_call(x, 1, True)
-        got = expect_tensor(student.probe(probes.dropout_run, x.clone(), 1.0, True)["output"], what, shape=x.shape)
+        got = expect_tensor(
+            student.probe(probes.dropout_run, x.clone(), 1.0, True)["output"], what, shape=x.shape
+        )
         if bool(torch.isnan(got).any()):
-            fail(f"{what.en} gave nan: with p = 1 nothing is kept and 1 / (1 - p) divides by zero; return zeros then",
-                 f"{what.zh} 得到 nan：p = 1 时什么都不保留，1 / (1 - p) 会除以 0；这时直接返回全 0")
+            fail(
+                f"{what.en} gave nan: with p = 1 nothing is kept and 1 / (1 - p) divides by zero; return zeros then",
+                f"{what.zh} 得到 nan：p = 1 时什么都不保留，1 / (1 - p) 会除以 0；这时直接返回全 0",
+            )
         expect_close(got, torch.zeros_like(x), what, atol=0, rtol=0)
 
 
@@ -121,12 +144,15 @@ def test_dropout_leaves_its_input_unchanged(student):
         after = student.probe(probes.dropout_run, x.clone(), 0.5, True)["input_after"]
         if not isinstance(after, torch.Tensor) or not torch.equal(after, x):
             what = dropout_call(x, 0.5, True)
-            fail(f"{what.en} changed its input x: compute a new tensor (x * mask / (1 - p)) instead of zeroing "
-                 f"values of x itself",
-                 f"{what.zh} 修改了输入 x：请生成新的张量（x * mask / (1 - p)），不要在 x 本身上置 0")
+            fail(
+                f"{what.en} changed its input x: compute a new tensor (x * mask / (1 - p)) instead of zeroing "
+                f"values of x itself",
+                f"{what.zh} 修改了输入 x：请生成新的张量（x * mask / (1 - p)），不要在 x 本身上置 0",
+            )
 
 
 # ---------------------------------------------------------------- batch_norm
+
 
 def judge_normalization(student, shapes, seed: int) -> None:
     for number, shape in enumerate(shapes):
@@ -134,13 +160,22 @@ def judge_normalization(student, shapes, seed: int) -> None:
         got = student.probe(probes.batch_norm_run, x.clone(), running_mean, running_var, True, 0.1)["output"]
         expected, _, _ = torch_batch_norm(x, running_mean, running_var, True, 0.1)
         dims = [0] + list(range(2, x.dim()))
-        unbiased = F.batch_norm(x, None, None, training=True, eps=EPS) * torch.sqrt(
-            x.var(dim=dims, unbiased=False, keepdim=True) + EPS) / torch.sqrt(x.var(dim=dims, keepdim=True) + EPS)
+        unbiased = (
+            F.batch_norm(x, None, None, training=True, eps=EPS)
+            * torch.sqrt(x.var(dim=dims, unbiased=False, keepdim=True) + EPS)
+            / torch.sqrt(x.var(dim=dims, keepdim=True) + EPS)
+        )
         what = bn_call(x, True)
-        if isinstance(got, torch.Tensor) and got.shape == x.shape and torch.allclose(got, unbiased, atol=1e-5):
-            fail(f"{what.en} normalized with the unbiased variance (divided by the count minus 1): normalize with "
-                 f"the batch's biased variance, x.var(..., unbiased=False)",
-                 f"{what.zh} 用无偏方差（除以个数减 1）做了归一化：应使用批次的有偏方差 x.var(..., unbiased=False)")
+        if (
+            isinstance(got, torch.Tensor)
+            and got.shape == x.shape
+            and torch.allclose(got, unbiased, atol=1e-5)
+        ):
+            fail(
+                f"{what.en} normalized with the unbiased variance (divided by the count minus 1): normalize with "
+                f"the batch's biased variance, x.var(..., unbiased=False)",
+                f"{what.zh} 用无偏方差（除以个数减 1）做了归一化：应使用批次的有偏方差 x.var(..., unbiased=False)",
+            )
         expect_close(got, expected, what, atol=1e-4, rtol=1e-4)
 
 
@@ -165,20 +200,28 @@ def running_mistake(key: str, got, given, x, momentum: float):
     if not isinstance(got, torch.Tensor) or got.shape != given.shape:
         return None
     if torch.equal(got, given):
-        return ("was not updated: change the tensor you were given in place (running_mean.mul_(...).add_(...)); "
-                "assigning a new tensor to the name changes nothing outside the function",
-                "没有更新：请原地修改传入的张量（running_mean.mul_(...).add_(...)）；给变量名赋一个新张量"
-                "不会改变函数外面的那个")
+        return (
+            "was not updated: change the tensor you were given in place (running_mean.mul_(...).add_(...)); "
+            "assigning a new tensor to the name changes nothing outside the function",
+            "没有更新：请原地修改传入的张量（running_mean.mul_(...).add_(...)）；给变量名赋一个新张量"
+            "不会改变函数外面的那个",
+        )
     statistic = x.mean(dim=0) if key == "running_mean" else x.var(dim=0)
     if torch.allclose(got, momentum * given + (1 - momentum) * statistic):
-        return ("gave the new batch the weight 1 - momentum: PyTorch's momentum is the new batch's weight, "
-                "(1 - momentum) * running + momentum * statistic (the opposite of Keras's momentum)",
-                "给了新批次 1 - momentum 的权重：PyTorch 的 momentum 是新批次的权重，即 "
-                "(1 - momentum) * running + momentum * 统计量（与 Keras 的 momentum 相反）")
-    if key == "running_var" and torch.allclose(got, (1 - momentum) * given + momentum * x.var(dim=0, unbiased=False)):
-        return ("used the biased variance: the running variance takes the unbiased one, x.var(..., unbiased=True), "
-                "as nn.BatchNorm does",
-                "用了有偏方差：滑动方差要用无偏方差 x.var(..., unbiased=True)，与 nn.BatchNorm 一致")
+        return (
+            "gave the new batch the weight 1 - momentum: PyTorch's momentum is the new batch's weight, "
+            "(1 - momentum) * running + momentum * statistic (the opposite of Keras's momentum)",
+            "给了新批次 1 - momentum 的权重：PyTorch 的 momentum 是新批次的权重，即 "
+            "(1 - momentum) * running + momentum * 统计量（与 Keras 的 momentum 相反）",
+        )
+    if key == "running_var" and torch.allclose(
+        got, (1 - momentum) * given + momentum * x.var(dim=0, unbiased=False)
+    ):
+        return (
+            "used the biased variance: the running variance takes the unbiased one, x.var(..., unbiased=True), "
+            "as nn.BatchNorm does",
+            "用了有偏方差：滑动方差要用无偏方差 x.var(..., unbiased=True)，与 nn.BatchNorm 一致",
+        )
     return None
 
 
@@ -222,11 +265,16 @@ def test_batch_norm_in_eval_mode_uses_and_keeps_the_running_statistics(student):
         what = bn_call(x, False)
         batch_stats, _, _ = torch_batch_norm(x, running_mean, running_var, True, 0.1)
         output = got["output"]
-        if isinstance(output, torch.Tensor) and output.shape == x.shape and torch.allclose(output, batch_stats,
-                                                                                          atol=1e-4):
-            fail(f"{what.en} normalized with the batch's own statistics: in eval mode use running_mean and "
-                 f"running_var, so the same input always gives the same output",
-                 f"{what.zh} 用了批次自己的统计量：验证模式要用 running_mean 和 running_var，同样的输入才总有同样的输出")
+        if (
+            isinstance(output, torch.Tensor)
+            and output.shape == x.shape
+            and torch.allclose(output, batch_stats, atol=1e-4)
+        ):
+            fail(
+                f"{what.en} normalized with the batch's own statistics: in eval mode use running_mean and "
+                f"running_var, so the same input always gives the same output",
+                f"{what.zh} 用了批次自己的统计量：验证模式要用 running_mean 和 running_var，同样的输入才总有同样的输出",
+            )
         expect_close(output, expected, what, atol=1e-4, rtol=1e-4)
         expect_close(got["running_mean"], running_mean, after("running_mean", what), atol=0, rtol=0)
         expect_close(got["running_var"], running_var, after("running_var", what), atol=0, rtol=0)
@@ -241,18 +289,28 @@ def test_dropout_and_batch_norm_are_written_by_hand(student):
     中文：dropout 和 batch_norm 不借助 torch 自带的 dropout、batch_norm，也不用 torch.nn.functional"""
     x, running_mean, running_var = batch(260, (8, 5))
     used = set()
-    for name, args in (("dropout", (x, 0.5, True)), ("batch_norm", (x, running_mean, running_var, True, 0.1))):
+    for name, args in (
+        ("dropout", (x, 0.5, True)),
+        ("batch_norm", (x, running_mean, running_var, True, 0.1)),
+    ):
         calls = student.probe(generic.call_recording, name, *args)["torch_calls"]
-        used |= {call for call in calls if call.startswith("torch.nn.functional.")
-                 or any(word in call.rsplit(".", 1)[-1] for word in FORBIDDEN_WORDS)}
+        used |= {
+            call
+            for call in calls
+            if call.startswith("torch.nn.functional.")
+            or any(word in call.rsplit(".", 1)[-1] for word in FORBIDDEN_WORDS)
+        }
     if used:
-        fail(f"dropout and batch_norm must be written by hand, but they call {', '.join(sorted(used))}; use "
-             f"torch.rand_like, mean, var, sqrt and arithmetic",
-             f"dropout 和 batch_norm 需要手写，但调用了 {', '.join(sorted(used))}；请使用 torch.rand_like、mean、var、"
-             f"sqrt 和四则运算")
+        fail(
+            f"dropout and batch_norm must be written by hand, but they call {', '.join(sorted(used))}; use "
+            f"torch.rand_like, mean, var, sqrt and arithmetic",
+            f"dropout 和 batch_norm 需要手写，但调用了 {', '.join(sorted(used))}；请使用 torch.rand_like、mean、var、"
+            f"sqrt 和四则运算",
+        )
 
 
 # ---------------------------------------------------------------- Classifier and predict
+
 
 @points(1)
 def test_classifier_calls_its_layers_in_the_order_given(student):
@@ -260,8 +318,11 @@ def test_classifier_calls_its_layers_in_the_order_given(student):
     中文：Classifier 的前向传播依次调用 Linear、BatchNorm1d、ReLU、Dropout、Linear"""
     x = torch.randn(16, probes.FEATURES, generator=torch.Generator().manual_seed(270))
     got = student.probe(probes.classifier_run, x, 0)["layers"]
-    expect_equal(got, ["Linear", "BatchNorm1d", "ReLU", "Dropout", "Linear"],
-                 Text("the layers Classifier's forward pass called, in order", "Classifier 前向传播依次调用的层"))
+    expect_equal(
+        got,
+        ["Linear", "BatchNorm1d", "ReLU", "Dropout", "Linear"],
+        Text("the layers Classifier's forward pass called, in order", "Classifier 前向传播依次调用的层"),
+    )
 
 
 @points(1)
@@ -269,10 +330,15 @@ def test_classifier_in_eval_mode_gives_the_reference_scores(student, reference):
     """Classifier in eval mode, built with the same seed, gives the reference's scores of shape (N, 3).
     中文：同一个随机种子下，验证模式的 Classifier 给出与参考答案相同的 (N, 3) 分数"""
     x = torch.randn(16, probes.FEATURES, generator=torch.Generator().manual_seed(271))
-    expect_close(student.probe(probes.classifier_run, x, 3)["output"],
-                 reference.probe(probes.classifier_run, x, 3)["output"],
-                 Text(f"Classifier().eval()({shown(x).en}), torch seeded with 3",
-                      f"Classifier().eval()（{shown(x).zh}），随机种子为 3"), atol=1e-5)
+    expect_close(
+        student.probe(probes.classifier_run, x, 3)["output"],
+        reference.probe(probes.classifier_run, x, 3)["output"],
+        Text(
+            f"Classifier().eval()({shown(x).en}), torch seeded with 3",
+            f"Classifier().eval()（{shown(x).zh}），随机种子为 3",
+        ),
+        atol=1e-5,
+    )
 
 
 @points(2)
@@ -284,11 +350,15 @@ def test_predict_evaluates_in_eval_mode(student):
     model = probes.trained_model(5).eval()
     with torch.no_grad():
         expected = model(x).argmax(dim=1)
-    what = Text(f"predict(a model left in train mode, {shown(x).en})", f"predict（处于训练模式的模型，{shown(x).zh}）")
+    what = Text(
+        f"predict(a model left in train mode, {shown(x).en})", f"predict（处于训练模式的模型，{shown(x).zh}）"
+    )
     got = expect_tensor(student.probe(probes.predict_run, x, 5), what, shape=(64,))
     wrong = int((got.long() != expected).sum())
     if wrong:
-        fail(f"{what.en}: {wrong} of 64 rows got another class than the model gives in eval mode; call model.eval() "
-             f"before evaluating (dropout off, BatchNorm on its running statistics) and use torch.no_grad()",
-             f"{what.zh}：64 行中有 {wrong} 行的类别与模型在验证模式下给出的不同；评估前调用 model.eval()"
-             f"（关闭 dropout，BatchNorm 用滑动统计量），并使用 torch.no_grad()")
+        fail(
+            f"{what.en}: {wrong} of 64 rows got another class than the model gives in eval mode; call model.eval() "
+            f"before evaluating (dropout off, BatchNorm on its running statistics) and use torch.no_grad()",
+            f"{what.zh}：64 行中有 {wrong} 行的类别与模型在验证模式下给出的不同；评估前调用 model.eval()"
+            f"（关闭 dropout，BatchNorm 用滑动统计量），并使用 torch.no_grad()",
+        )

@@ -10,6 +10,7 @@ order, since Adam's moments carry over and an MLP step is cheap); the number of 
 A loaded weights file, an extra loop, a learning-rate schedule or training on other data each leave a
 state that no single step explains.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -36,8 +37,15 @@ class Steps:
     sequential = False
     small = False  # a network small enough that one thread replays it fastest
 
-    def __init__(self, model: nn.Module, inputs: Callable[[list[int]], torch.Tensor], labels: torch.Tensor,
-                 loss: nn.Module, optimizer: torch.optim.Optimizer, atol: float) -> None:
+    def __init__(
+        self,
+        model: nn.Module,
+        inputs: Callable[[list[int]], torch.Tensor],
+        labels: torch.Tensor,
+        loss: nn.Module,
+        optimizer: torch.optim.Optimizer,
+        atol: float,
+    ) -> None:
         self.model, self.inputs, self.labels, self.loss = model, inputs, labels, loss
         self.optimizer, self.atol = optimizer, atol
 
@@ -135,21 +143,39 @@ def shape_of(run: Run) -> Shape:
 def audit(run: Run, start: torch.Tensor, steps: Steps, plan_steps: int, epochs: int, lr: float) -> Audit:
     """Check that `run` is `plan_steps` optimizer steps from `start`, each on the batch that was out."""
     if run.overflow:
-        return _stop(Text(f"train() went over train_loader far more often than epochs={epochs} asks",
-                          f"train() 遍历 train_loader 的次数远多于 epochs={epochs} 的要求"), 0, [])
+        return _stop(
+            Text(
+                f"train() went over train_loader far more often than epochs={epochs} asks",
+                f"train() 遍历 train_loader 的次数远多于 epochs={epochs} 的要求",
+            ),
+            0,
+            [],
+        )
     if run.records[-1].kind != "final" or not torch.equal(run.states[0], start):
-        return _stop(Text("when train_loader handed out its first batch, the model no longer held the parameters it "
-                          "was given: train the model passed in, from where it starts",
-                          "train_loader 交出第一个 batch 时，模型的参数已不是传入时的参数：请从传入模型的初始参数开始训练它"),
-                     0, [])
+        return _stop(
+            Text(
+                "when train_loader handed out its first batch, the model no longer held the parameters it "
+                "was given: train the model passed in, from where it starts",
+                "train_loader 交出第一个 batch 时，模型的参数已不是传入时的参数：请从传入模型的初始参数开始训练它",
+            ),
+            0,
+            [],
+        )
     shape = shape_of(run)
     transitions = shape.transitions
     if shape.problem is not None:
         return _stop(shape.problem, len(transitions), shape.epoch_states)
     if len(transitions) != plan_steps:
-        return _stop(Text(f"train() made {len(transitions)} optimizer steps; {epochs} epoch(s) over train_loader make "
-                          f"{plan_steps}, one per batch", f"train() 共做了 {len(transitions)} 次优化步；{epochs} 个 epoch "
-                          f"遍历 train_loader 应做 {plan_steps} 次，每个 batch 一次"), len(transitions), shape.epoch_states)
+        return _stop(
+            Text(
+                f"train() made {len(transitions)} optimizer steps; {epochs} epoch(s) over train_loader make "
+                f"{plan_steps}, one per batch",
+                f"train() 共做了 {len(transitions)} 次优化步；{epochs} 个 epoch "
+                f"遍历 train_loader 应做 {plan_steps} 次，每个 batch 一次",
+            ),
+            len(transitions),
+            shape.epoch_states,
+        )
     chosen = transitions if steps.sequential else _sample(transitions, run.states)
     with one_thread() if steps.small else contextlib.nullcontext():
         for i in chosen:
@@ -157,8 +183,13 @@ def audit(run: Run, start: torch.Tensor, steps: Steps, plan_steps: int, epochs: 
             expected = steps.step(run.states[i], record.indices or [])
             if not steps.matches(run.states[i + 1], expected):
                 epoch = shape.passes.index(record.pass_index) + 1
-                return _stop(_wrong_step(run.states[i], run.states[i + 1], expected, record.batch, epoch, steps.name,
-                                         lr), len(transitions), shape.epoch_states)
+                return _stop(
+                    _wrong_step(
+                        run.states[i], run.states[i + 1], expected, record.batch, epoch, steps.name, lr
+                    ),
+                    len(transitions),
+                    shape.epoch_states,
+                )
     return Audit(None, len(transitions), len(chosen), shape.epoch_states)
 
 
@@ -178,45 +209,80 @@ def _sample(transitions: list[int], states: torch.Tensor) -> list[int]:
 def _changed_outside(following: Record) -> Text:
     """Why a change where no batch was out is wrong (`following` is the record after the change)."""
     if following.kind != "final":
-        return Text("after a pass over train_loader ended, the parameters changed before the next batch was handed out: "
-                    "no weights may be loaded or changed outside the training steps",
-                    "一轮遍历 train_loader 结束后、下一个 batch 交出之前，参数发生了变化：训练步之外不能加载或修改权重")
-    return Text("the parameters changed between the last batch and the end of train(): no weights may be loaded or "
-                "changed outside the training steps",
-                "最后一个 batch 之后到 train() 结束之间，参数发生了变化：训练步之外不能加载或修改权重")
+        return Text(
+            "after a pass over train_loader ended, the parameters changed before the next batch was handed out: "
+            "no weights may be loaded or changed outside the training steps",
+            "一轮遍历 train_loader 结束后、下一个 batch 交出之前，参数发生了变化：训练步之外不能加载或修改权重",
+        )
+    return Text(
+        "the parameters changed between the last batch and the end of train(): no weights may be loaded or "
+        "changed outside the training steps",
+        "最后一个 batch 之后到 train() 结束之间，参数发生了变化：训练步之外不能加载或修改权重",
+    )
 
 
-def _wrong_step(before: torch.Tensor, after: torch.Tensor, expected: torch.Tensor, batch: int, epoch: int,
-                optimizer: str, lr: float) -> Text:
+def _wrong_step(
+    before: torch.Tensor,
+    after: torch.Tensor,
+    expected: torch.Tensor,
+    batch: int,
+    epoch: int,
+    optimizer: str,
+    lr: float,
+) -> Text:
     """Why one step is not the step it should be, with a scale factor when it points the right way."""
     made, wanted = after - before, expected - before
     scale = float(made @ wanted) / max(float(wanted @ wanted), 1e-30)
     aligned = float((made - scale * wanted).norm()) <= 1e-3 * float(made.norm())
-    where_en, where_zh = f"at batch {batch + 1} of epoch {epoch}", f"第 {epoch} 个 epoch 的第 {batch + 1} 个 batch"
+    where_en, where_zh = (
+        f"at batch {batch + 1} of epoch {epoch}",
+        f"第 {epoch} 个 epoch 的第 {batch + 1} 个 batch",
+    )
     if aligned and abs(scale - 1) > 1e-3:
-        return Text(f"{where_en} the parameters moved {scale:.3g} times as far as one {optimizer} step with lr={lr} "
-                    f"(is the learning rate changed during training?)",
-                    f"{where_zh}：参数移动的距离是 lr={lr} 的一步 {optimizer} 的 {scale:.3g} 倍（训练中改动了学习率吗？）")
-    return Text(f"{where_en} the parameters changed by something other than one {optimizer} step with lr={lr} on that "
-                f"batch", f"{where_zh}：参数的变化不是在该 batch 上用 lr={lr} 做一步 {optimizer} 的结果")
+        return Text(
+            f"{where_en} the parameters moved {scale:.3g} times as far as one {optimizer} step with lr={lr} "
+            f"(is the learning rate changed during training?)",
+            f"{where_zh}：参数移动的距离是 lr={lr} 的一步 {optimizer} 的 {scale:.3g} 倍（训练中改动了学习率吗？）",
+        )
+    return Text(
+        f"{where_en} the parameters changed by something other than one {optimizer} step with lr={lr} on that "
+        f"batch",
+        f"{where_zh}：参数的变化不是在该 batch 上用 lr={lr} 做一步 {optimizer} 的结果",
+    )
 
 
-def audit_passes(run: Run, start: torch.Tensor, steps: Steps, plan_steps: int, epochs: int, lr: float) -> Audit:
+def audit_passes(
+    run: Run, start: torch.Tensor, steps: Steps, plan_steps: int, epochs: int, lr: float
+) -> Audit:
     """Like `audit`, for a run read back with `boundaries`: each pass that changed the parameters is replayed
     whole, step by step, from the state it started in, and must end in the state the loop left; nothing may
     change between passes. Cheaper to read back, and every step still counts (18's MLP)."""
     records, states = run.records, run.states
     if run.overflow:
-        return _stop(Text(f"train_mnist went over the loader far more often than epochs={epochs} asks",
-                          f"train_mnist 遍历数据的次数远多于 epochs={epochs} 的要求"), 0, [])
+        return _stop(
+            Text(
+                f"train_mnist went over the loader far more often than epochs={epochs} asks",
+                f"train_mnist 遍历数据的次数远多于 epochs={epochs} 的要求",
+            ),
+            0,
+            [],
+        )
     bounds = boundary_indices(records)
     if records[-1].kind != "final" or not torch.equal(states[bounds[0]], start):
-        return _stop(Text("when the loader handed out its first batch, the model no longer held the parameters it "
-                          "was given: train the model passed in, from where it starts",
-                          "数据加载器交出第一个 batch 时，模型的参数已不是传入时的参数：请从传入模型的初始参数开始训练它"), 0, [])
+        return _stop(
+            Text(
+                "when the loader handed out its first batch, the model no longer held the parameters it "
+                "was given: train the model passed in, from where it starts",
+                "数据加载器交出第一个 batch 时，模型的参数已不是传入时的参数：请从传入模型的初始参数开始训练它",
+            ),
+            0,
+            [],
+        )
     made, epoch_states = 0, []
     for first, last in zip(bounds, bounds[1:]):
-        if records[first].kind != "batch":  # from a pass's end to the next pass, or to the end of the function
+        if (
+            records[first].kind != "batch"
+        ):  # from a pass's end to the next pass, or to the end of the function
             if not torch.equal(states[first], states[last]):
                 return _stop(_changed_outside(records[last]), made, epoch_states)
             continue
@@ -228,14 +294,25 @@ def audit_passes(run: Run, start: torch.Tensor, steps: Steps, plan_steps: int, e
         made += len(batches)
         epoch_states.append(last)
         if not right:
-            return _stop(Text(f"epoch {len(epoch_states)} did not end where {len(batches)} {steps.name} steps with "
-                              f"lr={lr}, one per batch, take the parameters from where it started",
-                              f"第 {len(epoch_states)} 个 epoch 结束时的参数，不是从该 epoch 开始时的参数出发、每个 batch "
-                              f"一步、用 lr={lr} 做 {len(batches)} 步 {steps.name} 的结果"), made, epoch_states)
+            return _stop(
+                Text(
+                    f"epoch {len(epoch_states)} did not end where {len(batches)} {steps.name} steps with "
+                    f"lr={lr}, one per batch, take the parameters from where it started",
+                    f"第 {len(epoch_states)} 个 epoch 结束时的参数，不是从该 epoch 开始时的参数出发、每个 batch "
+                    f"一步、用 lr={lr} 做 {len(batches)} 步 {steps.name} 的结果",
+                ),
+                made,
+                epoch_states,
+            )
     if made != plan_steps:
-        return _stop(Text(f"the loop made {made} optimizer steps; {epochs} epoch(s) make {plan_steps}, one per batch",
-                          f"训练循环共做了 {made} 次优化步；{epochs} 个 epoch 应做 {plan_steps} 次，每个 batch 一次"),
-                     made, epoch_states)
+        return _stop(
+            Text(
+                f"the loop made {made} optimizer steps; {epochs} epoch(s) make {plan_steps}, one per batch",
+                f"训练循环共做了 {made} 次优化步；{epochs} 个 epoch 应做 {plan_steps} 次，每个 batch 一次",
+            ),
+            made,
+            epoch_states,
+        )
     return Audit(None, made, made, epoch_states)
 
 
@@ -243,5 +320,8 @@ def epoch_ends(run: Run) -> list[int]:
     """The state at the end of each pass that changed the parameters (a training epoch), for any run read back
     (whole, or with `boundaries`): what the curves are measured from for a run that needs no audit."""
     bounds = boundary_indices(run.records)
-    return [last for first, last in zip(bounds, bounds[1:])
-            if run.records[first].kind == "batch" and not torch.equal(run.states[first], run.states[last])]
+    return [
+        last
+        for first, last in zip(bounds, bounds[1:])
+        if run.records[first].kind == "batch" and not torch.equal(run.states[first], run.states[last])
+    ]

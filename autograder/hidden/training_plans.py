@@ -5,6 +5,7 @@ real) and the same on every device: only the speed differs. The thresholds were 
 `bench/calibrate_training.py` over several held-out keys (docs/calibration.md): the reference clears
 them with margin on every draw.
 """
+
 from __future__ import annotations
 
 import math
@@ -46,20 +47,66 @@ class TrainingPlan:
 
     def artifact(self) -> dict[str, Any]:
         """The plan as the "training" artifact shows it."""
-        return {"epochs": self.epochs, "lr": self.lr, "batch_size": self.batch_size, "train": self.train,
-                "heldout": self.heldout, "threshold": self.threshold, "data": self.data}
+        return {
+            "epochs": self.epochs,
+            "lr": self.lr,
+            "batch_size": self.batch_size,
+            "train": self.train,
+            "heldout": self.heldout,
+            "threshold": self.threshold,
+            "data": self.data,
+        }
 
 
 PLANS = {
-    ("14_cifar10_training", "synthetic"): TrainingPlan("14_cifar10_training", "synthetic", train=2000, val=500,
-                                                       heldout=1000, epochs=2, lr=0.03, batch_size=64,
-                                                       threshold=0.80, seed=14),
-    ("14_cifar10_training", "real"): TrainingPlan("14_cifar10_training", "real", train=20000, val=1000, heldout=2000,
-                                                  epochs=1, lr=0.04, batch_size=64, threshold=0.33, seed=14),
-    ("18_mnist", "synthetic"): TrainingPlan("18_mnist", "synthetic", train=2000, val=0, heldout=1000, epochs=2,
-                                            lr=0.002, batch_size=64, threshold=0.80, seed=18),
-    ("18_mnist", "real"): TrainingPlan("18_mnist", "real", train=6000, val=0, heldout=2000, epochs=1, lr=0.002,
-                                       batch_size=64, threshold=0.85, seed=18),
+    ("14_cifar10_training", "synthetic"): TrainingPlan(
+        "14_cifar10_training",
+        "synthetic",
+        train=2000,
+        val=500,
+        heldout=1000,
+        epochs=2,
+        lr=0.03,
+        batch_size=64,
+        threshold=0.80,
+        seed=14,
+    ),
+    ("14_cifar10_training", "real"): TrainingPlan(
+        "14_cifar10_training",
+        "real",
+        train=20000,
+        val=1000,
+        heldout=2000,
+        epochs=1,
+        lr=0.04,
+        batch_size=64,
+        threshold=0.33,
+        seed=14,
+    ),
+    ("18_mnist", "synthetic"): TrainingPlan(
+        "18_mnist",
+        "synthetic",
+        train=2000,
+        val=0,
+        heldout=1000,
+        epochs=2,
+        lr=0.002,
+        batch_size=64,
+        threshold=0.80,
+        seed=18,
+    ),
+    ("18_mnist", "real"): TrainingPlan(
+        "18_mnist",
+        "real",
+        train=6000,
+        val=0,
+        heldout=2000,
+        epochs=1,
+        lr=0.002,
+        batch_size=64,
+        threshold=0.85,
+        seed=18,
+    ),
 }
 
 

@@ -7,6 +7,7 @@ audited run recorded at the end of each epoch; the reference loop's curve on the
 confusion matrix of the final state; and up to MISCLASSIFIED held-out images it gets wrong, as
 small PNG data URIs. The shape is the contract in COORDINATION.md.
 """
+
 from __future__ import annotations
 
 import base64
@@ -45,15 +46,16 @@ class Measurement:
     predictions: torch.Tensor
 
 
-def measure(model: nn.Module, state: torch.Tensor, inputs: torch.Tensor, labels: torch.Tensor,
-            loss: nn.Module) -> Measurement:
+def measure(
+    model: nn.Module, state: torch.Tensor, inputs: torch.Tensor, labels: torch.Tensor, loss: nn.Module
+) -> Measurement:
     """Load `state` into `model` and evaluate it on `inputs`, in eval mode without autograd, in the grader."""
     load_flat(model, state)
     model.eval()
     outputs = []
     with torch.no_grad():
         for begin in range(0, len(inputs), BATCH):
-            outputs.append(model(inputs[begin:begin + BATCH]))
+            outputs.append(model(inputs[begin : begin + BATCH]))
         logits = torch.cat(outputs)
         mean_loss = float(loss(logits, labels))
     predictions = logits.argmax(dim=1)
@@ -61,8 +63,10 @@ def measure(model: nn.Module, state: torch.Tensor, inputs: torch.Tensor, labels:
 
 
 def grader_history(measurements: list[Measurement]) -> list[dict[str, Any]]:
-    return [{"epoch": epoch, "heldout_loss": m.loss, "heldout_accuracy": m.accuracy}
-            for epoch, m in enumerate(measurements, 1)]
+    return [
+        {"epoch": epoch, "heldout_loss": m.loss, "heldout_accuracy": m.accuracy}
+        for epoch, m in enumerate(measurements, 1)
+    ]
 
 
 def _plain(value: Any) -> float | None:
@@ -77,7 +81,7 @@ def student_history(returned: Any, epochs: int) -> list[dict[str, Any]]:
     if not isinstance(returned, list):
         return []
     history = []
-    for index, item in enumerate(returned[:epochs + 2], 1):
+    for index, item in enumerate(returned[: epochs + 2], 1):
         if isinstance(item, dict):
             epoch = _plain(item.get("epoch"))
             record = {"epoch": int(epoch) if epoch is not None else index}
@@ -102,14 +106,25 @@ def png_uri(pixels: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def misclassified(images: np.ndarray, labels: torch.Tensor, predictions: torch.Tensor) -> list[dict[str, Any]]:
+def misclassified(
+    images: np.ndarray, labels: torch.Tensor, predictions: torch.Tensor
+) -> list[dict[str, Any]]:
     """Up to MISCLASSIFIED held-out images the model gets wrong, in held-out order, with both labels."""
     wrong = torch.nonzero(predictions != labels).reshape(-1)[:MISCLASSIFIED].tolist()
-    return [{"image": png_uri(images[i]), "true": int(labels[i]), "predicted": int(predictions[i])} for i in wrong]
+    return [
+        {"image": png_uri(images[i]), "true": int(labels[i]), "predicted": int(predictions[i])} for i in wrong
+    ]
 
 
-def artifact(plan: TrainingPlan, returned: Any, measurements: list[Measurement], reference: list[dict[str, Any]],
-             classes: list[str], images: np.ndarray, labels: torch.Tensor) -> dict[str, Any]:
+def artifact(
+    plan: TrainingPlan,
+    returned: Any,
+    measurements: list[Measurement],
+    reference: list[dict[str, Any]],
+    classes: list[str],
+    images: np.ndarray,
+    labels: torch.Tensor,
+) -> dict[str, Any]:
     """The "training" artifact of one run (see the module's docstring)."""
     final = measurements[-1].predictions if measurements else None
     return {
@@ -126,13 +141,23 @@ def artifact(plan: TrainingPlan, returned: Any, measurements: list[Measurement],
 _memory: dict[str, list[dict[str, Any]]] = {}
 
 
-def reference_curve(data: Any, plan: TrainingPlan, heldout: Any, reference_source: str,
-                    compute: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+def reference_curve(
+    data: Any,
+    plan: TrainingPlan,
+    heldout: Any,
+    reference_source: str,
+    compute: Callable[[], list[dict[str, Any]]],
+) -> list[dict[str, Any]]:
     """The reference loop's held-out curve for this plan, data and held-out draw: from this process, else from
     `<cache>/reference-curves/`, else `compute()`d (a full reference run, once per machine) and stored there."""
     digest = hashlib.sha256(heldout.labels.tobytes() + heldout.images.tobytes()).hexdigest()
-    identity = {"plan": plan.artifact(), "data": data.describe(), "heldout": digest, "torch": torch.__version__,
-                "reference": hashlib.sha256(reference_source.encode()).hexdigest()}
+    identity = {
+        "plan": plan.artifact(),
+        "data": data.describe(),
+        "heldout": digest,
+        "torch": torch.__version__,
+        "reference": hashlib.sha256(reference_source.encode()).hexdigest(),
+    }
     key = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:24]
     if key in _memory:
         return _memory[key]
@@ -149,9 +174,19 @@ def reference_curve(data: Any, plan: TrainingPlan, heldout: Any, reference_sourc
     return curve
 
 
-def record_run(plan: TrainingPlan, data: Any, heldout: Any, inputs: torch.Tensor, run: Any, epoch_states: list[int],
-               model: nn.Module, loss: nn.Module, classes: list[str], reference_source: str,
-               reference_run: Callable[[], Any]) -> float:
+def record_run(
+    plan: TrainingPlan,
+    data: Any,
+    heldout: Any,
+    inputs: torch.Tensor,
+    run: Any,
+    epoch_states: list[int],
+    model: nn.Module,
+    loss: nn.Module,
+    classes: list[str],
+    reference_source: str,
+    reference_run: Callable[[], Any],
+) -> float:
     """Measure the run's epochs on the held-out set (`inputs`, `heldout.labels`), attach the "training" artifact
     with the reference's curve (`reference_run()` runs the reference loop when no curve is cached), and return
     the final held-out accuracy."""

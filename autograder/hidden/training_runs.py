@@ -5,6 +5,7 @@ all of it in chunks, or, with `boundaries`, only the states at the start and end
 training loader and after the function returned, chosen by the grader once the run is over. Everything
 read is checked for shape and type first: it comes from the worker.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -17,7 +18,9 @@ from autograder.checking import StudentProblem, Text
 
 @dataclass
 class Record:
-    kind: str  # "batch" (the state before this batch), "end" (of a pass), "final" (after the function returned)
+    kind: (
+        str  # "batch" (the state before this batch), "end" (of a pass), "final" (after the function returned)
+    )
     pass_index: int
     batch: int
     indices: list[int] | None
@@ -42,8 +45,9 @@ class Misfit(Exception):
     """The student's network does not hold the parameters the grader chose (its layout differs)."""
 
 
-def fetch(proxy, train_probe, states_probe, *args: Any, returned_key: str, boundaries: bool = False,
-          **kwargs: Any) -> Run:
+def fetch(
+    proxy, train_probe, states_probe, *args: Any, returned_key: str, boundaries: bool = False, **kwargs: Any
+) -> Run:
     """Run `train_probe` through `proxy` and read the run back: every state (in chunks), or with `boundaries`
     only the states at the passes' starts and ends and the final one (the others are NaN here)."""
     if boundaries:
@@ -74,8 +78,13 @@ def fetch(proxy, train_probe, states_probe, *args: Any, returned_key: str, bound
         if not isinstance(chunk, dict):
             raise _unreadable()
     extra = {key: value for key, value in result.items() if key not in ("states", "records", "next", "count")}
-    return Run(result.get(returned_key), [_record(r) for r in records], torch.cat(blocks),
-               bool(result.get("overflow")), extra)
+    return Run(
+        result.get(returned_key),
+        [_record(r) for r in records],
+        torch.cat(blocks),
+        bool(result.get("overflow")),
+        extra,
+    )
 
 
 def boundary_indices(records: list[Record]) -> list[int]:
@@ -102,8 +111,13 @@ def _with_boundaries(proxy, states_probe, result: dict, returned_key: str, recor
 
 
 def _record(raw: Any) -> Record:
-    if not (isinstance(raw, list) and len(raw) == 4 and raw[0] in ("batch", "end", "final")
-            and type(raw[1]) is int and type(raw[2]) is int):
+    if not (
+        isinstance(raw, list)
+        and len(raw) == 4
+        and raw[0] in ("batch", "end", "final")
+        and type(raw[1]) is int
+        and type(raw[2]) is int
+    ):
         raise _unreadable()
     indices = raw[3]
     if indices is not None and not (isinstance(indices, list) and all(type(i) is int for i in indices)):
@@ -112,6 +126,10 @@ def _record(raw: Any) -> Record:
 
 
 def _unreadable() -> StudentProblem:
-    return StudentProblem(Text("the training run could not be read back from the worker (was the kit's loader or "
-                               "recording changed?)",
-                               "无法从工作进程读回这次训练（是否改动了评分工具的数据加载器或记录？）"))
+    return StudentProblem(
+        Text(
+            "the training run could not be read back from the worker (was the kit's loader or "
+            "recording changed?)",
+            "无法从工作进程读回这次训练（是否改动了评分工具的数据加载器或记录？）",
+        )
+    )

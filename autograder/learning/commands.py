@@ -2,6 +2,7 @@
 `watch`, `reset` and `next` (short aliases `st`, `ck`, `w`). `register` adds them to a parser; `run` is
 the release's `autograder` entry point, which has these commands only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,23 +19,35 @@ from autograder.learning.workspace import Workspace, find
 
 
 def _lang(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=None,
-                        help="en, zh or both (default: from the locale, or $AUTOGRADER_LANG)")
+    parser.add_argument(
+        "--lang",
+        choices=i18n.LANGUAGES,
+        default=None,
+        help="en, zh or both (default: from the locale, or $AUTOGRADER_LANG)",
+    )
 
 
 def register(sub) -> None:
     """Add the learning-loop commands to an argparse subparsers object."""
-    status = sub.add_parser("status", aliases=["st"], help="your progress on every exercise, and the next one")
+    status = sub.add_parser(
+        "status", aliases=["st"], help="your progress on every exercise, and the next one"
+    )
     status.set_defaults(handler=cmd_status)
     check = sub.add_parser("check", aliases=["ck"], help="run one exercise's visible tests (short output)")
     check.add_argument("exercise", help="07, 07_maxpool or maxpool")
     check.set_defaults(handler=cmd_check)
-    hint = sub.add_parser("hint", help="a hint for an exercise: --level 1 the idea, 2 the API, 3 close to code")
+    hint = sub.add_parser(
+        "hint", help="a hint for an exercise: --level 1 the idea, 2 the API, 3 close to code"
+    )
     hint.add_argument("exercise")
     hint.add_argument("--level", type=int, choices=(1, 2, 3), default=1)
-    hint.add_argument("--function", default=None, help="the function to get a hint for (default: the one to do)")
+    hint.add_argument(
+        "--function", default=None, help="the function to get a hint for (default: the one to do)"
+    )
     hint.set_defaults(handler=cmd_hint)
-    watch = sub.add_parser("watch", aliases=["w"], help="re-run the visible tests on every save (Ctrl-C stops)")
+    watch = sub.add_parser(
+        "watch", aliases=["w"], help="re-run the visible tests on every save (Ctrl-C stops)"
+    )
     watch.add_argument("exercise", nargs="?", default=None, help="default: the next exercise to do")
     watch.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
     watch.set_defaults(handler=cmd_watch)
@@ -76,8 +89,12 @@ def cmd_status(args: argparse.Namespace) -> int:
         say(Text("Everything is done. Well done!", "全部完成，干得好！"))
     else:
         number = following.exercise.id[:2]
-        say(Text(f"Next: {following.exercise.id}: autograder check {number} (autograder hint {number} if stuck)",
-                 f"下一个：{following.exercise.id}：autograder check {number}（卡住了就 autograder hint {number}）"))
+        say(
+            Text(
+                f"Next: {following.exercise.id}: autograder check {number} (autograder hint {number} if stuck)",
+                f"下一个：{following.exercise.id}：autograder check {number}（卡住了就 autograder hint {number}）",
+            )
+        )
     return 0
 
 
@@ -100,20 +117,38 @@ def cmd_hint(args: argparse.Namespace) -> int:
     hint = hints.find(args.function) if args.function else visible.current_hint(workspace, exercise, hints)
     if hint is None:
         choices = ", ".join(hints.functions())
-        raise KitError(tr(f"no function {args.function!r} in {exercise.id}; choose one of: {choices}",
-                          f"{exercise.id} 中没有函数 {args.function!r}；可选：{choices}"))
+        raise KitError(
+            tr(
+                f"no function {args.function!r} in {exercise.id}; choose one of: {choices}",
+                f"{exercise.id} 中没有函数 {args.function!r}；可选：{choices}",
+            )
+        )
     number = exercise.id[:2]
-    say(Text(f"{exercise.id} · {hint.function} · hint {args.level} of 3", f"{exercise.id} · {hint.function} · 提示 {args.level}/3"))
+    say(
+        Text(
+            f"{exercise.id} · {hint.function} · hint {args.level} of 3",
+            f"{exercise.id} · {hint.function} · 提示 {args.level}/3",
+        )
+    )
     say(hint.level(args.level))
     if args.level == 1:
         lesson = hints.lesson
         say(Text(f"From the course: {lesson.text.en}", f"课程出处：{lesson.text.zh}"))
     if args.level < 3:
-        say(Text(f"Still stuck? autograder hint {number} --level {args.level + 1}",
-                 f"还是卡住？autograder hint {number} --level {args.level + 1}"))
+        say(
+            Text(
+                f"Still stuck? autograder hint {number} --level {args.level + 1}",
+                f"还是卡住？autograder hint {number} --level {args.level + 1}",
+            )
+        )
     others = [name for name in hints.functions() if name != hint.function]
     if others and args.level == 1 and not args.function:
-        say(Text(f"Other functions: --function {' | '.join(others)}", f"其他函数：--function {' | '.join(others)}"))
+        say(
+            Text(
+                f"Other functions: --function {' | '.join(others)}",
+                f"其他函数：--function {' | '.join(others)}",
+            )
+        )
     return 0
 
 
@@ -140,8 +175,12 @@ def cmd_reset(args: argparse.Namespace) -> int:
     if backup is None:
         say(Text(f"{path} is already the original stub.", f"{path} 已经是最初的练习文件。"))
     else:
-        say(Text(f"{path} is the original stub again; your version is kept as {backup.name}",
-                 f"{path} 已恢复为最初的练习文件；你的版本保存在 {backup.name}"))
+        say(
+            Text(
+                f"{path} is the original stub again; your version is kept as {backup.name}",
+                f"{path} 已恢复为最初的练习文件；你的版本保存在 {backup.name}",
+            )
+        )
     return 0
 
 
@@ -154,15 +193,23 @@ def cmd_next(args: argparse.Namespace) -> int:
     exercise = following.exercise
     number = exercise.id[:2]
     hints = workspace.hints(exercise)
-    say(Text(f"Next: {exercise.id}, {exercise.title} ({following.describe().en})",
-             f"下一个：{exercise.id}，{exercise.title_zh}（{following.describe().zh}）"))
+    say(
+        Text(
+            f"Next: {exercise.id}, {exercise.title} ({following.describe().en})",
+            f"下一个：{exercise.id}，{exercise.title_zh}（{following.describe().zh}）",
+        )
+    )
     readme = (workspace.exercises_dir / exercise.id / "README.md").relative_to(workspace.root)
     file = workspace.student_file(exercise).relative_to(workspace.root)
     say(Text(f"Read {readme}, write {file}", f"阅读 {readme}，编写 {file}"))
     if hints is not None:
         say(Text(f"Course lesson: {hints.lesson.text.en}", f"课程：{hints.lesson.text.zh}"))
-    say(Text(f"Then: autograder check {number}, or autograder watch {number} while you edit",
-             f"然后：autograder check {number}，或边写边运行 autograder watch {number}"))
+    say(
+        Text(
+            f"Then: autograder check {number}, or autograder watch {number} while you edit",
+            f"然后：autograder check {number}，或边写边运行 autograder watch {number}",
+        )
+    )
     return 0
 
 

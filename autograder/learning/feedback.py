@@ -7,6 +7,7 @@ that cannot be imported is reported once, with file, line and message; the exerc
 say only that they did not run. At the end, one line per exercise, and the run is recorded for
 `autograder status`.
 """
+
 from __future__ import annotations
 
 import ast
@@ -65,8 +66,12 @@ def _rel(session: Session, path: Path) -> str:
 def _is_student_file(session: Session, path: Path) -> bool:
     exercises = session.workspace.exercises_dir.resolve()
     path = path.resolve()
-    return (path.parent.parent == exercises and path.suffix == ".py" and not path.name.startswith("test_")
-            and path.name != "conftest.py")
+    return (
+        path.parent.parent == exercises
+        and path.suffix == ".py"
+        and not path.name.startswith("test_")
+        and path.name != "conftest.py"
+    )
 
 
 def _student_frames(session: Session, excinfo: pytest.ExceptionInfo) -> list[tuple[Path, int, str]]:
@@ -103,12 +108,20 @@ def _tested_functions(item: pytest.Item) -> list[str]:
         tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
     except (OSError, SyntaxError, TypeError):
         return []
-    names = [node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
-             and isinstance(node.value, ast.Name) and node.value.id in fixtures and not node.attr.startswith("_")]
+    names = [
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in fixtures
+        and not node.attr.startswith("_")
+    ]
     return list(dict.fromkeys(names))
 
 
-def _describe(session: Session, item: pytest.Item, excinfo: pytest.ExceptionInfo) -> tuple[list[str], list[str]]:
+def _describe(
+    session: Session, item: pytest.Item, excinfo: pytest.ExceptionInfo
+) -> tuple[list[str], list[str]]:
     """The failure's lines and the functions it is about (innermost student function first)."""
     error = excinfo.value
     if isinstance(error, ImportFailure):
@@ -138,8 +151,12 @@ def _describe(session: Session, item: pytest.Item, excinfo: pytest.ExceptionInfo
 
 def _describe_import(session: Session, failure: ImportFailure) -> list[str]:
     if failure.path in session.imports_shown:
-        return [Text(f"not run: {failure.path.name} cannot be imported (see the first error above)",
-                     f"未运行：{failure.path.name} 无法导入（见上面第一个错误）").render()]
+        return [
+            Text(
+                f"not run: {failure.path.name} cannot be imported (see the first error above)",
+                f"未运行：{failure.path.name} 无法导入（见上面第一个错误）",
+            ).render()
+        ]
     session.imports_shown.add(failure.path)
     error = failure.error
     if isinstance(error, SyntaxError):
@@ -148,10 +165,14 @@ def _describe_import(session: Session, failure: ImportFailure) -> list[str]:
         if error.text:
             lines.append(f"    {error.text.rstrip()}")
         return lines
-    lines = [Text(f"{failure.path.name} cannot be imported", f"{failure.path.name} 无法导入").render(),
-             f"{type(error).__name__}: {_first_lines(str(error), 3)}"]
+    lines = [
+        Text(f"{failure.path.name} cannot be imported", f"{failure.path.name} 无法导入").render(),
+        f"{type(error).__name__}: {_first_lines(str(error), 3)}",
+    ]
     info = pytest.ExceptionInfo.from_exception(error)
-    lines += [f"  {_rel(session, path)}:{line}: {code}" for path, line, code in _student_frames(session, info)]
+    lines += [
+        f"  {_rel(session, path)}:{line}: {code}" for path, line, code in _student_frames(session, info)
+    ]
     return lines
 
 
@@ -172,8 +193,13 @@ def _hint_lines(session: Session, item: pytest.Item, functions: list[str]) -> tu
         return [], hint.function
     session.hints_shown.add(hint.function)
     number = exercise.id[:2]
-    text = (Text(f"Hint for {hint.function}: ", f"{hint.function} 的提示：") + hint.level(1)
-            + Text(f" (more: autograder hint {number} --level 2)", f"（更多：autograder hint {number} --level 2）"))
+    text = (
+        Text(f"Hint for {hint.function}: ", f"{hint.function} 的提示：")
+        + hint.level(1)
+        + Text(
+            f" (more: autograder hint {number} --level 2)", f"（更多：autograder hint {number} --level 2）"
+        )
+    )
     return ["", *_lines(text)], hint.function
 
 
@@ -206,11 +232,19 @@ def summary_lines(config: pytest.Config) -> list[str]:
     lines = []
     for exercise_id, (passed, total) in sorted(session.counts.items()):
         if passed == total:
-            lines += _lines(Text(f"{exercise_id}: all {total} visible tests pass. The grader's hidden checks go further.",
-                                 f"{exercise_id}：{total} 个可见测试全部通过。评分时的隐藏检查会更严格。"))
+            lines += _lines(
+                Text(
+                    f"{exercise_id}: all {total} visible tests pass. The grader's hidden checks go further.",
+                    f"{exercise_id}：{total} 个可见测试全部通过。评分时的隐藏检查会更严格。",
+                )
+            )
         else:
-            lines += _lines(Text(f"{exercise_id}: {passed} of {total} visible tests pass.",
-                                 f"{exercise_id}：可见测试通过 {passed}/{total}。"))
+            lines += _lines(
+                Text(
+                    f"{exercise_id}: {passed} of {total} visible tests pass.",
+                    f"{exercise_id}：可见测试通过 {passed}/{total}。",
+                )
+            )
     return lines
 
 
@@ -223,5 +257,11 @@ def finish(config: pytest.Config, complete: bool) -> None:
         if exercise.id in session.counts:
             passed, total = session.counts[exercise.id]
             digest = state.file_digest(session.workspace.student_file(exercise))
-            state.record(session.workspace.state_file, exercise.id, passed, total, digest,
-                         session.first_failure.get(exercise.id))
+            state.record(
+                session.workspace.state_file,
+                exercise.id,
+                passed,
+                total,
+                digest,
+                session.first_failure.get(exercise.id),
+            )

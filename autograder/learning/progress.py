@@ -4,6 +4,7 @@ An exercise is `not_started` while its file is the stub as handed out, `done` wh
 its visible tests passed on the file as it is now, and `in_progress` otherwise (with the last run's
 count, and whether the file changed since).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,13 +31,17 @@ class Progress:
         if self.status == NOT_STARTED:
             return Text("not started", "未开始")
         if self.status == DONE:
-            return Text(f"done ({self.run.passed}/{self.run.total})", f"已完成（{self.run.passed}/{self.run.total}）")
+            return Text(
+                f"done ({self.run.passed}/{self.run.total})", f"已完成（{self.run.passed}/{self.run.total}）"
+            )
         if self.run is None:
             return Text("in progress: not checked yet", "进行中：还没有运行测试")
         count = f"{self.run.passed}/{self.run.total}"
         if self.changed_since_run:
-            return Text(f"in progress: {count} visible tests passed before your last change",
-                        f"进行中：上次修改之前可见测试通过 {count}")
+            return Text(
+                f"in progress: {count} visible tests passed before your last change",
+                f"进行中：上次修改之前可见测试通过 {count}",
+            )
         return Text(f"in progress: {count} visible tests pass", f"进行中：可见测试通过 {count}")
 
 

@@ -1,4 +1,5 @@
 """`autograder reset NN`: put one exercise's original stub back, keeping the student's file beside it."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -4,6 +4,7 @@
 of the student's file they ran on (a later edit makes the result "not checked since"), when, and the
 function the first failure was about (what `hint` shows by default).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -48,7 +49,9 @@ def load(path: Path) -> dict[str, Run]:
         return {}
 
 
-def record(path: Path, exercise: str, passed: int, total: int, digest: str, failing_function: str | None) -> Run:
+def record(
+    path: Path, exercise: str, passed: int, total: int, digest: str, failing_function: str | None
+) -> Run:
     """Store one run (atomically: a crash never leaves half a file)."""
     runs = load(path)
     run = Run(passed, total, digest, time.time(), failing_function)

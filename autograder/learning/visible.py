@@ -3,6 +3,7 @@
 pytest runs with the exercise's own conftest, which shortens failures, adds the hint and records
 the run for `status`; the options here only make the output short.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,18 @@ TODO = re.compile(r"raise NotImplementedError\('(?P<function>[\w.]+) is not writ
 
 def pytest_args(workspace: Workspace, exercise: Exercise) -> list[str]:
     """Arguments for pytest: the exercise's folder, quiet, no header, no cache, no summary list."""
-    return [str(workspace.exercises_dir / exercise.id), "-q", "--no-header", "-rN", "-p", "no:cacheprovider",
-            "--rootdir", str(workspace.root), "-o", "addopts="]
+    return [
+        str(workspace.exercises_dir / exercise.id),
+        "-q",
+        "--no-header",
+        "-rN",
+        "-p",
+        "no:cacheprovider",
+        "--rootdir",
+        str(workspace.root),
+        "-o",
+        "addopts=",
+    ]
 
 
 def run(workspace: Workspace, exercise: Exercise) -> int:

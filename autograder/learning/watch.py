@@ -6,6 +6,7 @@ with all of that already in memory (the same warm-template idea as the grader's 
 only the student's module and the tests, runs them, prints the result and exits, so no state of one
 run leaks into the next. Saves are noticed by polling the folder's files (no extra dependency).
 """
+
 from __future__ import annotations
 
 import os
@@ -84,8 +85,13 @@ def run_once(workspace: Workspace, exercise: Exercise) -> int:
 def watch(workspace: Workspace, exercise: Exercise, once: bool = False) -> int:
     """Run now, then again after every save, until Ctrl-C (`once`: stop after the first run after a save)."""
     folder = workspace.exercises_dir / exercise.id
-    print(Text(f"Watching {folder.relative_to(workspace.root)}/ (Ctrl-C stops); loading torch...",
-               f"正在监视 {folder.relative_to(workspace.root)}/（Ctrl-C 停止）；正在加载 torch……").render(), flush=True)
+    print(
+        Text(
+            f"Watching {folder.relative_to(workspace.root)}/ (Ctrl-C stops); loading torch...",
+            f"正在监视 {folder.relative_to(workspace.root)}/（Ctrl-C 停止）；正在加载 torch……",
+        ).render(),
+        flush=True,
+    )
     warm_up()
     seen = snapshot(folder)
     run_once(workspace, exercise)
@@ -98,7 +104,9 @@ def watch(workspace: Workspace, exercise: Exercise, once: bool = False) -> int:
                 continue
             time.sleep(SETTLE_S)
             seen = snapshot(folder)
-            print(Text("--- saved: running the visible tests", "--- 已保存：运行可见测试").render(), flush=True)
+            print(
+                Text("--- saved: running the visible tests", "--- 已保存：运行可见测试").render(), flush=True
+            )
             run_once(workspace, exercise)
             if once:
                 return 0

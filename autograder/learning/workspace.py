@@ -4,6 +4,7 @@ Both have `exercises/<id>/` (the student's files and visible tests). The kit gen
 stubs and reads hints from `solutions/`; a release has no solutions, and ships the original stubs and
 the hints under `.course/`. The last runs' results live in `.autograder/state.json` (not committed).
 """
+
 from __future__ import annotations
 
 import os
@@ -50,7 +51,9 @@ class Workspace:
     def original_stub(self, exercise: Exercise) -> str:
         """The stub as handed out: the release's copy, or what the kit generates from the solution."""
         if self.is_release:
-            return (self.root / COURSE_DIR / "stubs" / exercise.id / exercise.filename).read_text(encoding="utf-8")
+            return (self.root / COURSE_DIR / "stubs" / exercise.id / exercise.filename).read_text(
+                encoding="utf-8"
+            )
         from autograder.stub_sync import generated_stub
 
         return generated_stub(exercise)
@@ -67,11 +70,17 @@ class Workspace:
         wanted = token.strip().rstrip("/").split("/")[-1]
         for exercise in held:
             number = exercise.id.split("_", 1)[0]
-            if wanted in (exercise.id, number, exercise.module) or (wanted.isdigit() and int(wanted) == int(number)):
+            if wanted in (exercise.id, number, exercise.module) or (
+                wanted.isdigit() and int(wanted) == int(number)
+            ):
                 return exercise
         choices = ", ".join(e.id for e in held)
-        raise KitError(tr(f"no exercise {token!r} here; choose one of: {choices}",
-                          f"这里没有练习 {token!r}；可选：{choices}"))
+        raise KitError(
+            tr(
+                f"no exercise {token!r} here; choose one of: {choices}",
+                f"这里没有练习 {token!r}；可选：{choices}",
+            )
+        )
 
 
 def find(start: Path | None = None) -> Workspace:
@@ -82,8 +91,12 @@ def find(start: Path | None = None) -> Workspace:
             return Workspace(folder)
     if (catalog.KIT_ROOT / "exercises").is_dir():
         return Workspace(catalog.KIT_ROOT)
-    raise NotAWorkspace(tr(f"no exercises/ folder in {here} or above; run this inside your exercise repository",
-                           f"{here} 及其上级目录中没有 exercises/ 文件夹；请在你的练习仓库里运行"))
+    raise NotAWorkspace(
+        tr(
+            f"no exercises/ folder in {here} or above; run this inside your exercise repository",
+            f"{here} 及其上级目录中没有 exercises/ 文件夹；请在你的练习仓库里运行",
+        )
+    )
 
 
 def exercise_of_path(path: Path) -> Exercise | None:

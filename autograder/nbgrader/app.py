@@ -3,6 +3,7 @@
 nbgrader is an optional extra (it brings jupyterlab, notebook and jupyter_server); everything here
 says how to install it when it is missing.
 """
+
 from __future__ import annotations
 
 import os

@@ -19,6 +19,7 @@ directory (assignment id = exercise id), built from the same files as `exercises
 The answer cells' grade ids are the function and class names: `autograder grade
 --nbgrader` reads a submission back by those ids (`autograder.nbgrader.submissions`).
 """
+
 from __future__ import annotations
 
 import ast
@@ -46,6 +47,7 @@ NOT_IN_A_NOTEBOOK = re.compile(r"## [^\n]*\b(Run|Stuck)\b")  # README sections a
 
 # ---------------------------------------------------------------- the hidden checks, as cells
 
+
 @dataclass(frozen=True)
 class CheckCell:
     """One hidden check as the notebook shows it."""
@@ -71,8 +73,12 @@ class _CheckCollector:
             marker = item.get_closest_marker("points")
             doc = (item.function.__doc__ or "").strip()
             self.items.setdefault(exercise_of(Path(item.fspath)).id, []).append(
-                (item.name.removeprefix("test_"), float(marker.args[0]) if marker else 0.0,
-                 doc.splitlines()[0] if doc else ""))
+                (
+                    item.name.removeprefix("test_"),
+                    float(marker.args[0]) if marker else 0.0,
+                    doc.splitlines()[0] if doc else "",
+                )
+            )
 
 
 def check_cells(exercises: list[Exercise]) -> dict[str, list[CheckCell]]:
@@ -83,16 +89,24 @@ def check_cells(exercises: list[Exercise]) -> dict[str, list[CheckCell]]:
 
     collector = _CheckCollector()
     files = [str(exercise.hidden_checks) for exercise in exercises]
-    args = [*PYTEST_ARGS, "--collect-only", "--rootdir", str(catalog.HIDDEN_DIR),
-            "-c", str(catalog.HIDDEN_DIR / "pytest.ini"), *files]
+    args = [
+        *PYTEST_ARGS,
+        "--collect-only",
+        "--rootdir",
+        str(catalog.HIDDEN_DIR),
+        "-c",
+        str(catalog.HIDDEN_DIR / "pytest.ini"),
+        *files,
+    ]
     with contextlib.redirect_stdout(io.StringIO()):
         code = pytest.main(args, plugins=[collector])
     cells: dict[str, list[CheckCell]] = {}
     for exercise in exercises:
         items = collector.items.get(exercise.id)
         if code != pytest.ExitCode.OK or not items:
-            raise NotebookBuildError(f"could not collect the hidden checks {exercise.hidden_checks} "
-                                     f"(pytest exit code {int(code)})")
+            raise NotebookBuildError(
+                f"could not collect the hidden checks {exercise.hidden_checks} (pytest exit code {int(code)})"
+            )
         seen: set[str] = set()
         for name, points, description in items:
             grade_id = "check-" + re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-")
@@ -105,14 +119,16 @@ def check_cells(exercises: list[Exercise]) -> dict[str, list[CheckCell]]:
 
 def check_cell_source(exercise: Exercise, check: CheckCell, number: int, count: int) -> str:
     points = f"{check.points:g}"
-    return "\n".join([
-        f"# 检查 / Check {number} of {count}: {check.name} ({points} 分 / point{'s' if check.points != 1 else ''})",
-        *([f"# {check.description}"] if check.description else []),
-        "### BEGIN HIDDEN TESTS",
-        "from autograder.nbgrader.kernel import hidden_check",
-        f"hidden_check({exercise.id!r}, {check.name!r}, globals())",
-        "### END HIDDEN TESTS",
-    ])
+    return "\n".join(
+        [
+            f"# 检查 / Check {number} of {count}: {check.name} ({points} 分 / point{'s' if check.points != 1 else ''})",
+            *([f"# {check.description}"] if check.description else []),
+            "### BEGIN HIDDEN TESTS",
+            "from autograder.nbgrader.kernel import hidden_check",
+            f"hidden_check({exercise.id!r}, {check.name!r}, globals())",
+            "### END HIDDEN TESTS",
+        ]
+    )
 
 
 # ---------------------------------------------------------------- the visible tests, as a cell
@@ -130,12 +146,13 @@ def visible_tests_source(exercise: Exercise) -> str:
     body = ast.parse(source, filename=str(path)).body
     lines = source.splitlines()
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        lines = lines[body[0].end_lineno:]
+        lines = lines[body[0].end_lineno :]
     kept = "\n".join(line for line in lines if line.strip() not in KIT_IMPORTS).strip("\n")
     return f"{kept}\n\n\nrun_tests({exercise.module!r}, globals())"
 
 
 # ---------------------------------------------------------------- the statement
+
 
 def statement(exercise: Exercise) -> str:
     """The exercise README without its "Run" and "Stuck?" sections: the pytest and `autograder hint`
@@ -162,6 +179,7 @@ INSTRUCTIONS = """\
 
 # ---------------------------------------------------------------- notebooks as JSON
 
+
 def _cell_id(name: str) -> str:
     """A notebook cell id (at most 64 characters, nbformat's limit) from a grade id or a name."""
     if len(name) <= 64:
@@ -186,32 +204,85 @@ def _read_only(grade_id: str) -> dict[str, Any]:
 
 def build_notebook(exercise: Exercise, checks: list[CheckCell]) -> dict[str, Any]:
     """The source notebook (nbformat 4.5) of one exercise, with a test cell for each of `checks`."""
-    cells = [_cell("statement", "markdown", statement(exercise)), _cell("instructions", "markdown", INSTRUCTIONS)]
+    cells = [
+        _cell("statement", "markdown", statement(exercise)),
+        _cell("instructions", "markdown", INSTRUCTIONS),
+    ]
     exercise_hints = hints.kit_hints(exercise.id)
     for segment in exercise_layout(exercise):
         if segment.kind == "given":
             cells.append(_cell(segment.name, "code", segment.text, _read_only(segment.name)))
         else:
-            cells.append(_cell(segment.name, "code", with_hints(segment, exercise_hints),
-                               {"grade": False, "grade_id": segment.name, "locked": False, "solution": True,
-                                "task": False}))
+            cells.append(
+                _cell(
+                    segment.name,
+                    "code",
+                    with_hints(segment, exercise_hints),
+                    {
+                        "grade": False,
+                        "grade_id": segment.name,
+                        "locked": False,
+                        "solution": True,
+                        "task": False,
+                    },
+                )
+            )
     cells.append(_cell("visible-tests-heading", "markdown", "## 可见测试 / Visible tests"))
-    cells.append(_cell("test-runner", "code", (TEMPLATES / "run_tests.py").read_text(encoding="utf-8").strip("\n"),
-                       _read_only("test-runner")))
-    cells.append(_cell("visible-tests", "code", visible_tests_source(exercise),
-                       {"grade": True, "grade_id": "visible-tests", "locked": True, "points": 0, "solution": False,
-                        "task": False}))
+    cells.append(
+        _cell(
+            "test-runner",
+            "code",
+            (TEMPLATES / "run_tests.py").read_text(encoding="utf-8").strip("\n"),
+            _read_only("test-runner"),
+        )
+    )
+    cells.append(
+        _cell(
+            "visible-tests",
+            "code",
+            visible_tests_source(exercise),
+            {
+                "grade": True,
+                "grade_id": "visible-tests",
+                "locked": True,
+                "points": 0,
+                "solution": False,
+                "task": False,
+            },
+        )
+    )
     total = f"{sum(check.points for check in checks):g}"
-    cells.append(_cell("checks-heading", "markdown",
-                       f"## 评分检查 / Graded checks ({total} 分 / points)\n\n"
-                       f"每个单元格是一项隐藏检查；评分时才会运行。\nEach cell is one hidden check, run when the "
-                       f"notebook is graded."))
+    cells.append(
+        _cell(
+            "checks-heading",
+            "markdown",
+            f"## 评分检查 / Graded checks ({total} 分 / points)\n\n"
+            f"每个单元格是一项隐藏检查；评分时才会运行。\nEach cell is one hidden check, run when the "
+            f"notebook is graded.",
+        )
+    )
     for number, check in enumerate(checks, 1):
-        cells.append(_cell(check.grade_id, "code", check_cell_source(exercise, check, number, len(checks)),
-                           {"grade": True, "grade_id": check.grade_id, "locked": True, "points": check.points,
-                            "solution": False, "task": False}))
-    return {"cells": cells, "metadata": {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}},
-            "nbformat": 4, "nbformat_minor": 5}
+        cells.append(
+            _cell(
+                check.grade_id,
+                "code",
+                check_cell_source(exercise, check, number, len(checks)),
+                {
+                    "grade": True,
+                    "grade_id": check.grade_id,
+                    "locked": True,
+                    "points": check.points,
+                    "solution": False,
+                    "task": False,
+                },
+            )
+        )
+    return {
+        "cells": cells,
+        "metadata": {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
 
 
 def notebook_text(notebook: dict[str, Any]) -> str:
@@ -226,18 +297,25 @@ def notebook_path(exercise: Exercise) -> Path:
 
 # ---------------------------------------------------------------- the course directory
 
+
 def config_text(course_id: str, data_root: Path | None) -> str:
     """nbgrader_config.py: course id, data location, and every exercise's limit for its check cells."""
     if data_root is not None:
-        data = ("# Real data for the hidden checks: the kernels nbgrader starts inherit this environment.\n"
-                "import os  # noqa: E402\n\n"
-                f"os.environ.setdefault(\"AUTOGRADER_DATA\", {str(data_root.resolve())!r})\n")
+        data = (
+            "# Real data for the hidden checks: the kernels nbgrader starts inherit this environment.\n"
+            "import os  # noqa: E402\n\n"
+            f'os.environ.setdefault("AUTOGRADER_DATA", {str(data_root.resolve())!r})\n'
+        )
     else:
         data = "# Data: synthetic unless $AUTOGRADER_DATA names a folder of real data sets (datasets/README.md).\n"
     limits = {e.id: max(CELL_TIMEOUT_S, math.ceil(2 * e.budget_s)) for e in catalog.exercises()}
     template = string.Template((TEMPLATES / "nbgrader_config.py.tmpl").read_text(encoding="utf-8"))
-    return template.substitute(course_id=repr(course_id), data_root=data, cell_timeout=CELL_TIMEOUT_S,
-                               check_timeouts=json.dumps(limits, indent=4))
+    return template.substitute(
+        course_id=repr(course_id),
+        data_root=data,
+        cell_timeout=CELL_TIMEOUT_S,
+        check_timeouts=json.dumps(limits, indent=4),
+    )
 
 
 @dataclass(frozen=True)
@@ -256,8 +334,13 @@ def course_files(exercises: list[Exercise], course_id: str, data_root: Path | No
     return files
 
 
-def build(course: Path, exercise_ids: list[str] | None = None, course_id: str = "torch-exercise-kit",
-          data_root: Path | None = None, check_only: bool = False) -> list[FileStatus]:
+def build(
+    course: Path,
+    exercise_ids: list[str] | None = None,
+    course_id: str = "torch-exercise-kit",
+    data_root: Path | None = None,
+    check_only: bool = False,
+) -> list[FileStatus]:
     """Write (or, with check_only, compare) the course's config and source notebooks; one status per file."""
     exercises = [catalog.get(i) for i in exercise_ids] if exercise_ids else list(catalog.exercises())
     statuses = []

@@ -15,6 +15,7 @@ grades the same notebooks with the sandboxed grader instead. (A check that needs
 worker of its own, to run files the student's code wrote, still gets one: the kit's
 sandbox is started for it on first use.)
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -72,8 +73,14 @@ class LazySandbox:
 class KernelModule(ModuleProxy):
     """The notebook's namespace behind the interface hidden checks use for `student`."""
 
-    def __init__(self, exercise: Exercise, namespace: dict[str, Any], work_dir: Path, settings: RunSettings,
-                 sandbox: LazySandbox) -> None:
+    def __init__(
+        self,
+        exercise: Exercise,
+        namespace: dict[str, Any],
+        work_dir: Path,
+        settings: RunSettings,
+        sandbox: LazySandbox,
+    ) -> None:
         super().__init__(exercise)
         self.namespace = namespace
         self.module = types.ModuleType(exercise.module)
@@ -92,19 +99,28 @@ class KernelModule(ModuleProxy):
     def source(self) -> str | None:
         """The code cells run so far in this kernel (IPython's `In`), or None outside IPython."""
         cells = self.namespace.get("In")
-        return "\n\n".join(cell for cell in cells if isinstance(cell, str)) if isinstance(cells, list) else None
+        return (
+            "\n\n".join(cell for cell in cells if isinstance(cell, str)) if isinstance(cells, list) else None
+        )
 
     def runner_for(self, reference: LocalModule) -> RemoteModule:
         """A sandboxed worker holding the reference, for files the notebook's code wrote."""
-        return RemoteModule(self._sandbox.get(), self.exercise, reference.path.parent, self.settings, label="runner",
-                            trusted=True)
+        return RemoteModule(
+            self._sandbox.get(),
+            self.exercise,
+            reference.path.parent,
+            self.settings,
+            label="runner",
+            trusted=True,
+        )
 
 
 class KernelPlugin(judge.GradingPlugin):
     """The grader's pytest plugin, with `student` bound to the notebook's namespace."""
 
-    def __init__(self, context: judge.GradingContext, namespace: dict[str, Any], work_dir: Path,
-                 sandbox: LazySandbox) -> None:
+    def __init__(
+        self, context: judge.GradingContext, namespace: dict[str, Any], work_dir: Path, sandbox: LazySandbox
+    ) -> None:
         super().__init__(context)
         self.namespace = namespace
         self.work_dir = work_dir
@@ -113,7 +129,9 @@ class KernelPlugin(judge.GradingPlugin):
     @pytest.fixture(scope="module")
     def student(self, request) -> KernelModule:
         exercise = judge.exercise_of(Path(request.module.__file__))
-        module = KernelModule(exercise, self.namespace, self.work_dir, self.context.settings, self.lazy_sandbox)
+        module = KernelModule(
+            exercise, self.namespace, self.work_dir, self.context.settings, self.lazy_sandbox
+        )
         self.proxies[exercise.id] = module
         return module
 
@@ -130,7 +148,9 @@ def run_in_kernel(exercise: Exercise, namespace: dict[str, Any]) -> dict[str, Ch
     os.chdir(work_dir)
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            (result,) = judge.run_checks(context, [exercise], KernelPlugin(context, namespace, work_dir, sandbox))
+            (result,) = judge.run_checks(
+                context, [exercise], KernelPlugin(context, namespace, work_dir, sandbox)
+            )
     finally:
         sandbox.close()
         os.chdir(previous)
@@ -144,11 +164,14 @@ def hidden_check(exercise_id: str, check: str, namespace: dict[str, Any]) -> Non
         _results[exercise_id] = run_in_kernel(catalog.get(exercise_id), namespace)
     result = _results[exercise_id].get(check)
     if result is None:
-        raise CheckNotPassed(tr(
-            f"the check {check!r} did not run: the checks were stopped early (by the cell's time limit?), or the "
-            f"course is older than the kit (the instructor rebuilds it with autograder nbgrader build)",
-            f"检查 {check!r} 没有运行：检查被提前中止（单元格的时间限制？），或课程比工具包旧（老师需要用 "
-            f"autograder nbgrader build 重新生成）"))
+        raise CheckNotPassed(
+            tr(
+                f"the check {check!r} did not run: the checks were stopped early (by the cell's time limit?), or the "
+                f"course is older than the kit (the instructor rebuilds it with autograder nbgrader build)",
+                f"检查 {check!r} 没有运行：检查被提前中止（单元格的时间限制？），或课程比工具包旧（老师需要用 "
+                f"autograder nbgrader build 重新生成）",
+            )
+        )
     message = result.text.render()
     if result.status != "passed":
         raise CheckNotPassed(f"{STATUS.get(result.status, Text.plain(result.status)).render()}: {message}")

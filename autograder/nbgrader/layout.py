@@ -5,6 +5,7 @@ class holding a solution region becomes one answer cell, whose nbgrader grade id
 build writes these cells; the reader of submissions puts a notebook's answer cells back between the
 same given code, so a submitted notebook becomes the module a `.py` submission would have been.
 """
+
 from __future__ import annotations
 
 import ast
@@ -49,10 +50,14 @@ def layout(source: str, filename: str) -> list[Segment]:
         if holds:
             end = max(end, *(r.end + 1 for r in holds))  # the END marker may follow the last statement
             if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                raise NotebookBuildError(f"{filename}:{holds[0].begin + 1}: a solution region must sit inside "
-                                         f"a top-level function or class to become an answer cell")
+                raise NotebookBuildError(
+                    f"{filename}:{holds[0].begin + 1}: a solution region must sit inside "
+                    f"a top-level function or class to become an answer cell"
+                )
             if not GRADE_ID.match(node.name):
-                raise NotebookBuildError(f"{filename}:{node.lineno}: {node.name!r} cannot be an nbgrader grade id")
+                raise NotebookBuildError(
+                    f"{filename}:{node.lineno}: {node.name!r} cannot be an nbgrader grade id"
+                )
             pieces.append(("answer", node.name, lines[start:end]))
         elif pieces and pieces[-1][0] == "given":
             pieces[-1][2].extend(lines[start:end])

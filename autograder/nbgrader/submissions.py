@@ -10,6 +10,7 @@ cells contain, or its kernel would have run, counts.
 A notebook whose answers cannot be read scores 0 for its exercise, every check saying what is wrong;
 the student's other notebooks are still graded.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -45,6 +46,7 @@ class NoNotebooks(KitError):
 
 # ---------------------------------------------------------------- finding the notebooks
 
+
 def _exercise_for(path: Path) -> Exercise | None:
     """The exercise of a notebook: its folder is named after the exercise (nbgrader's layout), or its
     file is `<module>.ipynb` / `<exercise id>.ipynb`."""
@@ -63,11 +65,17 @@ def _candidates(path: Path) -> list[Path]:
     found = []
     for candidate in sorted(path.rglob("*.ipynb")):
         relative = candidate.relative_to(path).parts
-        if any(part.startswith(".") for part in relative) or candidate.is_symlink() or not candidate.is_file():
+        if (
+            any(part.startswith(".") for part in relative)
+            or candidate.is_symlink()
+            or not candidate.is_file()
+        ):
             continue
         found.append(candidate)
         if len(found) > MAX_NOTEBOOKS:
-            raise NoNotebooks(f"{path} holds more than {MAX_NOTEBOOKS} notebooks: point at one student's submission")
+            raise NoNotebooks(
+                f"{path} holds more than {MAX_NOTEBOOKS} notebooks: point at one student's submission"
+            )
     return found
 
 
@@ -86,11 +94,15 @@ def find_notebooks(path: Path) -> dict[str, Path]:
         if exercise is None:
             continue
         earlier = chosen.get(exercise.id)
-        if earlier is None or (candidate.name == f"{exercise.module}.ipynb" and earlier.name != candidate.name):
+        if earlier is None or (
+            candidate.name == f"{exercise.module}.ipynb" and earlier.name != candidate.name
+        ):
             chosen[exercise.id] = candidate
     if not chosen:
         example = catalog.exercises()[0]
-        raise NoNotebooks(f"no exercise notebook found in {path} (expected e.g. {example.id}/{example.module}.ipynb)")
+        raise NoNotebooks(
+            f"no exercise notebook found in {path} (expected e.g. {example.id}/{example.module}.ipynb)"
+        )
     return {e.id: chosen[e.id] for e in catalog.exercises() if e.id in chosen}
 
 
@@ -107,6 +119,7 @@ def exercises_found(paths: list[Path]) -> list[str]:
 
 
 # ---------------------------------------------------------------- notebooks into a Submission
+
 
 def student_cells(path: Path, exercise: Exercise) -> Cells:
     """(grade id, text) of every cell of the student's module, in order: the kit's given code with the
@@ -134,8 +147,11 @@ def read(path: Path, exercise_ids: list[str], workdir: Path | None = None) -> It
     """The notebooks at `path` (a notebook or a folder) for `exercise_ids` (default: every exercise with
     a notebook there), as modules in a temporary folder under `workdir`, removed afterwards."""
     found = find_notebooks(path)
-    wanted = [catalog.get(i) for i in exercise_ids] if exercise_ids else \
-        [e for e in catalog.exercises() if e.id in found]
+    wanted = (
+        [catalog.get(i) for i in exercise_ids]
+        if exercise_ids
+        else [e for e in catalog.exercises() if e.id in found]
+    )
     with tempfile.TemporaryDirectory(prefix="autograder-notebooks-", dir=workdir) as scratch:
         folders: dict[str, Path | None] = {}
         problems: dict[str, Text] = {}
@@ -145,15 +161,17 @@ def read(path: Path, exercise_ids: list[str], workdir: Path | None = None) -> It
                 if exercise.id not in found:
                     raise NotebookProblem(
                         f"no notebook for {exercise.id} (expected {exercise.id}/{exercise.module}.ipynb)",
-                        f"没有 {exercise.id} 的笔记本（应为 {exercise.id}/{exercise.module}.ipynb）")
+                        f"没有 {exercise.id} 的笔记本（应为 {exercise.id}/{exercise.module}.ipynb）",
+                    )
                 cells[exercise.id] = student_cells(found[exercise.id], exercise)
             except NotebookProblem as problem:
                 folders[exercise.id], problems[exercise.id] = None, problem.text
                 continue
             folder = Path(scratch) / exercise.id
             folder.mkdir()
-            (folder / exercise.filename).write_text(join_segments([text for _name, text in cells[exercise.id]]),
-                                                    encoding="utf-8")
+            (folder / exercise.filename).write_text(
+                join_segments([text for _name, text in cells[exercise.id]]), encoding="utf-8"
+            )
             folders[exercise.id] = folder
         yield NotebookSubmission(Submission(Path(scratch), folders, problems), cells)
 
@@ -170,8 +188,9 @@ def point_at_cells(message: str, exercise: Exercise, cells: Cells) -> str:
     return re.sub(rf"\({re.escape(exercise.filename)}, line (\d+)\)", cell_line, message)
 
 
-def grade(path: Path, options: GradeOptions, sandbox: Sandbox | None = None,
-          workdir: Path | None = None) -> GradeResult:
+def grade(
+    path: Path, options: GradeOptions, sandbox: Sandbox | None = None, workdir: Path | None = None
+) -> GradeResult:
     """Grade the notebooks at `path` on the kit's grading path (the sandbox started there unless given).
 
     Exercises: `options.exercises`, else every exercise with a notebook at `path`."""
@@ -190,6 +209,7 @@ def grade(path: Path, options: GradeOptions, sandbox: Sandbox | None = None,
 
 
 # ---------------------------------------------------------------- nbgrader-style grades.csv
+
 
 def student_id(path: Path) -> str:
     """The student a submission belongs to, nbgrader-style: `submitted/<student>/<assignment>/<notebook>`."""

@@ -5,6 +5,7 @@ writes through `autograder.textsafe`, so no text a student's code produced can s
 `verbose` adds isolation details to the formats students read (table, Gradescope). The class-level
 CSV exports (`gradebook`, `canvas`) take many results and live beside them.
 """
+
 from __future__ import annotations
 
 from autograder.reports import gradescope, json_report, junit, table
@@ -18,8 +19,13 @@ def _html(result: GradeResult) -> str:
     return html.render(result)
 
 
-FORMATS = {"table": table.render, "json": json_report.render, "gradescope": gradescope.render, "junit": junit.render,
-           "html": _html}
+FORMATS = {
+    "table": table.render,
+    "json": json_report.render,
+    "gradescope": gradescope.render,
+    "junit": junit.render,
+    "html": _html,
+}
 FOR_STUDENTS = ("table", "gradescope")  # formats that hide isolation details unless verbose
 
 

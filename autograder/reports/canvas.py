@@ -21,6 +21,7 @@ reused verbatim, so scores land in existing assignments. Without a roster, the f
 `Student` and `SIS Login ID` (name the folders after login ids). A student the batch could not grade
 gets empty cells (Canvas leaves those grades alone), never a zero.
 """
+
 from __future__ import annotations
 
 import csv
@@ -66,12 +67,17 @@ def read_roster(path: Path) -> Roster:
     reader = csv.DictReader(io.StringIO(text))
     header = [name.strip() for name in reader.fieldnames or []]
     if "Student" not in header and "SIS Login ID" not in header and "Folder" not in header:
-        raise KitError(f"{path} is not a Canvas gradebook export: it has no Student, SIS Login ID or Folder column")
+        raise KitError(
+            f"{path} is not a Canvas gradebook export: it has no Student, SIS Login ID or Folder column"
+        )
     rows = []
     for raw in reader:
-        row = {(key or "").strip(): (value or "").strip() for key, value in raw.items() if isinstance(value, str)}
+        row = {
+            (key or "").strip(): (value or "").strip() for key, value in raw.items() if isinstance(value, str)
+        }
         if row.get("Student", "").lower() in ("points possible", "test student") or not any(
-                row.get(column) for column in MATCH_ORDER):
+            row.get(column) for column in MATCH_ORDER
+        ):
             continue  # Canvas's second row, its test student, blank lines
         rows.append(row)
     columns = [name for name in IDENTITY if name in header] or list(REQUIRED)

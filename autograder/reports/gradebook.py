@@ -5,6 +5,7 @@ goes through `csv_text`, which neutralises cells a spreadsheet would run as a fo
 named `=HYPERLINK("http://…","click")` must arrive in Excel as that text, not as a live link
 (`textsafe.csv_cell`). Numbers stay numbers.
 """
+
 from __future__ import annotations
 
 import csv
@@ -39,6 +40,13 @@ def gradebook_csv(results: list[dict]) -> str:
     for result in sorted(results, key=lambda r: str(r.get("student", ""))):
         scores = {x["id"]: x["score"] for x in result.get("exercises", [])}
         status = "error: " + str(result["error"]) if result.get("error") else "ok"
-        rows.append([result.get("student"), *[scores.get(i, "") for i in ids], result.get("score"),
-                     result.get("max_score"), status])
+        rows.append(
+            [
+                result.get("student"),
+                *[scores.get(i, "") for i in ids],
+                result.get("score"),
+                result.get("max_score"),
+                status,
+            ]
+        )
     return csv_text(["student", *ids, "total", "max_total", "status"], rows)

@@ -4,6 +4,7 @@
 (`textsafe.clean_tree`): a lone surrogate or an ANSI code from a student's exception cannot make
 the file unwritable or colour a reader's terminal.
 """
+
 from __future__ import annotations
 
 import json

@@ -8,6 +8,7 @@ goes through `textsafe.xml_text`: characters XML 1.0 forbids (control characters
 message may hold) are dropped, so the file always parses. `skipped` and `not_judged` checks are
 <skipped>: neutral, as everywhere.
 """
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
@@ -31,21 +32,40 @@ def render(result: GradeResult) -> str:
         failures = sum(check.status == "failed" for check in exercise.checks)
         errors = sum(check.status in ("error", "timeout") for check in exercise.checks)
         skipped = sum(check.status in NEUTRAL for check in exercise.checks)
-        suite = ElementTree.SubElement(suites, "testsuite", name=xml_text(exercise.id), tests=str(len(exercise.checks)),
-                                       failures=str(failures), errors=str(errors), skipped=str(skipped),
-                                       time=f"{exercise.duration_s:.3f}")
+        suite = ElementTree.SubElement(
+            suites,
+            "testsuite",
+            name=xml_text(exercise.id),
+            tests=str(len(exercise.checks)),
+            failures=str(failures),
+            errors=str(errors),
+            skipped=str(skipped),
+            time=f"{exercise.duration_s:.3f}",
+        )
         points = [("score", f"{exercise.score:g}"), ("max_score", f"{exercise.max_score:g}")]
         for check in exercise.checks:
-            points += [(f"score.{check.name}", f"{check.score:g}"), (f"max_score.{check.name}", f"{check.max_score:g}")]
+            points += [
+                (f"score.{check.name}", f"{check.score:g}"),
+                (f"max_score.{check.name}", f"{check.max_score:g}"),
+            ]
         _properties(suite, points)
         for check in exercise.checks:
-            case = ElementTree.SubElement(suite, "testcase", classname=xml_text(exercise.id),
-                                          name=xml_text(check.name), time=f"{check.duration_s:.3f}")
+            case = ElementTree.SubElement(
+                suite,
+                "testcase",
+                classname=xml_text(exercise.id),
+                name=xml_text(check.name),
+                time=f"{check.duration_s:.3f}",
+            )
             message = xml_text(check.message)
             if check.status == "failed":
-                ElementTree.SubElement(case, "failure", message=xml_text(message, SHORT), type="wrong answer").text = message
+                ElementTree.SubElement(
+                    case, "failure", message=xml_text(message, SHORT), type="wrong answer"
+                ).text = message
             elif check.status in ("error", "timeout"):
-                ElementTree.SubElement(case, "error", message=xml_text(message, SHORT), type=check.status).text = message
+                ElementTree.SubElement(
+                    case, "error", message=xml_text(message, SHORT), type=check.status
+                ).text = message
             elif check.status in NEUTRAL:
                 ElementTree.SubElement(case, "skipped", message=xml_text(message, SHORT), type=check.status)
         totals["tests"] += len(exercise.checks)
@@ -54,4 +74,6 @@ def render(result: GradeResult) -> str:
     for key, value in totals.items():
         suites.set(key, str(value))
     ElementTree.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding="unicode") + "\n"
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding="unicode") + "\n"
+    )

@@ -2,6 +2,7 @@
 (Gradescope's HTML output). Only digits are drawn in the image; titles and legends stay in the text
 beside it, in the reader's language.
 """
+
 from __future__ import annotations
 
 import io
@@ -44,20 +45,33 @@ def _scale(panel: Panel) -> tuple[float, float]:
     """The y axis' top and tick step."""
     if panel.percent:
         return 1.0, 0.2
-    return nice_top(max((v for c in panel.curves for _, v in c.values if v is not None and math.isfinite(v)),
-                        default=1.0))
+    return nice_top(
+        max((v for c in panel.curves for _, v in c.values if v is not None and math.isfinite(v)), default=1.0)
+    )
 
 
-def _segment(draw: ImageDraw.ImageDraw, start: tuple[float, float], end: tuple[float, float],
-             colour: tuple[int, int, int], dashed: bool, width: int = 3) -> None:
+def _segment(
+    draw: ImageDraw.ImageDraw,
+    start: tuple[float, float],
+    end: tuple[float, float],
+    colour: tuple[int, int, int],
+    dashed: bool,
+    width: int = 3,
+) -> None:
     if not dashed:
         draw.line([start, end], fill=colour, width=width)
         return
     length = math.dist(start, end) or 1.0
     for begin in range(0, int(length), 12):
         a, b = begin / length, min(begin + 7, length) / length
-        draw.line([(start[0] + (end[0] - start[0]) * a, start[1] + (end[1] - start[1]) * a),
-                   (start[0] + (end[0] - start[0]) * b, start[1] + (end[1] - start[1]) * b)], fill=colour, width=width)
+        draw.line(
+            [
+                (start[0] + (end[0] - start[0]) * a, start[1] + (end[1] - start[1]) * a),
+                (start[0] + (end[0] - start[0]) * b, start[1] + (end[1] - start[1]) * b),
+            ],
+            fill=colour,
+            width=width,
+        )
 
 
 def _panel(draw: ImageDraw.ImageDraw, panel: Panel, offset: int) -> None:

@@ -7,6 +7,7 @@ whole in Chinese. Isolation details (sandbox layers, notes about the machine) ar
 instructor and shown only with `verbose`. The text is passed through `textsafe.clean`: no ANSI
 codes, no lone surrogates, whatever the student's code printed or raised.
 """
+
 from __future__ import annotations
 
 from autograder import i18n, textsafe
@@ -110,8 +111,12 @@ def _hint(checks: list[CheckResult], lang: str) -> list[str]:
     hint = next((check.hint for check in checks if check.hint is not None), None)
     if hint is None:
         return []
-    return [line for each in _languages(lang) if hint.render(each)
-            for line in _block(" " * 8, f"{_label('hint', each)}{_colon(each)}{hint.render(each)}")]
+    return [
+        line
+        for each in _languages(lang)
+        if hint.render(each)
+        for line in _block(" " * 8, f"{_label('hint', each)}{_colon(each)}{hint.render(each)}")
+    ]
 
 
 def _problems(exercise: ExerciseResult, lang: str) -> list[str]:
@@ -141,8 +146,11 @@ def _problems(exercise: ExerciseResult, lang: str) -> list[str]:
 def _unwritten(exercise: ExerciseResult) -> list[str]:
     """The functions of an exercise not started yet (every graded check met an untouched stub), else []."""
     graded = [check for check in exercise.checks if check.status not in NEUTRAL]
-    names = [check.text.en[len(STUB):].split(" is not written yet")[0]  # type: ignore[union-attr]
-             for check in graded if check.status == "error" and check.text.en.startswith(STUB)]  # type: ignore[union-attr]
+    names = [
+        check.text.en[len(STUB) :].split(" is not written yet")[0]  # type: ignore[union-attr]
+        for check in graded
+        if check.status == "error" and check.text.en.startswith(STUB)
+    ]  # type: ignore[union-attr]
     return list(dict.fromkeys(names)) if graded and len(names) == len(graded) else []
 
 
@@ -170,13 +178,24 @@ def render(result: GradeResult, verbose: bool = False) -> str:
     if verbose:
         lines.extend(_isolation(result, lang))
     header = (_label("exercise", lang), _label("score", lang), _label("time", lang))
-    widths = (max([28] + [width(exercise.id) + 2 for exercise in result.exercises]),
-              max(14, width(header[1]) + 2), max(10, width(header[2]) + 2))
+    widths = (
+        max([28] + [width(exercise.id) + 2 for exercise in result.exercises]),
+        max(14, width(header[1]) + 2),
+        max(10, width(header[2]) + 2),
+    )
     lines.append(_row(header, widths))
     for exercise in result.exercises:
-        lines.append(_row((exercise.id, f"{exercise.score:g} / {exercise.max_score:g}",
-                           f"{exercise.duration_s:.1f}s"), widths))
+        lines.append(
+            _row(
+                (exercise.id, f"{exercise.score:g} / {exercise.max_score:g}", f"{exercise.duration_s:.1f}s"),
+                widths,
+            )
+        )
         lines.extend(_problems(exercise, lang))
-    lines.append(_row((_label("total", lang), f"{result.score:g} / {result.max_score:g}",
-                       f"{result.duration_s:.1f}s"), widths))
+    lines.append(
+        _row(
+            (_label("total", lang), f"{result.score:g} / {result.max_score:g}", f"{result.duration_s:.1f}s"),
+            widths,
+        )
+    )
     return textsafe.clean("\n".join(lines) + "\n")

@@ -13,9 +13,19 @@ seccomp), `minimal` (rlimits); `auto` takes the best level the machine offers, a
 refuses to grade with less. A root grader adds, at every level, an unprivileged uid, fresh namespaces
 for each worker and a size-capped scratch. The checks never see any of it.
 """
+
 from autograder.sandbox.launcher import Isolation, Sandbox, machine
 from autograder.sandbox.plan import Budget, SandboxError, SandboxPlan, plan_for, resolve_level
 from autograder.sandbox.scratch import Workspace
 
-__all__ = ["Budget", "Isolation", "Sandbox", "SandboxError", "SandboxPlan", "Workspace", "machine", "plan_for",
-           "resolve_level"]
+__all__ = [
+    "Budget",
+    "Isolation",
+    "Sandbox",
+    "SandboxError",
+    "SandboxPlan",
+    "Workspace",
+    "machine",
+    "plan_for",
+    "resolve_level",
+]

@@ -7,6 +7,7 @@ the hidden checks covered by an empty tmpfs (the solutions are never bound); Gho
 `CAP_SYS_ADMIN` is kept inside the sandbox's user namespace so that the template can give each worker
 its own namespaces; every worker drops it before student code runs.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,14 +19,38 @@ from autograder.sandbox.plan import SandboxPlan
 from autograder.sandbox.views import TemplateView
 
 
-def command(bwrap: str, plan: SandboxPlan, view: TemplateView, scratch: Path, template: list[str]) -> list[str]:
+def command(
+    bwrap: str, plan: SandboxPlan, view: TemplateView, scratch: Path, template: list[str]
+) -> list[str]:
     """`template` (an argv) run inside bubblewrap as `plan` asks."""
-    line = [bwrap, "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
-            "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--cap-add", "CAP_SYS_ADMIN",
-            "--proc", "/proc", "--dev", "/dev",
-            "--size", str(plan.tmp_bytes), "--tmpfs", "/tmp",
-            "--size", str(plan.tmp_bytes), "--tmpfs", "/dev/shm",
-            "--ro-bind", "/usr", "/usr"]
+    line = [
+        bwrap,
+        "--unshare-user",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-ipc",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--die-with-parent",
+        "--new-session",
+        "--cap-add",
+        "CAP_SYS_ADMIN",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--size",
+        str(plan.tmp_bytes),
+        "--tmpfs",
+        "/tmp",
+        "--size",
+        str(plan.tmp_bytes),
+        "--tmpfs",
+        "/dev/shm",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+    ]
     for top in paths.SYSTEM_TOPS:
         path = Path("/") / top
         if path.is_symlink():

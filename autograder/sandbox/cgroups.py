@@ -4,6 +4,7 @@ One template runs one worker at a time, so the group's limits are that worker's 
 template's own (about 1 GiB and a handful of tasks). Groups are named `autograder-<grader pid>-<n>`;
 groups left by a grader that died are emptied and removed by the next one.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,12 @@ from pathlib import Path
 
 from autograder.isolation import CgroupSupport
 
-LIMIT_FILES = {("memory", 1): "memory.limit_in_bytes", ("memory", 2): "memory.max",
-               ("pids", 1): "pids.max", ("pids", 2): "pids.max"}
+LIMIT_FILES = {
+    ("memory", 1): "memory.limit_in_bytes",
+    ("memory", 2): "memory.max",
+    ("pids", 1): "pids.max",
+    ("pids", 2): "pids.max",
+}
 
 
 class Cgroups:

@@ -6,6 +6,7 @@ could not be set up), then starts the template: inside bubblewrap at `strict`, e
 cases after `views.child_setup` has given it its own session, view, cgroups and uid. The template
 imports torch in the background; `spawn`, `kill` and `reap` are passed to it over a control socket.
 """
+
 from __future__ import annotations
 
 import functools
@@ -47,8 +48,15 @@ def machine() -> isolation.Capabilities:
 class Sandbox:
     """One warm template and the scratch directory its workers live in."""
 
-    def __init__(self, level: str = "auto", scratch_parent: str | None = None, memory_bytes: int = 5632 * MiB,
-                 pids: int = 96, tmp_bytes: int = 256 * MiB, scratch_bytes: int = 1024 * MiB) -> None:
+    def __init__(
+        self,
+        level: str = "auto",
+        scratch_parent: str | None = None,
+        memory_bytes: int = 5632 * MiB,
+        pids: int = 96,
+        tmp_bytes: int = 256 * MiB,
+        scratch_bytes: int = 1024 * MiB,
+    ) -> None:
         self.requested = level
         self.budget = Budget(memory_bytes, pids, tmp_bytes, scratch_bytes)
         self._scratch = Scratch(scratch_parent)
@@ -81,9 +89,12 @@ class Sandbox:
         plan = plan_for(caps, self.level, self.budget)
         if plan.scratch_bytes is not None and not self._scratch.cap(plan.scratch_bytes):
             plan = plan.without(scratch_bytes=None)
-        self._cgroups = Cgroups(caps.cgroups, f"autograder-{os.getpid()}-{id(self) & 0xffff:x}")
-        wanted = {name: value for name, value in (("memory", plan.cgroup_memory), ("pids", plan.cgroup_pids))
-                  if value is not None}
+        self._cgroups = Cgroups(caps.cgroups, f"autograder-{os.getpid()}-{id(self) & 0xFFFF:x}")
+        wanted = {
+            name: value
+            for name, value in (("memory", plan.cgroup_memory), ("pids", plan.cgroup_pids))
+            if value is not None
+        }
         made = self._cgroups.create(wanted)
         plan = plan.without(**{f"cgroup_{name}": None for name in wanted if name not in made})
         self.plan = plan
@@ -93,13 +104,22 @@ class Sandbox:
             template = bwrap.command(caps.bwrap, plan, view, self.scratch, template)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         settings = protocol.to_bytes(plan.template_settings(self.scratch)).decode()
-        setup = views.child_setup(view, self._cgroups.procs_files(), plan.uid if plan.uid_in_template else None)
+        setup = views.child_setup(
+            view, self._cgroups.procs_files(), plan.uid if plan.uid_in_template else None
+        )
         try:
             self._process = subprocess.Popen(
-                template + [str(theirs.fileno()), settings], pass_fds=(theirs.fileno(),), cwd=self.scratch,
-                env=self._template_env(), stdin=subprocess.DEVNULL, preexec_fn=setup)
+                template + [str(theirs.fileno()), settings],
+                pass_fds=(theirs.fileno(),),
+                cwd=self.scratch,
+                env=self._template_env(),
+                stdin=subprocess.DEVNULL,
+                preexec_fn=setup,
+            )
         except (OSError, subprocess.SubprocessError) as exc:
-            raise SandboxError(f"could not start the worker template ({exc}); run `autograder doctor`") from exc
+            raise SandboxError(
+                f"could not start the worker template ({exc}); run `autograder doctor`"
+            ) from exc
         finally:
             theirs.close()
         self._control = ours
@@ -185,8 +205,12 @@ class Sandbox:
 
     def job_for(self, space: Workspace) -> Job:
         """The sandbox's part of a worker's job: where it lives and how it is confined."""
-        return {"workspace": str(space.root), "workdir": str(space.work), "pid_namespace": self.pid_namespaces,
-                "confine": self.confinement(space)}
+        return {
+            "workspace": str(space.root),
+            "workdir": str(space.work),
+            "pid_namespace": self.pid_namespaces,
+            "confine": self.confinement(space),
+        }
 
     # ------------------------------------------------------------ requests
 
@@ -216,4 +240,3 @@ class Sandbox:
     def reap(self, worker_id: str, timeout: float) -> ExitStatus | None:
         """The worker's exit status (`{"exit": n}` or `{"signal": n}`), or None if still running."""
         return self._request(protocol.reap(worker_id, timeout))["status"]
-

@@ -1,5 +1,6 @@
 """The filesystem as the sandbox sees it: what a worker must read, what it must never see, and which
 folders bar the sandbox uid from the interpreter."""
+
 from __future__ import annotations
 
 import functools

@@ -5,6 +5,7 @@ plan, never the reverse: the layer names in the result (`layers`), the template'
 (`template_settings`), each worker's confinement (`confinement`), and the launcher's choices
 (bubblewrap or not, where the uid is dropped, what is staged or masked).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -41,7 +42,9 @@ class SandboxPlan:
     level: str
     bubblewrap: bool  # the template runs in bubblewrap: user, pid, net, ipc, uts namespaces, read-only view
     uid: int | None  # the uid student code runs as; None: the grader's own
-    uid_in_template: bool  # dropped before bubblewrap starts (the whole template runs as `uid`), else per worker
+    uid_in_template: (
+        bool  # dropped before bubblewrap starts (the whole template runs as `uid`), else per worker
+    )
     stage_interpreter: bool  # bind the interpreter where `uid` can reach it (a private mount namespace)
     drop_caps: bool  # no_new_privs and no capabilities
     seccomp: bool
@@ -66,11 +69,23 @@ class SandboxPlan:
         if self.landlock_abi >= 1:
             layers.append(f"landlock-abi{self.landlock_abi}")
         if self.worker_namespaces:
-            layers += ["pid-namespace-per-worker", "ipc-namespace-per-worker", "mount-namespace-per-worker",
-                       "private-tmp-per-worker", "own-workspace-only"]
+            layers += [
+                "pid-namespace-per-worker",
+                "ipc-namespace-per-worker",
+                "mount-namespace-per-worker",
+                "private-tmp-per-worker",
+                "own-workspace-only",
+            ]
         if self.bubblewrap:
-            layers += ["bubblewrap", "user-namespace", "network-namespace", "pid-namespace", "ipc-namespace",
-                       "read-only-filesystem-view", "private-tmp"]
+            layers += [
+                "bubblewrap",
+                "user-namespace",
+                "network-namespace",
+                "pid-namespace",
+                "ipc-namespace",
+                "read-only-filesystem-view",
+                "private-tmp",
+            ]
         if self.private_template_view:
             layers.append("secrets-masked")
         if self.scratch_bytes is not None:
@@ -94,8 +109,12 @@ class SandboxPlan:
             if self.worker_namespaces:
                 write += ["/tmp", "/dev/shm"]  # the worker's own, fresh and size-capped
             landlock = {"read": [*paths.landlock_reads(), str(submission), str(data)], "write": write}
-        return {"uid": None if self.uid_in_template else self.uid, "landlock": landlock,
-                "drop_caps": self.drop_caps, "seccomp": self.seccomp}
+        return {
+            "uid": None if self.uid_in_template else self.uid,
+            "landlock": landlock,
+            "drop_caps": self.drop_caps,
+            "seccomp": self.seccomp,
+        }
 
     def without(self, **layers: None) -> SandboxPlan:
         """The plan less layers that could not be set up after all (a cgroup, the scratch tmpfs), noted."""
@@ -117,8 +136,10 @@ def resolve_level(requested: str, caps: isolation.Capabilities) -> str:
             missing.append("Landlock")
         if not caps.seccomp:
             missing.append("libseccomp's Python bindings")
-        raise SandboxError(f"--isolation {requested} refused: this machine lacks {', '.join(missing)} "
-                           f"(run `autograder doctor` for how to add it)")
+        raise SandboxError(
+            f"--isolation {requested} refused: this machine lacks {', '.join(missing)} "
+            f"(run `autograder doctor` for how to add it)"
+        )
     return requested
 
 
@@ -133,19 +154,32 @@ def plan_for(caps: isolation.Capabilities, level: str, budget: Budget = Budget()
     if caps.root and (caps.python_readable or can_mount):
         uid, stage = caps.sandbox_uid, not caps.python_readable
     elif caps.root:
-        notes.append(f"student code runs as root without capabilities: uid {caps.sandbox_uid} cannot read this "
-                     f"Python ({sys.base_prefix}) and this grader may not mount; make it readable")
+        notes.append(
+            f"student code runs as root without capabilities: uid {caps.sandbox_uid} cannot read this "
+            f"Python ({sys.base_prefix}) and this grader may not mount; make it readable"
+        )
     if not worker_namespaces:
-        notes.append("workers share /tmp, /dev/shm and IPC namespaces with the grader's other workers "
-                     "(fresh ones need root or bubblewrap)")
+        notes.append(
+            "workers share /tmp, /dev/shm and IPC namespaces with the grader's other workers "
+            "(fresh ones need root or bubblewrap)"
+        )
     scratch = budget.scratch_bytes if can_mount else None
     if scratch is None:
         notes.append("scratch is not size-capped (a tmpfs needs root); each file is capped by RLIMIT_FSIZE")
     return SandboxPlan(
-        level=level, bubblewrap=bubblewrap, uid=uid, uid_in_template=bubblewrap and uid is not None,
+        level=level,
+        bubblewrap=bubblewrap,
+        uid=uid,
+        uid_in_template=bubblewrap and uid is not None,
         stage_interpreter=stage,
-        drop_caps=confined or caps.root, seccomp=confined, landlock_abi=caps.landlock_abi if confined else 0,
-        worker_namespaces=worker_namespaces, private_template_view=can_mount and not bubblewrap,
-        scratch_bytes=scratch, tmp_bytes=budget.tmp_bytes,
+        drop_caps=confined or caps.root,
+        seccomp=confined,
+        landlock_abi=caps.landlock_abi if confined else 0,
+        worker_namespaces=worker_namespaces,
+        private_template_view=can_mount and not bubblewrap,
+        scratch_bytes=scratch,
+        tmp_bytes=budget.tmp_bytes,
         cgroup_memory=budget.memory_bytes if caps.cgroups.controls("memory") else None,
-        cgroup_pids=budget.pids if caps.cgroups.controls("pids") else None, notes=tuple(notes))
+        cgroup_pids=budget.pids if caps.cgroups.controls("pids") else None,
+        notes=tuple(notes),
+    )

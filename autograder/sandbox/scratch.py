@@ -6,6 +6,7 @@ the disk or the host's /tmp however many files it writes; scratch mounts left by
 are removed by the next one. Each workspace holds a read-only copy of the submission, read-only data,
 and one folder the sandbox uid may write; removing one never raises (`cleanup.remove_tree`).
 """
+
 from __future__ import annotations
 
 import os

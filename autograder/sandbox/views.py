@@ -7,6 +7,7 @@ mount namespace: folders that bar the sandbox uid from the interpreter (a Python
 covered by an empty tmpfs with only the interpreter bound back, read-only; the hidden checks and the
 solutions are covered by an empty read-only tmpfs; Ghostscript binaries by /dev/null.
 """
+
 from __future__ import annotations
 
 import os
@@ -44,7 +45,9 @@ def template_view(plan: SandboxPlan, scratch: Path) -> TemplateView:
     if plan.bubblewrap:
         if not plan.stage_interpreter:
             return TemplateView()
-        stage = tuple((str(source), str(scratch / ".stage" / str(index))) for index, source in enumerate(sources))
+        stage = tuple(
+            (str(source), str(scratch / ".stage" / str(index))) for index, source in enumerate(sources)
+        )
         return TemplateView(private=True, stage=stage)
     if not plan.private_template_view:
         return TemplateView()
@@ -57,9 +60,13 @@ def template_view(plan: SandboxPlan, scratch: Path) -> TemplateView:
                 expose.append(str(source))
                 if not any(str(blocked) == c or str(blocked).startswith(c + "/") for c in cover):
                     cover.append(str(blocked))
-    return TemplateView(private=True, cover=tuple(cover), expose=tuple(expose),
-                        mask_dirs=tuple(str(p) for p in paths.secrets()),
-                        mask_files=tuple(paths.ghostscript_binaries()))
+    return TemplateView(
+        private=True,
+        cover=tuple(cover),
+        expose=tuple(expose),
+        mask_dirs=tuple(str(p) for p in paths.secrets()),
+        mask_files=tuple(paths.ghostscript_binaries()),
+    )
 
 
 def child_setup(view: TemplateView, cgroup_procs: list[Path], uid: int | None) -> Callable[[], None]:

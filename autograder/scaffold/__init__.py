@@ -4,6 +4,7 @@
 files (`edits`), generates the stub from the new solution as `autograder sync` would, and only then
 writes anything: a scaffold that cannot be made whole leaves the checkout as it was.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,7 +43,9 @@ def create(root: Path, exercise: NewExercise) -> Created:
     files.append(_stub(root, exercise, {f.path: f.text for f in files}))
     existing = [f.path for f in files if (root / f.path).exists()]
     if existing:
-        raise ScaffoldError(f"these files exist already; remove them or pick another id: {', '.join(existing)}")
+        raise ScaffoldError(
+            f"these files exist already; remove them or pick another id: {', '.join(existing)}"
+        )
     edited = {}
     for edit in EDITS:
         target = root / edit.path
@@ -63,5 +66,6 @@ def _record_stub(root: Path, stub: NewFile) -> None:
     exercises_dir = root / "exercises"
     manifest = stub_sync.read_manifest(exercises_dir)
     manifest[stub.path.removeprefix("exercises/")] = stub_sync.digest(stub.text)
-    (exercises_dir / stub_sync.MANIFEST).write_text(json.dumps(dict(sorted(manifest.items())), indent=1) + "\n",
-                                                  encoding="utf-8")
+    (exercises_dir / stub_sync.MANIFEST).write_text(
+        json.dumps(dict(sorted(manifest.items())), indent=1) + "\n", encoding="utf-8"
+    )

@@ -3,6 +3,7 @@
 Each edit takes a file's text and returns it with the new exercise's part added where the others'
 are, or raises ScaffoldError saying what it could not find (nothing is written then).
 """
+
 from __future__ import annotations
 
 import ast
@@ -39,7 +40,9 @@ def add_readme_row(text: str, exercise: NewExercise) -> str:
         raise ScaffoldError(f"README.md has no heading {TABLE_HEADING!r} above the exercise table") from None
     rows = [i for i in range(start, len(lines)) if TABLE_ROW.match(lines[i])]
     if not rows:
-        raise ScaffoldError(f"README.md has no exercise table (rows like '| 01 | ...') under {TABLE_HEADING!r}")
+        raise ScaffoldError(
+            f"README.md has no exercise table (rows like '| 01 | ...') under {TABLE_HEADING!r}"
+        )
     last = rows[0]
     while last + 1 < len(lines) and TABLE_ROW.match(lines[last + 1]):
         last += 1
@@ -50,14 +53,20 @@ def add_readme_row(text: str, exercise: NewExercise) -> str:
 def add_mutant(text: str, exercise: NewExercise) -> str:
     """A `Mutant(...)` entry at the end of the MUTANTS tuple in tests/mutants.py."""
     tree = ast.parse(text)
-    found = [node for node in tree.body if isinstance(node, ast.Assign)
-             and any(isinstance(target, ast.Name) and target.id == "MUTANTS" for target in node.targets)]
+    found = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(target, ast.Name) and target.id == "MUTANTS" for target in node.targets)
+    ]
     lines = text.splitlines(keepends=True)
     if len(found) != 1 or not isinstance(found[0].value, ast.Tuple) or found[0].end_lineno is None:
         raise ScaffoldError("tests/mutants.py has no `MUTANTS = (...)` tuple to add the mutant to")
     closing = found[0].end_lineno - 1
     if lines[closing].strip() != ")":
-        raise ScaffoldError(f"tests/mutants.py:{closing + 1}: expected the MUTANTS tuple's ')' on a line of its own")
+        raise ScaffoldError(
+            f"tests/mutants.py:{closing + 1}: expected the MUTANTS tuple's ')' on a line of its own"
+        )
     lines.insert(closing, render("mutant.py.tmpl", exercise))
     return "".join(lines)
 

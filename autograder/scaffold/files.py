@@ -6,6 +6,7 @@ README naming the course lesson, hidden checks with bilingual titles using a pro
 after the topic, a course-style submission with its verdict, and a mutant. The contributor then
 replaces `scale` with the exercise's real functions, piece by piece (CONTRIBUTING.md).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -6,6 +6,7 @@ order without gaps), `topic` names the probe module (`probes/<topic>.py`) and th
 visible tests (`test_<module>.py`) and their fixture. The lesson is a heading of the course notes,
 found in them so the exercise's README and hints point at a place a student can reread.
 """
+
 from __future__ import annotations
 
 import json
@@ -61,12 +62,23 @@ class NewExercise:
 
     def values(self) -> dict[str, str]:
         """The templates' placeholders; `*_toml` ones are quoted TOML strings."""
-        plain = {"id": self.id, "number": self.number, "topic": self.topic, "module": self.module,
-                 "title": self.title, "title_zh": self.title_zh, "notes": self.lesson.notes,
-                 "heading": self.lesson.heading, "lesson_en": self.lesson.en, "lesson_zh": self.lesson.zh,
-                 "lesson_en_capitalized": self.lesson.en[:1].upper() + self.lesson.en[1:]}
-        quoted = {f"{key}_toml": toml_string(plain[key])
-                  for key in ("title", "title_zh", "notes", "heading", "lesson_en", "lesson_zh")}
+        plain = {
+            "id": self.id,
+            "number": self.number,
+            "topic": self.topic,
+            "module": self.module,
+            "title": self.title,
+            "title_zh": self.title_zh,
+            "notes": self.lesson.notes,
+            "heading": self.lesson.heading,
+            "lesson_en": self.lesson.en,
+            "lesson_zh": self.lesson.zh,
+            "lesson_en_capitalized": self.lesson.en[:1].upper() + self.lesson.en[1:],
+        }
+        quoted = {
+            f"{key}_toml": toml_string(plain[key])
+            for key in ("title", "title_zh", "notes", "heading", "lesson_en", "lesson_zh")
+        }
         return {**plain, **quoted}
 
 
@@ -85,20 +97,25 @@ def check_names(root: Path, exercise_id: str, module: str) -> None:
     """ScaffoldError unless `exercise_id` is the next `NN_topic` and `module` a free, importable name."""
     match = ID_PATTERN.match(exercise_id)
     if not match:
-        raise ScaffoldError(f"{exercise_id!r} is not an exercise id: write NN_topic, two digits and a "
-                            f"lowercase topic in snake_case (e.g. 20_dropout_batchnorm)")
+        raise ScaffoldError(
+            f"{exercise_id!r} is not an exercise id: write NN_topic, two digits and a "
+            f"lowercase topic in snake_case (e.g. 20_dropout_batchnorm)"
+        )
     entries = catalog_entries(root)
     if any(entry["id"] == exercise_id for entry in entries):
         raise ScaffoldError(f"exercise {exercise_id} is already in the catalog")
     wanted = f"{len(entries) + 1:02d}"
     if match["number"] != wanted:
-        raise ScaffoldError(f"the next exercise is number {wanted} (the catalog has {len(entries)}): "
-                            f"call it {wanted}_{match['topic']}")
+        raise ScaffoldError(
+            f"the next exercise is number {wanted} (the catalog has {len(entries)}): "
+            f"call it {wanted}_{match['topic']}"
+        )
     if not MODULE_PATTERN.match(module) or keyword.iskeyword(module):
         raise ScaffoldError(f"{module!r} cannot be a module name: use lowercase letters, digits and _")
     if module in TAKEN_MODULES or module in sys.stdlib_module_names:
-        raise ScaffoldError(f"a student module named {module!r} would hide the package of that name: "
-                            f"choose another")
+        raise ScaffoldError(
+            f"a student module named {module!r} would hide the package of that name: choose another"
+        )
     users = [entry["id"] for entry in entries if entry["module"] == module]
     if users:
         raise ScaffoldError(f"module {module!r} is already the student's file of {users[0]}: choose another")
@@ -118,8 +135,10 @@ def find_lesson(notes_dir: Path | None, heading: str, notes_file: str | None = N
     Without the notes at hand, `notes_file` and the exact heading are taken as given."""
     if notes_dir is None or not notes_dir.is_dir():
         if notes_file is None:
-            raise ScaffoldError(f"the course notes are not at {notes_dir}: pass --notes DIR, or --notes-file "
-                                f"NAME with the exact heading")
+            raise ScaffoldError(
+                f"the course notes are not at {notes_dir}: pass --notes DIR, or --notes-file "
+                f"NAME with the exact heading"
+            )
         return notes_file, heading
     files = [notes_dir / notes_file] if notes_file else sorted(notes_dir.glob("*.txt"))
     exact, partial = [], []
@@ -137,5 +156,6 @@ def find_lesson(notes_dir: Path | None, heading: str, notes_file: str | None = N
     if not matches:
         raise ScaffoldError(f"no heading of the course notes in {notes_dir} contains {heading!r}")
     listed = "; ".join(f"{name}: {found}" for name, found in matches[:8])
-    raise ScaffoldError(f"{len(matches)} headings match {heading!r} ({listed}): give the whole heading, "
-                        f"or --notes-file")
+    raise ScaffoldError(
+        f"{len(matches)} headings match {heading!r} ({listed}): give the whole heading, or --notes-file"
+    )

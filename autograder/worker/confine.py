@@ -7,6 +7,7 @@ Landlock (filesystem, TCP and signal scoping), then `no_new_privs` and the capab
 seccomp last (its filter would refuse some of the calls the earlier layers make). The fresh namespaces
 come before all of these, from the standby (`namespaces`).
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -108,11 +109,15 @@ def _processes_of_uid(uid: int) -> int:
 
 # ---------------------------------------------------------------- capabilities
 
+
 def drop_privileges() -> list[str]:
     """Set no_new_privs and drop every capability, bounding set included."""
     check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(NO_NEW_PRIVS)")
     for cap in range(CAP_LAST + 1):
-        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 and ctypes.get_errno() not in (errno.EINVAL, errno.EPERM):
+        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 and ctypes.get_errno() not in (
+            errno.EINVAL,
+            errno.EPERM,
+        ):
             check(-1, "prctl(CAPBSET_DROP)")
     header = struct.pack("II", 0x20080522, 0)
     check(libc.capset(header, bytes(24)), "capset")

@@ -6,6 +6,7 @@ JSON header's size, nesting depth, the number of values, dict key types that can
 collide (`values.is_safe_key`), and a deadline checked as it goes, so a hostile payload costs at
 most the call's own time limit. Text is made valid Unicode (lone surrogates replaced) on the way in.
 """
+
 from __future__ import annotations
 
 import json
@@ -175,8 +176,9 @@ def _check_bools(data: memoryview, is_bool: bool) -> None:
         raise WireError("boolean data holds bytes other than 0 and 1")
 
 
-def decode(payload: bytes | memoryview, deadline: float | None = None,
-           clock: Callable[[], float] = time.monotonic) -> Any:
+def decode(
+    payload: bytes | memoryview, deadline: float | None = None, clock: Callable[[], float] = time.monotonic
+) -> Any:
     """Decode one payload from `wire.encode`, validating it; WireError when malformed or over a cap,
     DecodeTimeout (a WireError) when `deadline` (a `clock()` time) passes while decoding."""
     view = memoryview(payload)
@@ -187,7 +189,7 @@ def decode(payload: bytes | memoryview, deadline: float | None = None,
         raise WireError("payload header is too large or truncated")
     start = HEAD_HEADER.size + head_len
     try:
-        head = json.loads(bytes(view[HEAD_HEADER.size:start]))
+        head = json.loads(bytes(view[HEAD_HEADER.size : start]))
     except (ValueError, RecursionError):
         raise WireError("payload header is not valid JSON") from None
     if type(head) is not dict or head.get("v") != 1 or type(head.get("blobs")) is not list:
@@ -196,7 +198,7 @@ def decode(payload: bytes | memoryview, deadline: float | None = None,
     for size in head["blobs"]:
         if type(size) is not int or size < 0 or offset + size > len(view):
             raise WireError("payload blobs are malformed")
-        blobs.append(view[offset:offset + size])
+        blobs.append(view[offset : offset + size])
         offset += size
     if offset != len(view):
         raise WireError("payload has trailing bytes")

@@ -18,6 +18,7 @@ The worker's record is testimony: the grader only grants a "by hand" point when 
 meanwhile is the one it computed itself. Code written to switch these traps off (or to replace the
 kit's probes) is outside what a worker can defend; README's section on checks says so.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -50,8 +51,17 @@ def tripped(label: str) -> None:
     raise ForbiddenCall(label)
 
 
-LOSS_NAMES = frozenset({"cross_entropy", "kl_div", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-                        "nll_loss2d", "nll_loss_nd", "ctc_loss"})
+LOSS_NAMES = frozenset(
+    {
+        "cross_entropy",
+        "kl_div",
+        "binary_cross_entropy",
+        "binary_cross_entropy_with_logits",
+        "nll_loss2d",
+        "nll_loss_nd",
+        "ctc_loss",
+    }
+)
 ACTIVATION_NAMES = frozenset({"relu", "relu_", "sigmoid", "sigmoid_", "special_expit", "expit"})
 
 
@@ -77,32 +87,48 @@ def _loss_function(func: Any) -> bool:
 
 def _activation_function(func: Any) -> bool:
     module = getattr(func, "__module__", "") or ""
-    return (getattr(func, "__name__", "") in ACTIVATION_NAMES
-            or module in ("torch.nn.functional", "torch._C._nn"))
+    return getattr(func, "__name__", "") in ACTIVATION_NAMES or module in (
+        "torch.nn.functional",
+        "torch._C._nn",
+    )
 
 
 _TO_TENSOR = (
-    ("torchvision.transforms.functional", "to_tensor"), ("torchvision.transforms.functional", "pil_to_tensor"),
+    ("torchvision.transforms.functional", "to_tensor"),
+    ("torchvision.transforms.functional", "pil_to_tensor"),
     ("torchvision.transforms.functional", "convert_image_dtype"),
-    ("torchvision.transforms.v2.functional", "to_tensor"), ("torchvision.transforms.v2.functional", "to_image"),
-    ("torchvision.transforms.v2.functional", "to_dtype"), ("torchvision.transforms.v2.functional", "to_dtype_image"),
-    ("torchvision.transforms", "ToTensor.__call__"), ("torchvision.transforms", "PILToTensor.__call__"),
-    ("torchvision.transforms", "ConvertImageDtype.forward"), ("torchvision.transforms.v2", "ToTensor.transform"),
-    ("torchvision.transforms.v2", "ToImage.transform"), ("torchvision.transforms.v2", "ToDtype.transform"),
+    ("torchvision.transforms.v2.functional", "to_tensor"),
+    ("torchvision.transforms.v2.functional", "to_image"),
+    ("torchvision.transforms.v2.functional", "to_dtype"),
+    ("torchvision.transforms.v2.functional", "to_dtype_image"),
+    ("torchvision.transforms", "ToTensor.__call__"),
+    ("torchvision.transforms", "PILToTensor.__call__"),
+    ("torchvision.transforms", "ConvertImageDtype.forward"),
+    ("torchvision.transforms.v2", "ToTensor.transform"),
+    ("torchvision.transforms.v2", "ToImage.transform"),
+    ("torchvision.transforms.v2", "ToDtype.transform"),
     ("torchvision.transforms.v2", "PILToTensor.transform"),
 )
 _NORMALIZE = (
-    ("torchvision.transforms.functional", "normalize"), ("torchvision.transforms._functional_tensor", "normalize"),
-    ("torchvision.transforms.v2.functional", "normalize"), ("torchvision.transforms.v2.functional", "normalize_image"),
-    ("torchvision.transforms", "Normalize.forward"), ("torchvision.transforms.v2", "Normalize.transform"),
+    ("torchvision.transforms.functional", "normalize"),
+    ("torchvision.transforms._functional_tensor", "normalize"),
+    ("torchvision.transforms.v2.functional", "normalize"),
+    ("torchvision.transforms.v2.functional", "normalize_image"),
+    ("torchvision.transforms", "Normalize.forward"),
+    ("torchvision.transforms.v2", "Normalize.transform"),
 )
 
 KINDS: dict[str, Forbidden] = {
-    "losses": Forbidden(torch_function=_loss_function, aten_op=is_loss_name,
-                        module=lambda module: isinstance(module, torch.nn.modules.loss._Loss)),
-    "activations": Forbidden(torch_function=_activation_function,
-                             aten_op=lambda name: name in ACTIVATION_NAMES,
-                             module=lambda module: type(module).__module__ == "torch.nn.modules.activation"),
+    "losses": Forbidden(
+        torch_function=_loss_function,
+        aten_op=is_loss_name,
+        module=lambda module: isinstance(module, torch.nn.modules.loss._Loss),
+    ),
+    "activations": Forbidden(
+        torch_function=_activation_function,
+        aten_op=lambda name: name in ACTIVATION_NAMES,
+        module=lambda module: type(module).__module__ == "torch.nn.modules.activation",
+    ),
     "to_tensor": Forbidden(python=_TO_TENSOR),
     "normalize": Forbidden(python=_NORMALIZE),
 }
@@ -116,8 +142,11 @@ def label_of(func: Any) -> str:
     module = getattr(func, "__module__", None) or "torch"
     if name.startswith("special_"):
         name = name.removeprefix("special_")
-    module = {"torch._ops.aten": "torch.ops.aten", "torch._C._special": "torch.special",
-              "torch._tensor": "Tensor"}.get(module, module)
+    module = {
+        "torch._ops.aten": "torch.ops.aten",
+        "torch._C._special": "torch.special",
+        "torch._tensor": "Tensor",
+    }.get(module, module)
     return f"{module}.{name}"
 
 
@@ -145,8 +174,10 @@ class _KernelTrap(TorchDispatchMode):
 
 
 def _trap_code(label: str) -> CodeType:
-    source = ("def trap(*args, **kwargs):\n"
-              f"    __import__('autograder.worker.forbidden', fromlist=['tripped']).tripped({label!r})\n")
+    source = (
+        "def trap(*args, **kwargs):\n"
+        f"    __import__('autograder.worker.forbidden', fromlist=['tripped']).tripped({label!r})\n"
+    )
     namespace: dict[str, Any] = {}
     exec(compile(source, "<forbidden>", "exec"), namespace)
     return namespace["trap"].__code__
@@ -197,8 +228,11 @@ def unreachable(kind: str) -> Iterator[list[str]]:
 
     handle = torch.nn.modules.module.register_module_forward_pre_hook(pre_hook)
     try:
-        with _swapped_code(_python_targets(forbidden.python)), _FunctionTrap(forbidden.torch_function), \
-                _KernelTrap(forbidden.aten_op):
+        with (
+            _swapped_code(_python_targets(forbidden.python)),
+            _FunctionTrap(forbidden.torch_function),
+            _KernelTrap(forbidden.aten_op),
+        ):
             yield reached
     finally:
         handle.remove()

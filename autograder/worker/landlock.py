@@ -1,5 +1,6 @@
 """Landlock: the filesystem a worker may read and write, and (ABI 4+) no TCP, (ABI 6+) no signals or
 abstract UNIX sockets outside its own domain. Applied by the worker to itself; irreversible."""
+
 from __future__ import annotations
 
 import ctypes
@@ -22,8 +23,12 @@ SCOPE_ALL = (1 << 0) | (1 << 1)  # abstract unix sockets and signals
 
 def landlock_abi() -> int:
     """The kernel's Landlock ABI version, 0 when Landlock is unavailable."""
-    version = libc.syscall(SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0),
-                           ctypes.c_uint32(LANDLOCK_CREATE_RULESET_VERSION))
+    version = libc.syscall(
+        SYS_LANDLOCK_CREATE_RULESET,
+        None,
+        ctypes.c_size_t(0),
+        ctypes.c_uint32(LANDLOCK_CREATE_RULESET_VERSION),
+    )
     return max(int(version), 0)
 
 
@@ -51,8 +56,10 @@ def apply_landlock(read: list[str], write: list[str]) -> list[str]:
     if abi >= 6:
         fields.append(SCOPE_ALL)
     attr = struct.pack(f"{len(fields)}Q", *fields)
-    ruleset = check(libc.syscall(SYS_LANDLOCK_CREATE_RULESET, attr, ctypes.c_size_t(len(attr)),
-                                 ctypes.c_uint32(0)), "landlock_create_ruleset")
+    ruleset = check(
+        libc.syscall(SYS_LANDLOCK_CREATE_RULESET, attr, ctypes.c_size_t(len(attr)), ctypes.c_uint32(0)),
+        "landlock_create_ruleset",
+    )
     try:
         read_rights = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR
         file_rights = FS_FILE_RIGHTS_V1 | (FS_TRUNCATE if abi >= 3 else 0) | (FS_IOCTL_DEV if abi >= 5 else 0)
@@ -80,7 +87,15 @@ def _add_path_rule(ruleset: int, path: str, rights: int, file_rights: int) -> No
         if not os.path.isdir(path):
             rights &= file_rights
         rule = struct.pack("=Qi", rights, fd)
-        check(libc.syscall(SYS_LANDLOCK_ADD_RULE, ruleset, ctypes.c_int(LANDLOCK_RULE_PATH_BENEATH), rule,
-                           ctypes.c_uint32(0)), f"landlock_add_rule({path})")
+        check(
+            libc.syscall(
+                SYS_LANDLOCK_ADD_RULE,
+                ruleset,
+                ctypes.c_int(LANDLOCK_RULE_PATH_BENEATH),
+                rule,
+                ctypes.c_uint32(0),
+            ),
+            f"landlock_add_rule({path})",
+        )
     finally:
         os.close(fd)

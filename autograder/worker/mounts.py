@@ -1,5 +1,6 @@
 """Mount namespaces and mounts through libc: used by the sandbox (the template's view, before it starts)
 and by each standby (its worker's fresh view). Every call raises OSError when it fails."""
+
 from __future__ import annotations
 
 import os
@@ -32,8 +33,10 @@ def mount_tmpfs(target: str, size_bytes: int, mode: int = 0o755, read_only: bool
 
 def bind(source: str, target: str, read_only: bool = False) -> None:
     """Bind `source` (a path, or /proc/self/fd/N) on `target`, recursively; then read-only if asked."""
-    check(libc.mount(os.fsencode(source), os.fsencode(target), None, MS_BIND | MS_REC, None),
-          f"mount(bind {source}, {target})")
+    check(
+        libc.mount(os.fsencode(source), os.fsencode(target), None, MS_BIND | MS_REC, None),
+        f"mount(bind {source}, {target})",
+    )
     if read_only:
         flags = MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV
         check(libc.mount(None, os.fsencode(target), None, flags, None), f"mount(read-only {target})")

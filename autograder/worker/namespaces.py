@@ -7,6 +7,7 @@ job's workspace: an empty tmpfs covers the scratch folder and only the workspace
 worker never sees another's folders (a runner's copy of the reference, an earlier student's work).
 The standby needs CAP_SYS_ADMIN in its user namespace: root, or inside bubblewrap's namespace.
 """
+
 from __future__ import annotations
 
 import os
@@ -59,5 +60,9 @@ def enter(prepared: Prepared, workspace: str) -> list[str]:
         os.close(own)
         os.close(prepared.scratch_fd)
         prepared.scratch_fd = None
-    return ["ipc-namespace-per-worker", "mount-namespace-per-worker", "private-tmp-per-worker",
-            "own-workspace-only"]
+    return [
+        "ipc-namespace-per-worker",
+        "mount-namespace-per-worker",
+        "private-tmp-per-worker",
+        "own-workspace-only",
+    ]

@@ -8,6 +8,7 @@
   descriptor between processes needs one; tensors sent between a worker's own processes (a
   DataLoader with `num_workers`) then travel by value through the pipe instead.
 """
+
 from __future__ import annotations
 
 from autograder.worker import seccomp_filter

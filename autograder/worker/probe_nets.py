@@ -10,6 +10,7 @@ without LogSoftmax, which is what tells NLLLoss and CrossEntropyLoss apart; `Tin
 enough to record a long epoch of one-image batches. The grader imports the
 same classes and builds them from the same seeds.
 """
+
 from __future__ import annotations
 
 import torch
@@ -61,10 +62,22 @@ class CourseCNN(nn.Module):
 
     def __init__(self) -> None:
         super().__init__()
-        self.features = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.MaxPool2d(2), nn.ReLU(),
-                                      nn.Conv2d(8, 32, 3, padding=1), nn.MaxPool2d(2), nn.ReLU())
-        self.classifier = nn.Sequential(nn.Linear(1568, 200), nn.ReLU(), nn.Linear(200, 100), nn.ReLU(),
-                                        nn.Linear(100, 10), nn.LogSoftmax(dim=1))
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 8, 3, padding=1),
+            nn.MaxPool2d(2),
+            nn.ReLU(),
+            nn.Conv2d(8, 32, 3, padding=1),
+            nn.MaxPool2d(2),
+            nn.ReLU(),
+        )
+        self.classifier = nn.Sequential(
+            nn.Linear(1568, 200),
+            nn.ReLU(),
+            nn.Linear(200, 100),
+            nn.ReLU(),
+            nn.Linear(100, 10),
+            nn.LogSoftmax(dim=1),
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.classifier(self.features(x).reshape(x.size(0), -1))

@@ -4,6 +4,7 @@ The template is a child subreaper, so anything a worker starts (a `setsid` daemo
 below it; killing freezes every process of the tree first (SIGSTOP) so none can fork away from the
 sweep, then SIGKILLs them, repeating until none is left.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,7 +23,7 @@ def process_table() -> dict[int, tuple[int, str]]:
                 stat = handle.read()
         except OSError:
             continue
-        rest = stat[stat.rfind(b")") + 2:].split()
+        rest = stat[stat.rfind(b")") + 2 :].split()
         table[int(entry)] = (int(rest[1]), rest[0].decode())
     return table
 
@@ -72,6 +73,8 @@ def kill_process_tree(root: int, patience_s: float = 5.0) -> None:
 def kill_children_except(parent: int, keep: set[int]) -> None:
     """Kill the trees of `parent`'s children other than those in `keep`."""
     table = process_table()
-    strays = {pid for pid, (ppid, state) in table.items() if ppid == parent and pid not in keep and state != "Z"}
+    strays = {
+        pid for pid, (ppid, state) in table.items() if ppid == parent and pid not in keep and state != "Z"
+    }
     for pid in strays:
         kill_process_tree(pid)

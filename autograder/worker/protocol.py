@@ -10,6 +10,7 @@ How the template itself runs (seccomp, namespaces per worker) is its `TemplateSe
 Everything here is plain data (it crosses JSON or `wire`); what comes back from a worker is untrusted, so the
 grader reads it through `worker_message`, which checks the shape before anything else looks at it.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,7 +32,9 @@ class TemplateSettings(TypedDict):
 
     seccomp: bool  # build the worker filter once, here; also send tensors between processes by value
     pid_namespace: bool  # each worker is PID 1 of a fresh PID namespace
-    fresh: FreshView | None  # None: workers share the template's /tmp, /dev/shm and IPC (then Landlock/seccomp bar them)
+    fresh: (
+        FreshView | None
+    )  # None: workers share the template's /tmp, /dev/shm and IPC (then Landlock/seccomp bar them)
 
 
 # ---------------------------------------------------------------- a worker's job
@@ -45,7 +48,9 @@ class LandlockRules(TypedDict):
 class Confinement(TypedDict):
     """The layers a worker applies to itself, in this order, before any student code runs."""
 
-    uid: int | None  # switch to this uid (the template stays root to make the worker's namespaces); None: keep
+    uid: (
+        int | None
+    )  # switch to this uid (the template stays root to make the worker's namespaces); None: keep
     landlock: LandlockRules | None
     drop_caps: bool
     seccomp: bool

@@ -7,29 +7,84 @@ students; taking another process's file descriptors; and setting the resource li
 affinity, scheduling or I/O priority of any process but the caller (pid 0). The filter is built once
 in the template (`prepare`) and loaded by each worker as its last layer (`load`).
 """
+
 from __future__ import annotations
 
 import errno
 
 REFUSED_SYSCALLS = (
-    "ptrace", "process_vm_readv", "process_vm_writev", "mount", "umount2", "pivot_root", "chroot", "unshare",
-    "setns", "bpf", "keyctl", "add_key", "request_key", "io_uring_setup", "io_uring_enter", "io_uring_register",
-    "perf_event_open", "userfaultfd", "kexec_load", "kexec_file_load", "init_module", "finit_module",
-    "delete_module", "reboot", "swapon", "swapoff", "acct", "open_by_handle_at", "fsopen", "fsmount",
-    "move_mount", "open_tree", "pidfd_getfd", "kcmp", "process_madvise", "process_mrelease",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "mount",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "unshare",
+    "setns",
+    "bpf",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+    "perf_event_open",
+    "userfaultfd",
+    "kexec_load",
+    "kexec_file_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "reboot",
+    "swapon",
+    "swapoff",
+    "acct",
+    "open_by_handle_at",
+    "fsopen",
+    "fsmount",
+    "move_mount",
+    "open_tree",
+    "pidfd_getfd",
+    "kcmp",
+    "process_madvise",
+    "process_mrelease",
 )
 IPC_SYSCALLS = (
-    "ipc", "shmget", "shmat", "shmdt", "shmctl", "msgget", "msgsnd", "msgrcv", "msgctl", "semget", "semop",
-    "semtimedop", "semctl", "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify",
+    "ipc",
+    "shmget",
+    "shmat",
+    "shmdt",
+    "shmctl",
+    "msgget",
+    "msgsnd",
+    "msgrcv",
+    "msgctl",
+    "semget",
+    "semop",
+    "semtimedop",
+    "semctl",
+    "mq_open",
+    "mq_unlink",
+    "mq_timedsend",
+    "mq_timedreceive",
+    "mq_notify",
     "mq_getsetattr",
 )
 # (syscall, argument index, the only value allowed there): pid 0 (or PRIO_PROCESS/IOPRIO_WHO_PROCESS with
 # who 0) means "the caller"; anything else names another process, group or user.
 OWN_PROCESS_ONLY = (
-    ("prlimit64", 0, 0), ("sched_setaffinity", 0, 0), ("sched_setscheduler", 0, 0), ("sched_setparam", 0, 0),
-    ("sched_setattr", 0, 0), ("migrate_pages", 0, 0), ("move_pages", 0, 0),
-    ("setpriority", 0, 0), ("setpriority", 1, 0),  # which == PRIO_PROCESS, who == 0
-    ("ioprio_set", 0, 1), ("ioprio_set", 1, 0),  # which == IOPRIO_WHO_PROCESS, who == 0
+    ("prlimit64", 0, 0),
+    ("sched_setaffinity", 0, 0),
+    ("sched_setscheduler", 0, 0),
+    ("sched_setparam", 0, 0),
+    ("sched_setattr", 0, 0),
+    ("migrate_pages", 0, 0),
+    ("move_pages", 0, 0),
+    ("setpriority", 0, 0),
+    ("setpriority", 1, 0),  # which == PRIO_PROCESS, who == 0
+    ("ioprio_set", 0, 1),
+    ("ioprio_set", 1, 0),  # which == IOPRIO_WHO_PROCESS, who == 0
 )
 NAMESPACE_FLAGS = (0x00020000, 0x04000000, 0x08000000, 0x10000000, 0x20000000, 0x40000000, 0x02000000)
 SOCKET_FAMILIES_REFUSED = (1, 2, 10, 17, 16)  # AF_UNIX, AF_INET, AF_INET6, AF_PACKET, AF_NETLINK

@@ -5,6 +5,7 @@ arguments; the probe runs the student's code and returns plain data, which is
 sent back through `wire`.  Student exceptions come back as structured errors
 naming the student's own file and line, so the grader can explain them.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -124,7 +125,9 @@ def load_student_module(path: str, name: str):
     """Import the student's file under `name`, or `student_<name>` where that shadows a standard module."""
     if not os.path.exists(path):
         raise FileNotFoundError(f"{path} not found")
-    module_name = name if name not in sys.stdlib_module_names and name not in sys.modules else f"student_{name}"
+    module_name = (
+        name if name not in sys.stdlib_module_names and name not in sys.modules else f"student_{name}"
+    )
     spec = importlib.util.spec_from_file_location(module_name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module

@@ -1,4 +1,5 @@
 """libc through ctypes, for the few system calls Python does not wrap (prctl, unshare, mount, capset)."""
+
 from __future__ import annotations
 
 import ctypes

@@ -15,6 +15,7 @@ The template never runs student code and never initialises CUDA (a forked
 child cannot use a CUDA context its parent created); each worker does both
 after the fork.
 """
+
 from __future__ import annotations
 
 import json

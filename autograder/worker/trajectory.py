@@ -8,6 +8,7 @@ state follows from the one before by exactly one optimizer step on that batch
 loop, a learning-rate schedule) show up as a state that no step explains. The recording stays here,
 in the worker, until the grader has fetched it in chunks (`chunk`); only the latest run is kept.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -45,8 +46,12 @@ class Trajectory:
 
     def summary(self) -> dict[str, Any]:
         """What the grader needs besides the states themselves."""
-        return {"records": self.records, "layout": layout(self.model), "count": len(self.states),
-                "overflow": self.overflow}
+        return {
+            "records": self.records,
+            "layout": layout(self.model),
+            "count": len(self.states),
+            "overflow": self.overflow,
+        }
 
 
 def flat_state(model: nn.Module) -> torch.Tensor:
@@ -66,7 +71,7 @@ def load_flat(model: nn.Module, flat: torch.Tensor) -> None:
     with torch.no_grad():
         for value in model.state_dict().values():
             count = value.numel()
-            value.copy_(flat[offset:offset + count].reshape(value.shape).to(value.dtype))
+            value.copy_(flat[offset : offset + count].reshape(value.shape).to(value.dtype))
             offset += count
 
 
@@ -98,10 +103,12 @@ class AuditedLoader(DataLoader):
     """A DataLoader (it is one: `len`, `.dataset`, `.batch_size` all work) that records `trajectory`'s
     model state before each batch it hands out, and at the end of each pass."""
 
-    def __init__(self, dataset: Dataset, trajectory: Trajectory, *, batch_size: int, shuffle: bool,
-                 seed: int) -> None:
-        super().__init__(dataset, batch_size=batch_size, shuffle=shuffle,
-                         generator=torch.Generator().manual_seed(seed))
+    def __init__(
+        self, dataset: Dataset, trajectory: Trajectory, *, batch_size: int, shuffle: bool, seed: int
+    ) -> None:
+        super().__init__(
+            dataset, batch_size=batch_size, shuffle=shuffle, generator=torch.Generator().manual_seed(seed)
+        )
         self.trajectory = trajectory
 
     def __iter__(self):

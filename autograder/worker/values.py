@@ -6,6 +6,7 @@ and integers within ±2**31 (their hashes are the numbers themselves, so distinc
 probe sequences; -1 and -2 are the one pair that shares a hash). Large integers, floats and tuples hash deterministically: a few hundred thousand
 chosen ones (`k * (2**61 - 1)`) share one hash and make building the dict quadratic.
 """
+
 from __future__ import annotations
 
 import struct
@@ -39,8 +40,20 @@ TORCH_DTYPES: dict[str, torch.dtype] = {
 NUMPY_DTYPES = {
     name: np.dtype(name)
     for name in (
-        "bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32",
-        "int64", "float16", "float32", "float64", "complex64", "complex128",
+        "bool",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "float16",
+        "float32",
+        "float64",
+        "complex64",
+        "complex128",
     )
 }
 

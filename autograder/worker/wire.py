@@ -9,6 +9,7 @@ cannot carry become an `Opaque` description (type and a short repr), so the
 grader can still say what came back.  NumPy scalars keep their dtype (a
 `np.float64` arrives as a `np.float64`), so checks can tell them from Python numbers.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,9 +41,24 @@ from autograder.worker.values import (
 )
 
 __all__ = [
-    "HEAD_HEADER", "MAX_DEPTH", "MAX_HEADER_BYTES", "MAX_NODES", "NUMPY_DTYPES", "REPR_LIMIT", "TORCH_DTYPES",
-    "DecodeTimeout", "FrameTimeout", "Opaque", "PeerClosed", "TooLarge", "WireError", "decode", "dtype_name",
-    "encode", "read_frame", "write_frame",
+    "HEAD_HEADER",
+    "MAX_DEPTH",
+    "MAX_HEADER_BYTES",
+    "MAX_NODES",
+    "NUMPY_DTYPES",
+    "REPR_LIMIT",
+    "TORCH_DTYPES",
+    "DecodeTimeout",
+    "FrameTimeout",
+    "Opaque",
+    "PeerClosed",
+    "TooLarge",
+    "WireError",
+    "decode",
+    "dtype_name",
+    "encode",
+    "read_frame",
+    "write_frame",
 ]
 
 FRAME_HEADER = struct.Struct(">Q")
@@ -103,8 +119,11 @@ class _Encoder:
             return [self.tree(v, depth + 1) for v in list.__iter__(value)]
         if kind is dict:
             if not all(is_safe_key(key) for key in dict.keys(value)):
-                return {"$": "opaque", "type": "dict",
-                        "repr": f"a dict of {len(value)} entries whose keys are not all strings or small ints"}
+                return {
+                    "$": "opaque",
+                    "type": "dict",
+                    "repr": f"a dict of {len(value)} entries whose keys are not all strings or small ints",
+                }
             return {
                 "$": "dict",
                 "items": [[self.tree(k, depth + 1), self.tree(v, depth + 1)] for k, v in dict.items(value)],
@@ -140,7 +159,12 @@ class _Encoder:
             raise WireError(f"NumPy arrays of dtype {array.dtype} cannot be returned")
         self.reserve(array.nbytes)
         data = np.ascontiguousarray(array).tobytes()
-        return {"$": "ndarray", "dtype": array.dtype.name, "shape": list(array.shape), "blob": self.blob(data)}
+        return {
+            "$": "ndarray",
+            "dtype": array.dtype.name,
+            "shape": list(array.shape),
+            "blob": self.blob(data),
+        }
 
 
 def _plain_scalar(value: int | float | str) -> int | float | str:
@@ -174,7 +198,9 @@ def encode(value: Any, limit: int = 256 * 1024 * 1024) -> bytes:
     root = encoder.tree(value)
     head = json.dumps({"v": 1, "root": root, "blobs": [len(b) for b in encoder.blobs]}).encode()
     if len(head) > MAX_HEADER_BYTES:
-        raise TooLarge(f"returned data holds more than {MAX_HEADER_BYTES // 2**20} MiB besides tensors and bytes")
+        raise TooLarge(
+            f"returned data holds more than {MAX_HEADER_BYTES // 2**20} MiB besides tensors and bytes"
+        )
     return b"".join([HEAD_HEADER.pack(len(head)), head, *encoder.blobs])
 
 

@@ -9,6 +9,7 @@ NumPy's reshape, squeeze, transpose and argmax are the course's first steps;
 images read by OpenCV are H x W x C arrays in BGR order, where most other
 libraries expect RGB.
 """
+
 import numpy as np
 import torch
 
@@ -23,7 +24,7 @@ def from_nested(data):
     # 提示：张量可以直接由嵌套列表创建；让 PyTorch 根据数字自己决定 dtype。
     # More / 更多: autograder hint 01 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('from_nested is not written yet / 尚未实现')
+    raise NotImplementedError("from_nested is not written yet / 尚未实现")
 
 
 def numpy_view(array):
@@ -35,7 +36,7 @@ def numpy_view(array):
     # 提示：张量不能复制数组：两者要指向同一块内存。
     # More / 更多: autograder hint 01 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('numpy_view is not written yet / 尚未实现')
+    raise NotImplementedError("numpy_view is not written yet / 尚未实现")
 
 
 def like(t):
@@ -46,7 +47,7 @@ def like(t):
     #   的随机浮点数。
     # More / 更多: autograder hint 01 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('like is not written yet / 尚未实现')
+    raise NotImplementedError("like is not written yet / 尚未实现")
 
 
 def join(a, b):
@@ -58,7 +59,7 @@ def join(a, b):
     # 提示：cat 沿已有的维度拼接；stack 新增一个维度来放这些张量。
     # More / 更多: autograder hint 01 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('join is not written yet / 尚未实现')
+    raise NotImplementedError("join is not written yet / 尚未实现")
 
 
 def products(a, b):
@@ -71,7 +72,7 @@ def products(a, b):
     # 提示：逐元素乘积形状不变；矩阵乘法要求内侧尺寸一致，所以要转置 b。
     # More / 更多: autograder hint 01 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('products is not written yet / 尚未实现')
+    raise NotImplementedError("products is not written yet / 尚未实现")
 
 
 def add_(t, value):
@@ -80,7 +81,7 @@ def add_(t, value):
     # 提示：修改 t 本身，然后返回同一个对象，而不是一个新张量。
     # More / 更多: autograder hint 01 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('add_ is not written yet / 尚未实现')
+    raise NotImplementedError("add_ is not written yet / 尚未实现")
 
 
 def reshape_ops(array):
@@ -97,7 +98,7 @@ def reshape_ops(array):
     #   的轴、交换轴、找最大值的下标。
     # More / 更多: autograder hint 01 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('reshape_ops is not written yet / 尚未实现')
+    raise NotImplementedError("reshape_ops is not written yet / 尚未实现")
 
 
 def bgr_to_rgb(image):
@@ -109,4 +110,4 @@ def bgr_to_rgb(image):
     # 提示：通道在最后一个轴上；RGB 就是把 BGR 倒过来。
     # More / 更多: autograder hint 01 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('bgr_to_rgb is not written yet / 尚未实现')
+    raise NotImplementedError("bgr_to_rgb is not written yet / 尚未实现")

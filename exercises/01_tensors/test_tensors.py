@@ -1,4 +1,5 @@
 """Visible tests for exercise 01 (tensors and NumPy). Run: pytest exercises/01_tensors"""
+
 import numpy as np
 import torch
 

@@ -7,6 +7,7 @@ messy: the course's `train/ants` holds a palette GIF (`imageNotFound.gif`) and a
 `.jpeg` among its `.jpg` files; folders copied from a Mac hold `.DS_Store` files,
 and images found online are often PNGs with an alpha channel or grayscale.
 """
+
 import os
 
 from PIL import Image
@@ -30,7 +31,7 @@ class LabeledImageFolder(Dataset):
         # 提示：记住图片在哪、哪些文件是图片：列出文件夹一次，只保留图片文件，并排序。
         # More / 更多: autograder hint 02 --level 2
         # YOUR CODE HERE
-        raise NotImplementedError('LabeledImageFolder.__init__ is not written yet / 尚未实现')
+        raise NotImplementedError("LabeledImageFolder.__init__ is not written yet / 尚未实现")
 
     def __getitem__(self, idx):
         # Hint: Item idx is the idx-th image file: open it, make it RGB, transform it if asked, and
@@ -39,7 +40,7 @@ class LabeledImageFolder(Dataset):
         #   transform，再和文件夹名配对。
         # More / 更多: autograder hint 02 --level 2
         # YOUR CODE HERE
-        raise NotImplementedError('LabeledImageFolder.__getitem__ is not written yet / 尚未实现')
+        raise NotImplementedError("LabeledImageFolder.__getitem__ is not written yet / 尚未实现")
 
     def __len__(self):
         # Hint: The length is the number of image files you kept, not the number of files in the
@@ -47,7 +48,7 @@ class LabeledImageFolder(Dataset):
         # 提示：长度是你保留下来的图片文件个数，而不是文件夹里所有文件的个数。
         # More / 更多: autograder hint 02 --level 2
         # YOUR CODE HERE
-        raise NotImplementedError('LabeledImageFolder.__len__ is not written yet / 尚未实现')
+        raise NotImplementedError("LabeledImageFolder.__len__ is not written yet / 尚未实现")
 
 
 def build_dataset(root_dir, label_dirs, transform=None):
@@ -56,4 +57,4 @@ def build_dataset(root_dir, label_dirs, transform=None):
     # 提示：每个标签一个数据集，按给定顺序首尾相接：就是课程里的 ants + bees。
     # More / 更多: autograder hint 02 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('build_dataset is not written yet / 尚未实现')
+    raise NotImplementedError("build_dataset is not written yet / 尚未实现")

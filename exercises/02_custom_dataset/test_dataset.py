@@ -3,10 +3,12 @@
 The tests build a small messy folder of their own; with the real ants/bees
 data (hymenoptera_data) the course's counts are 124 ants, 121 bees, 245 in all.
 """
+
 import numpy as np
 import pytest
 import torch
 from PIL import Image
+
 from autograder.i18n import tr
 
 
@@ -70,4 +72,5 @@ def test_files_that_are_not_images_are_skipped_not_only_dotfiles(dataset, folder
         f"{len(ants)} items for 4 images: keep only files whose extension is an image's (IMAGE_EXTENSIONS, any "
         "case); skipping names that start with '.' still keeps notes.txt and Thumbs.db",
         f"4 张图片却有 {len(ants)} 项：只保留扩展名属于图片的文件（IMAGE_EXTENSIONS，不分大小写）；"
-        "只跳过以 '.' 开头的文件仍会留下 notes.txt 和 Thumbs.db")
+        "只跳过以 '.' 开头的文件仍会留下 notes.txt 和 Thumbs.db",
+    )

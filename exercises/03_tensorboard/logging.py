@@ -7,6 +7,7 @@ first, then the step. Close the writer when you are done (`writer.close()`), as
 the course warns, so that every event reaches the file. See the result with
 `tensorboard --logdir=<log_dir>`.
 """
+
 from torch.utils.tensorboard import SummaryWriter
 
 
@@ -18,7 +19,7 @@ def log_line(log_dir, tag="y=2x", n=100):
     #   = 2x，最后关闭 writer。
     # More / 更多: autograder hint 03 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('log_line is not written yet / 尚未实现')
+    raise NotImplementedError("log_line is not written yet / 尚未实现")
 
 
 def log_images(log_dir, tag, images):
@@ -30,7 +31,7 @@ def log_images(log_dir, tag, images):
     # 提示：images 的每个元素是一整个 batch：第 i 个 batch 写在第 i 步。
     # More / 更多: autograder hint 03 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('log_images is not written yet / 尚未实现')
+    raise NotImplementedError("log_images is not written yet / 尚未实现")
 
 
 def log_graph(log_dir, model, example_input):
@@ -39,4 +40,4 @@ def log_graph(log_dir, model, example_input):
     # 提示：TensorBoard 通过在示例输入上跑一次前向传播来画出模型结构。
     # More / 更多: autograder hint 03 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('log_graph is not written yet / 尚未实现')
+    raise NotImplementedError("log_graph is not written yet / 尚未实现")

@@ -2,6 +2,7 @@
 
 Each test reads the event files back with TensorBoard's own reader, as the grader does.
 """
+
 import pytest
 import torch
 from tensorboard.backend.event_processing.event_accumulator import IMAGES, SCALARS, EventAccumulator
@@ -44,7 +45,9 @@ def test_images_writes_one_batch_of_64_per_step(logging, tmp_path):
 
 
 def test_graph_is_written(logging, tmp_path):
-    model = nn.Sequential(nn.Conv2d(3, 8, 5, padding=2), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8 * 16 * 16, 10))
+    model = nn.Sequential(
+        nn.Conv2d(3, 8, 5, padding=2), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8 * 16 * 16, 10)
+    )
     logging.log_graph(tmp_path, model, torch.ones(64, 3, 32, 32))
     events = read(tmp_path)
     assert events.Tags()["graph"]
@@ -54,8 +57,11 @@ def test_graph_is_written(logging, tmp_path):
 def test_every_writer_is_closed(logging, tmp_path, monkeypatch):
     opened, closed = [], []
     original_init, original_close = SummaryWriter.__init__, SummaryWriter.close
-    monkeypatch.setattr(SummaryWriter, "__init__", lambda self, *a, **k: (opened.append(self),
-                                                                         original_init(self, *a, **k))[1])
+    monkeypatch.setattr(
+        SummaryWriter,
+        "__init__",
+        lambda self, *a, **k: (opened.append(self), original_init(self, *a, **k))[1],
+    )
     monkeypatch.setattr(SummaryWriter, "close", lambda self: (closed.append(self), original_close(self))[1])
     logging.log_line(tmp_path / "line", n=3)
     logging.log_images(tmp_path / "images", "x", [torch.rand(2, 3, 4, 4)])

@@ -1,4 +1,5 @@
 """Visible tests for exercise 04 (transforms by hand). Run: pytest exercises/04_transforms"""
+
 import numpy as np
 import pytest
 import torch

@@ -5,6 +5,7 @@
 `transforms.Normalize(mean, std)` then computes (x - mean) / std per channel.
 Writing both by hand shows exactly what they do; then chain the real ones.
 """
+
 import numpy as np
 import torch
 from torchvision import transforms
@@ -22,7 +23,7 @@ def to_tensor(img):
     #   0..1 的浮点数。
     # More / 更多: autograder hint 04 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('to_tensor is not written yet / 尚未实现')
+    raise NotImplementedError("to_tensor is not written yet / 尚未实现")
 
 
 def normalize(tensor, mean, std):
@@ -34,7 +35,7 @@ def normalize(tensor, mean, std):
     # 提示：每个通道 c 变成 (x - mean[c]) / std[c]，结果是一个新张量。
     # More / 更多: autograder hint 04 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('normalize is not written yet / 尚未实现')
+    raise NotImplementedError("normalize is not written yet / 尚未实现")
 
 
 def build_pipeline(size, mean, std):
@@ -45,4 +46,4 @@ def build_pipeline(size, mean, std):
     #   Resize，再 ToTensor，再 Normalize。
     # More / 更多: autograder hint 04 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('build_pipeline is not written yet / 尚未实现')
+    raise NotImplementedError("build_pipeline is not written yet / 尚未实现")

@@ -9,6 +9,7 @@ Shuffling you can reproduce comes from the loader's own seeded
 `torch.Generator`: the global `torch.manual_seed` is shared with all other
 code, which may reseed it or draw from it at any time.
 """
+
 import torch
 from torch.utils.data import DataLoader
 
@@ -26,7 +27,7 @@ def make_loader(dataset, batch_size, shuffle, drop_last, seed):
     # 提示：可复现的打乱需要一个只属于这个 loader 的随机数生成器，用 seed 设定种子。
     # More / 更多: autograder hint 05 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('make_loader is not written yet / 尚未实现')
+    raise NotImplementedError("make_loader is not written yet / 尚未实现")
 
 
 def batch_count(n, batch_size, drop_last):
@@ -39,7 +40,7 @@ def batch_count(n, batch_size, drop_last):
     # 提示：先数满的 batch；有剩余时再加一个小的最后一批，除非 drop_last 把它丢掉。
     # More / 更多: autograder hint 05 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('batch_count is not written yet / 尚未实现')
+    raise NotImplementedError("batch_count is not written yet / 尚未实现")
 
 
 def first_batch(loader):
@@ -48,4 +49,4 @@ def first_batch(loader):
     # 提示：DataLoader 是可迭代的：开始一个 epoch，只取第一个 batch。
     # More / 更多: autograder hint 05 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('first_batch is not written yet / 尚未实现')
+    raise NotImplementedError("first_batch is not written yet / 尚未实现")

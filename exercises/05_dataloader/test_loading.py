@@ -1,4 +1,5 @@
 """Visible tests for exercise 05 (DataLoader). Run: pytest exercises/05_dataloader"""
+
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 

@@ -5,6 +5,7 @@ the element-wise product of the kernel and the patch under it, plus a bias.
 How large is the output? It depends on the kernel size, stride, padding and
 dilation, and it is the first thing to get right when stacking layers.
 """
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -35,7 +36,7 @@ def conv2d_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
     #   让卷积核变大，stride 跳过一些位置。
     # More / 更多: autograder hint 06 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('conv2d_output_size is not written yet / 尚未实现')
+    raise NotImplementedError("conv2d_output_size is not written yet / 尚未实现")
 
 
 def course_example(stride=1, padding=0):
@@ -50,7 +51,7 @@ def course_example(stride=1, padding=0):
     #   batch」。
     # More / 更多: autograder hint 06 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('course_example is not written yet / 尚未实现')
+    raise NotImplementedError("course_example is not written yet / 尚未实现")
 
 
 class ConvNet(nn.Module):
@@ -62,7 +63,7 @@ class ConvNet(nn.Module):
         # 提示：卷积层在 __init__ 里创建一次，存到 self 上，forward 才能用它。
         # More / 更多: autograder hint 06 --level 2
         # YOUR CODE HERE
-        raise NotImplementedError('ConvNet.__init__ is not written yet / 尚未实现')
+        raise NotImplementedError("ConvNet.__init__ is not written yet / 尚未实现")
 
     def forward(self, x):
         # Hint: forward passes x through the layer and must return the result: forgetting `return` is
@@ -71,4 +72,4 @@ class ConvNet(nn.Module):
         #   是课程笔记里最常见的错误。
         # More / 更多: autograder hint 06 --level 2
         # YOUR CODE HERE
-        raise NotImplementedError('ConvNet.forward is not written yet / 尚未实现')
+        raise NotImplementedError("ConvNet.forward is not written yet / 尚未实现")

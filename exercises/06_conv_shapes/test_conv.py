@@ -1,4 +1,5 @@
 """Visible tests for exercise 06 (convolution shapes). Run: pytest exercises/06_conv_shapes"""
+
 import torch
 from torch import nn
 

@@ -4,6 +4,7 @@ Max pooling slides a window over the input and keeps the largest value of
 each window. It shrinks the feature map while keeping the strongest signal.
 `ceil_mode=True` keeps a last, partial window that `ceil_mode=False` drops.
 """
+
 import torch
 from torch import nn
 
@@ -28,7 +29,7 @@ def maxpool2d_output_size(size, kernel_size, stride=None, padding=0, dilation=1,
     #   kernel_size，ceil 模式会保留最后一个不完整的窗口。
     # More / 更多: autograder hint 07 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('maxpool2d_output_size is not written yet / 尚未实现')
+    raise NotImplementedError("maxpool2d_output_size is not written yet / 尚未实现")
 
 
 class MaxPoolNet(nn.Module):
@@ -45,7 +46,7 @@ class MaxPoolNet(nn.Module):
         # 提示：在 __init__ 里创建一次课程的池化层，存在 self 上。
         # More / 更多: autograder hint 07 --level 2
         # YOUR CODE HERE
-        raise NotImplementedError('MaxPoolNet.__init__ is not written yet / 尚未实现')
+        raise NotImplementedError("MaxPoolNet.__init__ is not written yet / 尚未实现")
 
     def forward(self, x):
         # Hint: Pool the input and return a float32 result, whatever the input's dtype: the layers
@@ -54,7 +55,7 @@ class MaxPoolNet(nn.Module):
         #   float32：池化后面的层的权重都是 float32。
         # More / 更多: autograder hint 07 --level 2
         # YOUR CODE HERE
-        raise NotImplementedError('MaxPoolNet.forward is not written yet / 尚未实现')
+        raise NotImplementedError("MaxPoolNet.forward is not written yet / 尚未实现")
 
 
 def course_example(ceil_mode):
@@ -69,4 +70,4 @@ def course_example(ceil_mode):
     #   ceil_mode 做池化。
     # More / 更多: autograder hint 07 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('course_example is not written yet / 尚未实现')
+    raise NotImplementedError("course_example is not written yet / 尚未实现")

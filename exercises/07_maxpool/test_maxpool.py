@@ -1,6 +1,8 @@
 """Visible tests for exercise 07 (max pooling). Run: pytest exercises/07_maxpool"""
+
 import torch
 from torch import nn
+
 from autograder.i18n import tr
 
 
@@ -41,7 +43,8 @@ def test_net_pools_a_long_tensor_and_returns_float32(maxpool):
         f"forward returned {out.dtype} for an int64 input: convert it with x.to(torch.float32) (or x.float()) "
         "before pooling; the Conv2d and Linear layers after pooling hold float32 weights and refuse int64",
         f"输入是 int64 时 forward 返回了 {out.dtype}：池化前用 x.to(torch.float32)（或 x.float()）转换；"
-        "池化后面的 Conv2d、Linear 层的权重是 float32，不接受 int64")
+        "池化后面的 Conv2d、Linear 层的权重是 float32，不接受 int64",
+    )
     assert out.tolist() == [[[[2.0, 3.0], [5.0, 1.0]]]]
 
 
@@ -58,4 +61,5 @@ def test_ceil_mode_drops_a_last_window_that_starts_in_the_padding(maxpool):
         f"size 5, kernel 2, stride 2, padding 1, ceil mode: expected {expected}, got {got}. In ceil mode, drop a "
         "last window that would start inside the right padding",
         f"size 5、kernel 2、stride 2、padding 1、ceil 模式：应为 {expected}，得到 {got}。ceil 模式下，"
-        "要去掉从右侧填充里开始的最后一个窗口")
+        "要去掉从右侧填充里开始的最后一个窗口",
+    )

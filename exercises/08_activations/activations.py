@@ -7,6 +7,7 @@ already beyond float32, so compute with exp(-|x|), which never exceeds 1.
 Functions and methods whose names end in `_` (and `nn.ReLU(inplace=True)`)
 change their input in place and return that same tensor.
 """
+
 import torch
 from torch import nn
 
@@ -20,7 +21,7 @@ def relu(x):
     # 提示：正数保留，其余位置放 0，结果是同 dtype 的新张量。
     # More / 更多: autograder hint 08 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('relu is not written yet / 尚未实现')
+    raise NotImplementedError("relu is not written yet / 尚未实现")
 
 
 def sigmoid(x):
@@ -34,7 +35,7 @@ def sigmoid(x):
     #   float32）：改写成 exp 只会收到 ≤ 0 的数。
     # More / 更多: autograder hint 08 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('sigmoid is not written yet / 尚未实现')
+    raise NotImplementedError("sigmoid is not written yet / 尚未实现")
 
 
 def relu_(x):
@@ -43,7 +44,7 @@ def relu_(x):
     # 提示：直接修改 x 并返回同一个对象：调用者继续用他们的张量。
     # More / 更多: autograder hint 08 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('relu_ is not written yet / 尚未实现')
+    raise NotImplementedError("relu_ is not written yet / 尚未实现")
 
 
 class ActivationNet(nn.Module):
@@ -59,11 +60,11 @@ class ActivationNet(nn.Module):
         # 提示：在 __init__ 里创建一次课程的两层：先 ReLU，再 Sigmoid。
         # More / 更多: autograder hint 08 --level 2
         # YOUR CODE HERE
-        raise NotImplementedError('ActivationNet.__init__ is not written yet / 尚未实现')
+        raise NotImplementedError("ActivationNet.__init__ is not written yet / 尚未实现")
 
     def forward(self, x):
         # Hint: Apply the ReLU, then the Sigmoid to its output, and return the result.
         # 提示：先过 ReLU，再把结果送进 Sigmoid，返回输出。
         # More / 更多: autograder hint 08 --level 2
         # YOUR CODE HERE
-        raise NotImplementedError('ActivationNet.forward is not written yet / 尚未实现')
+        raise NotImplementedError("ActivationNet.forward is not written yet / 尚未实现")

@@ -1,4 +1,5 @@
 """Visible tests for exercise 08 (activations). Run: pytest exercises/08_activations"""
+
 import torch
 
 COURSE_INPUT = torch.tensor([[1.0, -0.5], [-1.0, 3.0]])

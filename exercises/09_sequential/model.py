@@ -7,6 +7,7 @@ Flatten (64 channels * 4 * 4 = 1024 features) and two Linear layers.
 Before that, it shows why Flatten matters: a Linear(196608, 10) applied to
 a whole batch of 64 images flattened into one vector of 64*3*32*32 values.
 """
+
 import torch
 from torch import nn
 
@@ -28,7 +29,7 @@ class CIFAR10Net(nn.Module):
         #   池化，Flatten，两个 Linear。属性名随意（课程里叫 model1）。
         # More / 更多: autograder hint 09 --level 2
         # YOUR CODE HERE
-        raise NotImplementedError('CIFAR10Net.__init__ is not written yet / 尚未实现')
+        raise NotImplementedError("CIFAR10Net.__init__ is not written yet / 尚未实现")
 
     def forward(self, x):
         # Hint: The Sequential already chains the layers: forward is one call, and it must return the
@@ -36,7 +37,7 @@ class CIFAR10Net(nn.Module):
         # 提示：Sequential 已经把各层串好了：forward 只要调用一次，并且要返回结果。
         # More / 更多: autograder hint 09 --level 2
         # YOUR CODE HERE
-        raise NotImplementedError('CIFAR10Net.forward is not written yet / 尚未实现')
+        raise NotImplementedError("CIFAR10Net.forward is not written yet / 尚未实现")
 
 
 def count_parameters(model: nn.Module) -> int:
@@ -46,7 +47,7 @@ def count_parameters(model: nn.Module) -> int:
     # 提示：把训练会改动的每个参数的元素个数加起来（冻结的参数不算）。
     # More / 更多: autograder hint 09 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('count_parameters is not written yet / 尚未实现')
+    raise NotImplementedError("count_parameters is not written yet / 尚未实现")
 
 
 def flatten_linear(images: torch.Tensor) -> torch.Tensor:
@@ -60,4 +61,4 @@ def flatten_linear(images: torch.Tensor) -> torch.Tensor:
     #   个数。
     # More / 更多: autograder hint 09 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('flatten_linear is not written yet / 尚未实现')
+    raise NotImplementedError("flatten_linear is not written yet / 尚未实现")

@@ -6,6 +6,7 @@ in any form: no `torch.nn.functional` losses, no `nn.*Loss`, no
 `torch._C._nn`), equal to the built-ins and usable in training: return the
 loss as a tensor, so gradients flow through it.
 """
+
 import torch
 
 
@@ -30,7 +31,7 @@ def l1_loss(pred, target, reduction="mean"):
     # 提示：每个预测与目标之差的绝对值，再按要求汇总；保持为张量，梯度才能传回去。
     # More / 更多: autograder hint 10 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('l1_loss is not written yet / 尚未实现')
+    raise NotImplementedError("l1_loss is not written yet / 尚未实现")
 
 
 def mse_loss(pred, target, reduction="mean"):
@@ -42,7 +43,7 @@ def mse_loss(pred, target, reduction="mean"):
     # 提示：每个预测与目标之差的平方，再按要求汇总。
     # More / 更多: autograder hint 10 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('mse_loss is not written yet / 尚未实现')
+    raise NotImplementedError("mse_loss is not written yet / 尚未实现")
 
 
 def cross_entropy(logits, target):
@@ -57,4 +58,4 @@ def cross_entropy(logits, target):
     #   求平均；在对数空间里算，大的 logits 才不会溢出。
     # More / 更多: autograder hint 10 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('cross_entropy is not written yet / 尚未实现')
+    raise NotImplementedError("cross_entropy is not written yet / 尚未实现")

@@ -1,7 +1,9 @@
 """Visible tests for exercise 10 (losses by hand). Run: pytest exercises/10_losses"""
+
 import pytest
 import torch
 from torch import nn
+
 from autograder.i18n import tr
 
 INPUTS = torch.tensor([1.0, 2.0, 3.0])
@@ -31,7 +33,9 @@ def test_none_reduction_keeps_one_value_per_element(losses):
 
 def test_cross_entropy_equals_the_built_in_on_a_batch(losses):
     logits, target = torch.randn(8, 5), torch.randint(0, 5, (8,))
-    assert torch.allclose(losses.cross_entropy(logits, target), nn.CrossEntropyLoss()(logits, target), atol=1e-6)
+    assert torch.allclose(
+        losses.cross_entropy(logits, target), nn.CrossEntropyLoss()(logits, target), atol=1e-6
+    )
 
 
 def test_cross_entropy_stays_finite_for_huge_logits(losses):
@@ -51,6 +55,7 @@ def test_the_loss_keeps_the_graph_so_backward_reaches_the_inputs(losses, name):
         f"{name} is cut off from its input: torch.tensor(x.item()) or .detach() makes a new tensor without a graph, "
         "so backward() can never reach the model. Keep computing with tensor operations",
         f"{name} 与输入断开了：torch.tensor(x.item()) 或 .detach() 会生成没有计算图的新张量，backward() 就到不了模型。"
-        "请一直用张量运算计算")
+        "请一直用张量运算计算",
+    )
     loss.backward()
     assert pred.grad is not None and torch.isfinite(pred.grad).all()

@@ -4,6 +4,7 @@ Every training loop repeats the same five moves: clear old gradients,
 forward, compute the loss, backward, step. Then an epoch is that loop over a
 DataLoader, and plain SGD is just `p = p - lr * grad` for each parameter.
 """
+
 import torch
 
 
@@ -18,7 +19,7 @@ def train_step(model, inputs, targets, loss_fn, optimizer):
     # 提示：按顺序五步：清空旧梯度、前向、损失、反向传播、更新；最后把损失作为普通数字返回。
     # More / 更多: autograder hint 11 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('train_step is not written yet / 尚未实现')
+    raise NotImplementedError("train_step is not written yet / 尚未实现")
 
 
 def train_epoch(model, loader, loss_fn, optimizer):
@@ -29,7 +30,7 @@ def train_epoch(model, loader, loss_fn, optimizer):
     #   的损失作为 float 加起来。
     # More / 更多: autograder hint 11 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('train_epoch is not written yet / 尚未实现')
+    raise NotImplementedError("train_epoch is not written yet / 尚未实现")
 
 
 def sgd_update(params, lr):
@@ -43,4 +44,4 @@ def sgd_update(params, lr):
     # 提示：朴素 SGD 把每个参数沿梯度的反方向挪一小步，原地修改，且不让自动求导记录。
     # More / 更多: autograder hint 11 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('sgd_update is not written yet / 尚未实现')
+    raise NotImplementedError("sgd_update is not written yet / 尚未实现")

@@ -1,8 +1,10 @@
 """Visible tests for exercise 11 (optimizer step). Run: pytest exercises/11_optimizer_step"""
+
 import pytest
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
+
 from autograder.i18n import tr
 
 
@@ -24,7 +26,9 @@ def test_train_step_returns_a_python_float(optim_step, setup):
 def test_train_step_returns_the_loss_before_the_update(optim_step, setup):
     model, optimizer, inputs, targets = setup
     expected = nn.CrossEntropyLoss()(model(inputs), targets).item()
-    assert optim_step.train_step(model, inputs, targets, nn.CrossEntropyLoss(), optimizer) == pytest.approx(expected)
+    assert optim_step.train_step(model, inputs, targets, nn.CrossEntropyLoss(), optimizer) == pytest.approx(
+        expected
+    )
 
 
 def test_train_step_lowers_the_loss(optim_step, setup):
@@ -62,7 +66,8 @@ def test_train_step_clears_old_gradients_first(optim_step, setup):
         assert torch.allclose(param.detach(), old - 0.1 * grad, atol=1e-5), tr(
             "the step used old gradients too: call optimizer.zero_grad() before loss.backward(), "
             "or each step's gradients add up",
-            "这一步把旧梯度也用上了：在 loss.backward() 之前调用 optimizer.zero_grad()，否则每一步的梯度会累加")
+            "这一步把旧梯度也用上了：在 loss.backward() 之前调用 optimizer.zero_grad()，否则每一步的梯度会累加",
+        )
 
 
 def test_train_epoch_returns_a_python_float_not_a_tensor(optim_step, setup):
@@ -73,4 +78,5 @@ def test_train_epoch_returns_a_python_float_not_a_tensor(optim_step, setup):
         f"train_epoch returned {type(total).__name__}: `running_loss += loss` adds tensors and keeps every "
         "batch's graph alive; add loss.item(), a float",
         f"train_epoch 返回了 {type(total).__name__}：`running_loss += loss` 累加的是张量，会把每个 batch 的计算图"
-        "都留在内存里；请加 loss.item()（一个 float）")
+        "都留在内存里；请加 loss.item()（一个 float）",
+    )

@@ -3,6 +3,7 @@
 The tests build VGG16 on PyTorch's "meta" device: the same layers, but no
 memory for 138 million weights, so they run in a blink.
 """
+
 import pytest
 import torch
 import torchvision

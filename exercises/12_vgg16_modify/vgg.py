@@ -6,6 +6,7 @@ we need 10 outputs: either append one more layer after it, or replace it.
 The course writes `vgg16(pretrained=False)`; the current API is
 `vgg16(weights=None)` (no pretrained weights, so nothing is downloaded).
 """
+
 import torchvision
 from torch import nn
 
@@ -21,7 +22,7 @@ def append_layer(model, num_classes=10):
     #   个；修改传入的模型本身。
     # More / 更多: autograder hint 12 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('append_layer is not written yet / 尚未实现')
+    raise NotImplementedError("append_layer is not written yet / 尚未实现")
 
 
 def replace_head(model, num_classes=10):
@@ -30,7 +31,7 @@ def replace_head(model, num_classes=10):
     # 提示：把 VGG16 的最后一层换成输出 num_classes 个的层，输入仍是 4096。
     # More / 更多: autograder hint 12 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('replace_head is not written yet / 尚未实现')
+    raise NotImplementedError("replace_head is not written yet / 尚未实现")
 
 
 def build_vgg16_cifar10():
@@ -40,4 +41,4 @@ def build_vgg16_cifar10():
     # 提示：一个不带预训练权重的全新 VGG16（不下载任何东西），再把它的输出层改成 10 类。
     # More / 更多: autograder hint 12 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('build_vgg16_cifar10 is not written yet / 尚未实现')
+    raise NotImplementedError("build_vgg16_cifar10 is not written yet / 尚未实现")

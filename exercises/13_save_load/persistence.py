@@ -7,6 +7,7 @@ and the loss, so training can resume. Two traps: since PyTorch 2.6,
 `torch.load` defaults to `weights_only=True`, which refuses whole pickled
 models; and a file saved on a GPU needs `map_location` on a CPU-only machine.
 """
+
 import torch
 
 
@@ -16,7 +17,7 @@ def save_full(model, path):
     # 提示：课程的保存方式 1：把整个模型对象（结构和参数一起）保存下来。
     # More / 更多: autograder hint 13 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('save_full is not written yet / 尚未实现')
+    raise NotImplementedError("save_full is not written yet / 尚未实现")
 
 
 def load_full(path, map_location="cpu"):
@@ -25,7 +26,7 @@ def load_full(path, map_location="cpu"):
     # 提示：把整个模型读回来，放到 map_location 指定的设备上，并返回它。
     # More / 更多: autograder hint 13 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('load_full is not written yet / 尚未实现')
+    raise NotImplementedError("load_full is not written yet / 尚未实现")
 
 
 def save_state(model, path):
@@ -34,7 +35,7 @@ def save_state(model, path):
     # 提示：方式 2（推荐）：只保存参数，即 state_dict。
     # More / 更多: autograder hint 13 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('save_state is not written yet / 尚未实现')
+    raise NotImplementedError("save_state is not written yet / 尚未实现")
 
 
 def load_state(model, path, map_location="cpu"):
@@ -43,7 +44,7 @@ def load_state(model, path, map_location="cpu"):
     # 提示：读入保存的参数，放进传入的模型里；返回这个模型。
     # More / 更多: autograder hint 13 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('load_state is not written yet / 尚未实现')
+    raise NotImplementedError("load_state is not written yet / 尚未实现")
 
 
 def save_checkpoint(path, model, optimizer, epoch, loss):
@@ -53,7 +54,7 @@ def save_checkpoint(path, model, optimizer, epoch, loss):
     # 提示：继续训练需要的不只是模型：优化器状态、epoch 和损失，一起存进一个文件。
     # More / 更多: autograder hint 13 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('save_checkpoint is not written yet / 尚未实现')
+    raise NotImplementedError("save_checkpoint is not written yet / 尚未实现")
 
 
 def load_checkpoint(path, model, optimizer, map_location="cpu"):
@@ -63,4 +64,4 @@ def load_checkpoint(path, model, optimizer, map_location="cpu"):
     # 提示：读入检查点，从中恢复模型和优化器，并返回训练停在哪里。
     # More / 更多: autograder hint 13 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('load_checkpoint is not written yet / 尚未实现')
+    raise NotImplementedError("load_checkpoint is not written yet / 尚未实现")

@@ -1,6 +1,8 @@
 """Visible tests for exercise 13 (save and load). Run: pytest exercises/13_save_load"""
+
 import torch
 from torch import nn
+
 from autograder.i18n import tr
 
 
@@ -46,4 +48,5 @@ def test_load_state_returns_the_model(persistence, tmp_path):
     assert returned is fresh, tr(
         f"load_state returned {type(returned).__name__}: model.load_state_dict(...) returns a report of the keys, "
         "not the model; return the model itself",
-        f"load_state 返回了 {type(returned).__name__}：model.load_state_dict(...) 返回的是键的报告，不是模型；请返回模型本身")
+        f"load_state 返回了 {type(returned).__name__}：model.load_state_dict(...) 返回的是键的报告，不是模型；请返回模型本身",
+    )

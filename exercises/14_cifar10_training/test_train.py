@@ -4,17 +4,22 @@ These use tiny random data, so they check the loop's mechanics, not accuracy;
 the grader trains on a real (or synthetic) CIFAR-10 set and measures accuracy
 on images your code never sees.
 """
+
 import pytest
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
+
 from autograder.i18n import tr
 
 
 @pytest.fixture
 def loaders():
     generator = torch.Generator().manual_seed(0)
-    images, labels = torch.randn(64, 3, 32, 32, generator=generator), torch.randint(0, 10, (64,), generator=generator)
+    images, labels = (
+        torch.randn(64, 3, 32, 32, generator=generator),
+        torch.randint(0, 10, (64,), generator=generator),
+    )
     data = TensorDataset(images, labels)
     return DataLoader(data, batch_size=16, shuffle=True), DataLoader(data, batch_size=16)
 
@@ -55,7 +60,8 @@ def test_evaluate_returns_the_accuracy_as_a_python_float(train, loaders):
         f"the accuracy is a {type(accuracy).__name__}: (outputs.argmax(1) == targets).sum() is a tensor; "
         "count with .sum().item() and divide, to return a Python float",
         f"准确率是 {type(accuracy).__name__}：(outputs.argmax(1) == targets).sum() 是张量；用 .sum().item() 计数再相除，"
-        "返回 Python float")
+        "返回 Python float",
+    )
 
 
 class GradientWatcher(nn.Module):
@@ -77,4 +83,5 @@ def test_train_clears_the_gradients_before_every_step(train, loaders):
     assert model.stale and not any(model.stale), tr(
         "gradients from the previous batch were still there: call optimizer.zero_grad() in every step, "
         "before loss.backward()",
-        "上一个 batch 的梯度还在：每一步都要在 loss.backward() 之前调用 optimizer.zero_grad()")
+        "上一个 batch 的梯度还在：每一步都要在 loss.backward() 之前调用 optimizer.zero_grad()",
+    )

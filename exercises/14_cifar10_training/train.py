@@ -5,6 +5,7 @@ The course's full training loop: for each epoch, train on every batch
 with autograd off and the model in eval mode. Everything moves to `device`,
 so the same code trains on a CPU or a GPU.
 """
+
 import torch
 from torch import nn
 
@@ -43,7 +44,7 @@ def evaluate(model, loader, loss_fn, device):
     # 提示：测试模式：不学习、不求导；把每张图片的损失加起来、数对了几张，再除以图片总数。
     # More / 更多: autograder hint 14 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('evaluate is not written yet / 尚未实现')
+    raise NotImplementedError("evaluate is not written yet / 尚未实现")
 
 
 def train(model, train_loader, test_loader, *, epochs, lr, device):
@@ -61,4 +62,4 @@ def train(model, train_loader, test_loader, *, epochs, lr, device):
     #   都放在 device 上。
     # More / 更多: autograder hint 14 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('train is not written yet / 尚未实现')
+    raise NotImplementedError("train is not written yet / 尚未实现")

@@ -7,6 +7,7 @@ so convert to RGB first; the network wants a batch, (1, 3, 32, 32); prediction
 runs in eval mode without autograd; and a whole model saved on a GPU needs
 `map_location` to load on a CPU-only machine.
 """
+
 import torch
 import torchvision
 from PIL import Image
@@ -23,7 +24,7 @@ def load_image(path):
     #   batch。
     # More / 更多: autograder hint 15 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('load_image is not written yet / 尚未实现')
+    raise NotImplementedError("load_image is not written yet / 尚未实现")
 
 
 def predict(model, image_path, classes):
@@ -33,7 +34,7 @@ def predict(model, image_path, classes):
     # 提示：把图片变成网络的输入，在 eval 模式、关闭求导的情况下让模型预测，取可能性最大的类别。
     # More / 更多: autograder hint 15 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('predict is not written yet / 尚未实现')
+    raise NotImplementedError("predict is not written yet / 尚未实现")
 
 
 def load_model_cpu(path):
@@ -43,4 +44,4 @@ def load_model_cpu(path):
     # 提示：在 GPU 上保存的整个模型，在没有 GPU 的机器上加载时必须映射到 CPU。
     # More / 更多: autograder hint 15 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('load_model_cpu is not written yet / 尚未实现')
+    raise NotImplementedError("load_model_cpu is not written yet / 尚未实现")

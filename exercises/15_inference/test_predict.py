@@ -1,10 +1,12 @@
 """Visible tests for exercise 15 (using the trained model). Run: pytest exercises/15_inference"""
+
 import numpy as np
 import torch
 import torch.serialization
 from PIL import Image
 from torch import nn
 from torchvision import transforms
+
 from autograder.i18n import tr
 
 CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
@@ -62,12 +64,15 @@ def test_load_model_cpu_loads_a_model_saved_on_a_gpu(predict, tmp_path, monkeypa
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)  # and load it where there is no GPU
     loaded = predict.load_model_cpu(tmp_path / "model_gpu.pth")
     assert isinstance(loaded, nn.Sequential)
-    assert all(torch.equal(a, b) and b.device.type == "cpu"
-               for a, b in zip(model.state_dict().values(), loaded.state_dict().values()))
+    assert all(
+        torch.equal(a, b) and b.device.type == "cpu"
+        for a, b in zip(model.state_dict().values(), loaded.state_dict().values())
+    )
 
 
 def test_predict_returns_the_index_as_a_python_int(predict, tmp_path):
     index, _ = predict.predict(always(3), write_image(tmp_path / "cat.jpg", "RGB"), CLASSES)
     assert type(index) is int, tr(
         f"the index is a {type(index).__name__}: output.argmax(1) is a tensor; take .item() for a Python int",
-        f"下标是 {type(index).__name__}：output.argmax(1) 是张量；用 .item() 取得 Python int")
+        f"下标是 {type(index).__name__}：output.argmax(1) 是张量；用 .item() 取得 Python int",
+    )

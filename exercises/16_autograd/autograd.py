@@ -7,6 +7,7 @@ the result of an operation). A non-scalar output needs an external gradient:
 One `backward()` frees the graph; a second one needs `retain_graph=True`.
 Central differences, (f(x + eps) - f(x - eps)) / (2 * eps), check any gradient.
 """
+
 import torch
 
 
@@ -22,7 +23,7 @@ def matmul_chain_grads(x: torch.Tensor, y: torch.Tensor, z: torch.Tensor) -> tup
     #   就能填好三个梯度。
     # More / 更多: autograder hint 16 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('matmul_chain_grads is not written yet / 尚未实现')
+    raise NotImplementedError("matmul_chain_grads is not written yet / 尚未实现")
 
 
 def cubic_grads(a: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -36,7 +37,7 @@ def cubic_grads(a: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch.T
     #   各元素的梯度加起来。
     # More / 更多: autograder hint 16 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('cubic_grads is not written yet / 尚未实现')
+    raise NotImplementedError("cubic_grads is not written yet / 尚未实现")
 
 
 def numerical_grad(f, x: torch.Tensor, eps: float = 1e-3) -> torch.Tensor:
@@ -50,4 +51,4 @@ def numerical_grad(f, x: torch.Tensor, eps: float = 1e-3) -> torch.Tensor:
     # 提示：每次只把一个元素加上 eps、减去 eps，f 的变化除以 2·eps：中心差分。
     # More / 更多: autograder hint 16 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('numerical_grad is not written yet / 尚未实现')
+    raise NotImplementedError("numerical_grad is not written yet / 尚未实现")

@@ -1,4 +1,5 @@
 """Visible tests for exercise 16 (autograd). Run: pytest exercises/16_autograd"""
+
 import torch
 
 

@@ -7,6 +7,7 @@ full-batch step: zero_grad, forward on all points, loss, backward, step.
 Inputs and targets are (N, 1) columns, so that the prediction and the target
 have the same shape.
 """
+
 import torch
 from torch import nn
 
@@ -31,7 +32,7 @@ def fit_line(x, y, epochs: int, lr: float) -> tuple[float, float, float]:
     #   在全部点上走一步。
     # More / 更多: autograder hint 17 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('fit_line is not written yet / 尚未实现')
+    raise NotImplementedError("fit_line is not written yet / 尚未实现")
 
 
 def fit_logistic(x, y, epochs: int, lr: float) -> nn.Module:
@@ -45,4 +46,4 @@ def fit_logistic(x, y, epochs: int, lr: float) -> nn.Module:
     # 提示：同样的循环，只是直线的输出再经过 sigmoid 变成概率，损失换成二元交叉熵。
     # More / 更多: autograder hint 17 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('fit_logistic is not written yet / 尚未实现')
+    raise NotImplementedError("fit_logistic is not written yet / 尚未实现")

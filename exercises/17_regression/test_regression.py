@@ -1,4 +1,5 @@
 """Visible tests for exercise 17 (linear and logistic regression). Run: pytest exercises/17_regression"""
+
 import numpy as np
 import pytest
 import torch

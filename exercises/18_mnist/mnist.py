@@ -6,6 +6,7 @@ matches is `NLLLoss`: `CrossEntropyLoss` would apply a second softmax on top.
 The MLP sees each image as one row of 784 pixels; the CNN keeps the image's
 shape through its convolutions and flattens only before its linear layers.
 """
+
 import torch
 from torch import nn
 
@@ -21,7 +22,7 @@ class MLP(nn.Module):
         #   10 个做 LogSoftmax。
         # More / 更多: autograder hint 18 --level 2
         # YOUR CODE HERE
-        raise NotImplementedError('MLP.__init__ is not written yet / 尚未实现')
+        raise NotImplementedError("MLP.__init__ is not written yet / 尚未实现")
 
     def forward(self, x):
         # Hint: Flatten each image into a row of 784 pixels here, inside forward, then apply the
@@ -29,7 +30,7 @@ class MLP(nn.Module):
         # 提示：在 forward 里把每张图片展平成 784 个像素的一行，再依次经过各层。
         # More / 更多: autograder hint 18 --level 2
         # YOUR CODE HERE
-        raise NotImplementedError('MLP.forward is not written yet / 尚未实现')
+        raise NotImplementedError("MLP.forward is not written yet / 尚未实现")
 
 
 class CNN(nn.Module):
@@ -47,7 +48,7 @@ class CNN(nn.Module):
         #   → 14 → 7。
         # More / 更多: autograder hint 18 --level 2
         # YOUR CODE HERE
-        raise NotImplementedError('CNN.__init__ is not written yet / 尚未实现')
+        raise NotImplementedError("CNN.__init__ is not written yet / 尚未实现")
 
     def forward(self, x):
         # Hint: Convolve the images as they are, and flatten only after the convolutions, one row per
@@ -55,7 +56,7 @@ class CNN(nn.Module):
         # 提示：先对原样的图片做卷积，卷积之后才展平，每张图片一行。
         # More / 更多: autograder hint 18 --level 2
         # YOUR CODE HERE
-        raise NotImplementedError('CNN.forward is not written yet / 尚未实现')
+        raise NotImplementedError("CNN.forward is not written yet / 尚未实现")
 
 
 def train_mnist(model, loader, epochs, lr, device):
@@ -70,7 +71,7 @@ def train_mnist(model, loader, epochs, lr, device):
     #   的平均损失。
     # More / 更多: autograder hint 18 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('train_mnist is not written yet / 尚未实现')
+    raise NotImplementedError("train_mnist is not written yet / 尚未实现")
 
 
 def accuracy(model, loader, device):
@@ -84,4 +85,4 @@ def accuracy(model, loader, device):
     # 提示：最可能的数字等于标签的图片所占的比例，在 eval 模式、关闭求导时计算。
     # More / 更多: autograder hint 18 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('accuracy is not written yet / 尚未实现')
+    raise NotImplementedError("accuracy is not written yet / 尚未实现")

@@ -4,10 +4,12 @@ These use random pixels, so they check shapes, the loss and the loop's
 mechanics, not accuracy; the grader trains on real (or synthetic) digits and
 measures accuracy on images your code never sees.
 """
+
 import pytest
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
+
 from autograder.i18n import tr
 
 
@@ -104,4 +106,5 @@ def test_accuracy_is_a_python_float_not_a_tensor(mnist, batches):
     value = mnist.accuracy(linear_classifier(), batches, "cpu")
     assert isinstance(value, float), tr(
         f"accuracy returned a {type(value).__name__}: count with .sum().item() and divide, to return a Python float",
-        f"accuracy 返回了 {type(value).__name__}：用 .sum().item() 计数再相除，返回 Python float")
+        f"accuracy 返回了 {type(value).__name__}：用 .sum().item() 计数再相除，返回 Python float",
+    )

@@ -7,6 +7,7 @@ unless declared dynamic: declare the batch dimension dynamic, or the file
 only accepts batches as large as the example. Naming the graph's input and
 output keeps the code that feeds the file simple and stable.
 """
+
 import numpy as np
 import onnxruntime
 import torch
@@ -27,7 +28,7 @@ def export_onnx(model, example_input, path):
     #   大小可变。
     # More / 更多: autograder hint 19 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('export_onnx is not written yet / 尚未实现')
+    raise NotImplementedError("export_onnx is not written yet / 尚未实现")
 
 
 def run_onnx(path, array):
@@ -41,4 +42,4 @@ def run_onnx(path, array):
     #   就能运行这个文件：打开会话，用输入自己的名字喂入数组，取第一个输出。
     # More / 更多: autograder hint 19 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('run_onnx is not written yet / 尚未实现')
+    raise NotImplementedError("run_onnx is not written yet / 尚未实现")

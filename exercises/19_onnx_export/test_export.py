@@ -3,6 +3,7 @@
 The model is shaped like the course's MLP for MNIST (784 -> 100 -> 10); the
 grader exports a different network, traced on a batch of another size.
 """
+
 import numpy as np
 import pytest
 import torch
@@ -16,7 +17,9 @@ pytest.importorskip("onnxscript", reason=REASON)
 
 def course_mlp():
     torch.manual_seed(0)
-    return nn.Sequential(nn.Flatten(), nn.Linear(784, 100), nn.ReLU(), nn.Linear(100, 10), nn.LogSoftmax(dim=1))
+    return nn.Sequential(
+        nn.Flatten(), nn.Linear(784, 100), nn.ReLU(), nn.Linear(100, 10), nn.LogSoftmax(dim=1)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +69,11 @@ def doubler(tmp_path):
     from onnx import TensorProto, helper
 
     graph = helper.make_graph(
-        [helper.make_node("Add", ["pixels", "pixels"], ["doubled"])], "doubler",
+        [helper.make_node("Add", ["pixels", "pixels"], ["doubled"])],
+        "doubler",
         [helper.make_tensor_value_info("pixels", TensorProto.FLOAT, ["batch", 3])],
-        [helper.make_tensor_value_info("doubled", TensorProto.FLOAT, ["batch", 3])])
+        [helper.make_tensor_value_info("doubled", TensorProto.FLOAT, ["batch", 3])],
+    )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8
     path = tmp_path / "doubler.onnx"

@@ -8,6 +8,7 @@ and keeps running averages of them. In evaluation, dropout does nothing and batc
 uses the running averages, so the same input always gives the same output. Predicting without
 `model.eval()` gives answers that change from one call to the next.
 """
+
 import torch
 from torch import nn
 
@@ -26,7 +27,7 @@ def dropout(x, p=0.5, training=True):
     #   0，保留下来的值都乘以 1 / (1 - p)，使每个输出的期望值与输入一样。
     # More / 更多: autograder hint 20 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('dropout is not written yet / 尚未实现')
+    raise NotImplementedError("dropout is not written yet / 尚未实现")
 
 
 def batch_norm(x, running_mean, running_var, training=True, momentum=0.1, eps=1e-5):
@@ -46,7 +47,7 @@ def batch_norm(x, running_mean, running_var, training=True, momentum=0.1, eps=1e
     #   统计量朝它们移动一步（momentum）；验证模式下用滑动统计量，并保持它们不变。
     # More / 更多: autograder hint 20 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('batch_norm is not written yet / 尚未实现')
+    raise NotImplementedError("batch_norm is not written yet / 尚未实现")
 
 
 class Classifier(nn.Module):
@@ -60,14 +61,14 @@ class Classifier(nn.Module):
         # 提示：在 __init__ 里按文档字符串给出的顺序创建一次这五层，存在 self 上。
         # More / 更多: autograder hint 20 --level 2
         # YOUR CODE HERE
-        raise NotImplementedError('Classifier.__init__ is not written yet / 尚未实现')
+        raise NotImplementedError("Classifier.__init__ is not written yet / 尚未实现")
 
     def forward(self, x):
         # Hint: Pass x through the layers in order and return the scores.
         # 提示：让 x 依次经过各层，返回得到的分数。
         # More / 更多: autograder hint 20 --level 2
         # YOUR CODE HERE
-        raise NotImplementedError('Classifier.forward is not written yet / 尚未实现')
+        raise NotImplementedError("Classifier.forward is not written yet / 尚未实现")
 
 
 def predict(model, x):
@@ -83,4 +84,4 @@ def predict(model, x):
     #   用滑动统计量；关掉自动求导；取每一行得分最高的类别。
     # More / 更多: autograder hint 20 --level 2
     # YOUR CODE HERE
-    raise NotImplementedError('predict is not written yet / 尚未实现')
+    raise NotImplementedError("predict is not written yet / 尚未实现")

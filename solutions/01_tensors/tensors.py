@@ -9,6 +9,7 @@ NumPy's reshape, squeeze, transpose and argmax are the course's first steps;
 images read by OpenCV are H x W x C arrays in BGR order, where most other
 libraries expect RGB.
 """
+
 import numpy as np
 import torch
 

@@ -7,6 +7,7 @@ messy: the course's `train/ants` holds a palette GIF (`imageNotFound.gif`) and a
 `.jpeg` among its `.jpg` files; folders copied from a Mac hold `.DS_Store` files,
 and images found online are often PNGs with an alpha channel or grayscale.
 """
+
 import os
 
 from PIL import Image
@@ -31,7 +32,8 @@ class LabeledImageFolder(Dataset):
         self.transform = transform
         folder = os.path.join(root_dir, label_dir)
         self.image_names = sorted(
-            name for name in os.listdir(folder)
+            name
+            for name in os.listdir(folder)
             if name.lower().endswith(IMAGE_EXTENSIONS) and os.path.isfile(os.path.join(folder, name))
         )
         ### END SOLUTION

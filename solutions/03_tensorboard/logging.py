@@ -7,6 +7,7 @@ first, then the step. Close the writer when you are done (`writer.close()`), as
 the course warns, so that every event reaches the file. See the result with
 `tensorboard --logdir=<log_dir>`.
 """
+
 from torch.utils.tensorboard import SummaryWriter
 
 

@@ -5,6 +5,7 @@
 `transforms.Normalize(mean, std)` then computes (x - mean) / std per channel.
 Writing both by hand shows exactly what they do; then chain the real ones.
 """
+
 import numpy as np
 import torch
 from torchvision import transforms
@@ -39,9 +40,11 @@ def normalize(tensor, mean, std):
 def build_pipeline(size, mean, std):
     """One callable: Resize(size) -> ToTensor -> Normalize(mean, std), using torchvision's transforms."""
     ### BEGIN SOLUTION
-    return transforms.Compose([
-        transforms.Resize(size),
-        transforms.ToTensor(),
-        transforms.Normalize(mean, std),
-    ])
+    return transforms.Compose(
+        [
+            transforms.Resize(size),
+            transforms.ToTensor(),
+            transforms.Normalize(mean, std),
+        ]
+    )
     ### END SOLUTION

@@ -9,6 +9,7 @@ Shuffling you can reproduce comes from the loader's own seeded
 `torch.Generator`: the global `torch.manual_seed` is shared with all other
 code, which may reseed it or draw from it at any time.
 """
+
 import torch
 from torch.utils.data import DataLoader
 
@@ -23,7 +24,9 @@ def make_loader(dataset, batch_size, shuffle, drop_last, seed):
     """
     ### BEGIN SOLUTION
     generator = torch.Generator().manual_seed(seed)
-    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, drop_last=drop_last, generator=generator)
+    return DataLoader(
+        dataset, batch_size=batch_size, shuffle=shuffle, drop_last=drop_last, generator=generator
+    )
     ### END SOLUTION
 
 

@@ -5,6 +5,7 @@ the element-wise product of the kernel and the patch under it, plus a bias.
 How large is the output? It depends on the kernel size, stride, padding and
 dilation, and it is the first thing to get right when stacking layers.
 """
+
 import torch
 import torch.nn.functional as F
 from torch import nn

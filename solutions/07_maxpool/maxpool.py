@@ -4,6 +4,7 @@ Max pooling slides a window over the input and keeps the largest value of
 each window. It shrinks the feature map while keeping the strongest signal.
 `ceil_mode=True` keeps a last, partial window that `ceil_mode=False` drops.
 """
+
 import torch
 from torch import nn
 

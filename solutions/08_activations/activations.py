@@ -7,6 +7,7 @@ already beyond float32, so compute with exp(-|x|), which never exceeds 1.
 Functions and methods whose names end in `_` (and `nn.ReLU(inplace=True)`)
 change their input in place and return that same tensor.
 """
+
 import torch
 from torch import nn
 

@@ -7,6 +7,7 @@ Flatten (64 channels * 4 * 4 = 1024 features) and two Linear layers.
 Before that, it shows why Flatten matters: a Linear(196608, 10) applied to
 a whole batch of 64 images flattened into one vector of 64*3*32*32 values.
 """
+
 import torch
 from torch import nn
 
@@ -31,7 +32,8 @@ class CIFAR10Net(nn.Module):
             nn.MaxPool2d(2),
             nn.Flatten(),
             nn.Linear(64 * 4 * 4, 64),
-            nn.Linear(64, 10))
+            nn.Linear(64, 10),
+        )
         ### END SOLUTION
 
     def forward(self, x):

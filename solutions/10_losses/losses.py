@@ -6,6 +6,7 @@ in any form: no `torch.nn.functional` losses, no `nn.*Loss`, no
 `torch._C._nn`), equal to the built-ins and usable in training: return the
 loss as a tensor, so gradients flow through it.
 """
+
 import torch
 
 

@@ -4,6 +4,7 @@ Every training loop repeats the same five moves: clear old gradients,
 forward, compute the loss, backward, step. Then an epoch is that loop over a
 DataLoader, and plain SGD is just `p = p - lr * grad` for each parameter.
 """
+
 import torch
 
 

@@ -6,6 +6,7 @@ we need 10 outputs: either append one more layer after it, or replace it.
 The course writes `vgg16(pretrained=False)`; the current API is
 `vgg16(weights=None)` (no pretrained weights, so nothing is downloaded).
 """
+
 import torchvision
 from torch import nn
 

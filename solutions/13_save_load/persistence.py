@@ -7,6 +7,7 @@ and the loss, so training can resume. Two traps: since PyTorch 2.6,
 `torch.load` defaults to `weights_only=True`, which refuses whole pickled
 models; and a file saved on a GPU needs `map_location` on a CPU-only machine.
 """
+
 import torch
 
 
@@ -42,12 +43,15 @@ def load_state(model, path, map_location="cpu"):
 def save_checkpoint(path, model, optimizer, epoch, loss):
     """Save what resuming needs: the model's and the optimizer's state_dicts, the epoch and the loss."""
     ### BEGIN SOLUTION
-    torch.save({
-        "epoch": epoch,
-        "loss": loss,
-        "model_state_dict": model.state_dict(),
-        "optimizer_state_dict": optimizer.state_dict(),
-    }, path)
+    torch.save(
+        {
+            "epoch": epoch,
+            "loss": loss,
+            "model_state_dict": model.state_dict(),
+            "optimizer_state_dict": optimizer.state_dict(),
+        },
+        path,
+    )
     ### END SOLUTION
 
 

@@ -5,6 +5,7 @@ The course's full training loop: for each epoch, train on every batch
 with autograd off and the model in eval mode. Everything moves to `device`,
 so the same code trains on a CPU or a GPU.
 """
+
 import torch
 from torch import nn
 
@@ -78,7 +79,13 @@ def train(model, train_loader, test_loader, *, epochs, lr, device):
             running_loss += loss.item() * targets.size(0)
             seen += targets.size(0)
         test_loss, test_accuracy = evaluate(model, test_loader, loss_fn, device)
-        history.append({"epoch": epoch, "train_loss": running_loss / seen,
-                        "test_loss": test_loss, "test_accuracy": test_accuracy})
+        history.append(
+            {
+                "epoch": epoch,
+                "train_loss": running_loss / seen,
+                "test_loss": test_loss,
+                "test_accuracy": test_accuracy,
+            }
+        )
     return history
     ### END SOLUTION

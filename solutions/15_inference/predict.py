@@ -7,6 +7,7 @@ so convert to RGB first; the network wants a batch, (1, 3, 32, 32); prediction
 runs in eval mode without autograd; and a whole model saved on a GPU needs
 `map_location` to load on a CPU-only machine.
 """
+
 import torch
 import torchvision
 from PIL import Image
@@ -19,10 +20,12 @@ def load_image(path):
     """
     ### BEGIN SOLUTION
     image = Image.open(path).convert("RGB")
-    transform = torchvision.transforms.Compose([
-        torchvision.transforms.Resize((32, 32)),
-        torchvision.transforms.ToTensor(),
-    ])
+    transform = torchvision.transforms.Compose(
+        [
+            torchvision.transforms.Resize((32, 32)),
+            torchvision.transforms.ToTensor(),
+        ]
+    )
     image = transform(image)
     return torch.reshape(image, (1, 3, 32, 32))
     ### END SOLUTION

@@ -7,6 +7,7 @@ the result of an operation). A non-scalar output needs an external gradient:
 One `backward()` frees the graph; a second one needs `retain_graph=True`.
 Central differences, (f(x + eps) - f(x - eps)) / (2 * eps), check any gradient.
 """
+
 import torch
 
 

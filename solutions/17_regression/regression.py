@@ -7,6 +7,7 @@ full-batch step: zero_grad, forward on all points, loss, backward, step.
 Inputs and targets are (N, 1) columns, so that the prediction and the target
 have the same shape.
 """
+
 import torch
 from torch import nn
 

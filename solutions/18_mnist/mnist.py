@@ -6,6 +6,7 @@ matches is `NLLLoss`: `CrossEntropyLoss` would apply a second softmax on top.
 The MLP sees each image as one row of 784 pixels; the CNN keeps the image's
 shape through its convolutions and flattens only before its linear layers.
 """
+
 import torch
 from torch import nn
 
@@ -40,13 +41,20 @@ class CNN(nn.Module):
         super().__init__()
         ### BEGIN SOLUTION
         self.features = nn.Sequential(
-            nn.Conv2d(1, 8, 3, padding=1), nn.MaxPool2d(2), nn.ReLU(),
-            nn.Conv2d(8, 32, 3, padding=1), nn.MaxPool2d(2), nn.ReLU(),
+            nn.Conv2d(1, 8, 3, padding=1),
+            nn.MaxPool2d(2),
+            nn.ReLU(),
+            nn.Conv2d(8, 32, 3, padding=1),
+            nn.MaxPool2d(2),
+            nn.ReLU(),
         )
         self.classifier = nn.Sequential(
-            nn.Linear(1568, 200), nn.ReLU(),
-            nn.Linear(200, 100), nn.ReLU(),
-            nn.Linear(100, 10), nn.LogSoftmax(dim=1),
+            nn.Linear(1568, 200),
+            nn.ReLU(),
+            nn.Linear(200, 100),
+            nn.ReLU(),
+            nn.Linear(100, 10),
+            nn.LogSoftmax(dim=1),
         )
         ### END SOLUTION
 

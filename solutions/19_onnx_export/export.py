@@ -7,6 +7,7 @@ unless declared dynamic: declare the batch dimension dynamic, or the file
 only accepts batches as large as the example. Naming the graph's input and
 output keeps the code that feeds the file simple and stable.
 """
+
 import numpy as np
 import onnxruntime
 import torch

@@ -8,6 +8,7 @@ and keeps running averages of them. In evaluation, dropout does nothing and batc
 uses the running averages, so the same input always gives the same output. Predicting without
 `model.eval()` gives answers that change from one call to the next.
 """
+
 import torch
 from torch import nn
 

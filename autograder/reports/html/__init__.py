@@ -8,6 +8,7 @@
 Pages carry their styles, script and images inline and allow no request (a Content-Security-Policy
 says so), so they work offline, from a file or an attachment; their text is in the chosen language.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -45,5 +46,7 @@ def publish(out: Path) -> str:
         index = write_class_pages(out)
     except KitError as exc:
         return Text(f"no HTML pages: {exc}", f"未生成 HTML 页面：{exc}").render()
-    return Text(f"report pages: {index} (the class), {index.parent / 'students'}/*.html (each student)",
-                f"报告页面：{index}（全班），{index.parent / 'students'}/*.html（每名学生）").render()
+    return Text(
+        f"report pages: {index} (the class), {index.parent / 'students'}/*.html (each student)",
+        f"报告页面：{index}（全班），{index.parent / 'students'}/*.html（每名学生）",
+    ).render()

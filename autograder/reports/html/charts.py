@@ -5,6 +5,7 @@ labels in the page's own fonts (Chinese included), every plotted value kept on i
 a test or a reader can check it against the JSON, and a few kilobytes per chart. Coordinates are in
 the chart's own units (its viewBox); the browser scales the whole chart to the screen.
 """
+
 from __future__ import annotations
 
 import math
@@ -101,10 +102,17 @@ def nice_top(largest: float) -> tuple[float, float]:
     return math.ceil(largest / step - 1e-9) * step, step
 
 
-def line_chart(title: Text, series: Sequence[SeriesData], epochs: int, percent: bool = False,
-               guides: Sequence[tuple[float, Text]] = ()) -> LineChart:
+def line_chart(
+    title: Text,
+    series: Sequence[SeriesData],
+    epochs: int,
+    percent: bool = False,
+    guides: Sequence[tuple[float, Text]] = (),
+) -> LineChart:
     """Series over epochs 1..`epochs`: y from 0 to a round top (0 to 100% for `percent`)."""
-    values = [v for s in series for _, v in s.values if v is not None and math.isfinite(v)] + [g for g, _ in guides]
+    values = [v for s in series for _, v in s.values if v is not None and math.isfinite(v)] + [
+        g for g, _ in guides
+    ]
     top, step = (1.0, 0.2) if percent else nice_top(max(values, default=1.0))
     plot_left, plot_right, plot_top, plot_bottom = LEFT, WIDTH - RIGHT, TOP, HEIGHT - BOTTOM
     epochs = max(1, epochs, *(e for s in series for e, _ in s.values))
@@ -122,10 +130,15 @@ def line_chart(title: Text, series: Sequence[SeriesData], epochs: int, percent: 
     for item in series:
         finite = [(e, v) for e, v in item.values if v is not None and math.isfinite(v)]
         points = [Point(x(e), y(v), e, v, label(v)) for e, v in finite]
-        flags = [Flag(x(e), e, "NaN" if math.isnan(v) else ("∞" if v > 0 else "-∞"))
-                 for e, v in item.values if v is not None and not math.isfinite(v)]
+        flags = [
+            Flag(x(e), e, "NaN" if math.isnan(v) else ("∞" if v > 0 else "-∞"))
+            for e, v in item.values
+            if v is not None and not math.isfinite(v)
+        ]
         paths, run = [], []
-        for e, v in [(e, v if v is not None and math.isfinite(v) else None) for e, v in item.values] + [(0, None)]:
+        for e, v in [(e, v if v is not None and math.isfinite(v) else None) for e, v in item.values] + [
+            (0, None)
+        ]:
             if v is not None and (not run or run[-1][0] == e - 1):
                 run.append((e, v))
                 continue
@@ -134,7 +147,10 @@ def line_chart(title: Text, series: Sequence[SeriesData], epochs: int, percent: 
             run = [(e, v)] if v is not None else []
         lines.append(Line(item.name, item.css, points, paths, flags))
     steps = int(round(top / step))
-    y_ticks = [Tick(y(i * step), f"{i * step * 100:.0f}%" if percent else f"{i * step:.4g}") for i in range(steps + 1)]
+    y_ticks = [
+        Tick(y(i * step), f"{i * step * 100:.0f}%" if percent else f"{i * step:.4g}")
+        for i in range(steps + 1)
+    ]
     x_ticks = [Tick(x(e), str(e)) for e in range(1, epochs + 1)]
     return LineChart(title, lines, x_ticks, y_ticks, [Guide(y(g), name, label(g)) for g, name in guides])
 
@@ -212,7 +228,15 @@ def histogram(scores: Sequence[float], max_score: float, bins: int = 10) -> Hist
     for i, count in enumerate(counts):
         height = round(count / most * tallest, 2)
         label = f"{edges[i]:.3g}–{edges[i + 1]:.3g}"
-        bars.append(Bar(round(left + i * slot + 1, 2), round(baseline - height, 2), round(slot - 2, 2), height, count,
-                        label))
+        bars.append(
+            Bar(
+                round(left + i * slot + 1, 2),
+                round(baseline - height, 2),
+                round(slot - 2, 2),
+                height,
+                count,
+                label,
+            )
+        )
     ticks = [Tick(left, "0"), Tick(right, f"{max_score:g}")]
     return Histogram(bars, ticks, width, 110, baseline)

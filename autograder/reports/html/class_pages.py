@@ -5,6 +5,7 @@ Called by `grade-batch` and `merge` when they finish and by `report RESULTS --fo
 only the per-student files, so it rebuilds the same pages from the same results at any time. A
 result file that cannot be read is left out, as gradebook.csv leaves it out.
 """
+
 from __future__ import annotations
 
 import json

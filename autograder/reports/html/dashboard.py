@@ -5,6 +5,7 @@ students lost points on it (with its most frequent message and links to those st
 the students the grader could not grade or whose code raised or ran out of time, and which sandbox
 level and grader (fingerprint) produced the results.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -63,7 +64,12 @@ class CheckRank:
     @property
     def outcome(self) -> tuple:
         """What makes two checks one row: the exercise, who lost points, with which messages, of how many."""
-        return self.exercise, self.judged, tuple(s.href for s in self.students), tuple(sorted(self.messages.items()))
+        return (
+            self.exercise,
+            self.judged,
+            tuple(s.href for s in self.students),
+            tuple(sorted(self.messages.items())),
+        )
 
 
 def grouped(ranks: list[CheckRank]) -> list[CheckRank]:
@@ -129,8 +135,15 @@ def _distribution(exercise: str, title: Text, rows: list[tuple[float, float]]) -
     scores = [score for score, _ in rows]
     top = max(maximum for _, maximum in rows)
     full = sum(maximum > 0 and score >= maximum for score, maximum in rows) / len(rows)
-    return Distribution(exercise, title, top, statistics.fmean(scores), statistics.median(scores), full,
-                        histogram(scores, top))
+    return Distribution(
+        exercise,
+        title,
+        top,
+        statistics.fmean(scores),
+        statistics.median(scores),
+        full,
+        histogram(scores, top),
+    )
 
 
 def _checks(count: int) -> str:
@@ -156,7 +169,9 @@ def _problem(entry: Entry, link: StudentLink) -> Problem | None:
         return None
     parts = []
     if counts["error"]:
-        parts.append(Text(f"code raised in {_checks(counts['error'])}", f"{counts['error']} 项检查中代码出错"))
+        parts.append(
+            Text(f"code raised in {_checks(counts['error'])}", f"{counts['error']} 项检查中代码出错")
+        )
     if counts["timeout"]:
         parts.append(Text(f"timed out in {_checks(counts['timeout'])}", f"{counts['timeout']} 项检查超时"))
     kind = parts[0] + Text(", ", "，") + parts[1] if len(parts) == 2 else parts[0]
@@ -165,11 +180,23 @@ def _problem(entry: Entry, link: StudentLink) -> Problem | None:
 
 def _row(entry: Entry, order: list[str]) -> StudentRow:
     found = {x.get("id"): x for x in entry.data.get("exercises", []) if isinstance(x, dict)}
-    cells = [(as_number(found[i].get("score")), as_number(found[i].get("max_score"))) if i in found else None
-             for i in order]
-    failed = sum(isinstance(c, dict) and c.get("status") in FAILING for x in found.values() for c in x.get("checks", []))
-    return StudentRow(StudentLink(entry.name, entry.href), as_number(entry.data.get("score")),
-                      as_number(entry.data.get("max_score")), cells, failed, str(entry.data.get("error") or ""))
+    cells = [
+        (as_number(found[i].get("score")), as_number(found[i].get("max_score"))) if i in found else None
+        for i in order
+    ]
+    failed = sum(
+        isinstance(c, dict) and c.get("status") in FAILING
+        for x in found.values()
+        for c in x.get("checks", [])
+    )
+    return StudentRow(
+        StudentLink(entry.name, entry.href),
+        as_number(entry.data.get("score")),
+        as_number(entry.data.get("max_score")),
+        cells,
+        failed,
+        str(entry.data.get("error") or ""),
+    )
 
 
 def dashboard(entries: list[Entry], title: str) -> Dashboard:
@@ -189,7 +216,9 @@ def dashboard(entries: list[Entry], title: str) -> Dashboard:
             ident = str(exercise.get("id", ""))
             name = str(exercise.get("title") or ident)
             exercises.setdefault(ident, Text(name, str(exercise.get("title_zh") or name)))
-            per_exercise.setdefault(ident, []).append((as_number(exercise.get("score")), as_number(exercise.get("max_score"))))
+            per_exercise.setdefault(ident, []).append(
+                (as_number(exercise.get("score")), as_number(exercise.get("max_score")))
+            )
             for check in exercise.get("checks", []):
                 if not isinstance(check, dict):
                     continue
@@ -205,14 +234,22 @@ def dashboard(entries: list[Entry], title: str) -> Dashboard:
     order = sorted(exercises)
     totals = [(as_number(e.data.get("score")), as_number(e.data.get("max_score"))) for e in entries]
     ranking = grouped([r for r in ranks.values() if r.failed])
-    isolation = Counter(str((e.data.get("isolation") or {}).get("level") or "–") for e in entries
-                        if not e.data.get("error"))
+    isolation = Counter(
+        str((e.data.get("isolation") or {}).get("level") or "–") for e in entries if not e.data.get("error")
+    )
     fingerprints = Counter(str(e.data.get("fingerprint") or "–") for e in entries if not e.data.get("error"))
     return Dashboard(
-        title, [_row(entry, order) for entry in sorted(entries, key=lambda e: e.name)], order, exercises,
+        title,
+        [_row(entry, order) for entry in sorted(entries, key=lambda e: e.name)],
+        order,
+        exercises,
         _distribution("total", Text("Total", "总分"), totals) if totals else None,
-        [_distribution(i, exercises[i], per_exercise[i]) for i in order], ranking, problems,
-        isolation.most_common(), fingerprints.most_common())
+        [_distribution(i, exercises[i], per_exercise[i]) for i in order],
+        ranking,
+        problems,
+        isolation.most_common(),
+        fingerprints.most_common(),
+    )
 
 
 def render_dashboard(entries: list[Entry], title: str, lang: str) -> str:

@@ -7,6 +7,7 @@ printable first (`printable`, with `textsafe`): no terminal escape codes, no con
 lone surrogates.
 Jinja2 is already a dependency of PyTorch, so it adds nothing to an install.
 """
+
 from __future__ import annotations
 
 import base64
@@ -43,8 +44,10 @@ def environment() -> Any:
         import jinja2
         from markupsafe import Markup, escape
     except ImportError:
-        raise MissingJinja("HTML reports need Jinja2: pip install 'jinja2>=3.1' | "
-                           "HTML 报告需要 Jinja2：pip install 'jinja2>=3.1'") from None
+        raise MissingJinja(
+            "HTML reports need Jinja2: pip install 'jinja2>=3.1' | "
+            "HTML 报告需要 Jinja2：pip install 'jinja2>=3.1'"
+        ) from None
 
     def finalize(value: Any) -> Any:
         return value if isinstance(value, Markup) or not isinstance(value, str) else printable(value)
@@ -83,8 +86,14 @@ def environment() -> Any:
     def tr_block(context: Any, text: Text, css: str = "") -> Markup:
         return block(context["lang"], text, css)
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, finalize=finalize,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        finalize=finalize,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.globals["t"] = t
     env.globals["t_plain"] = t_plain
     env.filters["tr_plain"] = tr_plain
@@ -98,8 +107,10 @@ def environment() -> Any:
 
 def fill(en: str, zh: str, values: dict[str, Any]) -> Text:
     """A label with its `{name}` fields filled in; a `Text` value fills each language with its own."""
-    return Text(en.format(**{k: v.en if isinstance(v, Text) else v for k, v in values.items()}),
-                zh.format(**{k: v.zh if isinstance(v, Text) else v for k, v in values.items()}))
+    return Text(
+        en.format(**{k: v.en if isinstance(v, Text) else v for k, v in values.items()}),
+        zh.format(**{k: v.zh if isinstance(v, Text) else v for k, v in values.items()}),
+    )
 
 
 def plain(lang: str, text: Text) -> str:
@@ -141,12 +152,18 @@ def assets() -> dict[str, str]:
     no request leaves the page (no CDN, no fonts, no images but the data: ones it carries)."""
     style = (TEMPLATES / "page.css").read_text(encoding="utf-8")
     script = (TEMPLATES / "sort.js").read_text(encoding="utf-8")
-    policy = (f"default-src 'none'; img-src data:; style-src '{csp_hash(style)}'; "
-              f"script-src '{csp_hash(script)}'; base-uri 'none'; form-action 'none'")
+    policy = (
+        f"default-src 'none'; img-src data:; style-src '{csp_hash(style)}'; "
+        f"script-src '{csp_hash(script)}'; base-uri 'none'; form-action 'none'"
+    )
     return {"style": style, "script": script, "policy": policy}
 
 
 def render(template: str, lang: str, **context: Any) -> str:
     """A whole page: `template` with `context`, in `lang` ("en", "zh" or "both")."""
-    page = environment().get_template(template).render(lang=lang, html_lang=HTML_LANG[lang], **assets(), **context)
+    page = (
+        environment()
+        .get_template(template)
+        .render(lang=lang, html_lang=HTML_LANG[lang], **assets(), **context)
+    )
     return page if page.endswith("\n") else page + "\n"

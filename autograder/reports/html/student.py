@@ -4,6 +4,7 @@ its message and hint, the training run's curves and the images a data exercise g
 The page is built from a result as JSON (what `grade --format json` and `grade-batch` write), so a
 saved result renders later in any language, exactly as graded.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -112,10 +113,16 @@ def check_view(data: dict[str, Any]) -> CheckView:
     name = str(data.get("name", "?"))
     title = as_text(data.get("descriptions"), data.get("description", ""))
     blocked = data.get("blocked_by")
-    return CheckView(name, str(data.get("status", "")), as_number(data.get("score")), as_number(data.get("max_score")),
-                     title if title.en else Text.plain(name), as_text(data.get("messages"), data.get("message", "")),
-                     Text.from_dict(data["hint"]) if isinstance(data.get("hint"), dict) else None,
-                     str(blocked) if blocked else None)
+    return CheckView(
+        name,
+        str(data.get("status", "")),
+        as_number(data.get("score")),
+        as_number(data.get("max_score")),
+        title if title.en else Text.plain(name),
+        as_text(data.get("messages"), data.get("message", "")),
+        Text.from_dict(data["hint"]) if isinstance(data.get("hint"), dict) else None,
+        str(blocked) if blocked else None,
+    )
 
 
 def image_pairs(value: Any) -> list[ImagePair]:
@@ -150,20 +157,33 @@ def exercise_view(data: dict[str, Any]) -> ExerciseView:
     shown = {p for c in checks for p in c.images}
     title = str(data.get("title") or data.get("id", ""))
     return ExerciseView(
-        str(data.get("id", "")), Text(title, str(data.get("title_zh") or title)), as_number(data.get("score")),
+        str(data.get("id", "")),
+        Text(title, str(data.get("title_zh") or title)),
+        as_number(data.get("score")),
         as_number(data.get("max_score")),
-        _once([c for c in checks if c.status in FAILING]), [c for c in checks if c.status in NEUTRAL],
+        _once([c for c in checks if c.status in FAILING]),
+        [c for c in checks if c.status in NEUTRAL],
         [c for c in checks if c.status not in FAILING + NEUTRAL],
-        training_view(artifacts.get("training")), [p for p in pairs if p not in shown], str(data.get("output") or ""))
+        training_view(artifacts.get("training")),
+        [p for p in pairs if p not in shown],
+        str(data.get("output") or ""),
+    )
 
 
 def student_page(data: dict[str, Any], index: str = "") -> StudentPage:
     """The page's content from a result as JSON; `index` links back to the class dashboard."""
     exercises = [exercise_view(e) for e in data.get("exercises", []) if isinstance(e, dict)]
     name = str(data.get("student") or data.get("submission") or "")
-    return StudentPage(name, as_number(data.get("score")), as_number(data.get("max_score")), exercises,
-                       as_number(data.get("duration_s")), str(data.get("fingerprint") or ""), str(data.get("error") or ""),
-                       index)
+    return StudentPage(
+        name,
+        as_number(data.get("score")),
+        as_number(data.get("max_score")),
+        exercises,
+        as_number(data.get("duration_s")),
+        str(data.get("fingerprint") or ""),
+        str(data.get("error") or ""),
+        index,
+    )
 
 
 def render_student(data: dict[str, Any], lang: str, index: str = "") -> str:

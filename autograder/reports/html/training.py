@@ -5,6 +5,7 @@ student's history as their `train` returned it, the grader's own held-out measur
 after each epoch, and the reference loop's curve on the same data and plan. Nothing is recomputed
 here; values that are not finite numbers are left out of the charts and shown as a dash.
 """
+
 from __future__ import annotations
 
 import math
@@ -106,8 +107,9 @@ def _by_epoch(records: list[dict[str, Any]], key: str) -> dict[int, float | None
     table: dict[int, float | None] = {}
     for index, record in enumerate(records, 1):
         epoch = number(record.get("epoch"))
-        table[int(epoch) if epoch is not None and epoch == int(epoch) and 0 < epoch < 10_000 else index] = \
+        table[int(epoch) if epoch is not None and epoch == int(epoch) and 0 < epoch < 10_000 else index] = (
             measured(record.get(key))
+        )
     return table
 
 
@@ -118,15 +120,24 @@ def _plan(value: Any, epochs: int) -> Plan:
         found = number(plan.get(key))
         return int(found) if found is not None else None
 
-    return Plan(whole("epochs") or epochs, number(plan.get("lr")), whole("batch_size"), whole("train"),
-                whole("heldout"), number(plan.get("threshold")), DATA.get(str(plan.get("data")), Text.plain("–")))
+    return Plan(
+        whole("epochs") or epochs,
+        number(plan.get("lr")),
+        whole("batch_size"),
+        whole("train"),
+        whole("heldout"),
+        number(plan.get("threshold")),
+        DATA.get(str(plan.get("data")), Text.plain("–")),
+    )
 
 
 def _matrix(value: Any, classes: int) -> list[list[int]] | None:
     if not isinstance(value, list) or not value or len(value) > 100:
         return None
-    rows = [[int(c) for c in row] if isinstance(row, list) and all(number(c) is not None for c in row) else None
-            for row in value]
+    rows = [
+        [int(c) for c in row] if isinstance(row, list) and all(number(c) is not None for c in row) else None
+        for row in value
+    ]
     if any(row is None or len(row) != len(value) for row in rows):
         return None
     return rows  # type: ignore[return-value]
@@ -139,9 +150,11 @@ def training_view(artifact: Any) -> TrainingView | None:
     student, grader = _records(artifact.get("student_history")), _records(artifact.get("grader_history"))
     reference = _records(artifact.get("reference_history"))
     columns = {
-        "train_loss": _by_epoch(student, "train_loss"), "test_loss": _by_epoch(student, "test_loss"),
+        "train_loss": _by_epoch(student, "train_loss"),
+        "test_loss": _by_epoch(student, "test_loss"),
         "test_accuracy": _by_epoch(student, "test_accuracy"),
-        "heldout_loss": _by_epoch(grader, "heldout_loss"), "heldout_accuracy": _by_epoch(grader, "heldout_accuracy"),
+        "heldout_loss": _by_epoch(grader, "heldout_loss"),
+        "heldout_accuracy": _by_epoch(grader, "heldout_accuracy"),
         "reference_loss": _by_epoch(reference, "heldout_loss"),
         "reference_accuracy": _by_epoch(reference, "heldout_accuracy"),
     }
@@ -155,29 +168,57 @@ def training_view(artifact: Any) -> TrainingView | None:
         return [SeriesData(SERIES[k][0], SERIES[k][1], sorted(columns[k].items())) for k in keys]
 
     span = max(plan.epochs, max(epochs))
-    loss = line_chart(Text("Loss per epoch", "每轮损失"),
-                      series("train_loss", "test_loss", "heldout_loss", "reference_loss"), span)
-    guides = [(plan.threshold, Text("accuracy needed", "需要达到的准确率"))] if plan.threshold is not None else []
-    accuracy = line_chart(Text("Accuracy per epoch", "每轮准确率"),
-                          series("test_accuracy", "heldout_accuracy", "reference_accuracy"), span, True, guides)
-    classes = [str(c) for c in artifact.get("classes", [])] if isinstance(artifact.get("classes"), list) else []
+    loss = line_chart(
+        Text("Loss per epoch", "每轮损失"),
+        series("train_loss", "test_loss", "heldout_loss", "reference_loss"),
+        span,
+    )
+    guides = (
+        [(plan.threshold, Text("accuracy needed", "需要达到的准确率"))] if plan.threshold is not None else []
+    )
+    accuracy = line_chart(
+        Text("Accuracy per epoch", "每轮准确率"),
+        series("test_accuracy", "heldout_accuracy", "reference_accuracy"),
+        span,
+        True,
+        guides,
+    )
+    classes = (
+        [str(c) for c in artifact.get("classes", [])] if isinstance(artifact.get("classes"), list) else []
+    )
     matrix = _matrix(artifact.get("confusion_matrix"), len(classes))
     thumbs = []
     for item in _records(artifact.get("misclassified"))[:32]:
-        image, true, predicted = png_uri(item.get("image")), number(item.get("true")), number(item.get("predicted"))
+        image, true, predicted = (
+            png_uri(item.get("image")),
+            number(item.get("true")),
+            number(item.get("predicted")),
+        )
         if image and true is not None and predicted is not None:
             thumbs.append(Thumb(image, _name(classes, int(true)), _name(classes, int(predicted))))
-    return TrainingView(plan, _last(columns["heldout_accuracy"]), _last(columns["reference_accuracy"]), loss, accuracy,
-                        rows, confusion(matrix, classes) if matrix else None, thumbs, _not_numbers(columns))
+    return TrainingView(
+        plan,
+        _last(columns["heldout_accuracy"]),
+        _last(columns["reference_accuracy"]),
+        loss,
+        accuracy,
+        rows,
+        confusion(matrix, classes) if matrix else None,
+        thumbs,
+        _not_numbers(columns),
+    )
 
 
 SUBJECTS = {  # whose number it is, for the sentence that says it is not a number
     "train_loss": Text("The training loss your train() returned", "你的 train() 返回的训练损失"),
     "test_loss": Text("The test loss your train() returned", "你的 train() 返回的测试损失"),
     "test_accuracy": Text("The test accuracy your train() returned", "你的 train() 返回的测试准确率"),
-    "heldout_loss": Text("The held-out loss the grader measured for your model", "评分程序测得的你的模型的保留数据损失"),
-    "heldout_accuracy": Text("The held-out accuracy the grader measured for your model",
-                             "评分程序测得的你的模型的保留数据准确率"),
+    "heldout_loss": Text(
+        "The held-out loss the grader measured for your model", "评分程序测得的你的模型的保留数据损失"
+    ),
+    "heldout_accuracy": Text(
+        "The held-out accuracy the grader measured for your model", "评分程序测得的你的模型的保留数据准确率"
+    ),
     "reference_loss": Text("The reference loop's held-out loss", "参考训练循环的保留数据损失"),
     "reference_accuracy": Text("The reference loop's held-out accuracy", "参考训练循环的保留数据准确率"),
 }
@@ -187,10 +228,17 @@ def _not_numbers(columns: dict[str, dict[int, float | None]]) -> list[Text]:
     """A sentence for every column holding NaN or an infinity, naming the epochs."""
     notes = []
     for key, column in columns.items():
-        epochs = ", ".join(str(e) for e, v in sorted(column.items()) if v is not None and not math.isfinite(v))
+        epochs = ", ".join(
+            str(e) for e, v in sorted(column.items()) if v is not None and not math.isfinite(v)
+        )
         if epochs:
-            notes.append(SUBJECTS[key] + Text(f" is not a number (NaN or infinite) at epoch {epochs}.",
-                                              f"在第 {epochs} 轮不是有限数（NaN 或无穷大）。"))
+            notes.append(
+                SUBJECTS[key]
+                + Text(
+                    f" is not a number (NaN or infinite) at epoch {epochs}.",
+                    f"在第 {epochs} 轮不是有限数（NaN 或无穷大）。",
+                )
+            )
     return notes
 
 

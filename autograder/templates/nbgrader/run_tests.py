@@ -34,7 +34,22 @@ def run_tests(module_name, namespace):
         (Path(folder) / "pytest.ini").write_text("[pytest]\n")
         tests = Path(folder) / f"test_{module_name}.py"
         tests.write_text(TEST_MODULE.replace("MODULE_NAME", repr(module_name)))
-        code = pytest.main([str(tests), "-q", "-s", "--tb=short", "--import-mode=importlib", "-p", "no:cacheprovider",
-                            "--rootdir", folder, "-c", str(Path(folder) / "pytest.ini")])
+        code = pytest.main(
+            [
+                str(tests),
+                "-q",
+                "-s",
+                "--tb=short",
+                "--import-mode=importlib",
+                "-p",
+                "no:cacheprovider",
+                "--rootdir",
+                folder,
+                "-c",
+                str(Path(folder) / "pytest.ini"),
+            ]
+        )
     if code != 0:
-        raise AssertionError(f"the visible tests did not all pass (pytest exit code {int(code)}) / 可见测试未全部通过")
+        raise AssertionError(
+            f"the visible tests did not all pass (pytest exit code {int(code)}) / 可见测试未全部通过"
+        )

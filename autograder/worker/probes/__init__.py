@@ -7,6 +7,7 @@ named after their exercise's topic (`probes/maxpool.py` would serve `07_maxpool`
 live in `probes/generic.py`. The warm template imports every probe module (`load_all`) before any
 sandbox layer hides the kit's files; the grader imports them as the checks do.
 """
+
 from __future__ import annotations
 
 import ast
@@ -81,7 +82,13 @@ def _attributes_of_module(fn: Probe) -> tuple[str, ...]:
             _ATTRIBUTES[name] = ()
             return ()
         first = next(iter(inspect.signature(fn).parameters), "module")
-        found = [node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
-                 and isinstance(node.value, ast.Name) and node.value.id == first and not node.attr.startswith("_")]
+        found = [
+            node.attr
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == first
+            and not node.attr.startswith("_")
+        ]
         _ATTRIBUTES[name] = tuple(dict.fromkeys(found))
     return _ATTRIBUTES[name]

@@ -4,6 +4,7 @@ Whether a function changed its input, or returned the very tensor it was
 given, can only be seen where the call happened; the network's layers are
 recorded in the order its forward pass calls them.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -5,6 +5,7 @@ into the same `.grad` cannot change what was already reported. Functions
 cannot cross the wire, so `numerical` builds one from a spec of coefficients
 with `random_function`, which the grader also uses to get autograd's answer.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,8 +28,9 @@ def snapshot(value: Any) -> Any:
 
 
 @probe
-def grads(module, function: str, inputs: list[torch.Tensor], requires_grad: bool = False,
-          calls: int = 1) -> list[Any]:
+def grads(
+    module, function: str, inputs: list[torch.Tensor], requires_grad: bool = False, calls: int = 1
+) -> list[Any]:
     """Call matmul_chain_grads or cubic_grads `calls` times on the same leaf inputs; one result per call."""
     if function not in GRADIENT_FUNCTIONS:
         raise ValueError(f"unknown function {function!r}")
@@ -48,7 +50,9 @@ def random_function(spec: dict[str, torch.Tensor]) -> Callable[[torch.Tensor], t
 
 
 @probe
-def numerical(module, spec: dict[str, torch.Tensor], x: torch.Tensor, eps: float | None = None) -> dict[str, Any]:
+def numerical(
+    module, spec: dict[str, torch.Tensor], x: torch.Tensor, eps: float | None = None
+) -> dict[str, Any]:
     """numerical_grad(f, x) (or with eps) for the function built from `spec`; also x afterwards."""
     f = random_function(spec)
     point = x.clone()

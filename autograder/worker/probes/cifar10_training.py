@@ -7,6 +7,7 @@ weights it measures came from the loop's own steps. `evaluate` hands the student
 `ModeRevealingNet`, whose outputs show whether it ran in eval mode without autograd. A forward
 pre-hook notes the devices of batches and parameters, for the GPU-only check.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -30,10 +31,16 @@ def dataset(images: Any, labels: Any) -> TensorDataset:
     return TensorDataset(to_inputs(images), torch.as_tensor(labels, dtype=torch.int64))
 
 
-def make_loader(images: Any, labels: Any, batch_size: int, shuffle: bool, seed: int,
-                pin_memory: bool = False) -> DataLoader:
-    return DataLoader(dataset(images, labels), batch_size=batch_size, shuffle=shuffle, pin_memory=pin_memory,
-                      generator=torch.Generator().manual_seed(seed))
+def make_loader(
+    images: Any, labels: Any, batch_size: int, shuffle: bool, seed: int, pin_memory: bool = False
+) -> DataLoader:
+    return DataLoader(
+        dataset(images, labels),
+        batch_size=batch_size,
+        shuffle=shuffle,
+        pin_memory=pin_memory,
+        generator=torch.Generator().manual_seed(seed),
+    )
 
 
 class ForwardRecorder:
@@ -76,9 +83,24 @@ def evaluate(module, images: Any, labels: Any, batch_size: int, seed: int, devic
 
 
 @probe
-def train(module, images: Any, labels: Any, val_images: Any, val_labels: Any, *, start: torch.Tensor, epochs: int,
-          lr: float, batch_size: int, seed: int, device: str, limit: int, device_as_object: bool = False,
-          shuffle: bool = True, pin_memory: bool = False) -> dict[str, Any]:
+def train(
+    module,
+    images: Any,
+    labels: Any,
+    val_images: Any,
+    val_labels: Any,
+    *,
+    start: torch.Tensor,
+    epochs: int,
+    lr: float,
+    batch_size: int,
+    seed: int,
+    device: str,
+    limit: int,
+    device_as_object: bool = False,
+    shuffle: bool = True,
+    pin_memory: bool = False,
+) -> dict[str, Any]:
     """train(the student's CIFAR10Net holding `start`, an audited train loader, a test loader, epochs, lr, device).
 
     Returns what train returned, the run's records and (when small) its states; larger runs are fetched
@@ -94,10 +116,18 @@ def train(module, images: Any, labels: Any, val_images: Any, val_labels: Any, *,
     if pin_memory:
         train_loader = make_loader(images, labels, batch_size, shuffle, seed, pin_memory=True)
     else:
-        train_loader = AuditedLoader(dataset(images, labels), run, batch_size=batch_size, shuffle=shuffle, seed=seed)
+        train_loader = AuditedLoader(
+            dataset(images, labels), run, batch_size=batch_size, shuffle=shuffle, seed=seed
+        )
     test_loader = make_loader(val_images, val_labels, batch_size, False, seed, pin_memory=pin_memory)
-    history = module.train(model, train_loader, test_loader, epochs=epochs, lr=lr,
-                           device=torch.device(device) if device_as_object else device)
+    history = module.train(
+        model,
+        train_loader,
+        test_loader,
+        epochs=epochs,
+        lr=lr,
+        device=torch.device(device) if device_as_object else device,
+    )
     run.record("final", -1, -1, None)
     trajectory.keep(run)
     return {"history": history, "calls": recorder.summary(), **run.summary(), **trajectory.chunk(0)}

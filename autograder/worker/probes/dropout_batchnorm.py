@@ -4,6 +4,7 @@ were given, the classifier's layers, and the classes `predict` gives for a model
 Whether a function changed its input, or updated running statistics in place, can only be seen where
 the call happened, inside the worker.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -24,8 +25,14 @@ def dropout_run(module, x: torch.Tensor, p: float, training: bool) -> dict[str, 
 
 
 @probe
-def batch_norm_run(module, x: torch.Tensor, running_mean: torch.Tensor, running_var: torch.Tensor,
-                   training: bool, momentum: float) -> dict[str, Any]:
+def batch_norm_run(
+    module,
+    x: torch.Tensor,
+    running_mean: torch.Tensor,
+    running_var: torch.Tensor,
+    training: bool,
+    momentum: float,
+) -> dict[str, Any]:
     """batch_norm(x, running_mean, running_var, training, momentum), and the running statistics afterwards."""
     output = module.batch_norm(x, running_mean, running_var, training, momentum)
     return {"output": output, "running_mean": running_mean, "running_var": running_var}
@@ -50,8 +57,13 @@ def trained_model(seed: int) -> nn.Module:
     values (0 and 1), so evaluating with batch statistics, or with dropout on, changes its answers."""
     generator = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)
-    model = nn.Sequential(nn.Linear(FEATURES, HIDDEN), nn.BatchNorm1d(HIDDEN), nn.ReLU(), nn.Dropout(0.5),
-                          nn.Linear(HIDDEN, CLASSES))
+    model = nn.Sequential(
+        nn.Linear(FEATURES, HIDDEN),
+        nn.BatchNorm1d(HIDDEN),
+        nn.ReLU(),
+        nn.Dropout(0.5),
+        nn.Linear(HIDDEN, CLASSES),
+    )
     norm = model[1]
     norm.running_mean.copy_(torch.randn(HIDDEN, generator=generator) * 2)
     norm.running_var.copy_(torch.rand(HIDDEN, generator=generator) * 4 + 0.5)

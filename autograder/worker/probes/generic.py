@@ -1,4 +1,5 @@
 """Probes that fit every exercise: call a function (with forbidden built-ins out of reach), run a model."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -97,8 +98,9 @@ def model_run(module, class_name: str, *inputs: Any, seed: int = 0, init: tuple 
 
 
 @probe
-def model_with_parameters(module, class_name: str, parameters: list[torch.Tensor], *inputs: Any,
-                          init: tuple = ()) -> dict[str, Any]:
+def model_with_parameters(
+    module, class_name: str, parameters: list[torch.Tensor], *inputs: Any, init: tuple = ()
+) -> dict[str, Any]:
     """Build `module.<class_name>(*init)`, give it the grader's `parameters` when they fit (same count and
     shapes, in the order of `model.parameters()`), then call it on `inputs` without autograd.
 
@@ -108,7 +110,8 @@ def model_with_parameters(module, class_name: str, parameters: list[torch.Tensor
     model = getattr(module, class_name)(*init)
     own = list(model.parameters())
     installed = len(own) == len(parameters) and all(
-        tuple(mine.shape) == tuple(given.shape) for mine, given in zip(own, parameters))
+        tuple(mine.shape) == tuple(given.shape) for mine, given in zip(own, parameters)
+    )
     with torch.no_grad():
         if installed:
             for mine, given in zip(own, parameters):

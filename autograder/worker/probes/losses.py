@@ -1,4 +1,5 @@
 """Probes for 10_losses: a loss's gradient with respect to its input, and what kind of value it returned."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -9,7 +10,9 @@ from autograder.worker.probes import probe
 
 
 @probe
-def input_gradient(module, name: str, pred: torch.Tensor, target: torch.Tensor, **kwargs: Any) -> dict[str, Any]:
+def input_gradient(
+    module, name: str, pred: torch.Tensor, target: torch.Tensor, **kwargs: Any
+) -> dict[str, Any]:
     """d(sum of module.<name>(pred, target, **kwargs)) / d(pred): `returned` names the loss's type ("Tensor"
     for a tensor), `gradient` is None when no gradient reached the input."""
     pred = pred.clone().requires_grad_(True)

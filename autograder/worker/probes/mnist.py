@@ -6,6 +6,7 @@ loader (`autograder.worker.trajectory`) and starts from parameters the grader ch
 can replay each step itself. `train` trains one of the student's networks; `train_kit` trains one
 of the kit's (`autograder.worker.probe_nets`), to judge the loop apart from the student's networks.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -46,9 +47,23 @@ def layers(module, class_name: str) -> list[tuple[int, ...]]:
     return [tuple(p.shape) for p in getattr(module, class_name)().parameters()]
 
 
-def run_loop(train_mnist, model: nn.Module, images: Any, labels: Any, *, start: torch.Tensor | None, epochs: int,
-             lr: float, batch_size: int, seed: int, device: str, limit: int, shuffle: bool,
-             record: bool, hold_states: bool = False) -> dict[str, Any]:
+def run_loop(
+    train_mnist,
+    model: nn.Module,
+    images: Any,
+    labels: Any,
+    *,
+    start: torch.Tensor | None,
+    epochs: int,
+    lr: float,
+    batch_size: int,
+    seed: int,
+    device: str,
+    limit: int,
+    shuffle: bool,
+    record: bool,
+    hold_states: bool = False,
+) -> dict[str, Any]:
     """train_mnist(model, an audited loader of these digits, epochs, lr, device), recorded for the grader
     (with `hold_states`, the states wait here until the grader asks for the ones it chose).
     These networks are small: one thread trains them fastest (see `trajectory.one_thread`)."""
@@ -67,24 +82,77 @@ def run_loop(train_mnist, model: nn.Module, images: Any, labels: Any, *, start: 
 
 
 @probe
-def train(module, class_name: str, images: Any, labels: Any, *, start: torch.Tensor, epochs: int, lr: float,
-          batch_size: int, seed: int, device: str, limit: int, shuffle: bool = True,
-          hold_states: bool = False) -> dict[str, Any]:
+def train(
+    module,
+    class_name: str,
+    images: Any,
+    labels: Any,
+    *,
+    start: torch.Tensor,
+    epochs: int,
+    lr: float,
+    batch_size: int,
+    seed: int,
+    device: str,
+    limit: int,
+    shuffle: bool = True,
+    hold_states: bool = False,
+) -> dict[str, Any]:
     """train_mnist on the student's `<class_name>()`, started from the grader's parameters `start`."""
     torch.manual_seed(seed)
     model = getattr(module, class_name)()
-    return run_loop(module.train_mnist, model, images, labels, start=start, epochs=epochs, lr=lr, batch_size=batch_size,
-                    seed=seed, device=device, limit=limit, shuffle=shuffle, record=False, hold_states=hold_states)
+    return run_loop(
+        module.train_mnist,
+        model,
+        images,
+        labels,
+        start=start,
+        epochs=epochs,
+        lr=lr,
+        batch_size=batch_size,
+        seed=seed,
+        device=device,
+        limit=limit,
+        shuffle=shuffle,
+        record=False,
+        hold_states=hold_states,
+    )
 
 
 @probe
-def train_kit(module, network: str, images: Any, labels: Any, *, epochs: int, lr: float, batch_size: int,
-              seed: int, device: str, limit: int, shuffle: bool = True, record: bool = False) -> dict[str, Any]:
+def train_kit(
+    module,
+    network: str,
+    images: Any,
+    labels: Any,
+    *,
+    epochs: int,
+    lr: float,
+    batch_size: int,
+    seed: int,
+    device: str,
+    limit: int,
+    shuffle: bool = True,
+    record: bool = False,
+) -> dict[str, Any]:
     """train_mnist on the kit's seeded `<network>` (CourseMLP, CourseCNN, RawLinear); with `record`, the
     names of the torch functions the loop called (they only refine a message)."""
     model = seeded(NETWORKS[network], seed)
-    return run_loop(module.train_mnist, model, images, labels, start=None, epochs=epochs, lr=lr, batch_size=batch_size,
-                    seed=seed, device=device, limit=limit, shuffle=shuffle, record=record)
+    return run_loop(
+        module.train_mnist,
+        model,
+        images,
+        labels,
+        start=None,
+        epochs=epochs,
+        lr=lr,
+        batch_size=batch_size,
+        seed=seed,
+        device=device,
+        limit=limit,
+        shuffle=shuffle,
+        record=record,
+    )
 
 
 @probe

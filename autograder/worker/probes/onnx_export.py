@@ -6,6 +6,7 @@ such bytes with ONNX Runtime. The grader calls it in a sandboxed worker of its
 own, which holds the reference module: an ONNX graph is a program too (it may
 loop or allocate without bound), so it never runs in the grader's process.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,9 +26,17 @@ class ExportNet(nn.Module):
 
     def __init__(self) -> None:
         super().__init__()
-        self.features = nn.Sequential(nn.Conv2d(3, 6, 3, padding=1), nn.BatchNorm2d(6), nn.ReLU(), nn.MaxPool2d(2))
-        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(6 * 10 * 10, 16), nn.ReLU(), nn.Dropout(0.5),
-                                        nn.Linear(16, 5), nn.LogSoftmax(dim=1))
+        self.features = nn.Sequential(
+            nn.Conv2d(3, 6, 3, padding=1), nn.BatchNorm2d(6), nn.ReLU(), nn.MaxPool2d(2)
+        )
+        self.classifier = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(6 * 10 * 10, 16),
+            nn.ReLU(),
+            nn.Dropout(0.5),
+            nn.Linear(16, 5),
+            nn.LogSoftmax(dim=1),
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.classifier(self.features(x))
@@ -70,8 +79,9 @@ def run_file(module, files: dict[str, bytes], model_name: str, inputs: list[Any]
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = options.inter_op_num_threads = 1
     try:
-        session = onnxruntime.InferenceSession(os.path.join(folder, model_name), options,
-                                               providers=["CPUExecutionProvider"])
+        session = onnxruntime.InferenceSession(
+            os.path.join(folder, model_name), options, providers=["CPUExecutionProvider"]
+        )
     except Exception as exc:  # a malformed file is the student's mistake, reported as such
         return {"load_error": f"{type(exc).__name__}: {exc}".replace(folder + os.sep, "")[:800]}
     described = {

@@ -7,6 +7,7 @@ returns a tensor, is charged by the step's checks alone. `long_epoch` runs 2,001
 with lr=0 (the model stays as it was, so the grader knows every batch's loss): a running loss reset
 every 5, 10, ..., 2000 batches, as tutorials print it, shows in the sum.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -61,8 +62,16 @@ def kit_step_in(module):
 
 
 @probe
-def steps(module, seed: int, batches: list, optimizer: str = "sgd", loss: str = "ce", lr: float = 0.1,
-          stale_gradients: bool = False, fresh_gradients: bool = False) -> dict[str, Any]:
+def steps(
+    module,
+    seed: int,
+    batches: list,
+    optimizer: str = "sgd",
+    loss: str = "ce",
+    lr: float = 0.1,
+    stale_gradients: bool = False,
+    fresh_gradients: bool = False,
+) -> dict[str, Any]:
     """Call train_step once per (inputs, targets) batch; optionally leave stale gradients first, or clear the
     gradients before each call (so that a step is judged apart from zero_grad)."""
     model, opt, loss_fn = make_setup(seed, optimizer, loss, lr)
@@ -79,8 +88,16 @@ def steps(module, seed: int, batches: list, optimizer: str = "sgd", loss: str = 
 
 
 @probe
-def epoch(module, seed: int, inputs: torch.Tensor, targets: torch.Tensor, batch_size: int,
-          optimizer: str = "sgd", loss: str = "ce", lr: float = 0.1) -> dict[str, Any]:
+def epoch(
+    module,
+    seed: int,
+    inputs: torch.Tensor,
+    targets: torch.Tensor,
+    batch_size: int,
+    optimizer: str = "sgd",
+    loss: str = "ce",
+    lr: float = 0.1,
+) -> dict[str, Any]:
     """Call train_epoch once over a non-shuffled DataLoader of these tensors (with the kit's train_step)."""
     model, opt, loss_fn = make_setup(seed, optimizer, loss, lr)
     loader = DataLoader(TensorDataset(inputs, targets), batch_size=batch_size, shuffle=False)
@@ -108,8 +125,10 @@ def sgd(module, values: list[torch.Tensor], grads: list[torch.Tensor | None], lr
         param.grad = grad
     originals = list(params)
     module.sgd_update(params, lr)
-    return {"values": [param.detach().clone() for param in originals],
-            "listed": [p.detach().clone() if isinstance(p, torch.Tensor) else None for p in list(params)]}
+    return {
+        "values": [param.detach().clone() for param in originals],
+        "listed": [p.detach().clone() if isinstance(p, torch.Tensor) else None for p in list(params)],
+    }
 
 
 @probe

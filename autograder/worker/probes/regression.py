@@ -8,6 +8,7 @@ student's own initialisation, step by step. The fits run on one thread (a
 evaluated here, on x values the grader chooses, since a model cannot cross
 the wire.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -33,9 +34,12 @@ class FirstLinear:
                 with torch.no_grad():
                     layer.weight.copy_(self.start["weight"])
                     layer.bias.copy_(self.start["bias"])
-            self.seen = {"in": layer.in_features, "out": layer.out_features,
-                         "weight": layer.weight.detach().clone(),
-                         "bias": None if layer.bias is None else layer.bias.detach().clone()}
+            self.seen = {
+                "in": layer.in_features,
+                "out": layer.out_features,
+                "weight": layer.weight.detach().clone(),
+                "bias": None if layer.bias is None else layer.bias.detach().clone(),
+            }
 
     def __enter__(self) -> FirstLinear:
         self.handle = nn.modules.module.register_module_forward_pre_hook(self)
@@ -54,8 +58,9 @@ def fit_line(module, x: Any, y: Any, epochs: int, lr: float, start: dict | None 
 
 
 @probe
-def fit_logistic(module, x: Any, y: Any, epochs: int, lr: float, at: torch.Tensor,
-                 start: dict | None = None) -> dict[str, Any]:
+def fit_logistic(
+    module, x: Any, y: Any, epochs: int, lr: float, at: torch.Tensor, start: dict | None = None
+) -> dict[str, Any]:
     """fit_logistic(x, y, epochs, lr); the returned model's output on the column `at`; the initial parameters."""
     with FirstLinear(start) as first, one_thread():
         model = module.fit_logistic(x, y, epochs, lr)

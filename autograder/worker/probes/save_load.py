@@ -9,6 +9,7 @@ probe reports what the model and optimizer hold afterwards. `TinyNet` lives here
 every process; `saved_as_if_on_cuda` makes torch.save tag every tensor as stored on `cuda:0`, exactly
 what a GPU machine writes.
 """
+
 from __future__ import annotations
 
 import collections
@@ -71,8 +72,13 @@ def state(model: Any) -> Any:
 
 def momentum(optimizer: torch.optim.Optimizer) -> list[Any]:
     """The optimizer's momentum buffers, in parameter order (None where it has none)."""
-    return [optimizer.state[p]["momentum_buffer"].to("cpu").clone() if "momentum_buffer" in optimizer.state[p] else None
-            for group in optimizer.param_groups for p in group["params"]]
+    return [
+        optimizer.state[p]["momentum_buffer"].to("cpu").clone()
+        if "momentum_buffer" in optimizer.state[p]
+        else None
+        for group in optimizer.param_groups
+        for p in group["params"]
+    ]
 
 
 @contextlib.contextmanager
@@ -107,19 +113,37 @@ def file_bytes(path: str) -> bytes | None:
         return handle.read(FILE_CAP + 1)
 
 
-REFERENCE_LAYOUT = {"epoch": "epoch", "loss": "loss", "model": "model_state_dict", "optimizer": "optimizer_state_dict"}
+REFERENCE_LAYOUT = {
+    "epoch": "epoch",
+    "loss": "loss",
+    "model": "model_state_dict",
+    "optimizer": "optimizer_state_dict",
+}
 
 
-def saved_bytes(seed: int, what: str, on_cuda: bool = False, layout: dict[str, str] | None = None,
-                epoch: int = EPOCH, loss: float = LOSS) -> bytes:
+def saved_bytes(
+    seed: int,
+    what: str,
+    on_cuda: bool = False,
+    layout: dict[str, str] | None = None,
+    epoch: int = EPOCH,
+    loss: float = LOSS,
+) -> bytes:
     """A file the grader writes itself: torch.save of the trained model of `seed`, its state_dict, or a
     checkpoint (under the keys of `layout`, the reference's by default, holding `epoch` and `loss`)."""
     buffer = io.BytesIO()
     model, optimizer = trained(seed)
     keys = layout or REFERENCE_LAYOUT
-    content: Any = {"model": model, "state": model.state_dict(),
-                    "checkpoint": {keys["epoch"]: epoch, keys["loss"]: loss, keys["model"]: model.state_dict(),
-                                   keys["optimizer"]: optimizer.state_dict()}}[what]
+    content: Any = {
+        "model": model,
+        "state": model.state_dict(),
+        "checkpoint": {
+            keys["epoch"]: epoch,
+            keys["loss"]: loss,
+            keys["model"]: model.state_dict(),
+            keys["optimizer"]: optimizer.state_dict(),
+        },
+    }[what]
     with saved_as_if_on_cuda(on_cuda):
         torch.save(content, buffer)
     return buffer.getvalue()
@@ -184,8 +208,11 @@ def load_with(module, function: str, data: bytes, real_cuda: bool = False) -> di
             return {"type": type(returned).__name__, "state": state(returned)}
         if function == "load_state":
             returned = module.load_state(fresh, path)
-            return {"state": state(fresh), "returned_is_model": returned is fresh,
-                    "returned": type(returned).__name__}
+            return {
+                "state": state(fresh),
+                "returned_is_model": returned is fresh,
+                "returned": type(returned).__name__,
+            }
         returned = module.load_checkpoint(path, fresh, fresh_optimizer)
     return {"state": state(fresh), "momentum": momentum(fresh_optimizer), "returned": _plain(returned)}
 

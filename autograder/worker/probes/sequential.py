@@ -7,6 +7,7 @@ layer; the descriptions (type and sizes) only word the messages.
 sends, some of them partly frozen. A global forward pre-hook gives the Linear
 layer `flatten_linear` creates the grader's weights before it runs.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -25,8 +26,14 @@ def describe_layer(layer: Any) -> list[Any]:
         padding = layer.padding
         if padding == "same":
             padding = [d * (k - 1) // 2 for k, d in zip(kernel, dilation)]
-        return ["Conv2d", layer.in_channels, layer.out_channels, list(kernel), list(_pair(layer.stride)),
-                list(_pair(padding))]
+        return [
+            "Conv2d",
+            layer.in_channels,
+            layer.out_channels,
+            list(kernel),
+            list(_pair(layer.stride)),
+            list(_pair(padding)),
+        ]
     if isinstance(layer, nn.MaxPool2d):
         stride = layer.stride if layer.stride is not None else layer.kernel_size
         return ["MaxPool2d", list(_pair(layer.kernel_size)), list(_pair(stride)), list(_pair(layer.padding))]
@@ -52,8 +59,11 @@ def structure(module) -> dict[str, Any]:
     """CIFAR10Net()'s children (name and type) and the layers it holds, described."""
     net = module.CIFAR10Net()
     name, layers = held_layers(net)
-    return {"children": [[child, type(layer).__name__] for child, layer in net.named_children()],
-            "sequential": name, "layers": [describe_layer(layer) for layer in layers]}
+    return {
+        "children": [[child, type(layer).__name__] for child, layer in net.named_children()],
+        "sequential": name,
+        "layers": [describe_layer(layer) for layer in layers],
+    }
 
 
 @probe
@@ -81,10 +91,15 @@ def layer_outputs(module, inputs: list[torch.Tensor], parameters: list[list[torc
 def course_network() -> nn.Sequential:
     """The kit's own copy of the course's layers (so count_parameters is judged apart from CIFAR10Net)."""
     return nn.Sequential(
-        nn.Conv2d(3, 32, 5, padding=2), nn.MaxPool2d(2),
-        nn.Conv2d(32, 32, 5, padding=2), nn.MaxPool2d(2),
-        nn.Conv2d(32, 64, 5, padding=2), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(64 * 4 * 4, 64), nn.Linear(64, 10),
+        nn.Conv2d(3, 32, 5, padding=2),
+        nn.MaxPool2d(2),
+        nn.Conv2d(32, 32, 5, padding=2),
+        nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 5, padding=2),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(64 * 4 * 4, 64),
+        nn.Linear(64, 10),
     )
 
 

@@ -1,4 +1,5 @@
 """Probes for 04_transforms: rebuild PIL images from arrays inside the worker, then transform them."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -4,6 +4,7 @@ The model is described (layer names, types and sizes), and its new head, from `c
 made real and run on numbers from the grader's seed: `head_weights` makes the same weights and input
 in the grader, which computes the output the head must give.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -22,7 +23,9 @@ class DownloadBlocked(RuntimeError):
 
 
 def _refuse_download(*args: Any, **kwargs: Any) -> Any:
-    raise DownloadBlocked("tried to download pretrained weights; use weights=None (no download during grading)")
+    raise DownloadBlocked(
+        "tried to download pretrained weights; use weights=None (no download during grading)"
+    )
 
 
 @contextlib.contextmanager
@@ -45,12 +48,16 @@ def describe_layer(name: str, layer: Any) -> list[Any]:
 HEAD_START = 6
 
 
-def head_weights(sizes: list[list[int]], seed: int) -> tuple[torch.Tensor, list[tuple[torch.Tensor, torch.Tensor]]]:
+def head_weights(
+    sizes: list[list[int]], seed: int
+) -> tuple[torch.Tensor, list[tuple[torch.Tensor, torch.Tensor]]]:
     """An input of 2 rows and a weight and bias per Linear of `sizes` ([in, out] each), from `seed`."""
     generator = torch.Generator().manual_seed(seed)
     x = torch.randn(2, sizes[0][0], generator=generator)
-    layers = [(torch.randn(out, inp, generator=generator) / inp ** 0.5, torch.randn(out, generator=generator))
-              for inp, out in sizes]
+    layers = [
+        (torch.randn(out, inp, generator=generator) / inp**0.5, torch.randn(out, generator=generator))
+        for inp, out in sizes
+    ]
     return x, layers
 
 
@@ -80,7 +87,12 @@ def describe(model: Any, seed: int | None = None) -> dict[str, Any]:
     features = [type(layer).__name__ for layer in getattr(model, "features", [])]
     with torch.no_grad():
         output = model(torch.empty(2, 3, 32, 32, device="meta"))
-    described = {"kind": "model", "classifier": classifier, "features": features, "output_shape": list(output.shape)}
+    described = {
+        "kind": "model",
+        "classifier": classifier,
+        "features": features,
+        "output_shape": list(output.shape),
+    }
     if seed is not None:
         described["head"] = run_head(model, seed)
     return described
