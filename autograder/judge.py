@@ -63,6 +63,9 @@ class GradingPlugin:
         self._pending_duration = 0.0
         self.reported_unrun = 0  # checks reported at collection (skipped, or their exercise's file missing)
         self.hints: dict[str, hints.ExerciseHints | None] = {}
+        # The student's functions each shared fixture (a module-scoped grid of calls) exercised, so every
+        # check that uses the fixture names them, not only the first check, during whose setup it ran.
+        self.fixture_functions: dict[tuple[str, str], list[str]] = {}
 
     # ------------------------------------------------------------ fixtures
 
@@ -99,6 +102,23 @@ class GradingPlugin:
 
     # ------------------------------------------------------------ hooks
 
+    @pytest.hookimpl(wrapper=True)
+    def pytest_fixture_setup(self, fixturedef, request) -> Any:
+        """Note which of the student's functions a fixture's own calls exercised."""
+        if fixturedef.scope == "session":  # shared by every exercise: it calls no student code
+            return (yield)
+        exercise = exercise_of(Path(request.node.fspath))
+        proxy = self.proxies.get(exercise.id)
+        earlier = proxy.take_functions() if proxy is not None else []
+        try:
+            return (yield)
+        finally:
+            proxy = self.proxies.get(exercise.id)
+            if proxy is not None:
+                made = proxy.take_functions()
+                self.fixture_functions[(exercise.id, fixturedef.argname)] = made
+                proxy.note_functions(earlier + made)
+
     def _result(self, exercise: Exercise) -> ExerciseResult:
         if exercise.id not in self.results:
             self.results[exercise.id] = ExerciseResult(
@@ -119,7 +139,13 @@ class GradingPlugin:
             check = self._check_result(item, call)
             check.duration_s, self._pending_duration = self._pending_duration, 0.0
             proxy = self.proxies.get(exercise.id)
-            check.functions = proxy.take_functions() if proxy is not None else []
+            own = proxy.take_functions() if proxy is not None else []
+            shared = [
+                name
+                for fixture in item.fixturenames
+                for name in self.fixture_functions.get((exercise.id, fixture), [])
+            ]
+            check.functions = list(dict.fromkeys(own + shared))
             if check.status in ("failed", "error", "timeout"):
                 check.hint = hints.failure_hint(self._hints(exercise), check.functions)
             result.checks.append(check)

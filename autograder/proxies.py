@@ -54,6 +54,10 @@ class ModuleProxy:
         """Outcomes of `function(**case)` for many cases in one round trip: ["ok", value] or ["error", info]."""
         return self.probe(generic.call_each, function, cases)
 
+    def note_functions(self, names: list[str]) -> None:
+        """Count `names` as exercised since the last `take_functions` (a shared fixture's calls)."""
+        self._functions.extend(names)
+
     def take_functions(self) -> list[str]:
         """The module's functions the probes since the last call exercised (for hints); clears them."""
         taken, self._functions = list(dict.fromkeys(self._functions)), []

@@ -78,7 +78,7 @@ def test_scaffold_writes_every_piece_and_adds_the_exercise_to_the_shared_files(s
     manifest = json.loads((stand_in / "exercises" / ".stubs.json").read_text(encoding="utf-8"))
     assert list(manifest) == ["02_two/layers.py"]
     assert (
-        "raise NotImplementedError('scale is not written yet"
+        'raise NotImplementedError("scale is not written yet'
         in (stand_in / "exercises/02_two/layers.py").read_text()
     )
 

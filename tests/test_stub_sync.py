@@ -83,7 +83,7 @@ def test_stub_replaces_each_region_with_a_todo_naming_the_function():
     )
     stub = stubs.make_stub(source, "area.py")
     assert "return w * h" not in stub
-    assert "raise NotImplementedError('area is not written yet / 尚未实现')" in stub
+    assert 'raise NotImplementedError("area is not written yet / 尚未实现")' in stub
 
 
 @pytest.mark.parametrize(

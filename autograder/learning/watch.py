@@ -62,6 +62,15 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
+def _one_thread_after_fork() -> None:
+    """Keep torch to one thread in a forked child: a thread pool the parent already started is not
+    there after fork, and the first parallel op would wait for it forever (DataLoader's workers do
+    the same). The visible tests' tensors are small, so one thread is no slower."""
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(1)
+
+
 def run_once(workspace: Workspace, exercise: Exercise) -> int:
     """One run of the visible tests in a forked child (a fresh process where fork is unavailable)."""
     sys.stdout.flush()
@@ -73,6 +82,7 @@ def run_once(workspace: Workspace, exercise: Exercise) -> int:
     if pid == 0:  # the child: run, flush, leave without tearing anything down
         code = 3
         try:
+            _one_thread_after_fork()
             code = visible.run(workspace, exercise)
         finally:
             sys.stdout.flush()
