@@ -2,14 +2,18 @@
 #   make setup          only set up .venv (then `. .venv/bin/activate`; the student commands are in the README)
 #   make demo           grade solutions/ (full marks) and the untouched exercises/ (0), printing the tables
 #   make demo-mistakes  (instructors) grade a sample submission with one typical mistake per exercise
-#   make test           run the kit's own tests
+#   make test           what CI runs: lint, then the fast tier of the kit's own tests
+#   make test-fast      the fast tier alone (-m "not slow")
+#   make test-slow      the slow tier (-m slow: real nbgrader end to end, fresh virtualenvs, whole classes)
+#   make test-all       every test
+#   make lint           ruff check, ruff format --check, mypy
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXTRAS_STAMP := $(VENV)/.installed-extras
 
-.PHONY: setup demo demo-mistakes test
+.PHONY: setup demo demo-mistakes test test-fast test-slow test-all lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,5 +37,20 @@ demo-mistakes: $(STAMP)
 	$(BIN)/python tests/mutants.py build/buggy-submission
 	$(BIN)/autograder grade build/buggy-submission --format table
 
-test: $(EXTRAS_STAMP)
-	$(BIN)/python -m pytest
+PYTEST := $(BIN)/python -m pytest --durations=25
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy autograder
+
+test-fast: $(EXTRAS_STAMP)
+	$(PYTEST) -m "not slow"
+
+test-slow: $(EXTRAS_STAMP)
+	$(PYTEST) -m slow
+
+test-all: $(EXTRAS_STAMP)
+	$(PYTEST)
+
+test: lint test-fast

@@ -145,6 +145,19 @@ def test_the_sandbox_is_built_in_one_place():
     assert built == ["autograder.options"]
 
 
+MAX_MODULE_LINES = 400  # a few screens; CONTRIBUTING.md says the same
+
+
+def test_every_module_fits_on_a_few_screens():
+    """A module that outgrows this holds more than one concern: split it by concern, as batch/ and sandbox/ are."""
+    sizes = {
+        name: len(path.read_text(encoding="utf-8").splitlines())
+        for name, path in module_names(PACKAGE_ROOT).items()
+    }
+    too_long = {name: lines for name, lines in sizes.items() if lines > MAX_MODULE_LINES}
+    assert not too_long, f"modules over {MAX_MODULE_LINES} lines: {too_long}"
+
+
 def test_the_loop_finder_names_a_loop_made_by_a_lazy_import(tmp_path):
     package = tmp_path / "pkg"
     (package / "sub").mkdir(parents=True)
