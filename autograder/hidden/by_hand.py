@@ -42,12 +42,13 @@ def judge_by_hand(cases: list[ByHandCase], instead: Text) -> None:
         elif not agrees(got["value"], case.expected, atol=case.atol):
             wrong.append(case.function)
     if reached:
-        functions = " and ".join(case.function for case in cases)
+        names = list(dict.fromkeys(case.function for case in cases))
+        functions = " and ".join(names)
         calls = "; ".join(f"{function} called {', '.join(labels)}" for function, labels in reached.items())
         calls_zh = "；".join(f"{function} 调用了 {', '.join(labels)}" for function, labels in reached.items())
         fail(
             f"{functions} must be written by hand, but {calls}; {instead.en}",
-            f"{'、'.join(case.function for case in cases)} 需要手写实现，但 {calls_zh}；{instead.zh}",
+            f"{'、'.join(names)} 需要手写实现，但 {calls_zh}；{instead.zh}",
         )
     if wrong:
         not_judged_because(

@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from autograder.checking import Text, expect_close, expect_equal, expect_tensor, fail, points
+from autograder.hidden.by_hand import ByHandCase, judge_by_hand
 from autograder.worker.probes import dropout_batchnorm as probes
 from autograder.worker.probes import generic
 
@@ -280,33 +281,44 @@ def test_batch_norm_in_eval_mode_uses_and_keeps_the_running_statistics(student):
         expect_close(got["running_var"], running_var, after("running_var", what), atol=0, rtol=0)
 
 
-FORBIDDEN_WORDS = ("dropout", "batch_norm")
-
-
 @points(1)
 def test_dropout_and_batch_norm_are_written_by_hand(student):
-    """dropout and batch_norm work without torch's dropout or batch_norm and without torch.nn.functional.
-    中文：dropout 和 batch_norm 不借助 torch 自带的 dropout、batch_norm，也不用 torch.nn.functional"""
+    """dropout and batch_norm give the right values with torch's dropout and batch norm (functions, modules
+    and operators) and torch.nn.functional out of reach.
+    中文：在 torch 自带的 dropout、batch norm（函数、模块、算子）和 torch.nn.functional 都不可用时，
+    dropout 和 batch_norm 仍得到正确的值"""
     x, running_mean, running_var = batch(260, (8, 5))
-    used = set()
-    for name, args in (
-        ("dropout", (x, 0.5, True)),
-        ("batch_norm", (x, running_mean, running_var, True, 0.1)),
-    ):
-        calls = student.probe(generic.call_recording, name, *args)["torch_calls"]
-        used |= {
-            call
-            for call in calls
-            if call.startswith("torch.nn.functional.")
-            or any(word in call.rsplit(".", 1)[-1] for word in FORBIDDEN_WORDS)
-        }
-    if used:
-        fail(
-            f"dropout and batch_norm must be written by hand, but they call {', '.join(sorted(used))}; use "
-            f"torch.rand_like, mean, var, sqrt and arithmetic",
-            f"dropout 和 batch_norm 需要手写，但调用了 {', '.join(sorted(used))}；请使用 torch.rand_like、mean、var、"
-            f"sqrt 和四则运算",
-        )
+    cases = [
+        ByHandCase(
+            "dropout",
+            lambda: student.probe(generic.call_by_hand, "dropout", "dropout_batch_norm", x, 0.0, True),
+            x,
+        ),
+        *(
+            ByHandCase(
+                "batch_norm",
+                lambda training=training: student.probe(
+                    generic.call_by_hand,
+                    "batch_norm",
+                    "dropout_batch_norm",
+                    x,
+                    running_mean.clone(),
+                    running_var.clone(),
+                    training,
+                    0.1,
+                ),
+                F.batch_norm(x, running_mean.clone(), running_var.clone(), training=training, momentum=0.1),
+            )
+            for training in (True, False)
+        ),
+    ]
+    judge_by_hand(
+        cases,
+        Text(
+            "use torch.rand_like, mean, var, sqrt and arithmetic",
+            "请使用 torch.rand_like、mean、var、sqrt 和四则运算",
+        ),
+    )
 
 
 # ---------------------------------------------------------------- Classifier and predict

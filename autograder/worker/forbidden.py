@@ -93,6 +93,18 @@ def _activation_function(func: Any) -> bool:
     )
 
 
+def _dropout_or_batch_norm_name(name: str) -> bool:
+    return "dropout" in name or "batch_norm" in name
+
+
+def _dropout_or_batch_norm_function(func: Any) -> bool:
+    module = getattr(func, "__module__", "") or ""
+    return _dropout_or_batch_norm_name(getattr(func, "__name__", "") or "") or module in (
+        "torch.nn.functional",
+        "torch._C._nn",
+    )
+
+
 _TO_TENSOR = (
     ("torchvision.transforms.functional", "to_tensor"),
     ("torchvision.transforms.functional", "pil_to_tensor"),
@@ -128,6 +140,13 @@ KINDS: dict[str, Forbidden] = {
         torch_function=_activation_function,
         aten_op=lambda name: name in ACTIVATION_NAMES,
         module=lambda module: type(module).__module__ == "torch.nn.modules.activation",
+    ),
+    "dropout_batch_norm": Forbidden(
+        torch_function=_dropout_or_batch_norm_function,
+        aten_op=_dropout_or_batch_norm_name,
+        module=lambda module: isinstance(
+            module, (torch.nn.modules.dropout._DropoutNd, torch.nn.modules.batchnorm._NormBase)
+        ),
     ),
     "to_tensor": Forbidden(python=_TO_TENSOR),
     "normalize": Forbidden(python=_NORMALIZE),
