@@ -37,7 +37,10 @@ TOKEN_VARIABLE = "AUTOGRADER_GIT_TOKEN"
 GIT_TIMEOUT_S = 600
 SAFE_NAME = re.compile(r"^[^\W_][\w.@-]*$")  # a folder name grade-batch will take: no slashes, no leading dot
 RECORD_FIELDS = ("student", "repository", "branch", "status", "commit", "committed", "error")
-ASKPASS = '#!/bin/sh\ncase "$1" in\n  Username*) echo x-access-token ;;\n  *) printf "%s\\n" "$AUTOGRADER_GIT_TOKEN" ;;\nesac\n'
+ASKPASS = (
+    '#!/bin/sh\ncase "$1" in\n  Username*) echo x-access-token ;;\n  *) printf "%s\\n" '
+    '"$AUTOGRADER_GIT_TOKEN" ;;\nesac\n'
+)
 
 
 class CollectError(Exception):
@@ -163,7 +166,8 @@ def _mirror(entry: RosterEntry, cache: Path, env: dict[str, str]) -> Path:
 def _commit_before(
     bare: Path, branch: str | None, deadline: datetime, env: dict[str, str]
 ) -> tuple[str, str, str]:
-    """(branch, commit, committer date) of the last commit on the branch's first-parent line before the deadline."""
+    """(branch, commit, committer date) of the last commit on the branch's first-parent line before the
+    deadline."""
     if branch is None:
         branch = _git(["symbolic-ref", "--short", "HEAD"], env, cwd=bare).strip()
     try:

@@ -129,7 +129,8 @@ class GradingPlugin:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item, call) -> TestReport:
         """Record the check's result, and hand pytest a cheap report: pytest's own would format a full
-        traceback of every failure (most of the grading time of a half-done submission), which nobody reads."""
+        traceback of every failure (most of the grading time of a half-done submission), which nobody
+        reads."""
         exercise = exercise_of(Path(item.fspath))
         result = self._result(exercise)
         result.duration_s += call.duration

@@ -39,7 +39,8 @@ class StudentError(StudentProblem):
 
     @property
     def message(self) -> str:
-        """The exception's message as the worker reported it: valid Unicode, no ANSI codes, a few KB at most."""
+        """The exception's message as the worker reported it: valid Unicode, no ANSI codes, a few KB at
+        most."""
         return textsafe.clean(self.info.get("message") or "", textsafe.MESSAGE_LIMIT)
 
     def summary(self) -> str:

@@ -11,8 +11,10 @@ import re
 from autograder import hints
 from autograder.catalog import SOLUTIONS_DIR, Exercise
 
-PACKAGE_INIT = '''"""The student's side of the PyTorch exercise kit: `autograder status | check | hint | watch | reset | next`."""
-'''
+PACKAGE_INIT = (
+    '"""The student\'s side of the PyTorch exercise kit: '
+    '`autograder status | check | hint | watch | reset | next`."""\n'
+)
 
 PACKAGE_MAIN = '''"""`python -m autograder` runs the learning loop's commands."""
 from autograder.learning.commands import run
@@ -142,4 +144,4 @@ hidden checks as well. GitHub Actions runs the visible tests on every push
 
 | | 练习 / exercise | 课程出处 / course lesson |
 | --- | --- | --- |
-{rows}"""
+{rows}"""  # noqa: E501

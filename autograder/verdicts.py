@@ -3,8 +3,8 @@
 A check fails with `fail(en, zh)` (a wrong answer, said in both languages). When it cannot be judged
 because another of the student's functions it needs is already wrong (and charged by its own check),
 it raises `not_judged_because(blocked_by, en, zh)` (`problems.NotJudged`): status `not_judged`, worth 0
-of its points, never counted as a failure, so one bug is charged once. `note` and `attach` keep remarks and report data.
-Re-exported by `autograder.checking`, where checks import everything from.
+of its points, never counted as a failure, so one bug is charged once. `note` and `attach` keep remarks and
+report data. Re-exported by `autograder.checking`, where checks import everything from.
 """
 
 from __future__ import annotations

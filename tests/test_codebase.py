@@ -133,7 +133,8 @@ def test_autograder_has_no_import_loop():
 
 
 def test_the_sandbox_is_built_in_one_place():
-    """Every `Sandbox(...)` in the package is `GradeOptions.start_sandbox`, so its options come from one object."""
+    """Every `Sandbox(...)` in the package is `GradeOptions.start_sandbox`, so its options come from one
+    object."""
     built = []
     for name, path in module_names(PACKAGE_ROOT).items():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

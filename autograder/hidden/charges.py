@@ -1,4 +1,5 @@
-"""One bug, one charge: a verdict kept for the check that owns it, and the checks that stand down because of it.
+"""One bug, one charge: a verdict kept for the check that owns it, and the checks that stand down because of
+it.
 
 A check that needs another behaviour to be right first (a loop's step before where it converges)
 reads that behaviour's verdict; when it is not right, the check is "not judged" and names the
@@ -13,8 +14,8 @@ from autograder.checking import not_judged
 
 
 def verdict_of(judge: Callable[[], None]) -> bool | Exception:
-    """True when `judge()` passes, else what it raised: kept for the check that owns it, and telling the checks
-    that depend on it to stand down."""
+    """True when `judge()` passes, else what it raised: kept for the check that owns it, and telling the
+    checks that depend on it to stand down."""
     try:
         judge()
     except Exception as failure:  # a wrong answer, a not-judged verdict, an error in the student's code

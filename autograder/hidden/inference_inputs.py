@@ -207,8 +207,8 @@ def expect_same_image(got, inputs: Inputs, name: str, step: str, images: ImagePa
         fail(
             f"{what}: the pixel values differ from .convert('RGB'), Resize((32, 32)), ToTensor() and "
             f"torch.reshape(image, (1, 3, 32, 32)) (largest difference {largest:.3g})",
-            f"{what}：像素值与 .convert('RGB')、Resize((32, 32))、ToTensor()、torch.reshape(image, (1, 3, 32, 32)) "
-            f"的结果不同（最大差 {largest:.3g}）",
+            f"{what}：像素值与 .convert('RGB')、Resize((32, 32))、ToTensor()、torch.reshape(image, (1, 3, "
+            f"32, 32)) 的结果不同（最大差 {largest:.3g}）",
         )
     except CheckFailed:
         images.add(
@@ -264,7 +264,8 @@ def expect_predictions(got: list, expected: list, names: tuple[str, ...]) -> Non
             fail(
                 f"the index predict returns should be a Python int, got {show(have[0])}: "
                 f"use output.argmax(1).item()",
-                f"predict 返回的 index 应为 Python int，实际为 {show(have[0], zh=True)}：请用 output.argmax(1).item()",
+                f"predict 返回的 index 应为 Python int，实际为 {show(have[0], zh=True)}：请用 "
+                f"output.argmax(1).item()",
             )
     wrong = [
         (name, tuple(have), tuple(want))

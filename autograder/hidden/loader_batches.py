@@ -41,7 +41,8 @@ def expect_sizes(got: Any, want: list[int], what: Text) -> None:
         fail(
             f"{what.en}: expected {len(want)} batches of sizes {compact(want)}, got {len(sizes)} of sizes "
             f"{compact(sizes)}",
-            f"{what.zh}：应有 {len(want)} 个批次，大小为 {compact(want)}；实际有 {len(sizes)} 个，大小为 {compact(sizes)}",
+            f"{what.zh}：应有 {len(want)} 个批次，大小为 {compact(want)}；实际有 {len(sizes)} 个，大小为 "
+            f"{compact(sizes)}",
         )
 
 
@@ -131,7 +132,8 @@ def follows_the_seed(student, reference, n: int, batch_size: int, seed: int) -> 
             "make_loader",
             "not judged: a loader made with this seed does not give the seed's order at all, "
             "which make_loader_order_follows_the_seed already charges",
-            "未评判：用这个 seed 创建的加载器本身就没有给出该 seed 的顺序，已在 make_loader_order_follows_the_seed 中扣分",
+            "未评判：用这个 seed 创建的加载器本身就没有给出该 seed 的顺序，已在 "
+            "make_loader_order_follows_the_seed 中扣分",
         )
 
 

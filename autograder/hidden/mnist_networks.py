@@ -56,8 +56,8 @@ def layers_of(student, class_name: str) -> list:
 
 
 def network_verdict(student, reference, class_name: str) -> Text | None:
-    """Why `class_name` does not compute the reference's log-probabilities (None when it does); not judged when its
-    layers are not the course's (the layers check charges that)."""
+    """Why `class_name` does not compute the reference's log-probabilities (None when it does); not judged
+    when its layers are not the course's (the layers check charges that)."""
     if layers_of(student, class_name) != SHAPES[class_name]:
         not_judged(
             class_name,

@@ -1,4 +1,5 @@
-"""The "training" artifact of the exercises that train (14, 18): curves, a confusion matrix, images gotten wrong.
+"""The "training" artifact of the exercises that train (14, 18): curves, a confusion matrix, images gotten
+wrong.
 
 Everything in it comes from the grading run that gives the points: the student's history as their
 function returned it; the grader's own held-out loss and accuracy, measured from the states the
@@ -149,7 +150,8 @@ def reference_curve(
     compute: Callable[[], list[dict[str, Any]]],
 ) -> list[dict[str, Any]]:
     """The reference loop's held-out curve for this plan, data and held-out draw: from this process, else from
-    `<cache>/reference-curves/`, else `compute()`d (a full reference run, once per machine) and stored there."""
+    `<cache>/reference-curves/`, else `compute()`d (a full reference run, once per machine) and stored
+    there."""
     digest = hashlib.sha256(heldout.labels.tobytes() + heldout.images.tobytes()).hexdigest()
     identity = {
         "plan": plan.artifact(),
@@ -187,9 +189,9 @@ def record_run(
     reference_source: str,
     reference_run: Callable[[], Any],
 ) -> float:
-    """Measure the run's epochs on the held-out set (`inputs`, `heldout.labels`), attach the "training" artifact
-    with the reference's curve (`reference_run()` runs the reference loop when no curve is cached), and return
-    the final held-out accuracy."""
+    """Measure the run's epochs on the held-out set (`inputs`, `heldout.labels`), attach the "training"
+    artifact with the reference's curve (`reference_run()` runs the reference loop when no curve is cached),
+    and return the final held-out accuracy."""
     labels = torch.as_tensor(heldout.labels)
     measured = [measure(model, run.states[i], inputs, labels, loss) for i in epoch_states]
     measured = measured or [measure(model, run.final, inputs, labels, loss)]

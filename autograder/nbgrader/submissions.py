@@ -233,7 +233,8 @@ def timestamps(path: Path) -> dict[str, str]:
 
 
 def batch_csv(results: list[dict], students: list[Student]) -> str:
-    """grades.csv for a grade-batch results folder; timestamps from the students' folders (`batch.Student`)."""
+    """grades.csv for a grade-batch results folder; timestamps from the students' folders
+    (`batch.Student`)."""
     paths = {student.id: student.path for student in students}
     rows = []
     for result in results:

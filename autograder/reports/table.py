@@ -166,7 +166,12 @@ def _isolation(result: GradeResult, lang: str) -> list[str]:
 
 
 def _row(cells: tuple[str, str, str], widths: tuple[int, int, int]) -> str:
-    return f"  {pad(cells[0], widths[0])}{pad(cells[1], widths[1], right=True)}{pad(cells[2], widths[2], right=True)}"
+    name, score, points = (
+        pad(cells[0], widths[0]),
+        pad(cells[1], widths[1], right=True),
+        pad(cells[2], widths[2], right=True),
+    )
+    return f"  {name}{score}{points}"
 
 
 def render(result: GradeResult, verbose: bool = False) -> str:

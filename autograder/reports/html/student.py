@@ -138,7 +138,8 @@ def image_pairs(value: Any) -> list[ImagePair]:
 
 
 def _once(checks: list[CheckView]) -> list[CheckView]:
-    """The checks in order, each hint shown only the first time it comes (a stub fails many checks with one)."""
+    """The checks in order, each hint shown only the first time it comes
+    (a stub fails many checks with one)."""
     seen: set[Text] = set()
     marked = []
     for check in checks:

@@ -5,9 +5,9 @@ opened in a sandboxed worker of its own that holds only the reference (`read_fil
 `weights_only=True`: a whole model is rebuilt only from the kit's own classes), then compares the
 contents with values it computed itself. A load is judged on a file the grader wrote from a seed the
 worker is never told (a checkpoint in the student's own layout once its save was judged right): the
-probe reports what the model and optimizer hold afterwards. `TinyNet` lives here so that whole pickled models can be rebuilt in
-every process; `saved_as_if_on_cuda` makes torch.save tag every tensor as stored on `cuda:0`, exactly
-what a GPU machine writes.
+probe reports what the model and optimizer hold afterwards. `TinyNet` lives here so that whole pickled models
+can be rebuilt in every process; `saved_as_if_on_cuda` makes torch.save tag every tensor as stored on
+`cuda:0`, exactly what a GPU machine writes.
 """
 
 from __future__ import annotations
