@@ -239,9 +239,13 @@ def expect_close(
         )
     if check_dtype and isinstance(got, torch.Tensor) and isinstance(expected, torch.Tensor):
         expect_tensor(got, what, dtype=expected.dtype)
-    value, want = number_value(got), float(number_value(expected))
+    value, reference = number_value(got), number_value(expected)
+    if reference is None:
+        raise TypeError(f"the expected value {expected!r} is not a number")
+    want = float(reference)
     if value is None:
         expect_type(got, (int, float), what)
+    assert value is not None  # expect_type fails for anything number_value cannot read
     if not _close(float(value), want, atol, rtol):
         fail(
             f"{english(what)}: expected {show(want)}, got {show(float(value))}",

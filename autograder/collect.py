@@ -201,6 +201,7 @@ def _export(bare: Path, commit: str, target: Path, env: dict[str, str]) -> None:
             for member in tar:
                 if member.isfile() or member.isdir():
                     tar.extract(member, partial, filter="data")
+        assert archive.stderr is not None  # stderr=PIPE
         error = archive.stderr.read().decode(errors="replace").strip()
     if archive.returncode != 0:
         shutil.rmtree(partial, ignore_errors=True)
@@ -248,7 +249,8 @@ def collect(roster: Path, out: Path, deadline: datetime) -> Report:
     entries = read_roster(roster)
     cache = out / ".collect"
     cache.mkdir(parents=True, exist_ok=True)
-    report, seen = Report(record=out / "collected.csv"), set()
+    record = out / "collected.csv"
+    report, seen = Report(record=record), set[str]()
     with tempfile.TemporaryDirectory(prefix="autograder-collect-") as scratch:
         env = _git_environment(Path(scratch))
         for entry in entries:
@@ -266,5 +268,5 @@ def collect(roster: Path, out: Path, deadline: datetime) -> Report:
                 if checked:  # never leave an earlier collection to be graded as if it were this one
                     shutil.rmtree(out / entry.student, ignore_errors=True)
             report.rows.append(row)
-    _record(report.record, report.rows)
+    _record(record, report.rows)
     return report

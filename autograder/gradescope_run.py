@@ -208,6 +208,7 @@ def run(root: Path, config_path: Path | None = None) -> int:
         data = not_graded(exc.text)
     except SubmissionError as exc:
         print(f"no submission to grade: {exc}")
+        assert config is not None  # grading, which found no submission, started after the config loaded
         data = not_graded(nothing_found(config))
     except Exception:  # whatever broke, Gradescope must get a results.json; the details are the instructor's
         traceback.print_exc(file=sys.stdout)

@@ -78,10 +78,15 @@ addopts = "--no-header -rN"
 """
 
 
+def _table_id(table: str) -> str | None:
+    found = re.search(r'(?m)^id = "(?P<id>[^"]+)"', table)
+    return found.group("id") if found else None
+
+
 def catalog_text(text: str, kept: list[str]) -> str:
     """exercises.toml with only the `[[exercise]]` tables of the released exercises."""
     head, *tables = re.split(r"(?m)^(?=\[\[exercise\]\])", text)
-    chosen = [table for table in tables if re.search(r'(?m)^id = "(?P<id>[^"]+)"', table).group("id") in kept]
+    chosen = [table for table in tables if _table_id(table) in kept]
     return head + "".join(chosen)
 
 

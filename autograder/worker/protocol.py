@@ -164,13 +164,17 @@ class ProbeRequest(TypedDict):
     kwargs: dict[str, Any]
 
 
-class ErrorInfo(TypedDict):
-    """An exception in student code: type, message, and the student's own file and line."""
-
+class _ErrorFields(TypedDict):
     type: str
     message: str
     file: str | None
     line: int | None
+
+
+class ErrorInfo(_ErrorFields, total=False):
+    """An exception in student code: type, message, and the student's own file and line; the traceback,
+    except where a probe reports the error inside its result (it leaves the traceback out)."""
+
     traceback: str
 
 

@@ -25,6 +25,7 @@ def make_setup(seed: int, optimizer: str, loss: str, lr: float):
     """A small seeded MLP with the named optimizer and loss; the same in worker and grader."""
     torch.manual_seed(seed)
     model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 3))
+    opt: torch.optim.Optimizer
     if optimizer == "sgd":
         opt = torch.optim.SGD(model.parameters(), lr=lr)
     elif optimizer == "momentum":
