@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from autograder import textsafe
 from autograder.i18n import Text
@@ -72,7 +72,7 @@ class NotJudged(StudentProblem):
         super().__init__(text)
 
 
-def not_judged(blocked_by: str, en: str, zh: str) -> None:
+def not_judged(blocked_by: str, en: str, zh: str) -> NoReturn:
     """Stop the running check as not judged (see `NotJudged`); the message says which check charges it."""
     raise NotJudged(Text(en, zh), blocked_by)
 

@@ -12,7 +12,7 @@ about its own behaviour is needed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import torch
@@ -63,7 +63,7 @@ def outcomes(
     """The accuracy and mean losses in each combination of modes, computed here."""
     net.eval()
     with torch.no_grad():
-        logits = net.linear(inputs.flatten(1))
+        logits = cast(nn.Linear, net.linear)(inputs.flatten(1))  # torch types a submodule as Tensor | Module
     found = []
     for training, grad in MODES:
         rolled = logits.roll(mode_roll(training, grad), dims=1)
@@ -106,8 +106,8 @@ def split_pair(returned: Any, found: list[Outcome], tolerance: float) -> tuple[A
     if (
         read(second, found, tolerance) is None
         and read(first, found, tolerance) is not None
-        and as_number(second) is not None
-        and as_number(second) > 1
+        and (number := as_number(second)) is not None
+        and number > 1
     ):
         return second, first, True
     return first, second, False

@@ -9,10 +9,12 @@ traps when the student's code hits them.
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn, cast
 
 import numpy as np
 import torch
 from PIL import Image
+from torch import nn
 from torchvision import transforms as T
 
 from autograder.checking import (
@@ -79,7 +81,7 @@ def build_weights(data, path: Path) -> CourseNet:
     model = CourseNet().eval()
     with torch.no_grad():
         logits = model(images)
-        last = model.model[-1]
+        last = cast(nn.Linear, model.model[-1])  # torch types a submodule as Tensor | Module
         spread = logits.std(dim=0)
         last.bias.sub_(logits.mean(dim=0)).div_(spread)
         last.weight.div_(spread[:, None])
@@ -111,7 +113,7 @@ def margins(model: CourseNet, images: list[torch.Tensor]) -> list[float]:
     return (top[:, 0] - top[:, 1]).tolist()
 
 
-def raised(error: StudentError, when: str) -> None:
+def raised(error: StudentError, when: str) -> NoReturn:
     """Explain the course's traps when the student's code hits them; re-raise anything else."""
     text = str(error)
     if any(

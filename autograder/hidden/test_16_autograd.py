@@ -278,6 +278,8 @@ def point(seed: int, shape: tuple[int, ...]) -> torch.Tensor:
 def autograd_gradient(spec: dict[str, torch.Tensor], x: torch.Tensor) -> torch.Tensor:
     leaf = x.clone().requires_grad_(True)
     random_function(spec)(leaf).backward()
+    if leaf.grad is None:
+        raise RuntimeError("the random function does not depend on x")
     return leaf.grad
 
 

@@ -35,6 +35,7 @@ class Steps:
     """Replays one optimizer step of the reference's network, from a state, on a batch of the training
     data."""
 
+    name: str  # the optimizer, as messages name it: each subclass sets it
     sequential = False
     small = False  # a network small enough that one thread replays it fastest
 
@@ -203,7 +204,7 @@ def _stop(reason: Text, steps: int, epoch_states: list[int]) -> Audit:
 def _sample(transitions: list[int], states: torch.Tensor) -> list[int]:
     """The last step, the LARGEST_CHECKS largest others, and RANDOM_CHECKS more chosen now, after the run."""
     sizes = {i: float((states[i + 1] - states[i]).norm()) for i in transitions[:-1]}
-    chosen = {transitions[-1], *sorted(sizes, key=sizes.get, reverse=True)[:LARGEST_CHECKS]}
+    chosen = {transitions[-1], *sorted(sizes, key=lambda i: sizes[i], reverse=True)[:LARGEST_CHECKS]}
     rest = [i for i in transitions if i not in chosen]
     chosen.update(random.SystemRandom().sample(rest, min(RANDOM_CHECKS, len(rest))))
     return sorted(chosen)
@@ -284,7 +285,7 @@ def audit_passes(
             0,
             [],
         )
-    made, epoch_states = 0, []
+    made, epoch_states = 0, list[int]()
     for first, last in zip(bounds, bounds[1:]):
         if (
             records[first].kind != "batch"

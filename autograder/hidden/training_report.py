@@ -83,6 +83,7 @@ def student_history(returned: Any, epochs: int) -> list[dict[str, Any]]:
         return []
     history = []
     for index, item in enumerate(returned[: epochs + 2], 1):
+        record: dict[str, float | None]
         if isinstance(item, dict):
             epoch = _plain(item.get("epoch"))
             record = {"epoch": int(epoch) if epoch is not None else index}

@@ -17,7 +17,8 @@ import contextlib
 import io
 import os
 import tempfile
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 import torch
 import torch.serialization
@@ -47,7 +48,7 @@ def make_model(seed: int) -> TinyNet:
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         model = TinyNet()
-        model.norm.running_mean.uniform_(-1, 1)
+        cast(torch.Tensor, model.norm.running_mean).uniform_(-1, 1)  # tracked by default: never None
     return model
 
 
@@ -167,7 +168,13 @@ def save_with(module, function: str, seed: int, on_cuda: bool = False) -> bytes 
 def read_file(module, data: bytes) -> dict[str, Any]:
     """Open bytes a student's save wrote, in the runner: torch.load with weights_only=True, the kit's
     TinyNet and its layers allowed. Describes what was found: a model's state, a dict's entries, a value."""
-    allowed = [TinyNet, nn.Conv2d, nn.BatchNorm2d, nn.Linear, collections.OrderedDict]
+    allowed: list[Callable[..., Any] | tuple[Callable[..., Any], str]] = [
+        TinyNet,
+        nn.Conv2d,
+        nn.BatchNorm2d,
+        nn.Linear,
+        collections.OrderedDict,
+    ]
     try:
         with torch.serialization.safe_globals(allowed):
             loaded = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
