@@ -234,13 +234,18 @@ def expect_close(
         fail(
             f"{english(what)}: expected one number, got a tensor of shape {shape}: reduce it to one value "
             f"(e.g. with .mean() or .sum())",
-            f"{chinese(what)}：应为一个数，实际是形状为 {shape} 的 tensor：请把它归约成一个值（例如 .mean() 或 .sum()）",
+            f"{chinese(what)}：应为一个数，实际是形状为 {shape} 的 tensor：请把它归约成一个值（例如 .mean() "
+            f"或 .sum()）",
         )
     if check_dtype and isinstance(got, torch.Tensor) and isinstance(expected, torch.Tensor):
         expect_tensor(got, what, dtype=expected.dtype)
-    value, want = number_value(got), float(number_value(expected))
+    value, reference = number_value(got), number_value(expected)
+    if reference is None:
+        raise TypeError(f"the expected value {expected!r} is not a number")
+    want = float(reference)
     if value is None:
         expect_type(got, (int, float), what)
+    assert value is not None  # expect_type fails for anything number_value cannot read
     if not _close(float(value), want, atol, rtol):
         fail(
             f"{english(what)}: expected {show(want)}, got {show(float(value))}",
@@ -284,8 +289,8 @@ def _compare_tensors(
     fail(
         f"{english(what)}: {bad} of {got64.numel()} values differ; at {at or 'the value'} expected "
         f"{exp64[index].item():.6g}, got {got64[index].item():.6g}",
-        f"{chinese(what)}：{got64.numel()} 个值中有 {bad} 个不对；位置 {at or ''} 期望 {exp64[index].item():.6g}，"
-        f"实际 {got64[index].item():.6g}",
+        f"{chinese(what)}：{got64.numel()} 个值中有 {bad} 个不对；位置 {at or ''} 期望 "
+        f"{exp64[index].item():.6g}，实际 {got64[index].item():.6g}",
     )
 
 
@@ -314,7 +319,8 @@ def expect_each_equal(outcomes: Any, expected: list[Any], calls: list[str]) -> N
         call, got_en, got_zh, want = wrong[0]
         fail(
             f"{len(wrong)} of {len(expected)} cases wrong; first: {call} should be {show(want)}, {got_en}",
-            f"{len(expected)} 个用例中有 {len(wrong)} 个错误；例如 {call} 应为 {show(want, zh=True)}，{got_zh}",
+            f"{len(expected)} 个用例中有 {len(wrong)} 个错误；例如 {call} 应为 "
+            f"{show(want, zh=True)}，{got_zh}",
         )
 
 

@@ -2,11 +2,11 @@
 
 `student` writes the workflow of the repository students get (`autograder release` writes the same
 one into every release): the visible tests only, CPU-only PyTorch, no secret, nothing private
-fetched. Students control that file, so it must hold nothing worth stealing. `instructor` writes the workflow for the instructor's private repository (the kit with
-its hidden checks and a roster): by hand or on a schedule it runs `autograder collect` (each
-student's last commit before the deadline, with a read-only token from a secret) and
-`grade-batch --isolation strict`, and publishes the per-student results as an artifact. With `--gpu`
-it runs on the instructor's self-hosted GPU runner; student code still runs only inside the kit's
+fetched. Students control that file, so it must hold nothing worth stealing. `instructor` writes the workflow
+for the instructor's private repository (the kit with its hidden checks and a roster): by hand or on a
+schedule it runs `autograder collect` (each student's last commit before the deadline, with a read-only token
+from a secret) and `grade-batch --isolation strict`, and publishes the per-student results as an artifact.
+With `--gpu` it runs on the instructor's self-hosted GPU runner; student code still runs only inside the kit's
 sandbox. `shell` writes a script that grades one submission, for the instructor's other CI systems.
 """
 
@@ -31,7 +31,7 @@ GPU_STEP = """      - name: Check for a GPU
             echo "::error::no NVIDIA GPU on this runner (nvidia-smi failed): give the job a runner labelled {labels} with a working driver"
             exit 1
           fi
-"""
+"""  # noqa: E501
 PYTHON_STEP = """      - name: Set up Python
         uses: actions/setup-python@v5
         with:

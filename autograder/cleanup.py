@@ -1,4 +1,5 @@
-"""Removing a folder tree the grader made or a worker wrote into (scratch, an unpacked archive), never raising.
+"""Removing a folder tree the grader made or a worker wrote into (scratch, an unpacked archive), never
+raising.
 
 Student code decides what such a tree holds: 3,000 nested folders, folders without read, write or
 search permission, links, FIFOs, paths far longer than PATH_MAX. `remove_tree` walks it iteratively

@@ -37,7 +37,10 @@ TOKEN_VARIABLE = "AUTOGRADER_GIT_TOKEN"
 GIT_TIMEOUT_S = 600
 SAFE_NAME = re.compile(r"^[^\W_][\w.@-]*$")  # a folder name grade-batch will take: no slashes, no leading dot
 RECORD_FIELDS = ("student", "repository", "branch", "status", "commit", "committed", "error")
-ASKPASS = '#!/bin/sh\ncase "$1" in\n  Username*) echo x-access-token ;;\n  *) printf "%s\\n" "$AUTOGRADER_GIT_TOKEN" ;;\nesac\n'
+ASKPASS = (
+    '#!/bin/sh\ncase "$1" in\n  Username*) echo x-access-token ;;\n  *) printf "%s\\n" '
+    '"$AUTOGRADER_GIT_TOKEN" ;;\nesac\n'
+)
 
 
 class CollectError(Exception):
@@ -163,7 +166,8 @@ def _mirror(entry: RosterEntry, cache: Path, env: dict[str, str]) -> Path:
 def _commit_before(
     bare: Path, branch: str | None, deadline: datetime, env: dict[str, str]
 ) -> tuple[str, str, str]:
-    """(branch, commit, committer date) of the last commit on the branch's first-parent line before the deadline."""
+    """(branch, commit, committer date) of the last commit on the branch's first-parent line before the
+    deadline."""
     if branch is None:
         branch = _git(["symbolic-ref", "--short", "HEAD"], env, cwd=bare).strip()
     try:
@@ -197,6 +201,7 @@ def _export(bare: Path, commit: str, target: Path, env: dict[str, str]) -> None:
             for member in tar:
                 if member.isfile() or member.isdir():
                     tar.extract(member, partial, filter="data")
+        assert archive.stderr is not None  # stderr=PIPE
         error = archive.stderr.read().decode(errors="replace").strip()
     if archive.returncode != 0:
         shutil.rmtree(partial, ignore_errors=True)
@@ -244,7 +249,8 @@ def collect(roster: Path, out: Path, deadline: datetime) -> Report:
     entries = read_roster(roster)
     cache = out / ".collect"
     cache.mkdir(parents=True, exist_ok=True)
-    report, seen = Report(record=out / "collected.csv"), set()
+    record = out / "collected.csv"
+    report, seen = Report(record=record), set[str]()
     with tempfile.TemporaryDirectory(prefix="autograder-collect-") as scratch:
         env = _git_environment(Path(scratch))
         for entry in entries:
@@ -262,5 +268,5 @@ def collect(roster: Path, out: Path, deadline: datetime) -> Report:
                 if checked:  # never leave an earlier collection to be graded as if it were this one
                     shutil.rmtree(out / entry.student, ignore_errors=True)
             report.rows.append(row)
-    _record(report.record, report.rows)
+    _record(record, report.rows)
     return report

@@ -170,8 +170,8 @@ class DataStore:
         return self._key
 
     def heldout_cifar(self, count: int) -> ImageSet:
-        """`count` CIFAR-10 images to measure accuracy on, drawn with the held-out key: a fresh synthetic draw,
-        or a secret choice from the real test split. Never sent to a worker."""
+        """`count` CIFAR-10 images to measure accuracy on, drawn with the held-out key: a fresh synthetic
+        draw, or a secret choice from the real test split. Never sent to a worker."""
         return self._heldout("cifar", count, self.uses_real_cifar, self.cifar, synthetic_cifar)
 
     def heldout_mnist(self, count: int) -> ImageSet:

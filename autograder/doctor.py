@@ -113,8 +113,8 @@ def findings(caps: isolation.Capabilities, release: dict[str, str]) -> list[Find
                     False,
                     f"uid {caps.sandbox_uid} cannot read this Python ({sys.base_prefix}) and it cannot be "
                     f"staged here: below strict, student code keeps uid 0 (without capabilities)",
-                    "make the interpreter readable (for example chmod o+rx on each parent folder), or install "
-                    "the kit in a Python under /usr or /opt",
+                    "make the interpreter readable (for example chmod o+rx on each parent folder), or "
+                    "install the kit in a Python under /usr or /opt",
                 )
             )
     else:

@@ -156,7 +156,8 @@ class Worker:
         if message["kind"] == "error":
             self.stop()
             raise StudentError(message["error"])
-        self.startup_ms = message.get("startup_ms")
+        startup_ms = message.get("startup_ms")
+        self.startup_ms = startup_ms if isinstance(startup_ms, dict) else None
         layers = message.get("layers")
         self.layers = [str(layer)[:100] for layer in layers[:64]] if isinstance(layers, list) else []
 

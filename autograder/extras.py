@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -139,7 +139,7 @@ def installed_closure(names: frozenset[str]) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _module_owners() -> dict[str, list[str]]:
+def _module_owners() -> Mapping[str, list[str]]:
     return metadata.packages_distributions()
 
 

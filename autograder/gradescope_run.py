@@ -58,9 +58,9 @@ def isolation_level(config: BundleConfig) -> str:
                 "未评分：评分机器无法把提交的代码与隐藏检查隔离开，因此自动评分程序拒绝运行它。你的作业本身没有问题，"
                 "老师可以看到原因。修复后请重新提交。",
             ),
-            "only `minimal` isolation is available in this container (no bubblewrap user namespaces, no Landlock "
-            "or seccomp); run `autograder doctor` in the image for what is missing, or rebuild the bundle with "
-            "--allow-minimal-isolation to grade anyway",
+            "only `minimal` isolation is available in this container (no bubblewrap user namespaces, no "
+            "Landlock or seccomp); run `autograder doctor` in the image for what is missing, or rebuild the "
+            "bundle with --allow-minimal-isolation to grade anyway",
         )
     return best
 
@@ -74,7 +74,8 @@ def submission_path(folder: Path) -> Path:
 
 
 def cpu_threads() -> int:
-    """Torch threads per worker: the container's CPU quota (Gradescope's default is half a vCPU), at most 2."""
+    """Torch threads per worker: the container's CPU quota (Gradescope's default is half a vCPU), at most
+    2."""
     for path, parse in (
         (Path("/sys/fs/cgroup/cpu.max"), lambda t: t.split()),
         (Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), lambda t: [t.strip(), "100000"]),
@@ -166,7 +167,8 @@ def nothing_found(config: BundleConfig) -> Text:
     return Text(
         f"Not graded: no exercise file was found in your submission. Upload {files} (or the folder "
         f"{folders}, or your whole repository with its exercises/ folder).",
-        f"未评分：提交中没有找到练习文件。请上传 {files}（或文件夹 {folders}，或包含 exercises/ 文件夹的整个仓库）。",
+        f"未评分：提交中没有找到练习文件。请上传 {files}（或文件夹 {folders}，或包含 exercises/ 文件夹的整个"
+        f"仓库）。",
     )
 
 
@@ -198,13 +200,15 @@ def run(root: Path, config_path: Path | None = None) -> int:
         isolation = result.isolation or {}
         print(
             f"graded {', '.join(config.exercises)}: {result.score:g} / {result.max_score:g} in "
-            f"{result.duration_s:.0f} s; isolation {isolation.get('level')} ({', '.join(isolation.get('layers', []))})"
+            f"{result.duration_s:.0f} s; isolation {isolation.get('level')} "
+            f"({', '.join(isolation.get('layers', []))})"
         )
     except Refused as exc:
         print(f"refused: {exc}")
         data = not_graded(exc.text)
     except SubmissionError as exc:
         print(f"no submission to grade: {exc}")
+        assert config is not None  # grading, which found no submission, started after the config loaded
         data = not_graded(nothing_found(config))
     except Exception:  # whatever broke, Gradescope must get a results.json; the details are the instructor's
         traceback.print_exc(file=sys.stdout)

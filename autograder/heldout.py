@@ -29,7 +29,8 @@ class HeldoutKeyError(KitError):
 
 
 def load_key(cache: Path) -> bytes:
-    """The key: `$AUTOGRADER_HELDOUT_KEY` when set, else `<cache>/heldout.key`, made (atomically) if absent."""
+    """The key: `$AUTOGRADER_HELDOUT_KEY` when set, else `<cache>/heldout.key`, made (atomically) if
+    absent."""
     configured = os.environ.get(KEY_ENV)
     if configured:
         return _parse(configured, KEY_ENV)

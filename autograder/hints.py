@@ -64,7 +64,8 @@ class ExerciseHints:
         return [hint.function for hint in self.hints]
 
     def find(self, name: str) -> Hint | None:
-        """The hint for a function (`relu`), a method (`MaxPoolNet.forward`) or a class (its first method's)."""
+        """The hint for a function (`relu`), a method (`MaxPoolNet.forward`) or a class
+        (its first method's)."""
         for hint in self.hints:
             if hint.function == name:
                 return hint

@@ -170,7 +170,7 @@ def _own_cgroup_paths() -> dict[str, str]:
 
 def _mounts() -> dict[str, Path]:
     """cgroup controller (or '' for v2) -> where its hierarchy is mounted."""
-    found = {}
+    found: dict[str, Path] = {}
     for line in Path("/proc/self/mountinfo").read_text().splitlines():
         left, _, right = line.partition(" - ")
         fields, extra = left.split(), right.split()

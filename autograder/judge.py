@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,7 @@ class GraderError(KitError):
 class GradingContext:
     """What the fixtures need for one submission."""
 
-    sandbox: Sandbox
+    sandbox: Sandbox | None  # None in a notebook kernel, whose plugin runs the student's code itself
     folders: dict[str, Path | None]
     settings: RunSettings
     data: Any
@@ -70,8 +71,10 @@ class GradingPlugin:
     # ------------------------------------------------------------ fixtures
 
     @pytest.fixture(scope="module")
-    def student(self, request) -> RemoteModule:
+    def student(self, request) -> Iterator[RemoteModule]:
         exercise = exercise_of(Path(request.module.__file__))
+        if self.context.sandbox is None:
+            raise GraderError("no sandbox to run the student's code in")
         remote = RemoteModule(
             self.context.sandbox, exercise, self.context.folders.get(exercise.id), self.context.settings
         )
@@ -86,7 +89,7 @@ class GradingPlugin:
         return LocalModule(exercise, self.context.reference_root / exercise.id)
 
     @pytest.fixture(scope="module")
-    def runner(self, student, reference) -> RemoteModule:
+    def runner(self, student, reference) -> Iterator[RemoteModule]:
         """A sandboxed worker holding the reference: where files the student's code wrote are opened."""
         remote = student.runner_for(reference)
         yield remote
@@ -129,7 +132,8 @@ class GradingPlugin:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item, call) -> TestReport:
         """Record the check's result, and hand pytest a cheap report: pytest's own would format a full
-        traceback of every failure (most of the grading time of a half-done submission), which nobody reads."""
+        traceback of every failure (most of the grading time of a half-done submission), which nobody
+        reads."""
         exercise = exercise_of(Path(item.fspath))
         result = self._result(exercise)
         result.duration_s += call.duration

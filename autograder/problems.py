@@ -8,6 +8,8 @@ check's status (`error`, `timeout`) and message. Hidden checks import them from
 from __future__ import annotations
 
 import signal
+from collections.abc import Mapping
+from typing import Any, NoReturn
 
 from autograder import textsafe
 from autograder.i18n import Text
@@ -29,7 +31,7 @@ class StudentProblem(Exception):
 class StudentError(StudentProblem):
     """Student code raised an exception (or could not be imported): type, message, file and line."""
 
-    def __init__(self, info: dict | None) -> None:
+    def __init__(self, info: Mapping[str, Any] | None) -> None:
         self.info = info if isinstance(info, dict) else {}
         super().__init__(Text.plain(self.summary()))
 
@@ -39,7 +41,8 @@ class StudentError(StudentProblem):
 
     @property
     def message(self) -> str:
-        """The exception's message as the worker reported it: valid Unicode, no ANSI codes, a few KB at most."""
+        """The exception's message as the worker reported it: valid Unicode, no ANSI codes, a few KB at
+        most."""
         return textsafe.clean(self.info.get("message") or "", textsafe.MESSAGE_LIMIT)
 
     def summary(self) -> str:
@@ -69,7 +72,7 @@ class NotJudged(StudentProblem):
         super().__init__(text)
 
 
-def not_judged(blocked_by: str, en: str, zh: str) -> None:
+def not_judged(blocked_by: str, en: str, zh: str) -> NoReturn:
     """Stop the running check as not judged (see `NotJudged`); the message says which check charges it."""
     raise NotJudged(Text(en, zh), blocked_by)
 
@@ -93,7 +96,7 @@ SIGNALS = {
 class WorkerCrashed(StudentProblem):
     """The process running the student's code ended in the middle of a call."""
 
-    def __init__(self, status: dict | None, during: str) -> None:
+    def __init__(self, status: Mapping[str, Any] | None, during: str) -> None:
         how = self.describe(status)
         super().__init__(
             Text(
@@ -103,7 +106,7 @@ class WorkerCrashed(StudentProblem):
         )
 
     @classmethod
-    def describe(cls, status: dict | None) -> Text:
+    def describe(cls, status: Mapping[str, Any] | None) -> Text:
         if not status:
             return Text("stopped answering", "停止了响应")
         number = status.get("signal")

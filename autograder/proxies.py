@@ -51,7 +51,8 @@ class ModuleProxy:
         return self.probe(generic.call, function, *args, **kwargs)
 
     def each(self, function: str, cases: list[dict[str, Any]]) -> list[list[Any]]:
-        """Outcomes of `function(**case)` for many cases in one round trip: ["ok", value] or ["error", info]."""
+        """Outcomes of `function(**case)` for many cases in one round trip: ["ok", value] or
+        ["error", info]."""
         return self.probe(generic.call_each, function, cases)
 
     def note_functions(self, names: list[str]) -> None:

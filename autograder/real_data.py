@@ -86,7 +86,10 @@ def read_archive(archive: Path, split: str) -> ImageSet:
                     and member.name.startswith(prefix)
                     and member.name.lower().endswith(".jpg")
                 ):
-                    data = tar.extractfile(member).read()
+                    handle = tar.extractfile(member)
+                    if handle is None:
+                        continue
+                    data = handle.read()
                     with Image.open(io.BytesIO(data)) as image:
                         found[member.name] = np.asarray(image.convert("RGB"))
     except (tarfile.TarError, OSError) as exc:

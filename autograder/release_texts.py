@@ -11,8 +11,10 @@ import re
 from autograder import hints
 from autograder.catalog import SOLUTIONS_DIR, Exercise
 
-PACKAGE_INIT = '''"""The student's side of the PyTorch exercise kit: `autograder status | check | hint | watch | reset | next`."""
-'''
+PACKAGE_INIT = (
+    '"""The student\'s side of the PyTorch exercise kit: '
+    '`autograder status | check | hint | watch | reset | next`."""\n'
+)
 
 PACKAGE_MAIN = '''"""`python -m autograder` runs the learning loop's commands."""
 from autograder.learning.commands import run
@@ -76,10 +78,15 @@ addopts = "--no-header -rN"
 """
 
 
+def _table_id(table: str) -> str | None:
+    found = re.search(r'(?m)^id = "(?P<id>[^"]+)"', table)
+    return found.group("id") if found else None
+
+
 def catalog_text(text: str, kept: list[str]) -> str:
     """exercises.toml with only the `[[exercise]]` tables of the released exercises."""
     head, *tables = re.split(r"(?m)^(?=\[\[exercise\]\])", text)
-    chosen = [table for table in tables if re.search(r'(?m)^id = "(?P<id>[^"]+)"', table).group("id") in kept]
+    chosen = [table for table in tables if _table_id(table) in kept]
     return head + "".join(chosen)
 
 
@@ -142,4 +149,4 @@ hidden checks as well. GitHub Actions runs the visible tests on every push
 
 | | 练习 / exercise | 课程出处 / course lesson |
 | --- | --- | --- |
-{rows}"""
+{rows}"""  # noqa: E501

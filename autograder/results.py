@@ -26,8 +26,8 @@ class CheckResult:
     score: float
     max_score: float
     status: str
-    text: Text | str = field(default_factory=lambda: Text.plain(""))
-    description: Text | str = ""  # what the check judges, one line (the check's title)
+    text: Text = field(default_factory=lambda: Text.plain(""))
+    description: Text = field(default_factory=lambda: Text.plain(""))  # what the check judges: its title
     duration_s: float = 0.0
     hint: Text | None = None  # the hint of the student function a failed check is about
     functions: list[str] = field(default_factory=list)  # the student's functions the check exercised
@@ -51,12 +51,13 @@ class CheckResult:
         text: Text | None,
         description: Text | str = "",
     ) -> CheckResult:
-        return cls(name, score, max_score, status, text or Text.plain(""), description)
+        title = description if isinstance(description, Text) else Text.plain(description)
+        return cls(name, score, max_score, status, text or Text.plain(""), title)
 
     @property
     def message(self) -> str:
         """The message in the configured language."""
-        return self.text.render()  # type: ignore[union-attr]
+        return self.text.render()
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -65,12 +66,12 @@ class CheckResult:
             "max_score": self.max_score,
             "status": self.status,
             "message": self.message,
-            "messages": self.text.to_dict(),  # type: ignore[union-attr]
+            "messages": self.text.to_dict(),
             "duration_s": round(self.duration_s, 3),
         }
-        if self.description.en:  # type: ignore[union-attr]
-            data["description"] = self.description.render()  # type: ignore[union-attr]
-            data["descriptions"] = self.description.to_dict()  # type: ignore[union-attr]
+        if self.description.en:
+            data["description"] = self.description.render()
+            data["descriptions"] = self.description.to_dict()
         if self.hint is not None:
             data["hint"] = self.hint.to_dict()
         if self.functions:

@@ -158,7 +158,7 @@ def walk(root_fd: int, caps: TreeCaps, label: str) -> list[Node]:
 
 
 def _list(fd: int, parts: tuple[str, ...], room: int, cap: int, label: str) -> list[Node]:
-    found = []
+    found: list[Node] = []
     with os.scandir(fd) as entries:
         for entry in entries:
             if len(found) >= room:

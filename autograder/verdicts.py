@@ -3,13 +3,13 @@
 A check fails with `fail(en, zh)` (a wrong answer, said in both languages). When it cannot be judged
 because another of the student's functions it needs is already wrong (and charged by its own check),
 it raises `not_judged_because(blocked_by, en, zh)` (`problems.NotJudged`): status `not_judged`, worth 0
-of its points, never counted as a failure, so one bug is charged once. `note` and `attach` keep remarks and report data.
-Re-exported by `autograder.checking`, where checks import everything from.
+of its points, never counted as a failure, so one bug is charged once. `note` and `attach` keep remarks and
+report data. Re-exported by `autograder.checking`, where checks import everything from.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -38,12 +38,12 @@ class CheckFailed(AssertionError):
         return self.text.render()
 
 
-def fail(en: str, zh: str) -> None:
+def fail(en: str, zh: str) -> NoReturn:
     """Fail the check with a bilingual message."""
     raise CheckFailed(Text(en, zh))
 
 
-def not_judged_because(blocked_by: str, because_en: str, because_zh: str) -> None:
+def not_judged_because(blocked_by: str, because_en: str, because_zh: str) -> NoReturn:
     """Stop the check as not judged: `blocked_by` (a function or class of the student's) is wrong in a
     way another check already charges, and this check needs it. Worth 0, never counted as a failure;
     the message reads "not judged: <because>; fix <blocked_by> first"."""

@@ -67,18 +67,20 @@ def main() -> None:
         digest = timed(lambda: students.digest(student, "student"), 10)
     load = os.getloadavg()[0]
     print(
-        f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, load {load:.1f}; Python {platform.python_version()}\n"
+        f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, load {load:.1f}; Python "
+        f"{platform.python_version()}\n"
     )
     print("| what | median |")
     print("| --- | --- |")
     print(
-        f"| copy one exercise folder into a sandbox, safe copy (fork, {'drop to uid ' + str(uid) if uid else 'same user'}) "
-        f"| {new * 1000:.1f} ms |"
+        f"| copy one exercise folder into a sandbox, safe copy (fork, "
+        f"{'drop to uid ' + str(uid) if uid else 'same user'}) | {new * 1000:.1f} ms |"
     )
     print(f"| the kit's own reference (for a runner), same rules, read in the grader | {kit * 1000:.1f} ms |")
     print(f"| the same, old copy (shutil, as the grader) | {old * 1000:.1f} ms |")
     print(
-        f"| digest of a student holding all {len(catalog.exercises())} exercise folders | {digest * 1000:.1f} ms |"
+        f"| digest of a student holding all {len(catalog.exercises())} exercise folders | "
+        f"{digest * 1000:.1f} ms |"
     )
 
 

@@ -177,7 +177,8 @@ def memory() -> list[str]:
     box.close()
     grader_kb = status_kb(os.getpid(), "VmHWM")
     return [
-        f"| (d) peak memory of the grader (this process, after the training check) | {grader_kb / 1024:.0f} MiB |",
+        f"| (d) peak memory of the grader (this process, after the training check) | {grader_kb / 1024:.0f} "
+        f"MiB |",
         f"| (d) peak memory of the warm template | {template_kb / 1024:.0f} MiB |",
         f"| (d) peak memory of the worker that trained the CIFAR-10 network (shared pages with the template "
         f"included) | {worker['max_rss_kb'] / 1024:.0f} MiB |",

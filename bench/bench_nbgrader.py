@@ -140,7 +140,8 @@ def main() -> None:
         print("| --- | --- | --- | --- | --- |")
         for label, jobs, seconds in rows:
             print(
-                f"| {label} | {jobs} | {seconds:.1f} s | {seconds / count:.1f} s | {nbgrader_s / seconds:.1f}x |"
+                f"| {label} | {jobs} | {seconds:.1f} s | {seconds / count:.1f} s | "
+                f"{nbgrader_s / seconds:.1f}x |"
             )
     finally:
         shutil.rmtree(course, ignore_errors=True)

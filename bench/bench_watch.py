@@ -124,7 +124,10 @@ def cold_latencies(root: Path, exercise: catalog.Exercise, runs: int) -> list[fl
 
 
 def describe(name: str, values: list[float]) -> str:
-    return f"| {name} | {statistics.median(values):.2f} | {min(values):.2f} | {max(values):.2f} | {len(values)} |"
+    return (
+        f"| {name} | {statistics.median(values):.2f} | {min(values):.2f} | {max(values):.2f} | {len(values)} "
+        f"|"
+    )
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""Calibrate a training exercise's accuracy threshold: the reference and broken loops, several seeds and held-out keys.
+"""Calibrate a training exercise's accuracy threshold: the reference and broken loops, several seeds and
+held-out keys.
 
 Runs the same training probe the hidden check uses, in this process (only the kit's own code runs: the
 reference and edits of it from tests/mutants.py), from the same starting parameters, and measures each
@@ -80,7 +81,8 @@ class InProcess:
 def final_state(
     exercise: str, module, reference, images, labels, plan, seed: int, device: str
 ) -> torch.Tensor:
-    """The parameters `module`'s loop leaves after the plan's run, from the grader's start, as the check runs it."""
+    """The parameters `module`'s loop leaves after the plan's run, from the grader's start, as the check runs
+    it."""
     proxy, limit = InProcess(module), 10**6
     if exercise == "14_cifar10_training":
         start = flat_state(seeded(reference.CIFAR10Net, seed))
@@ -148,8 +150,8 @@ def main() -> None:
     gpu = f", {torch.cuda.get_device_name(args.device)}" if args.device.startswith("cuda") else ""
     print(f"Data: {plan.data} ({data.describe()})\nPlan: {plan}")
     print(
-        f"Machine: {platform.machine()}{gpu}, {torch.get_num_threads()} torch threads, torch {torch.__version__}, "
-        f"load {os.getloadavg()[0]:.1f}\n"
+        f"Machine: {platform.machine()}{gpu}, {torch.get_num_threads()} torch threads, torch "
+        f"{torch.__version__}, load {os.getloadavg()[0]:.1f}\n"
     )
     print(
         f"| loop | held-out accuracy, {len(args.seeds)} seeds x {len(keys)} keys | train s |\n|---|---|---|"

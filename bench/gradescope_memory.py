@@ -267,8 +267,8 @@ def write_figures(path: Path, runs: list[Run]) -> None:
         raise SystemExit(f"not writing figures: {', '.join(incomplete)} did not grade to full marks")
     figures = {
         "measured_on": f"{os.cpu_count()} vCPUs, {platform.system()} {platform.release()}, Python "
-        f"{platform.python_version()}, torch {torch.__version__}, cgroup v{MemoryGroup.own_memory_group()[0]}, "
-        f"{time.strftime('%Y-%m-%d')}",
+        f"{platform.python_version()}, torch {torch.__version__}, cgroup "
+        f"v{MemoryGroup.own_memory_group()[0]}, {time.strftime('%Y-%m-%d')}",
         "one_exercise_mib": {run.exercises: round(run.peak_mib) for run in runs if run.exercises != "all"},
         "all_exercises_mib": next(round(run.peak_mib) for run in runs if run.exercises == "all"),
     }

@@ -185,7 +185,8 @@ MUTANTS = (
         "03_tensorboard",
         (
             (
-                "    with SummaryWriter(log_dir) as writer:\n        writer.add_graph(model, example_input)\n",
+                "    with SummaryWriter(log_dir) as writer:\n        writer.add_graph(model, "
+                "example_input)\n",
                 "    writer = SummaryWriter(log_dir)\n    writer.add_graph(model, example_input)\n",
             ),
         ),
@@ -220,7 +221,8 @@ MUTANTS = (
         (
             (
                 "from torchvision import transforms\n",
-                "from torchvision import transforms\nfrom torchvision.transforms.functional import to_tensor as _convert\n",
+                "from torchvision import transforms\nfrom torchvision.transforms.functional import to_tensor "
+                "as _convert\n",
             ),
             ("    array = np.array(img, dtype=np.uint8)\n", "    return _convert(img)\n"),
         ),
@@ -583,7 +585,8 @@ MUTANTS = (
         (
             (
                 "return reduce((pred - target).abs(), reduction)",
-                "value = reduce((pred - target).abs(), reduction)\n    return value.item() if value.dim() == 0 else value",
+                "value = reduce((pred - target).abs(), reduction)\n    return value.item() if value.dim() == "
+                "0 else value",
             ),
         ),
         ("gradients_flow_like_the_built_in[l1_loss]",),
@@ -634,8 +637,8 @@ MUTANTS = (
         (
             (
                 "        running_loss += train_step(model, inputs, targets, loss_fn, optimizer)\n",
-                "        optimizer.zero_grad()\n        loss = loss_fn(model(inputs), targets)\n        loss.backward()\n"
-                "        optimizer.step()\n        running_loss += loss\n",
+                "        optimizer.zero_grad()\n        loss = loss_fn(model(inputs), targets)\n        "
+                "loss.backward()\n        optimizer.step()\n        running_loss += loss\n",
             ),
         ),
         ("train_epoch_returns_the_sum_of_batch_losses_as_a_float",),
@@ -645,11 +648,13 @@ MUTANTS = (
         "11_optimizer_step",
         (
             (
-                "    for inputs, targets in loader:\n        running_loss += train_step(model, inputs, targets, loss_fn, "
-                "optimizer)\n",
-                "    for i, (inputs, targets) in enumerate(loader):\n        running_loss += train_step(model, inputs, targets, "
-                'loss_fn, optimizer)\n        if i % 2000 == 1999:\n            print(f"[{i + 1}] loss: {running_loss / '
-                '2000:.3f}")\n            running_loss = 0.0\n',
+                "    for inputs, targets in loader:\n        running_loss += train_step(model, inputs, "
+                "targets, loss_fn, optimizer)\n",
+                "    for i, (inputs, targets) in enumerate(loader):\n"
+                "        running_loss += train_step(model, inputs, targets, loss_fn, optimizer)\n"
+                "        if i % 2000 == 1999:\n"
+                '            print(f"[{i + 1}] loss: {running_loss / 2000:.3f}")\n'
+                "            running_loss = 0.0\n",
             ),
         ),
         ("train_epoch_adds_up_every_batch_of_a_long_epoch",),
@@ -796,9 +801,10 @@ MUTANTS = (
         "14_cifar10_training",
         (
             (
-                "            images, targets = images.to(device), targets.to(device)\n            optimizer.zero_grad()",
-                "            images, targets = images.to(device), targets.to(device)\n"
-                "            targets = targets[torch.randperm(targets.size(0))]\n            optimizer.zero_grad()",
+                "            images, targets = images.to(device), targets.to(device)\n            "
+                "optimizer.zero_grad()",
+                "            images, targets = images.to(device), targets.to(device)\n            targets = "
+                "targets[torch.randperm(targets.size(0))]\n            optimizer.zero_grad()",
             ),
         ),
         ("one_epoch_makes_exactly_the_reference_sgd_steps",),
@@ -821,8 +827,8 @@ MUTANTS = (
         (
             (
                 "    device = torch.device(device)\n    model.to(device)\n    loss_fn",
-                '    device = torch.device("cuda" if device.startswith("cuda") else "cpu")\n    model.to(device)\n'
-                "    loss_fn",
+                '    device = torch.device("cuda" if device.startswith("cuda") else "cpu")\n'
+                "    model.to(device)\n    loss_fn",
             ),
         ),
         ("device_may_be_a_torch_device",),
@@ -889,8 +895,10 @@ MUTANTS = (
         "15_inference",
         (
             (
-                "        torchvision.transforms.Resize((32, 32)),\n        torchvision.transforms.ToTensor(),\n",
-                "        torchvision.transforms.ToTensor(),\n        torchvision.transforms.Resize((32, 32)),\n",
+                "        torchvision.transforms.Resize((32, 32)),\n        "
+                "torchvision.transforms.ToTensor(),\n",
+                "        torchvision.transforms.ToTensor(),\n        torchvision.transforms.Resize((32, "
+                "32)),\n",
             ),
         ),
         ("load_image_resizes_then_converts_with_to_tensor",),
@@ -964,8 +972,10 @@ MUTANTS = (
         "16_autograd",
         (
             (
-                "        step.view(-1)[index] = eps\n        grad.view(-1)[index] = (f(x + step) - f(x - step)) / (2 * eps)\n",
-                "        step.view(-1)[index] = 1e-3\n        grad.view(-1)[index] = (f(x + step) - f(x - step)) / (2 * 1e-3)\n",
+                "        step.view(-1)[index] = eps\n        grad.view(-1)[index] = (f(x + step) - f(x - "
+                "step)) / (2 * eps)\n",
+                "        step.view(-1)[index] = 1e-3\n        grad.view(-1)[index] = (f(x + step) - f(x - "
+                "step)) / (2 * 1e-3)\n",
             ),
         ),
         ("numerical_grad_uses_eps",),
@@ -975,8 +985,8 @@ MUTANTS = (
         "17_regression",
         (
             (
-                "        optimizer.zero_grad()\n        loss = loss_fn(model(inputs), targets)\n        loss.backward()\n"
-                "        optimizer.step()\n        final_loss",
+                "        optimizer.zero_grad()\n        loss = loss_fn(model(inputs), targets)\n        "
+                "loss.backward()\n        optimizer.step()\n        final_loss",
                 "        loss = loss_fn(model(inputs), targets)\n        loss.backward()\n"
                 "        optimizer.step()\n        final_loss",
             ),
@@ -989,7 +999,8 @@ MUTANTS = (
         (
             (
                 "inputs, targets = as_column(x), as_column(y)\n    model = nn.Linear(1, 1)",
-                "inputs, targets = as_column(x), torch.as_tensor(y, dtype=torch.float32)\n    model = nn.Linear(1, 1)",
+                "inputs, targets = as_column(x), torch.as_tensor(y, dtype=torch.float32)\n    model = "
+                "nn.Linear(1, 1)",
             ),
         ),
         ("fit_line_makes_one_sgd_step_per_epoch",),
@@ -1092,8 +1103,8 @@ MUTANTS = (
             ),
             (
                 "            count += labels.size(0)\n        losses.append",
-                "            count += labels.size(0)\n            if i % 100 == 99:\n                print(total / count)\n"
-                "                total, count = 0.0, 0\n        losses.append",
+                "            count += labels.size(0)\n            if i % 100 == 99:\n                "
+                "print(total / count)\n                total, count = 0.0, 0\n        losses.append",
             ),
             ("        losses.append(total / count)", "        losses.append(total / max(count, 1))"),
         ),

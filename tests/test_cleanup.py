@@ -1,4 +1,5 @@
-"""remove_tree: whatever a worker or an archive left, it is removed without raising, and nothing outside it."""
+"""remove_tree: whatever a worker or an archive left, it is removed without raising, and nothing outside
+it."""
 
 from __future__ import annotations
 

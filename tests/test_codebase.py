@@ -133,7 +133,8 @@ def test_autograder_has_no_import_loop():
 
 
 def test_the_sandbox_is_built_in_one_place():
-    """Every `Sandbox(...)` in the package is `GradeOptions.start_sandbox`, so its options come from one object."""
+    """Every `Sandbox(...)` in the package is `GradeOptions.start_sandbox`, so its options come from one
+    object."""
     built = []
     for name, path in module_names(PACKAGE_ROOT).items():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -149,7 +150,8 @@ MAX_MODULE_LINES = 400  # a few screens; CONTRIBUTING.md says the same
 
 
 def test_every_module_fits_on_a_few_screens():
-    """A module that outgrows this holds more than one concern: split it by concern, as batch/ and sandbox/ are."""
+    """A module that outgrows this holds more than one concern: split it by concern, as batch/ and
+    sandbox/ are."""
     sizes = {
         name: len(path.read_text(encoding="utf-8").splitlines())
         for name, path in module_names(PACKAGE_ROOT).items()

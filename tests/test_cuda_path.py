@@ -1,5 +1,5 @@
-"""The CUDA path: GPU-only checks are skipped (and worth nothing) without CUDA, the template never starts CUDA,
-slots get their own GPU; on a machine with CUDA the solutions get full marks there too."""
+"""The CUDA path: GPU-only checks are skipped (and worth nothing) without CUDA, the template never starts
+CUDA, slots get their own GPU; on a machine with CUDA the solutions get full marks there too."""
 
 import pytest
 import torch

@@ -1,4 +1,5 @@
-"""evaluate()/accuracy() are judged from the numbers they return: each combination of modes scores differently.
+"""evaluate()/accuracy() are judged from the numbers they return: each combination of modes scores
+differently.
 
 The ModeRevealingNet and the labels the grader chooses make the four combinations of (training mode,
 autograd on) give four different accuracies, so a returned accuracy names the modes it ran in, as a

@@ -52,8 +52,9 @@ def test_own_classes_named_to_tensor_and_normalize_keep_the_by_hand_points(grade
         "04_transforms",
         ("\n\ndef to_tensor(img):", OWN_CLASSES + "\n\ndef to_tensor(img):"),
         (
-            "    array = np.array(img, dtype=np.uint8)\n    if array.ndim == 2:\n        array = array[:, :, None]\n"
-            "    return torch.from_numpy(array).permute(2, 0, 1).contiguous().to(torch.float32) / 255\n",
+            "    array = np.array(img, dtype=np.uint8)\n    if array.ndim == 2:\n        array = array[:, :, "
+            "None]\n    return torch.from_numpy(array).permute(2, 0, 1).contiguous().to(torch.float32) / "
+            "255\n",
             "    return ToTensor()(img)\n",
         ),
         (
@@ -88,8 +89,8 @@ def test_a_checkpoint_under_keys_of_ones_own_keeps_every_point(grade, tmp_path):
         tmp_path,
         "13_save_load",
         (
-            '        "epoch": epoch,\n        "loss": loss,\n        "model_state_dict": model.state_dict(),\n'
-            '        "optimizer_state_dict": optimizer.state_dict(),\n',
+            '        "epoch": epoch,\n        "loss": loss,\n        "model_state_dict": '
+            'model.state_dict(),\n        "optimizer_state_dict": optimizer.state_dict(),\n',
             '        "weights": model.state_dict(),\n        "sgd": optimizer.state_dict(),\n'
             '        "at_epoch": epoch,\n        "last_loss": loss,\n',
         ),
@@ -97,8 +98,9 @@ def test_a_checkpoint_under_keys_of_ones_own_keeps_every_point(grade, tmp_path):
             '    model.load_state_dict(checkpoint["model_state_dict"])\n'
             '    optimizer.load_state_dict(checkpoint["optimizer_state_dict"])\n'
             '    return {"epoch": checkpoint["epoch"], "loss": checkpoint["loss"]}\n',
-            '    model.load_state_dict(checkpoint["weights"])\n    optimizer.load_state_dict(checkpoint["sgd"])\n'
-            '    return {"epoch": checkpoint["at_epoch"], "loss": checkpoint["last_loss"]}\n',
+            '    model.load_state_dict(checkpoint["weights"])\n    '
+            'optimizer.load_state_dict(checkpoint["sgd"])\n    return {"epoch": checkpoint["at_epoch"], '
+            '"loss": checkpoint["last_loss"]}\n',
         ),
     )
     assert not_passed(grade(folder)) == {}

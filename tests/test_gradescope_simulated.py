@@ -29,7 +29,8 @@ EXERCISES = ["07_maxpool", "10_losses", "19_onnx_export"]
 
 
 def link_installed_packages(venv: Path) -> None:
-    """Hard-link this environment's site-packages (less the kit) into `venv`, as pip would have installed them."""
+    """Hard-link this environment's site-packages (less the kit) into `venv`, as pip would have installed
+    them."""
     source = Path(sysconfig.get_paths()["purelib"])
     target = venv / source.relative_to(sys.prefix)
     ignore = shutil.ignore_patterns(*(f"{prefix}*" for prefix in KIT_DISTRIBUTION))

@@ -25,7 +25,8 @@ def test_every_stub_gets_zero_and_is_graded(grade):
 
 
 def test_an_exercise_asked_for_but_not_handed_in_scores_zero_naming_its_file(grade, tmp_path):
-    """Only checks reported without running (no worker, no pytest test run) is still a grade, not a grader error."""
+    """Only checks reported without running (no worker, no pytest test run) is still a grade, not a grader
+    error."""
     (tmp_path / "07_maxpool").mkdir()
     (tmp_path / "07_maxpool" / "maxpool.py").write_text(catalog.get("07_maxpool").solution_file.read_text())
     (exercise,) = grade(tmp_path, ["06_conv_shapes"]).exercises

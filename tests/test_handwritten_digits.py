@@ -26,7 +26,8 @@ def reference():
 
 @pytest.fixture(scope="module")
 def handwriting():
-    """(uint8 images (1797, 28, 28), labels): each 8x8 digit scaled to 20x20 and centred, as MNIST's digits are."""
+    """(uint8 images (1797, 28, 28), labels): each 8x8 digit scaled to 20x20 and centred, as MNIST's digits
+    are."""
     datasets = pytest.importorskip(
         "sklearn.datasets", reason="scikit-learn is not installed: pip install -e '.[test]'"
     )
@@ -57,7 +58,8 @@ def test_the_reference_networks_learn_real_handwriting(handwriting, class_name):
 
 
 def write_idx(path, array: np.ndarray) -> None:
-    """MNIST's idx format: two zero bytes, 0x08 (uint8), the number of dimensions, each size as a big-endian int32."""
+    """MNIST's idx format: two zero bytes, 0x08 (uint8), the number of dimensions, each size as a big-endian
+    int32."""
     header = bytes([0, 0, 8, array.ndim]) + b"".join(int(size).to_bytes(4, "big") for size in array.shape)
     path.write_bytes(header + array.astype(np.uint8).tobytes())
 

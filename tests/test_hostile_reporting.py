@@ -172,7 +172,7 @@ def test_a_forged_15_mib_error_message_is_cut_to_a_few_kb(hostile):
         sys.modules["autograder.worker.serve"].describe_exception = lambda exc, path: {
             "type": "ValueError", "message": "x" * (15 << 20), "file": "maxpool.py", "line": 7, "traceback": ""}
         raise ValueError("boom")
-    """)
+    """)  # noqa: E501
     )
     for message in assert_only_course_checks_lost(exercise):
         assert message.startswith("ValueError: xxx") and message.endswith("…")
@@ -226,7 +226,7 @@ survivors = [int(p) for p in os.listdir("/proc") if p.isdigit() and open(f"/proc
 for pid in survivors:
     os.kill(pid, 9)
 print(json.dumps({"code": code, "peak_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "survivors": survivors}))
-"""
+"""  # noqa: E501
 
 
 @pytest.mark.parametrize("level", LEVELS)

@@ -122,7 +122,7 @@ def test_a_student_page_loads_cleanly_and_its_totals_equal_the_json(browser, gra
         total: document.getElementById('total-score').textContent, max: document.getElementById('total-max').textContent,
         exercises: Array.from(document.querySelectorAll('section.exercise'), s =>
             [s.dataset.exercise, s.querySelector('.ex-score').textContent]),
-        statuses: Array.from(document.querySelectorAll('section.exercise li.check'), li => li.dataset.status)})""")
+        statuses: Array.from(document.querySelectorAll('section.exercise li.check'), li => li.dataset.status)})""")  # noqa: E501
     data = graded[student]
     assert (shown["total"], shown["max"]) == (f"{data['score']:g}", f"{data['max_score']:g}")
     assert shown["exercises"] == [
@@ -146,7 +146,7 @@ def test_what_a_hostile_submission_printed_and_raised_stays_text(browser, graded
     tab = browser.open((folder / "students" / "%3Cscript%3E.html").as_uri())
     tab.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     state = tab.evaluate("""({pwned: typeof window.__pwned, scripts: document.scripts.length,
-        injected: document.querySelectorAll('img[src="x"], [onerror]').length, text: document.body.innerText})""")
+        injected: document.querySelectorAll('img[src="x"], [onerror]').length, text: document.body.innerText})""")  # noqa: E501
     assert (state["pwned"], state["scripts"], state["injected"]) == ("undefined", 1, 0)
     assert state["text"].count(HOSTILE) >= 3  # the name, what it printed, what it raised
 

@@ -53,7 +53,8 @@ def test_grade_writes_a_student_page_in_the_chosen_language(tmp_path):
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory) -> Path:
-    """grade-batch over a class whose two submissions are broken zips (no grading needed to show the pages)."""
+    """grade-batch over a class whose two submissions are broken zips
+    (no grading needed to show the pages)."""
     root = tmp_path_factory.mktemp("batch")
     (root / "class").mkdir()
     for name in ("ada", "bo"):

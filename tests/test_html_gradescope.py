@@ -55,8 +55,9 @@ def test_student_text_in_an_output_is_escaped(english):
 def test_both_languages_give_a_paragraph_each():
     output = gradescope_rich.check_output(GradeResult.from_dict(result("ada")).exercises[1].checks[1], "both")
     assert output == (
-        "<p><strong>Failed / 未通过</strong> · 0 / 1</p><p>expected 4, got 3</p><p>期望 4，得到 3</p>"
-        "<p><strong>Hint:</strong> Count the windows that fit.</p><p><strong>提示：</strong> 数一数能放下多少个窗口。</p>"
+        "<p><strong>Failed / 未通过</strong> · 0 / 1</p><p>expected 4, got 3</p><p>期望 4，得到 "
+        "3</p><p><strong>Hint:</strong> Count the windows that fit.</p><p><strong>提示：</strong> 数一数能放"
+        "下多少个窗口。</p>"
     )
 
 

@@ -1,4 +1,5 @@
-"""The learning loop in a student's copy: status, check, hint, watch, reset and next, run as the student runs them."""
+"""The learning loop in a student's copy: status, check, hint, watch, reset and next, run as the student runs
+them."""
 
 import re
 import subprocess

@@ -16,7 +16,10 @@ from autograder import catalog
 from autograder.hidden import test_11_optimizer_step as check
 from autograder.worker.probes import optimizer_step as probes
 
-LOOP = "    for inputs, targets in loader:\n        running_loss += train_step(model, inputs, targets, loss_fn, optimizer)\n"
+LOOP = (
+    "    for inputs, targets in loader:\n        running_loss += train_step(model, inputs, targets, loss_fn, "
+    "optimizer)\n"
+)
 
 
 def train_epoch_resetting_every(period: int | None):

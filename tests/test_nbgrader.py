@@ -82,7 +82,7 @@ def check_points(exercise_id: str, grade_ids: list[str]) -> float:
     return sum(c.points for c in check_cells(exercise_id) if c.grade_id in grade_ids)
 
 
-# ---------------------------------------------------------------- the build (no nbgrader needed)
+# ------------------------------------------------------- the build (no nbgrader needed)
 
 
 @pytest.fixture(scope="module")
@@ -190,7 +190,7 @@ def test_the_statement_and_the_visible_tests_need_no_kit_command_or_import(cours
     assert "def tr(" in "".join(cell(notebook, "test-runner")["source"])
 
 
-# ---------------------------------------------------------------- reading submissions back (no nbgrader needed)
+# ------------------------------------------------------- reading submissions back (no nbgrader needed)
 
 
 def test_answer_cells_are_read_back_into_the_module(course):
@@ -269,7 +269,7 @@ def test_a_broken_notebook_scores_zero_with_a_clear_error(course, sandbox, tmp_p
     assert all(says in check.message for check in exercise.checks)
 
 
-# ---------------------------------------------------------------- with the real nbgrader
+# ------------------------------------------------------- with the real nbgrader
 
 
 def nbgrader_command(*args: str, cwd: Path) -> None:

@@ -65,7 +65,7 @@ planted = [name for name, made in (
     ("sem", libc.semget({KEY}, 1, 0o1666) >= 0),
     ("mq", libc.mq_open({QUEUE.encode()!r}, os.O_CREAT | os.O_RDWR, 0o666, None) >= 0)) if made]
 print("PLANTED", planted)
-"""
+"""  # noqa: E501
 IPC_PROBE = once_per_worker(IPC_BODY)
 
 
@@ -192,16 +192,13 @@ def test_the_limits_and_priority_of_the_grader_cannot_be_changed(hostile):
     affinity = os.sched_getaffinity(0)
     exercise, _ = hostile(
         with_course_example(
-            "import os, resource\n"
-            f"for pid in sorted({{{os.getpid()}, os.getppid(), 1}} - {{0, os.getpid()}}):\n"
-            "    for name, change in (('prlimit', lambda: resource.prlimit(pid, resource.RLIMIT_NOFILE, (16, 16))),\n"
-            "                         ('setpriority', lambda: os.setpriority(os.PRIO_PROCESS, pid, 19)),\n"
-            "                         ('affinity', lambda: os.sched_setaffinity(pid, {0}))):\n"
-            "        try:\n"
-            "            change()\n"
-            "            print('CHANGED', name, pid)\n"
-            "        except OSError as exc:\n"
-            "            print('DENIED', name, type(exc).__name__)\n"
+            f"import os, resource\nfor pid in sorted({{{os.getpid()}, os.getppid(), 1}} - {{0, "
+            f"os.getpid()}}):\n    for name, change in (('prlimit', lambda: resource.prlimit(pid, "
+            f"resource.RLIMIT_NOFILE, (16, 16))),\n                         ('setpriority', lambda: "
+            f"os.setpriority(os.PRIO_PROCESS, pid, 19)),\n                         ('affinity', lambda: "
+            f"os.sched_setaffinity(pid, {{0}}))):\n        try:\n            change()\n            "
+            f"print('CHANGED', name, pid)\n        except OSError as exc:\n            print('DENIED', name, "
+            f"type(exc).__name__)\n"
         )
     )
     assert (
@@ -305,13 +302,10 @@ EPS = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 8 8\nnewpath 0 0 moveto 8 8 
 def test_pil_in_a_worker_never_hands_a_file_to_ghostscript(hostile):
     exercise, _ = hostile(
         with_course_example(
-            "import io, shutil\nfrom PIL import Image\n"
-            "try:\n"
-            f"    Image.open(io.BytesIO({EPS!r})).load()\n"
-            "    print('RENDERED')\n"
-            "except Exception as exc:\n"
-            "    print('REFUSED', type(exc).__name__)\n"
-            "print('GHOSTSCRIPT', [shutil.which(name) for name in ('gs', 'gsc', 'ghostscript') if shutil.which(name)])\n"
+            f"import io, shutil\nfrom PIL import Image\ntry:\n    "
+            f"Image.open(io.BytesIO({EPS!r})).load()\n    print('RENDERED')\nexcept Exception as exc:\n    "
+            f"print('REFUSED', type(exc).__name__)\nprint('GHOSTSCRIPT', [shutil.which(name) for name in "
+            f"('gs', 'gsc', 'ghostscript') if shutil.which(name)])\n"
         )
     )
     assert printed(exercise, "REFUSED") == ["UnidentifiedImageError"] * 2
@@ -333,7 +327,7 @@ def test_a_runner_worker_is_confined_exactly_like_the_students(level_sandbox, tm
         student.close()
 
 
-# ---------------------------------------------------------------- the same through grade-batch and grade --nbgrader
+# ------------------------------------------------------- the same through grade-batch and grade --nbgrader
 
 SHARED_STATE_PROBE = once_per_worker(IPC_BODY + TMP_BODY)
 

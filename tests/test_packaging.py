@@ -1,4 +1,5 @@
-"""Packaging: the license in PEP 639's form, a setuptools floor that reads it, and a build without warnings."""
+"""Packaging: the license in PEP 639's form, a setuptools floor that reads it, and a build without
+warnings."""
 
 import re
 import shutil

@@ -126,7 +126,8 @@ def test_17_the_least_squares_line_of_the_course_points():
 
 
 def test_06_the_course_example_in_4d_gives_the_course_figures():
-    """06's hints: reshaped to (1, 1, 5, 5) and (1, 1, 3, 3) as the course does, F.conv2d gives (1, 1, 3, 3)."""
+    """06's hints: reshaped to (1, 1, 5, 5) and (1, 1, 3, 3) as the course does, F.conv2d gives
+    (1, 1, 3, 3)."""
     image = torch.tensor(
         [[1, 2, 0, 3, 1], [0, 1, 2, 3, 1], [1, 2, 1, 0, 0], [5, 2, 3, 1, 1], [2, 1, 0, 1, 1]]
     )
@@ -179,7 +180,8 @@ def test_02_train_ants_holds_jpgs_one_jpeg_and_one_palette_gif_and_no_dotfile(hy
 
 def test_20_batchnorm_momentum_weighs_the_new_batch_and_the_running_variance_is_unbiased():
     """20's README: momentum 0.1 by default is the new batch's weight; torch.var is unbiased by default, the
-    running variance takes the unbiased variance, normalization the biased one; nn.Dropout(1.0) gives zeros."""
+    running variance takes the unbiased variance, normalization the biased one; nn.Dropout(1.0) gives
+    zeros."""
     layer = nn.BatchNorm1d(1, affine=False)
     assert layer.momentum == 0.1
     out = layer(torch.tensor([[1.0], [3.0]]))

@@ -1,4 +1,5 @@
-"""Checks on the real data sets (../shared/data or $AUTOGRADER_DATA); skipped, with the reason, without them."""
+"""Checks on the real data sets (../shared/data or $AUTOGRADER_DATA); skipped, with the reason, without
+them."""
 
 import importlib.util
 

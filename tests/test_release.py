@@ -59,7 +59,8 @@ def student_side() -> set[str]:
 
 
 def solution_lines(shortest: int) -> set[str]:
-    """Lines of the solutions' marked regions, at least `shortest` characters long, that are not given anyway."""
+    """Lines of the solutions' marked regions, at least `shortest` characters long, that are not given
+    anyway."""
     given = student_side()
     found = set()
     for exercise in catalog.exercises():
@@ -270,7 +271,8 @@ def test_the_readme_commands_work_in_a_fresh_virtualenv(tmp_path):
 
 @pytest.mark.slow
 def test_grade_batch_grades_a_solved_clone_to_full_marks_and_an_untouched_one_to_zero(tmp_path):
-    """As an instructor would: the release in git, two students' clones, one solved, `grade-batch` over both."""
+    """As an instructor would: the release in git, two students' clones, one solved, `grade-batch` over
+    both."""
     origin = tmp_path / "course"
     exercises = ["07_maxpool", "10_losses"]
     release.build(origin, exercises)
@@ -318,7 +320,8 @@ def dependencies_only(venv_site: Path, into: Path) -> Path:
 
 @pytest.mark.slow
 def test_the_kits_readme_student_commands_work_from_a_fresh_clone(tmp_path):
-    """The README's student block, as written, in a fresh clone with a fresh virtualenv (`make setup` makes it)."""
+    """The README's student block, as written, in a fresh clone with a fresh virtualenv
+    (`make setup` makes it)."""
     readme = (catalog.KIT_ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("**学生做练习 / A student solves an exercise**", 1)[1].split("```bash\n", 1)[1]
     commands = [

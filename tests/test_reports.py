@@ -119,7 +119,8 @@ JUNIT_XSD = SHARED / "schemas" / "junit-10.xsd"
 def junit_schema():
     if not JUNIT_XSD.is_file():
         pytest.skip(
-            f"the Jenkins JUnit schema is not at {JUNIT_XSD} (../shared beside the checkout, or $AUTOGRADER_SHARED)"
+            f"the Jenkins JUnit schema is not at {JUNIT_XSD} (../shared beside the checkout, or "
+            f"$AUTOGRADER_SHARED)"
         )
     from lxml import etree
 

@@ -1,4 +1,5 @@
-"""grade-batch --shard I/N and `autograder merge`: slices that cover a class once, and a gradebook rebuilt from them."""
+"""grade-batch --shard I/N and `autograder merge`: slices that cover a class once, and a gradebook rebuilt
+from them."""
 
 import csv
 import json

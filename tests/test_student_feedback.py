@@ -1,4 +1,5 @@
-"""What a student sees when a visible test fails: short, their own frames only, import errors once, the hint once."""
+"""What a student sees when a visible test fails: short, their own frames only, import errors once, the hint
+once."""
 
 import re
 

@@ -164,7 +164,8 @@ def test_more_source_files_than_the_cap_are_refused(tmp_path):
 
 @pytest.mark.skipif(
     os.geteuid() != 0 or landlock.landlock_abi() < 1,
-    reason="the copy drops to the sandbox's user only when the grader is root, and keeps one read right under Landlock",
+    reason="the copy drops to the sandbox's user only when the grader is root, and keeps one read right "
+    "under Landlock",
 )
 def test_the_copy_runs_as_the_sandbox_user_and_reads_only_beneath_the_folder_even_where_only_root_may(
     tmp_path,

@@ -33,7 +33,7 @@ def test_visible_tests_keep_the_exercise_folder_off_sys_path(tmp_path):
                 json.dump({"sys_path": sys.path, "loaded": logging.__file__,
                            "resolves_to": importlib.machinery.PathFinder.find_spec("logging", sys.path).origin},
                           handle)
-    """)
+    """)  # noqa: E501
     )
     report = tmp_path / "report.json"
     env = {**os.environ, "PYTHONPATH": str(tmp_path), "REPORT": str(report)}
@@ -63,7 +63,8 @@ def test_visible_tests_keep_the_exercise_folder_off_sys_path(tmp_path):
 
 
 def test_worker_imports_logging_py_under_a_private_name():
-    """The worker's loader names the student's file student_logging and appends (never prepends) its folder."""
+    """The worker's loader names the student's file student_logging and appends (never prepends) its
+    folder."""
     script = textwrap.dedent("""
         import importlib.machinery, json, sys
         from autograder.worker.serve import load_student_module
@@ -71,7 +72,7 @@ def test_worker_imports_logging_py_under_a_private_name():
         import logging
         print(json.dumps({"name": module.__name__, "loaded": logging.__file__,
                           "resolves_to": importlib.machinery.PathFinder.find_spec("logging", sys.path).origin}))
-    """)
+    """)  # noqa: E501
     path = catalog.SOLUTIONS_DIR / "03_tensorboard" / "logging.py"
     run = subprocess.run(
         [sys.executable, "-c", script, str(path)],

@@ -39,7 +39,8 @@ _names = itertools.count()
 
 
 class InProcess:
-    """What a check's proxy does, here: run a probe on a module, and pass its result through the wire codec."""
+    """What a check's proxy does, here: run a probe on a module, and pass its result through the wire
+    codec."""
 
     def __init__(self, module) -> None:
         self.module = module
@@ -125,11 +126,13 @@ def test_a_learning_rate_schedule_is_named_with_its_factor(splits):
 
 
 def test_one_swap_in_the_middle_of_the_run_is_found(splits):
-    """A single large jump (weights swapped in once, then honest steps) is among the largest, always replayed."""
+    """A single large jump (weights swapped in once, then honest steps) is among the largest, always
+    replayed."""
     swap = (
         "            optimizer.step()\n",
-        "            optimizer.step()\n            if epoch == 2 and seen == 32:\n                with torch.no_grad():\n"
-        "                    for p in model.parameters():\n                        p.mul_(-1.0)\n",
+        "            optimizer.step()\n            if epoch == 2 and seen == 32:\n                with "
+        "torch.no_grad():\n                    for p in model.parameters():\n                        "
+        "p.mul_(-1.0)\n",
     )
     audit = audit_of(load("14_cifar10_training", (swap,)), splits)
     assert not audit.ok and "something other than one SGD step" in audit.reason.en
@@ -206,7 +209,8 @@ EPOCH_END = "        losses.append(total / count)\n"
 
 
 def pass_audit(proxy: InProcess, digits):
-    """18's accuracy run: only the passes' boundary states are read back, every step is replayed between them."""
+    """18's accuracy run: only the passes' boundary states are read back, every step is replayed between
+    them."""
     start = flat_state(seeded(load("18_mnist").module.MLP, MNIST_PLAN.seed))
     run = mnist_runs.student_run(proxy, digits, MNIST_PLAN, start, "cpu")
     assert torch.isnan(run.states).any(), "only the boundary states were read back"

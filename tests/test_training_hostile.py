@@ -32,8 +32,8 @@ PLAN_SEED, PLAN_TRAIN, PLAN_EPOCHS, PLAN_LR, HELDOUT = 14, 2000, 2, 0.03, 1000  
 
 
 def grade_14(level_sandbox, tmp_path, source: str):
-    """The 14 result of a submission whose train.py is `source`, graded in the level's sandbox; checks that the
-    grader finished with a result, its memory stayed bounded, and nothing outlived the grading."""
+    """The 14 result of a submission whose train.py is `source`, graded in the level's sandbox; checks that
+    the grader finished with a result, its memory stayed bounded, and nothing outlived the grading."""
     before, spaces = descendants(level_sandbox.template_pid), workspaces_left(level_sandbox)
     folder = copy_solution(EXERCISE, tmp_path / "submission")
     (folder / "train.py").write_text(source, encoding="utf-8")

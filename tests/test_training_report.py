@@ -1,4 +1,5 @@
-"""The "training" artifact: the shape COORDINATION.md promises, numbers only from the grading run, images small.
+"""The "training" artifact: the shape COORDINATION.md promises, numbers only from the grading run, images
+small.
 
 The pieces are tested here on their own; one grading run of 18_mnist checks the artifact a real grading
 attaches (the same run's numbers as its checks), and 14's is checked in the slow tier.

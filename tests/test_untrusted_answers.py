@@ -41,7 +41,8 @@ def _liar(name):
     def answer(module, *args, **kwargs):
         seed = next((a for a in args if type(a) is int), 0)
         if name in ("model_run", "model_with_parameters"):
-            return {"output": _network(args), "parameters": {"w": torch.zeros(6, 3, 3, 3), "b": torch.zeros(6)},
+            parameters = {"w": torch.zeros(6, 3, 3, 3), "b": torch.zeros(6)}
+            return {"output": _network(args), "parameters": parameters,
                     "installed": True, "shapes": [[6, 3, 3, 3], [6]]}
         if name == "model_output":
             return _network(args)

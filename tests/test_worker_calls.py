@@ -1,4 +1,5 @@
-"""A worker that stops reading its requests: the grader's write gives up at the call's deadline, as a timeout."""
+"""A worker that stops reading its requests: the grader's write gives up at the call's deadline, as a
+timeout."""
 
 from __future__ import annotations
 

@@ -61,7 +61,7 @@ PROBE = textwrap.dedent("""
         results["ioprio_set(parent)"] = outcome(lambda: ok(libc.syscall(251, 1, parent, libc.syscall(252, 1, parent))))
         results["ioprio_set(self)"] = outcome(lambda: ok(libc.syscall(251, 1, 0, libc.syscall(252, 1, 0))))
     print(json.dumps(results))
-""")
+""")  # noqa: E501
 
 REFUSED = [
     "socket(AF_UNIX)",

@@ -24,6 +24,7 @@ import time
 import zipfile
 from collections import deque
 from pathlib import Path
+from typing import Any
 
 from autograder import archives, catalog
 from autograder.batch.folder import rebuild, save_result
@@ -168,7 +169,7 @@ def run(todo: list[Student], out: Path, options, progress: Progress) -> None:
     slot_class = ray.remote(**resources)(GradingSlot)
     idle = [slot_class.remote(options) for _ in range(max(1, min(options.jobs, len(todo))))]
     everyone = list(idle)
-    pending, running = deque(todo), {}
+    pending, running = deque(todo), dict[Any, tuple[Any, Student]]()  # ray ObjectRef -> (actor, student)
     patterns = copied_patterns(options.nbgrader)
     last_rebuild = 0.0
     try:

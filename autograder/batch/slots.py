@@ -193,7 +193,9 @@ def gpu_plan(options: BatchOptions, jobs: int) -> tuple[list[str | None], BatchO
     count = torch.cuda.device_count()
     if count == 0:
         raise KitError(f"--device {device} was asked for, but CUDA is not available on this machine")
-    gpus = [device.split(":", 1)[1]] * jobs if ":" in device else [str(i % count) for i in range(jobs)]
+    gpus: list[str | None] = (
+        [device.split(":", 1)[1]] * jobs if ":" in device else [str(i % count) for i in range(jobs)]
+    )
     sharing = max(gpus.count(g) for g in gpus)
     grade = dataclasses.replace(options.grade, device="cuda", gpu_memory_fraction=0.9 / sharing)
     return gpus, dataclasses.replace(options, grade=grade)

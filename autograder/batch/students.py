@@ -207,8 +207,8 @@ def _student(name: str, path: Path, is_link: bool) -> Student:
     if is_link:
         problem = link_refused(shown)
         return Student(shown, student_key(name), path, _problem_digest(problem.text), problem.text)
-    sha256, problem = digest(path, shown)
-    return Student(shown, student_key(name), path, sha256, problem)
+    sha256, trouble = digest(path, shown)
+    return Student(shown, student_key(name), path, sha256, trouble)
 
 
 # ---------------------------------------------------------------- shards

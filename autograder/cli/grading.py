@@ -121,7 +121,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
         emit(nbgrader_csv([row]), args.nbgrader_csv)
     if args.fail_under is not None and result.score < args.fail_under / 100 * result.max_score:
         print(
-            f"autograder: score {result.score:g} / {result.max_score:g} is below --fail-under {args.fail_under:g}%",
+            f"autograder: score {result.score:g} / {result.max_score:g} is below --fail-under "
+            f"{args.fail_under:g}%",
             file=sys.stderr,
         )
         return 1

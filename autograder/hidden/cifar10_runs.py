@@ -128,8 +128,8 @@ def audit_run(
 
 WHY_NOT_RIGHT = {
     "error": (
-        "train() raised an error on one epoch of two batches (one_epoch_makes_exactly_the_reference_sgd_steps "
-        "reports it)",
+        "train() raised an error on one epoch of two batches "
+        "(one_epoch_makes_exactly_the_reference_sgd_steps reports it)",
         "train() 在两个 batch 的一个 epoch 上出错（由 one_epoch_makes_exactly_the_reference_sgd_steps 报告）",
     ),
     "unchanged": (
@@ -141,14 +141,16 @@ WHY_NOT_RIGHT = {
         "train() 没有使用给定的 lr（由 the_given_learning_rate_is_used 扣分）",
     ),
     "wrong": (
-        "train()'s steps are not plain SGD steps (one_epoch_makes_exactly_the_reference_sgd_steps charges this)",
+        "train()'s steps are not plain SGD steps (one_epoch_makes_exactly_the_reference_sgd_steps charges "
+        "this)",
         "train() 的训练步不是普通 SGD（由 one_epoch_makes_exactly_the_reference_sgd_steps 扣分）",
     ),
 }
 
 
 def blocked_by_steps(verdict: str, consequence_en: str, consequence_zh: str) -> None:
-    """Not judged when the short run already shows what is wrong with train()'s step (its own check charges it)."""
+    """Not judged when the short run already shows what is wrong with train()'s step
+    (its own check charges it)."""
     if verdict != "right":
         en, zh = WHY_NOT_RIGHT[verdict]
         not_judged("train", f"{en}, so {consequence_en}", f"{zh}，因此{consequence_zh}")

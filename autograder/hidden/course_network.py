@@ -38,7 +38,8 @@ def size(pair: list) -> str:
 
 
 def render(layer: list | None) -> str:
-    """A layer description as code: 'Conv2d(3, 32, kernel_size=5, stride=1, padding=2)', 'MaxPool2d(2)', ..."""
+    """A layer description as code: 'Conv2d(3, 32, kernel_size=5, stride=1, padding=2)', 'MaxPool2d(2)',
+    ..."""
     if not layer:
         return "nothing"
     kind, *sizes = layer

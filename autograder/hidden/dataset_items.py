@@ -77,12 +77,14 @@ def judge_pair(
             fail(
                 f"{at} is a PIL image: the transform was not applied; return (self.transform(image), label) "
                 f"when a transform is given",
-                f"{at_zh} 是 PIL 图片：没有应用 transform；给定 transform 时应返回 (self.transform(image), label)",
+                f"{at_zh} 是 PIL 图片：没有应用 transform；给定 transform 时应返回 (self.transform(image), "
+                f"label)",
             )
         fail(
             f"{at}: expected an (image, label) pair with {_kind(want['kind'])}, "
             f"got {_kind(str(have.get('kind')))}",
-            f"{at_zh}：应返回 (图片, 标签)，图片为 {_kind(want['kind'], True)}，实际为 {_kind(str(have.get('kind')), True)}",
+            f"{at_zh}：应返回 (图片, 标签)，图片为 {_kind(want['kind'], True)}，实际为 "
+            f"{_kind(str(have.get('kind')), True)}",
         )
     if have.get("label") != label:
         fail(
@@ -128,5 +130,6 @@ def judge_order(items: list[Item], files: list[str] | None, what: str) -> None:
         fail(
             f"{what}: the items are not in sorted file-name order ({', '.join(sequence[:4])}, ...); "
             f"sort the file names, sorted(os.listdir(folder))",
-            f"{what}：条目没有按文件名排序（{', '.join(sequence[:4])}, ...）；请对文件名排序，sorted(os.listdir(folder))",
+            f"{what}：条目没有按文件名排序（{', '.join(sequence[:4])}, ...）；请对文件名排序，"
+            f"sorted(os.listdir(folder))",
         )

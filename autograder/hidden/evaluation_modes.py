@@ -12,7 +12,7 @@ about its own behaviour is needed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import torch
@@ -41,7 +41,8 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Reading:
-    """The combination of modes a returned accuracy shows, and its form ("fraction", "percentage", "count")."""
+    """The combination of modes a returned accuracy shows, and its form
+    ("fraction", "percentage", "count")."""
 
     outcome: Outcome
     form: str
@@ -62,7 +63,7 @@ def outcomes(
     """The accuracy and mean losses in each combination of modes, computed here."""
     net.eval()
     with torch.no_grad():
-        logits = net.linear(inputs.flatten(1))
+        logits = cast(nn.Linear, net.linear)(inputs.flatten(1))  # torch types a submodule as Tensor | Module
     found = []
     for training, grad in MODES:
         rolled = logits.roll(mode_roll(training, grad), dims=1)
@@ -105,8 +106,8 @@ def split_pair(returned: Any, found: list[Outcome], tolerance: float) -> tuple[A
     if (
         read(second, found, tolerance) is None
         and read(first, found, tolerance) is not None
-        and as_number(second) is not None
-        and as_number(second) > 1
+        and (number := as_number(second)) is not None
+        and number > 1
     ):
         return second, first, True
     return first, second, False
@@ -156,7 +157,8 @@ def expect_fraction(value: Any, found: list[Outcome], tolerance: float, function
     number = as_number(value)
     if number is not None and not 0.0 <= number <= 1.0:
         fail(
-            f"{function} returned an accuracy of {number:.6g}: it should be a fraction in [0, 1] (correct / total)",
+            f"{function} returned an accuracy of {number:.6g}: it should be a fraction in [0, 1] (correct / "
+            f"total)",
             f"{function} 的准确率为 {number:.6g}：应是 [0, 1] 之间的比例（正确数 / 总数）",
         )
 
@@ -164,15 +166,16 @@ def expect_fraction(value: Any, found: list[Outcome], tolerance: float, function
 def prepare(
     net: nn.Module, inputs: torch.Tensor, batch_size: int, loss: nn.Module, device: str
 ) -> tuple[torch.Tensor, list[Outcome], float]:
-    """(labels to send, the outcome of each combination of modes, the accuracy tolerance on `device`): a GPU may
-    break a near tie differently, so it gets two images' worth of slack."""
+    """(labels to send, the outcome of each combination of modes, the accuracy tolerance on `device`): a GPU
+    may break a near tie differently, so it gets two images' worth of slack."""
     labels = labels_for(net, inputs)
     tolerance = (2.5 if device.startswith("cuda") else 0.5) / len(labels)
     return labels, outcomes(net, inputs, labels, batch_size, loss), tolerance
 
 
 def accuracy_of_pair(returned: Any, found: list[Outcome], tolerance: float) -> Any:
-    """The accuracy 14's evaluate returned; not judged when it returned no pair (the value check charges that)."""
+    """The accuracy 14's evaluate returned; not judged when it returned no pair
+    (the value check charges that)."""
     pair = None if isinstance(returned, Exception) else split_pair(returned, found, tolerance)
     if pair is None:
         not_judged(
@@ -210,8 +213,8 @@ def expect_pair(returned: Any, found: list[Outcome], tolerance: float) -> None:
         )
     if not loss_matches(loss, reading.outcome):
         fail(
-            f"evaluate's mean loss: expected {reading.outcome.losses[0]:.6g} (the loss per image, averaged over the "
-            f"{COUNT} images), got {loss_value:.6g}",
+            f"evaluate's mean loss: expected {reading.outcome.losses[0]:.6g} (the loss per image, averaged "
+            f"over the {COUNT} images), got {loss_value:.6g}",
             f"evaluate 的平均损失：期望 {reading.outcome.losses[0]:.6g}（{COUNT} 张图片每张损失的平均），"
             f"实际 {loss_value:.6g}",
         )

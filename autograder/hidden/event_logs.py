@@ -66,7 +66,8 @@ def event_files(root: Path, name: str) -> dict[str, bytes]:
             f"log_dir {name} holds {entry}, which is {why}: "
             f"the grader reads only event files written there as "
             f"regular files (links are not followed)",
-            f"log_dir {name} 中的 {entry} 是{why_zh.get(why, why)}：评分程序只读取在那里写成普通文件的事件文件（不跟随链接）",
+            f"log_dir {name} 中的 {entry} 是{why_zh.get(why, why)}：评分程序只读取在那里写成普通文件的事件文"
+            f"件（不跟随链接）",
         )
     return found.files
 

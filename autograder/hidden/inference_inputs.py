@@ -9,10 +9,12 @@ traps when the student's code hits them.
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn, cast
 
 import numpy as np
 import torch
 from PIL import Image
+from torch import nn
 from torchvision import transforms as T
 
 from autograder.checking import (
@@ -79,7 +81,7 @@ def build_weights(data, path: Path) -> CourseNet:
     model = CourseNet().eval()
     with torch.no_grad():
         logits = model(images)
-        last = model.model[-1]
+        last = cast(nn.Linear, model.model[-1])  # torch types a submodule as Tensor | Module
         spread = logits.std(dim=0)
         last.bias.sub_(logits.mean(dim=0)).div_(spread)
         last.weight.div_(spread[:, None])
@@ -111,7 +113,7 @@ def margins(model: CourseNet, images: list[torch.Tensor]) -> list[float]:
     return (top[:, 0] - top[:, 1]).tolist()
 
 
-def raised(error: StudentError, when: str) -> None:
+def raised(error: StudentError, when: str) -> NoReturn:
     """Explain the course's traps when the student's code hits them; re-raise anything else."""
     text = str(error)
     if any(
@@ -207,8 +209,8 @@ def expect_same_image(got, inputs: Inputs, name: str, step: str, images: ImagePa
         fail(
             f"{what}: the pixel values differ from .convert('RGB'), Resize((32, 32)), ToTensor() and "
             f"torch.reshape(image, (1, 3, 32, 32)) (largest difference {largest:.3g})",
-            f"{what}：像素值与 .convert('RGB')、Resize((32, 32))、ToTensor()、torch.reshape(image, (1, 3, 32, 32)) "
-            f"的结果不同（最大差 {largest:.3g}）",
+            f"{what}：像素值与 .convert('RGB')、Resize((32, 32))、ToTensor()、torch.reshape(image, (1, 3, "
+            f"32, 32)) 的结果不同（最大差 {largest:.3g}）",
         )
     except CheckFailed:
         images.add(
@@ -264,7 +266,8 @@ def expect_predictions(got: list, expected: list, names: tuple[str, ...]) -> Non
             fail(
                 f"the index predict returns should be a Python int, got {show(have[0])}: "
                 f"use output.argmax(1).item()",
-                f"predict 返回的 index 应为 Python int，实际为 {show(have[0], zh=True)}：请用 output.argmax(1).item()",
+                f"predict 返回的 index 应为 Python int，实际为 {show(have[0], zh=True)}：请用 "
+                f"output.argmax(1).item()",
             )
     wrong = [
         (name, tuple(have), tuple(want))

@@ -41,7 +41,8 @@ def expect_sizes(got: Any, want: list[int], what: Text) -> None:
         fail(
             f"{what.en}: expected {len(want)} batches of sizes {compact(want)}, got {len(sizes)} of sizes "
             f"{compact(sizes)}",
-            f"{what.zh}：应有 {len(want)} 个批次，大小为 {compact(want)}；实际有 {len(sizes)} 个，大小为 {compact(sizes)}",
+            f"{what.zh}：应有 {len(want)} 个批次，大小为 {compact(want)}；实际有 {len(sizes)} 个，大小为 "
+            f"{compact(sizes)}",
         )
 
 
@@ -131,13 +132,14 @@ def follows_the_seed(student, reference, n: int, batch_size: int, seed: int) -> 
             "make_loader",
             "not judged: a loader made with this seed does not give the seed's order at all, "
             "which make_loader_order_follows_the_seed already charges",
-            "未评判：用这个 seed 创建的加载器本身就没有给出该 seed 的顺序，已在 make_loader_order_follows_the_seed 中扣分",
+            "未评判：用这个 seed 创建的加载器本身就没有给出该 seed 的顺序，已在 "
+            "make_loader_order_follows_the_seed 中扣分",
         )
 
 
 def count_cases(kind: str) -> list[dict[str, Any]]:
     rng = np.random.default_rng({"partial": 1, "drop": 2, "multiple": 3}[kind] + SEED)
-    cases = []
+    cases: list[dict[str, Any]] = []
     while len(cases) < 30:
         batch_size = int(rng.integers(2, 129))
         if kind == "multiple":
@@ -163,11 +165,15 @@ def as_number(outcome: Any) -> Any:
     return outcome
 
 
+def reference_count(case: dict[str, Any]) -> int:
+    """len(DataLoader(...)) for the case: how many batches torch itself makes of `n` samples."""
+    # torch annotates the dataset as a Dataset, but any sequence with __len__ and __getitem__ serves as one
+    indices = range(case["n"])
+    return len(DataLoader(indices, batch_size=case["batch_size"], drop_last=case["drop_last"]))  # type: ignore[arg-type]
+
+
 def counts_right(student, cases: list[dict[str, Any]]) -> bool:
-    expected = [
-        len(DataLoader(range(case["n"]), batch_size=case["batch_size"], drop_last=case["drop_last"]))
-        for case in cases
-    ]
+    expected = [reference_count(case) for case in cases]
     outcomes = [as_number(outcome) for outcome in student.each("batch_count", cases)]
     return all(
         outcome[0] == "ok" and type(outcome[1]) is not bool and outcome[1] == want
@@ -176,10 +182,7 @@ def counts_right(student, cases: list[dict[str, Any]]) -> bool:
 
 
 def judge_counts(student, cases: list[dict[str, Any]]) -> None:
-    expected = [
-        len(DataLoader(range(case["n"]), batch_size=case["batch_size"], drop_last=case["drop_last"]))
-        for case in cases
-    ]
+    expected = [reference_count(case) for case in cases]
     outcomes = [as_number(outcome) for outcome in student.each("batch_count", cases)]
     expect_each_equal(outcomes, expected, [call_text("batch_count", case) for case in cases])
 

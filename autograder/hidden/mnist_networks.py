@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autograder.checking import StudentError, Text, expect_close, fail, not_judged
+from autograder.checking import CheckFailed, StudentError, Text, expect_close, fail, not_judged
 from autograder.worker.probes import generic
 from autograder.worker.probes import mnist as probes
 from autograder.worker.probes.mnist import to_inputs
@@ -56,8 +56,8 @@ def layers_of(student, class_name: str) -> list:
 
 
 def network_verdict(student, reference, class_name: str) -> Text | None:
-    """Why `class_name` does not compute the reference's log-probabilities (None when it does); not judged when its
-    layers are not the course's (the layers check charges that)."""
+    """Why `class_name` does not compute the reference's log-probabilities (None when it does); not judged
+    when its layers are not the course's (the layers check charges that)."""
     if layers_of(student, class_name) != SHAPES[class_name]:
         not_judged(
             class_name,
@@ -94,7 +94,7 @@ def network_verdict(student, reference, class_name: str) -> Text | None:
                 atol=1e-5,
                 rtol=1e-4,
             )
-        except AssertionError as failure:
+        except CheckFailed as failure:
             return failure.text
     return None
 

@@ -32,7 +32,8 @@ def expect_number(value: Any, what: Text, reduce_en: str = "its mean", reduce_zh
     if isinstance(value, torch.Tensor) and not value.is_meta:
         shape = tuple(value.shape)
         fail(
-            f"{what.en} is a tensor of shape {shape}, {value.numel()} values: it should be one number ({reduce_en})",
+            f"{what.en} is a tensor of shape {shape}, {value.numel()} values: it should be one number "
+            f"({reduce_en})",
             f"{what.zh} 是形状为 {shape} 的 tensor，共 {value.numel()} 个值：应为一个数（{reduce_zh}）",
         )
     fail(

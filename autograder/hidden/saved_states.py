@@ -37,7 +37,7 @@ def expected_state(seed: int) -> dict:
     return state(trained(seed)[0])
 
 
-def checkpoint_layout(content, seed: int) -> tuple[dict[str, str], list[Text]]:
+def checkpoint_layout(content, seed: int) -> tuple[dict[str, str | None], list[Text]]:
     """Which top-level keys of a checkpoint hold the model's state_dict, the optimizer's state_dict (with its
     momentum buffers), the epoch and the loss; and what it lacks."""
     entries = content if isinstance(content, dict) else {}
@@ -54,7 +54,7 @@ def checkpoint_layout(content, seed: int) -> tuple[dict[str, str], list[Text]]:
         "model": lambda v: same_state(v, expected_state(seed)),
         "optimizer": optimizer_state,
         "epoch": lambda v: number_value(v) == EPOCH,
-        "loss": lambda v: number_value(v) is not None and abs(number_value(v) - LOSS) < 1e-9,
+        "loss": lambda v: (number := number_value(v)) is not None and abs(number - LOSS) < 1e-9,
     }
     layout = {
         part: next((key for key, value in entries.items() if test(value)), None)

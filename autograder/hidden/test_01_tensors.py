@@ -225,8 +225,9 @@ def test_add_in_place_returns_the_same_tensor(student):
                 f"add_(t, value) for t of shape {tuple(t.shape)} "
                 f"returned {describe_type(got['returned'])} that is "
                 f"not t itself; return t (t.add_(value) returns t)",
-                f"add_(t, value)（t 的形状为 {tuple(t.shape)}）返回的 {describe_type(got['returned'], zh=True)} "
-                f"不是 t 本身；请返回 t（t.add_(value) 返回的就是 t）",
+                f"add_(t, value)（t 的形状为 {tuple(t.shape)}）返回的 "
+                f"{describe_type(got['returned'], zh=True)} 不是 t 本身；请返回 t（t.add_(value) 返回的就是 "
+                f"t）",
             )
         expect_same_tensor(got["returned"], t + value, Text("add_(t, value)", "add_(t, value)"), atol=1e-6)
 

@@ -217,7 +217,8 @@ def test_build_dataset_concatenates_in_the_given_order(student, reference, folde
         fail(
             f"{what}: items come from the folders {', '.join(seen)}; expected {labels[0]!r} first and "
             f"{labels[-1]!r} last, in the order of label_dirs",
-            f"{what}：各项来自的文件夹为 {', '.join(seen)}；应按 label_dirs 的顺序，先 {labels[0]!r} 后 {labels[-1]!r}",
+            f"{what}：各项来自的文件夹为 {', '.join(seen)}；应按 label_dirs 的顺序，先 {labels[0]!r} 后 "
+            f"{labels[-1]!r}",
         )
     expected = reference_items(reference, folders[1], {item.file for item in items}, None)
     plain = plain_items(folders[1], {item.file for item in items}, None)
@@ -237,7 +238,8 @@ def test_build_dataset_passes_the_transform_on(student, reference, folders, imag
             "LabeledImageFolder",
             "not judged: LabeledImageFolder does not apply its transform, which "
             "transform_is_applied_to_each_image already charges",
-            "未评判：LabeledImageFolder 本身没有应用 transform，已在 transform_is_applied_to_each_image 中扣分",
+            "未评判：LabeledImageFolder 本身没有应用 transform，已在 transform_is_applied_to_each_image 中扣"
+            "分",
         )
     indices = build_indices(student, folders, labels, "resize16")
     items, expected, plain, what = transformed_items(student, reference, folders, labels, "resize16", indices)

@@ -169,7 +169,8 @@ def test_images_are_written_one_batch_per_step(fresh_images):
         fail(
             f"log_images wrote {len(steps)} image summaries for {count} batches; {ADD_IMAGE_ADVICE}, "
             f"once per batch",
-            f"log_images 为 {count} 个 batch 写了 {len(steps)} 个图片摘要；{ADD_IMAGE_ADVICE_ZH}，每个 batch 一次",
+            f"log_images 为 {count} 个 batch 写了 {len(steps)} 个图片摘要；{ADD_IMAGE_ADVICE_ZH}，每个 batch "
+            f"一次",
         )
     expect_equal(
         steps,

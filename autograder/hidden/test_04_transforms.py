@@ -114,7 +114,7 @@ def test_to_tensor_is_written_by_hand(student):
     """to_tensor gives ToTensor's values with torchvision's ToTensor, to_tensor, PILToTensor and their v2 forms
     out of reach (whatever your own classes are called).
     中文：在 torchvision 的 ToTensor、to_tensor、PILToTensor 及其 v2 版本都不可用时，to_tensor 仍得到与 ToTensor
-    相同的值（你自己的类叫什么名字都可以）"""
+    相同的值（你自己的类叫什么名字都可以）"""  # noqa: E501
     image_pixels = pixels(9, 13)
     judge_by_hand(
         [
@@ -145,7 +145,8 @@ def test_normalize_gives_the_course_figure(student):
             "normalize",
             "not judged: normalize also differs from transforms.Normalize on other values, "
             "which normalize_equals_torchvision already charges",
-            "未评判：normalize 在其他取值上也与 transforms.Normalize 不同，已在 normalize_equals_torchvision 中扣分",
+            "未评判：normalize 在其他取值上也与 transforms.Normalize 不同，已在 normalize_equals_torchvision "
+            "中扣分",
         )
     expect_close(got, torch.full((3, 2, 2), 0.3098), what, atol=1e-4)
 
@@ -190,7 +191,7 @@ def test_normalize_leaves_its_input_unchanged(student):
 @points(1)
 def test_normalize_is_written_by_hand(student):
     """normalize gives Normalize's values with torchvision's Normalize and normalize (v2 included) out of reach.
-    中文：在 torchvision 的 Normalize 和 normalize（包括 v2 版本）都不可用时，normalize 仍得到与 Normalize 相同的值"""
+    中文：在 torchvision 的 Normalize 和 normalize（包括 v2 版本）都不可用时，normalize 仍得到与 Normalize 相同的值"""  # noqa: E501
     tensor = torch.rand(3, 4, 4, generator=torch.Generator().manual_seed(44))
     mean, std = [0.2, 0.3, 0.4], [0.5, 0.6, 0.7]
     judge_by_hand(
@@ -232,8 +233,8 @@ def test_pipeline_resizes_converts_and_normalizes(student, reference, size, imag
                 f"by up to {largest:.4f} before Normalize "
                 f"(at most 1/255): ToTensor runs before Resize, so the image is resized as floats; put "
                 f"Resize first, on the PIL image",
-                f"{what.zh}：与先 Resize 再 ToTensor 的结果相比，Normalize 前最多相差 {largest:.4f}（不超过 1/255）："
-                f"ToTensor 在 Resize 之前，图片被当作浮点数缩放；请先对 PIL 图片 Resize",
+                f"{what.zh}：与先 Resize 再 ToTensor 的结果相比，Normalize 前最多相差 {largest:.4f}（不超过 "
+                f"1/255）：ToTensor 在 Resize 之前，图片被当作浮点数缩放；请先对 PIL 图片 Resize",
             )
         expect_close(got, expected, what, atol=1e-5)
     except CheckFailed:
@@ -274,7 +275,8 @@ def test_pipeline_output_shape_for_the_course_resize(student, reference):
                 "build_pipeline",
                 "not judged: the pipeline also fails on a 16x16 resize, which "
                 "pipeline_resizes_converts_and_normalizes already charges",
-                "未评判：pipeline 在 16x16 的 Resize 上也出错，已在 pipeline_resizes_converts_and_normalizes 中扣分",
+                "未评判：pipeline 在 16x16 的 Resize 上也出错，已在 pipeline_resizes_converts_and_normalizes "
+                "中扣分",
             )
         raise
     expect_equal(tuple(got.shape), (3, 512, 512), Text("the pipeline's output shape", "pipeline 输出的形状"))

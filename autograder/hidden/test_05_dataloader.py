@@ -69,7 +69,7 @@ def test_make_loader_drops_the_last_partial_batch(student, reference):
 def test_the_cifar10_test_set_in_batches_of_64_ends_in_a_batch_of_16(student):
     """10,000 items, batch_size=64: 156 batches of 64 and a last one of 16; drop_last=True leaves the 156.
 
-    中文：10,000 个样本、batch_size=64：156 个 64 的批次加最后一个 16 的批次；drop_last=True 时只剩 156 个。"""
+    中文：10,000 个样本、batch_size=64：156 个 64 的批次加最后一个 16 的批次；drop_last=True 时只剩 156 个。"""  # noqa: E501
     for drop_last in (False, True):
         got = student.probe(probes.batches, 10_000, 64, True, drop_last, SEED)[0]
         want = [64] * 156 + ([] if drop_last else [16])
@@ -119,8 +119,9 @@ def test_make_loader_same_seed_gives_the_same_order(student, reference):
                         f"two loaders made with seed={seed}, both at once: "
                         f"the {name} gave {compact(flat(have))} "
                         f"in epoch {epoch}, not {SEED_ORDER[0]} ({compact(expected)}); {GLOBAL_SEED_ADVICE}",
-                        f"用 seed={seed} 同时创建两个加载器：{name_zh}在第 {epoch} 个 epoch 给出 {compact(flat(have))}，"
-                        f"而不是{SEED_ORDER[1]}（{compact(expected)}）；{GLOBAL_SEED_ADVICE_ZH}",
+                        f"用 seed={seed} 同时创建两个加载器：{name_zh}在第 {epoch} 个 epoch 给出 "
+                        f"{compact(flat(have))}，而不"
+                        f"是{SEED_ORDER[1]}（{compact(expected)}）；{GLOBAL_SEED_ADVICE_ZH}",
                     )
 
 
@@ -139,8 +140,8 @@ def test_make_loader_order_ignores_the_global_random_state(student, reference):
             fail(
                 f"after torch.manual_seed({global_seed}) elsewhere, a loader made with seed={SEED} gave "
                 f"{compact(disturbed)} instead of {compact(expected)}; {GLOBAL_SEED_ADVICE}",
-                f"在别处调用 torch.manual_seed({global_seed}) 后，用 seed={SEED} 创建的加载器给出 {compact(disturbed)}，"
-                f"而不是 {compact(expected)}；{GLOBAL_SEED_ADVICE_ZH}",
+                f"在别处调用 torch.manual_seed({global_seed}) 后，用 seed={SEED} 创建的加载器给出 "
+                f"{compact(disturbed)}，而不是 {compact(expected)}；{GLOBAL_SEED_ADVICE_ZH}",
             )
 
 
@@ -202,7 +203,7 @@ def test_make_loader_second_epoch_gives_a_new_order(student, reference):
 def test_batch_count_keeps_the_last_partial_batch(student):
     """drop_last=False, n not a multiple of batch_size: the last, smaller batch counts, as in len(DataLoader).
 
-    中文：drop_last=False 且 n 不是 batch_size 的倍数时，最后那个较小的批次也要算上，与 len(DataLoader) 一致。"""
+    中文：drop_last=False 且 n 不是 batch_size 的倍数时，最后那个较小的批次也要算上，与 len(DataLoader) 一致。"""  # noqa: E501
     judge_counts(student, count_cases("partial"))
 
 

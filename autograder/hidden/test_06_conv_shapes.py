@@ -75,7 +75,7 @@ def test_output_size_matches_nn_conv2d_on_a_grid(grid):
 def test_output_size_is_an_int(grid):
     """conv2d_output_size returns an integer, as layers need for a size (not a float, even a whole one); judged
     once every size on the grid is right.
-    中文：conv2d_output_size 返回整数，层的尺寸参数需要整数（不能是 float，即使是整数值）；网格上的尺寸全对之后才评判"""
+    中文：conv2d_output_size 返回整数，层的尺寸参数需要整数（不能是 float，即使是整数值）；网格上的尺寸全对之后才评判"""  # noqa: E501
     cases, outcomes = grid
     if not each_equal(outcomes, [expected for _, expected in cases]):
         not_judged_because(
@@ -161,7 +161,7 @@ def test_forward_returns_the_convolution_output(network):
 @points(2)
 def test_forward_computes_a_3_to_6_channel_3x3_convolution(network):
     """With the grader's weight and bias, ConvNet()(x) of shape (64, 3, 32, 32) equals F.conv2d(x, weight, bias).
-    中文：装入评分程序的 weight 和 bias 后，形状为 (64, 3, 32, 32) 的 x 经 ConvNet()(x) 等于 F.conv2d(x, weight, bias)"""
+    中文：装入评分程序的 weight 和 bias 后，形状为 (64, 3, 32, 32) 的 x 经 ConvNet()(x) 等于 F.conv2d(x, weight, bias)"""  # noqa: E501
     returned_something(network)
     expect_installed(network)
     expect_close(

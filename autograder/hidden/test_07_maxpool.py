@@ -103,7 +103,7 @@ def test_ceil_mode_drops_a_window_that_starts_in_the_padding(grid):
 def test_output_size_is_an_int(grid):
     """maxpool2d_output_size returns an integer, as layers need for a size (not a float, even a whole one); judged
     once the floor-mode sizes are right.
-    中文：maxpool2d_output_size 返回整数，层的尺寸参数需要整数（不能是 float，即使是整数值）；floor 模式的尺寸全对之后才评判"""
+    中文：maxpool2d_output_size 返回整数，层的尺寸参数需要整数（不能是 float，即使是整数值）；floor 模式的尺寸全对之后才评判"""  # noqa: E501
     floor = [row for row in grid if row[2] == "floor"]
     if not each_equal([row[3] for row in floor], [row[1] for row in floor]):
         not_judged_because(
@@ -207,8 +207,8 @@ def test_net_pools_long_tensors_into_float32(student, reference, float_runs):
         dtype = str(got.dtype).removeprefix("torch.")
         fail(
             f"{what.en} returned {dtype}, not float32: convert the input first (x.float()). The course hit "
-            f"\"max_pool2d\" not implemented for 'Long'; today's torch pools int64 on the CPU, but the Conv2d and "
-            f"Linear layers that follow pooling hold float32 weights and refuse an int64 input",
+            f"\"max_pool2d\" not implemented for 'Long'; today's torch pools int64 on the CPU, but the "
+            f"Conv2d and Linear layers that follow pooling hold float32 weights and refuse an int64 input",
             f"{what.zh} 返回的是 {dtype} 而不是 float32：请先转换输入（x.float()）。课程里遇到过 "
             f"\"max_pool2d\" not implemented for 'Long'；如今的 torch 在 CPU 上可以池化 int64，但池化之后的 "
             f"Conv2d 和 Linear 层的权重是 float32，不接受 int64 输入",

@@ -117,7 +117,7 @@ LARGE = [
 @points(2)
 def test_sigmoid_is_stable_for_inputs_of_100(student, sigmoid_moderate):
     """sigmoid of -100 and 100 (and, in float64, of +-1000) is finite and equals torch.sigmoid: no exp overflow.
-    中文：sigmoid(-100) 和 sigmoid(100)（float64 下还有 ±1000）是有限值且与 torch.sigmoid 相同：exp 不溢出"""
+    中文：sigmoid(-100) 和 sigmoid(100)（float64 下还有 ±1000）是有限值且与 torch.sigmoid 相同：exp 不溢出"""  # noqa: E501
     if isinstance(sigmoid_moderate, StudentProblem) or not all(
         agrees(got, torch.sigmoid(x), atol=1e-6) for x, got in sigmoid_moderate
     ):
@@ -149,7 +149,7 @@ def test_activations_are_written_by_hand(student):
     """relu and sigmoid give torch's values with torch.relu, torch.sigmoid, their tensor methods, nn.ReLU,
     nn.Sigmoid and torch.nn.functional all out of reach.
     中文：在 torch.relu、torch.sigmoid、它们的 tensor 方法、nn.ReLU、nn.Sigmoid 和 torch.nn.functional 都不可用时，
-    relu 和 sigmoid 仍得到与 torch 相同的值"""
+    relu 和 sigmoid 仍得到与 torch 相同的值"""  # noqa: E501
     x = fresh_inputs(83, 4.0)[1]
     cases = [
         ByHandCase(

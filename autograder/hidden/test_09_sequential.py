@@ -48,7 +48,8 @@ FLATTEN_ADVICE = Text(
 BATCH_ADVICE = Text(
     "flatten the whole batch first: torch.flatten(images) has 64 * 3 * 32 * 32 = 196608 values, the "
     "input size of Linear(196608, 10)",
-    "先把整批图片展平：torch.flatten(images) 有 64 * 3 * 32 * 32 = 196608 个数，正是 Linear(196608, 10) 的输入大小",
+    "先把整批图片展平：torch.flatten(images) 有 64 * 3 * 32 * 32 = 196608 个数，正是 Linear(196608, 10) 的输"
+    "入大小",
 )
 
 
@@ -88,15 +89,15 @@ def needs_the_course_layers(layers) -> None:
 @points(1)
 def test_net_keeps_its_layers_in_one_sequential(layers):
     """CIFAR10Net has exactly one child, an nn.Sequential holding every layer (any name: the course's is model1).
-    中文：CIFAR10Net 只有一个子模块，即装着全部层的 nn.Sequential（名字不限：课程中叫 model1）"""
+    中文：CIFAR10Net 只有一个子模块，即装着全部层的 nn.Sequential（名字不限：课程中叫 model1）"""  # noqa: E501
     described = layers["described"]
     if described["sequential"] is None or len(described["children"]) != 1:
         children = ", ".join(f"{name} ({kind})" for name, kind in described["children"]) or "none"
         fail(
-            f"CIFAR10Net should hold all its layers in one nn.Sequential (e.g. self.model1 = nn.Sequential(...)) "
-            f"and nothing else; its submodules are: {children}",
-            f"CIFAR10Net 应把所有层放进一个 nn.Sequential（例如 self.model1 = nn.Sequential(...)），不要有别的子模块；"
-            f"实际的子模块：{children}",
+            f"CIFAR10Net should hold all its layers in one nn.Sequential (e.g. self.model1 = "
+            f"nn.Sequential(...)) and nothing else; its submodules are: {children}",
+            f"CIFAR10Net 应把所有层放进一个 nn.Sequential（例如 self.model1 = nn.Sequential(...)），不要有别"
+            f"的子模块；实际的子模块：{children}",
         )
     needs_the_course_layers(layers)
 
@@ -106,7 +107,7 @@ def test_layers_are_in_the_course_order(layers):
     """Conv, Pool, Conv, Pool, Conv, Pool, Flatten, Linear(1024, 64), Linear(64, 10), in that order: each layer,
     run alone with the grader's parameters, computes the course's layer at its position.
     中文：依次为 Conv、Pool、Conv、Pool、Conv、Pool、Flatten、Linear(1024, 64)、Linear(64, 10)：每一层单独装入评分程序的
-    参数运行时，都与课程中同一位置的层结果相同"""
+    参数运行时，都与课程中同一位置的层结果相同"""  # noqa: E501
     described = layers["described"]["layers"]
     holder = layers["described"]["sequential"] or "CIFAR10Net"
     for index, right in enumerate(layers["right"]):
@@ -166,7 +167,7 @@ def ran_64(network_64, charged: bool = False) -> dict:
 @points(1)
 def test_forward_maps_64_images_to_64_by_10(network_64):
     """CIFAR10Net()(x) for x of shape (64, 3, 32, 32) returns a (64, 10) tensor (judged once it is the right one).
-    中文：形状为 (64, 3, 32, 32) 的 x 经 CIFAR10Net()(x) 得到形状为 (64, 10) 的 tensor（输出正确时才评判）"""
+    中文：形状为 (64, 3, 32, 32) 的 x 经 CIFAR10Net()(x) 得到形状为 (64, 10) 的 tensor（输出正确时才评判）"""  # noqa: E501
     run = ran_64(network_64, charged=True)
     if run["output"] is None:
         fail(
@@ -296,7 +297,8 @@ def judge_counts(student, reference, specs: list[dict], what: Text, advice: Text
         if number_value(got) != expected:
             fail(
                 f"count_parameters({what.en} {spec}): expected {expected}, got {show(got)}; {advice.en}",
-                f"count_parameters（{what.zh} {spec}）：期望 {expected}，实际 {show(got, zh=True)}；{advice.zh}",
+                f"count_parameters（{what.zh} {spec}）：期望 {expected}，实际 "
+                f"{show(got, zh=True)}；{advice.zh}",
             )
 
 
@@ -325,7 +327,8 @@ def test_count_parameters_counts_every_element_of_every_parameter(student, refer
         Text(
             "count elements with p.numel(), over model.parameters() (BatchNorm's running statistics are "
             "buffers, not parameters)",
-            "用 p.numel() 数元素个数，遍历 model.parameters()（BatchNorm 的 running 统计量是 buffer，不是参数）",
+            "用 p.numel() 数元素个数，遍历 model.parameters()（BatchNorm 的 running 统计量是 buffer，不是参"
+            "数）",
         ),
     )
 
@@ -333,13 +336,14 @@ def test_count_parameters_counts_every_element_of_every_parameter(student, refer
 @points(2)
 def test_count_parameters_skips_frozen_parameters(student, reference):
     """Frozen parameters (requires_grad=False) are not counted: the course net frozen under a new head, random models.
-    中文：冻结的参数（requires_grad=False）不计入：冻结的课程网络加新的输出层，以及随机模型"""
+    中文：冻结的参数（requires_grad=False）不计入：冻结的课程网络加新的输出层，以及随机模型"""  # noqa: E501
     if not counts_right(student, reference, random_specs(9, frozen=False)):
         not_judged_because(
             "count_parameters",
             "count_parameters does not count unfrozen models right yet (see "
             "count_parameters_counts_every_element_of_every_parameter)",
-            "count_parameters 对未冻结的模型还数不对（见 count_parameters_counts_every_element_of_every_parameter）",
+            "count_parameters 对未冻结的模型还数不对（见 "
+            "count_parameters_counts_every_element_of_every_parameter）",
         )
     judge_counts(
         student,
@@ -357,7 +361,7 @@ def test_flatten_linear_applies_linear_196608_to_10_to_the_flattened_batch(stude
     """flatten_linear of a (64, 3, 32, 32) batch is nn.Linear(196608, 10), with the grader's weights, applied to
     torch.flatten(images): 10 outputs.
     中文：flatten_linear 对 (64, 3, 32, 32) 的批次，用评分程序的权重，把 nn.Linear(196608, 10) 作用于
-    torch.flatten(images)：得到 10 个输出"""
+    torch.flatten(images)：得到 10 个输出"""  # noqa: E501
     batch = images(64, 92)
     generator = torch.Generator().manual_seed(94)
     weight = torch.randn(10, 196608, generator=generator) / 443.0
@@ -370,7 +374,8 @@ def test_flatten_linear_applies_linear_196608_to_10_to_the_flattened_batch(stude
         raise
     if [196608, 10] not in got["linears"]:
         fail(
-            f"flatten_linear should run one nn.Linear(196608, 10); the Linear layers it ran: {got['linears']}",
+            f"flatten_linear should run one nn.Linear(196608, 10); the Linear layers it ran: "
+            f"{got['linears']}",
             f"flatten_linear 应运行一个 nn.Linear(196608, 10)；实际运行的 Linear 层：{got['linears']}",
         )
     expect_close(

@@ -223,9 +223,10 @@ def test_gradients_flow_like_the_built_in(student, name):
         )
     if got["gradient"] is None:
         fail(
-            f"the tensor {name} returned is not connected to its input, so no gradient flows: do not detach it "
-            f"or rebuild it with torch.tensor(...)",
-            f"{name} 返回的 tensor 与输入之间没有计算图，梯度无法传回：不要 detach，也不要用 torch.tensor(...) 重新构造",
+            f"the tensor {name} returned is not connected to its input, so no gradient flows: do not detach "
+            f"it or rebuild it with torch.tensor(...)",
+            f"{name} 返回的 tensor 与输入之间没有计算图，梯度无法传回：不要 detach，也不要用 "
+            f"torch.tensor(...) 重新构造",
         )
     expect_close(
         got["gradient"],
@@ -240,7 +241,7 @@ def test_losses_are_written_by_hand(student):
     """The three losses give the built-ins' values with every built-in loss out of reach: torch.nn.functional's
     losses, the nn.*Loss modules, torch._C._nn and torch.ops.aten.
     中文：在所有内置损失（torch.nn.functional 的损失函数、nn.*Loss 模块、torch._C._nn、torch.ops.aten）都不可用时，
-    三个损失函数仍得到与内置函数相同的值"""
+    三个损失函数仍得到与内置函数相同的值"""  # noqa: E501
     logits = torch.randn(4, 3, generator=torch.Generator().manual_seed(13))
     target = torch.tensor([0, 2, 1, 1])
     cases = []

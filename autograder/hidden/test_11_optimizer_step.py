@@ -40,7 +40,8 @@ def expect_same_parameters(
 def expect_float_loss(value, expected, what: str) -> None:
     if isinstance(value, torch.Tensor):
         fail(
-            f"{what} returned a tensor; return loss.item() (a float): a tensor keeps the computation graph alive",
+            f"{what} returned a tensor; return loss.item() (a float): a tensor keeps the computation graph "
+            f"alive",
             f"{what} 返回了 tensor；请返回 loss.item()（float），tensor 会让计算图一直占用内存",
         )
     expect_type(value, float, what)
@@ -109,7 +110,8 @@ def test_train_step_works_with_any_optimizer_and_loss(student, reference, optimi
 
 @pytest.fixture(scope="module")
 def epoch_sum(student, reference):
-    """train_epoch over 3 batches of 4: what it returned, and the sum of the batch losses (the reference's)."""
+    """train_epoch over 3 batches of 4: what it returned, and the sum of the batch losses
+    (the reference's)."""
     expected = reference.probe(probes.epoch, 5, INPUTS, CLASSES, 4)["returned"]
     try:
         return student.probe(probes.epoch, 5, INPUTS, CLASSES, 4)["returned"], expected
@@ -128,8 +130,8 @@ def test_train_epoch_returns_the_sum_of_batch_losses_as_a_float(epoch_sum):
 
 
 def long_epoch_sum(seed: int) -> float:
-    """The sum of the batch losses of `probes.long_epoch`: with lr=0 the model never changes, so it is the sum of
-    the per-sample losses of the seeded model, computed here."""
+    """The sum of the batch losses of `probes.long_epoch`: with lr=0 the model never changes, so it is the sum
+    of the per-sample losses of the seeded model, computed here."""
     model, _opt, _loss = probes.make_setup(seed, "sgd", "ce", 0.0)
     with torch.no_grad():
         losses = torch.nn.functional.cross_entropy(model(LONG_INPUTS), LONG_CLASSES, reduction="none")
@@ -156,11 +158,12 @@ def test_train_epoch_adds_up_every_batch_of_a_long_epoch(student, epoch_sum):
     have = expect_number(got, Text(f"train_epoch over {LONG} batches", f"{LONG} 个 batch 的 train_epoch"))
     if abs(have - want) > 1e-3 + 1e-5 * abs(want):
         fail(
-            f"over {LONG} one-sample batches (with lr=0) train_epoch returned {have:.6g}, but its batch losses add up "
-            f"to {want:.6g}: keep one total for the whole epoch (a tutorial prints and resets running_loss every "
-            f"2000 batches: print from a second variable)",
-            f"在 {LONG} 个单样本 batch 上（lr=0）train_epoch 返回 {have:.6g}，而各 batch 损失之和为 {want:.6g}："
-            f"整个 epoch 只用一个总和（教程里每 2000 个 batch 打印一次并把 running_loss 清零：打印请用另一个变量）",
+            f"over {LONG} one-sample batches (with lr=0) train_epoch returned {have:.6g}, but its batch "
+            f"losses add up to {want:.6g}: keep one total for the whole epoch (a tutorial prints and resets "
+            f"running_loss every 2000 batches: print from a second variable)",
+            f"在 {LONG} 个单样本 batch 上（lr=0）train_epoch 返回 {have:.6g}，而各 batch 损失之和为 "
+            f"{want:.6g}：整个 epoch 只用一个总和（教程里每 2000 个 batch 打印一次并把 running_loss 清零：打"
+            f"印请用另一个变量）",
         )
 
 
@@ -240,9 +243,10 @@ def test_sgd_update_works_in_place_outside_autograd(sgd_run):
     中文：传入的张量本身被就地更新，且在 torch.no_grad() 中进行"""
     if in_place_error(sgd_run):
         fail(
-            f"sgd_update raised {sgd_run}: an in-place update of a parameter must not be recorded by autograd; "
-            f"update under `with torch.no_grad():`",
-            f"sgd_update 出错：{sgd_run}；参数的就地更新不能被自动求导记录；请在 `with torch.no_grad():` 中更新",
+            f"sgd_update raised {sgd_run}: an in-place update of a parameter must not be recorded by "
+            f"autograd; update under `with torch.no_grad():`",
+            f"sgd_update 出错：{sgd_run}；参数的就地更新不能被自动求导记录；请在 `with torch.no_grad():` 中更"
+            f"新",
         )
     if isinstance(sgd_run, StudentError):
         not_judged(
@@ -253,11 +257,12 @@ def test_sgd_update_works_in_place_outside_autograd(sgd_run):
     for index, (got, want) in enumerate(zip(sgd_run["values"], expected_sgd())):
         if not torch.allclose(got, want, atol=1e-6):
             fail(
-                f"parameter {index}, the tensor passed to sgd_update, does not hold p - lr * p.grad afterwards: "
-                f"update it in place (param -= lr * param.grad under torch.no_grad()); `param = param - ...` only "
-                f"gives the name a new tensor",
-                f"传给 sgd_update 的第 {index} 个参数张量之后的值不是 p - lr * p.grad：请就地更新（在 torch.no_grad() 中 "
-                f"param -= lr * param.grad）；`param = param - ...` 只是让变量名指向一个新张量",
+                f"parameter {index}, the tensor passed to sgd_update, does not hold p - lr * p.grad "
+                f"afterwards: update it in place (param -= lr * param.grad under torch.no_grad()); `param = "
+                f"param - ...` only gives the name a new tensor",
+                f"传给 sgd_update 的第 {index} 个参数张量之后的值不是 p - lr * p.grad：请就地更新（在 "
+                f"torch.no_grad() 中 param -= lr * param.grad）；`param = param - ...` 只是让变量名指向一个新"
+                f"张量",
             )
 
 

@@ -36,7 +36,8 @@ def model_of(got: dict, what: str) -> dict:
 
 
 def head_runs(model: dict, sizes: list[list[int]]) -> bool:
-    """Whether the head has exactly these Linear sizes and, run on the grader's numbers, gives their output."""
+    """Whether the head has exactly these Linear sizes and, run on the grader's numbers, gives their
+    output."""
     head = model.get("head") or {}
     return head.get("sizes") == sizes and agrees(head.get("output"), expected_head(sizes), atol=1e-4)
 
@@ -92,7 +93,8 @@ def test_append_layer_adds_add_linear_after_the_classifier(appended):
 
 
 def append_right(appended) -> None:
-    """Not judged until append_layer's new layer, whatever its name, runs as Linear(1000, k) after classifier[6]."""
+    """Not judged until append_layer's new layer, whatever its name, runs as Linear(1000, k) after
+    classifier[6]."""
     model = appended[0].get("model", {})
     last = model.get("classifier", [[None]])[-1]
     if model.get("kind") != "model" or not head_runs(model, [[4096, 1000], [1000, last[-1]]]):
@@ -125,8 +127,8 @@ def test_append_layer_uses_num_classes(student, appended):
 def expect_same_model(got: dict, function: str) -> None:
     if got["same_object"] is not True:
         fail(
-            f"{function}(model) returned {got['returned']}, not the model it was given: change the model in place "
-            f"and `return model`",
+            f"{function}(model) returned {got['returned']}, not the model it was given: change the model in "
+            f"place and `return model`",
             f"{function}(model) 返回的是 {got['returned']}，不是传入的模型：请原地修改模型并 `return model`",
         )
 
@@ -205,14 +207,15 @@ def test_replace_head_returns_the_model(replaced_5):
 @points(2)
 def test_build_vgg16_cifar10_is_vgg16_with_a_10_class_head(student, reference, replaced_5):
     """build_vgg16_cifar10(): VGG16's feature layers, classifier[6] = Linear(4096, 10), 10 outputs, no download.
-    中文：build_vgg16_cifar10()：VGG16 的特征层，classifier[6] = Linear(4096, 10)，输出 10 个值，不下载权重"""
+    中文：build_vgg16_cifar10()：VGG16 的特征层，classifier[6] = Linear(4096, 10)，输出 10 个值，不下载权重"""  # noqa: E501
     built = student.probe(probes.build)
     if built.get("kind") != "model" and replaced_5["same_object"] is not True:
         not_judged_because(
             "replace_head",
             "build_vgg16_cifar10 got no model back, and replace_head does not return the "
             "model (see replace_head_returns_the_model)",
-            "build_vgg16_cifar10 没有得到模型，而 replace_head 不返回模型（见 replace_head_returns_the_model）",
+            "build_vgg16_cifar10 没有得到模型，而 replace_head 不返回模型（见 "
+            "replace_head_returns_the_model）",
         )
     got = model_of(built, "build_vgg16_cifar10()")
     expected = reference.probe(probes.build)

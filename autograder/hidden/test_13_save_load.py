@@ -37,7 +37,8 @@ from autograder.worker.probes.save_load import (
 WEIGHTS_ONLY_ADVICE = Text(
     "since PyTorch 2.6 torch.load defaults to weights_only=True, which refuses whole models: "
     "pass weights_only=False for a file you trust",
-    "自 PyTorch 2.6 起 torch.load 默认 weights_only=True，无法加载整个模型：对可信文件请传 weights_only=False",
+    "自 PyTorch 2.6 起 torch.load 默认 weights_only=True，无法加载整个模型：对可信文件请传 "
+    "weights_only=False",
 )
 CUDA_ADVICE = Text(
     "a file saved on a GPU needs torch.load(..., map_location=map_location) on a CPU-only machine",
@@ -93,8 +94,8 @@ def read_save(student, runner, function: str, seed: int, on_cuda: bool = False) 
     opened = runner.probe(probes.read_file, data)
     if "error" in opened:
         fail(
-            f"torch.load(path, weights_only=True) cannot open the file {function} wrote ({plain(opened['error'])}); "
-            f"save it with torch.save",
+            f"torch.load(path, weights_only=True) cannot open the file {function} wrote "
+            f"({plain(opened['error'])}); save it with torch.save",
             f"torch.load(path, weights_only=True) 打不开 {function} 写出的文件"
             f"（{plain(opened['error'])}）；请用 torch.save 保存",
         )
@@ -112,7 +113,8 @@ def test_save_full_writes_the_whole_model(student, runner):
             "saves the state_dict)"
             if isinstance(content, dict)
             else f"save_full's file holds a {type(content).__name__}, not the model: torch.save(model, path)",
-            "save_full 的文件里是 state_dict，不是整个模型：torch.save(model, path)（state_dict 由 save_state 保存）"
+            "save_full 的文件里是 state_dict，不是整个模型：torch.save(model, path)（state_dict 由 "
+            "save_state 保存）"
             if isinstance(content, dict)
             else f"save_full 的文件里是 {type(content).__name__}，不是模型：torch.save(model, path)",
         )
@@ -222,14 +224,14 @@ def checkpoint_save(student, runner):
 def test_save_checkpoint_holds_model_optimizer_epoch_and_loss(checkpoint_save):
     """save_checkpoint's file is one dict holding the model's and the optimizer's state_dicts, the epoch and the
     loss, under keys of your choice.
-    中文：save_checkpoint 的文件是一个字典，包含模型和优化器的 state_dict、epoch 和 loss（键名自定）"""
+    中文：save_checkpoint 的文件是一个字典，包含模型和优化器的 state_dict、epoch 和 loss（键名自定）"""  # noqa: E501
     if isinstance(checkpoint_save, Exception):
         raise checkpoint_save
     if checkpoint_save["missing"]:
         missing = checkpoint_save["missing"]
         fail(
-            f"the checkpoint should be one dict holding model.state_dict(), optimizer.state_dict(), the epoch and "
-            f"the loss; it lacks {', '.join(m.en for m in missing)}",
+            f"the checkpoint should be one dict holding model.state_dict(), optimizer.state_dict(), the "
+            f"epoch and the loss; it lacks {', '.join(m.en for m in missing)}",
             f"检查点应是一个字典，包含 model.state_dict()、"
             f"optimizer.state_dict()、epoch 和 loss；缺少 {'、'.join(m.zh for m in missing)}",
         )
@@ -287,7 +289,8 @@ def judge_checkpoint_load(
         have = got["momentum"][index] if index < len(got["momentum"]) else None
         if have is None or not torch.allclose(have, want, atol=max(atol, 1e-12)):
             fail(
-                f"the optimizer's momentum buffer {index} was not restored: load the optimizer's state_dict too",
+                f"the optimizer's momentum buffer {index} was not restored: load the optimizer's state_dict "
+                f"too",
                 f"优化器的动量缓冲 {index} 没有恢复：也要加载优化器的 state_dict",
             )
 
@@ -295,7 +298,7 @@ def judge_checkpoint_load(
 @points(2)
 def test_load_checkpoint_restores_model_optimizer_epoch_and_loss(student, checkpoint_save):
     """After load_checkpoint of a checkpoint the grader wrote: its parameters, momentum buffers, epoch and loss.
-    中文：load_checkpoint 读取评分程序写出的检查点之后：参数、动量缓冲、epoch 和 loss 都与检查点一致"""
+    中文：load_checkpoint 读取评分程序写出的检查点之后：参数、动量缓冲、epoch 和 loss 都与检查点一致"""  # noqa: E501
     data, own = checkpoint_for_load(checkpoint_save)
     judge_checkpoint_load(student, data, own, SEEDS["load_checkpoint"])
 

@@ -122,8 +122,8 @@ def test_trained_model_reaches_the_accuracy_threshold(
         fail(
             f"the weights train() left in the model are not its own SGD steps on the data: "
             f"{audited.reason.en}; their accuracy (held-out {accuracy:.1%}) cannot count",
-            f"train() 留在模型里的权重不是它在数据上做的 SGD 训练步的结果：{audited.reason.zh}；其准确率（未见过的图片上为 "
-            f"{accuracy:.1%}）不能计分",
+            f"train() 留在模型里的权重不是它在数据上做的 SGD 训练步的结果：{audited.reason.zh}；其准确率（未"
+            f"见过的图片上为 {accuracy:.1%}）不能计分",
         )
     if accuracy < plan.threshold:
         fail(
@@ -137,7 +137,7 @@ def test_trained_model_reaches_the_accuracy_threshold(
 @points(1)
 def test_history_has_one_record_per_epoch(full_run, plan):
     """train() returns one dict per epoch with epoch, train_loss, test_loss and test_accuracy, each one number.
-    中文：train() 每个 epoch 返回一个字典，含 epoch、train_loss、test_loss 和 test_accuracy，每项都是一个数"""
+    中文：train() 每个 epoch 返回一个字典，含 epoch、train_loss、test_loss 和 test_accuracy，每项都是一个数"""  # noqa: E501
     blocked(full_run, "its training run", "训练")
     history = outcome(full_run).returned
     if not isinstance(history, list):
@@ -179,9 +179,10 @@ def test_model_is_trained_in_place(short_runs, start, device):
     blocked(short_runs["student"], "one epoch of two batches", "两个 batch 的一个 epoch")
     if step_verdict(short_runs, start, device) == "unchanged":
         fail(
-            "the model passed to train() still has its initial parameters: train that model (do not create a new "
-            "one inside train) and call optimizer.step()",
-            "传给 train() 的模型参数没有变化：请训练传入的这个模型（不要在 train 里新建模型），并调用 optimizer.step()",
+            "the model passed to train() still has its initial parameters: train that model (do not create a "
+            "new one inside train) and call optimizer.step()",
+            "传给 train() 的模型参数没有变化：请训练传入的这个模型（不要在 train 里新建模型），并调用 "
+            "optimizer.step()",
         )
 
 
@@ -208,8 +209,8 @@ def test_one_epoch_makes_exactly_the_reference_sgd_steps(short_runs, start, devi
         fail(
             f"after one epoch of two batches the parameters differ from two SGD steps with lr={EXACT['lr']}; "
             "each batch needs zero_grad, forward, CrossEntropyLoss, backward and SGD(lr=lr).step()",
-            f"训练两个 batch 的一个 epoch 后，参数与 lr={EXACT['lr']} 的两步 SGD 不同；每个 batch 都要 zero_grad、前向、"
-            f"CrossEntropyLoss、backward 和 SGD(lr=lr).step()",
+            f"训练两个 batch 的一个 epoch 后，参数与 lr={EXACT['lr']} 的两步 SGD 不同；每个 batch 都要 "
+            f"zero_grad、前向、CrossEntropyLoss、backward 和 SGD(lr=lr).step()",
         )
 
 
@@ -231,8 +232,8 @@ def test_the_given_learning_rate_is_used(short_runs, start, device):
         )
     if not torch.equal(frozen.final, start):
         fail(
-            "with lr=0 the parameters still changed: pass lr to the optimizer: torch.optim.SGD(model.parameters(), "
-            "lr=lr)",
+            "with lr=0 the parameters still changed: pass lr to the optimizer: "
+            "torch.optim.SGD(model.parameters(), lr=lr)",
             "lr=0 时参数仍然变化了：请把 lr 传给优化器：torch.optim.SGD(model.parameters(), lr=lr)",
         )
 
@@ -245,10 +246,10 @@ def test_device_may_be_a_torch_device(student, short_runs, splits, plan, start, 
     verdict = step_verdict(short_runs, start, device)
     if isinstance(got, StudentProblem) and verdict != "error":
         fail(
-            f"with device=torch.device({device!r}) train() raised {got}; accept a torch.device as well as a string: "
-            f"use torch.device(device), or pass it straight to .to(device)",
-            f"device=torch.device({device!r}) 时 train() 出错：{got}；device 既可以是字符串也可以是 torch.device："
-            f"请用 torch.device(device)，或直接传给 .to(device)",
+            f"with device=torch.device({device!r}) train() raised {got}; accept a torch.device as well as a "
+            f"string: use torch.device(device), or pass it straight to .to(device)",
+            f"device=torch.device({device!r}) 时 train() 出错：{got}；device 既可以是字符串也可以是 "
+            f"torch.device：请用 torch.device(device)，或直接传给 .to(device)",
         )
     blocked_by_steps(
         verdict, "whether a torch.device works as well cannot be judged", "无法判断 torch.device 是否同样可用"
@@ -257,8 +258,8 @@ def test_device_may_be_a_torch_device(student, short_runs, splits, plan, start, 
         fail(
             f"with device=torch.device({device!r}) the parameters differ from those train() gives with "
             f"device={device!r}: use torch.device(device), or pass it straight to .to(device)",
-            f"device=torch.device({device!r}) 时得到的参数与 device={device!r} 时不同：请用 torch.device(device)，"
-            f"或直接传给 .to(device)",
+            f"device=torch.device({device!r}) 时得到的参数与 device={device!r} 时不同：请用 "
+            f"torch.device(device)，或直接传给 .to(device)",
         )
 
 
@@ -359,8 +360,8 @@ def test_training_survives_pinned_batches_and_non_blocking_copies(
     )
     if not same(outcome(got), short_runs["reference"].final, device):
         fail(
-            "after one epoch with pinned batches on the GPU the parameters differ from the reference's: wait for the "
-            "batch before using it: keep copies on one stream, and read results with .item()",
-            "在 GPU 上使用锁页内存的 batch 训练一个 epoch 后，参数与参考实现不同：使用 batch 前要等它拷贝完成："
-            "在同一个 stream 上拷贝，用 .item() 读取结果",
+            "after one epoch with pinned batches on the GPU the parameters differ from the reference's: wait "
+            "for the batch before using it: keep copies on one stream, and read results with .item()",
+            "在 GPU 上使用锁页内存的 batch 训练一个 epoch 后，参数与参考实现不同：使用 batch 前要等它拷贝完"
+            "成：在同一个 stream 上拷贝，用 .item() 读取结果",
         )

@@ -93,7 +93,7 @@ def test_load_image_returns_a_1x3x32x32_float32_tensor(student, inputs):
 def test_load_image_resizes_then_converts_with_to_tensor(student, inputs, images, request):
     """On CIFAR-10 test images and a 64x48 JPEG, load_image equals Resize((32, 32)), ToTensor(), reshape.
 
-    中文：在 CIFAR-10 测试图片和一张 64x48 的 JPEG 上，load_image 等于 Resize((32, 32))、ToTensor() 再 reshape。"""
+    中文：在 CIFAR-10 测试图片和一张 64x48 的 JPEG 上，load_image 等于 Resize((32, 32))、ToTensor() 再 reshape。"""  # noqa: E501
     for name in ("photo.jpg", *inputs.cifar):
         got = photo_input(student, inputs) if name == "photo.jpg" else student_image(student, inputs, name)
         expect_same_image(got, inputs, name, "contract", images, request)
@@ -111,7 +111,8 @@ def test_load_image_converts_alpha_and_grayscale_images_to_rgb(student, inputs, 
             "load_image",
             "not judged: load_image already gives other values for an RGB photo, which "
             "load_image_resizes_then_converts_with_to_tensor charges",
-            "未评判：load_image 对 RGB 照片给出的值就已经不对，已在 load_image_resizes_then_converts_with_to_tensor 中扣分",
+            "未评判：load_image 对 RGB 照片给出的值就已经不对，已在 "
+            "load_image_resizes_then_converts_with_to_tensor 中扣分",
         )
     for name in ("alpha.png", "gray.png"):
         expect_same_image(student_image(student, inputs, name), inputs, name, step, images, request)
@@ -175,17 +176,15 @@ def test_predict_names_the_class_from_the_given_list(student, reference, inputs)
             fail(
                 f"{name}: with the classes {CLASSES_ZH}, predict named the class {show(have[1])}, expected "
                 f"{want[1]!r}: return classes[index] from the list passed in",
-                f"{name}：类名列表为 {CLASSES_ZH} 时，predict 给出的类名是 {show(have[1], zh=True)}，应为 {want[1]!r}："
-                f"请返回传入列表中的 classes[index]",
+                f"{name}：类名列表为 {CLASSES_ZH} 时，predict 给出的类名是 {show(have[1], zh=True)}，应为 "
+                f"{want[1]!r}：请返回传入列表中的 classes[index]",
             )
 
 
 def right_answers(predictions: Predictions) -> list[int]:
     """The images on which predict, given the model in eval mode, answers as the reference does; not judged
     when there are none (test_predict_matches_the_reference_on_cifar10_test_images charges that)."""
-    if isinstance(predictions.in_eval, StudentError):
-        outcome(predictions.in_eval)
-    pairs = zip(predictions.in_eval["returned"], predictions.expected["returned"])
+    pairs = zip(outcome(predictions.in_eval)["returned"], predictions.expected["returned"])
     right = [
         index
         for index, (have, want) in enumerate(pairs)
@@ -196,7 +195,8 @@ def right_answers(predictions: Predictions) -> list[int]:
             "predict",
             "not judged: predict answers no image as the reference does, which "
             "predict_matches_the_reference_on_cifar10_test_images already charges",
-            "未评判：predict 对每张图片的回答都与参考答案不同，已在 predict_matches_the_reference_on_cifar10_test_images 中扣分",
+            "未评判：predict 对每张图片的回答都与参考答案不同，已在 "
+            "predict_matches_the_reference_on_cifar10_test_images 中扣分",
         )
     return right
 

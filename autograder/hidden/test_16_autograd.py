@@ -1,4 +1,5 @@
-"""Hidden checks for 16_autograd: gradients of x @ y @ z and of 3a³ − b², and central differences vs autograd."""
+"""Hidden checks for 16_autograd: gradients of x @ y @ z and of 3a³ − b², and central differences vs
+autograd."""
 
 import torch
 
@@ -18,10 +19,10 @@ from autograder.worker.probes.autograd import random_function
 ADVICE = (
     (
         "backward through the graph a second time",
-        "the first backward() frees the graph: get every gradient from one backward() (it fills the .grad of all "
-        "leaves), or pass retain_graph=True to the earlier calls",
-        "第一次 backward() 之后计算图就被释放了：用一次 backward() 得到所有梯度（它会填好所有叶子张量的 .grad），"
-        "或者在前面的调用中传入 retain_graph=True",
+        "the first backward() frees the graph: get every gradient from one backward() (it fills the .grad of "
+        "all leaves), or pass retain_graph=True to the earlier calls",
+        "第一次 backward() 之后计算图就被释放了：用一次 backward() 得到所有梯度（它会填好所有叶子张量的 "
+        ".grad），或者在前面的调用中传入 retain_graph=True",
     ),
     (
         "grad can be implicitly created only for scalar outputs",
@@ -195,8 +196,9 @@ def test_matmul_chain_grads_do_not_accumulate_across_calls(student, reference):
         for name, have, want in zip(CHAIN, got[1], expected):
             if have.shape != want.shape or not torch.allclose(have, want, atol=1e-5, rtol=1e-5):
                 fail(
-                    f"a second call on the same tensors gave a different {name}: .grad adds up over backward() "
-                    f"calls; compute on fresh leaf copies (t.detach().clone().requires_grad_(True))",
+                    f"a second call on the same tensors gave a different {name}: .grad adds up over "
+                    f"backward() calls; compute on fresh leaf copies "
+                    f"(t.detach().clone().requires_grad_(True))",
                     f"在同一组张量上第二次调用时 {name} 变了：.grad 会在多次 backward() 之间累加；"
                     f"请在新的叶子副本上计算（t.detach().clone().requires_grad_(True)）",
                 )
@@ -276,6 +278,8 @@ def point(seed: int, shape: tuple[int, ...]) -> torch.Tensor:
 def autograd_gradient(spec: dict[str, torch.Tensor], x: torch.Tensor) -> torch.Tensor:
     leaf = x.clone().requires_grad_(True)
     random_function(spec)(leaf).backward()
+    if leaf.grad is None:
+        raise RuntimeError("the random function does not depend on x")
     return leaf.grad
 
 
@@ -331,7 +335,8 @@ def numerical_is_right(student) -> None:
                 "numerical_grad",
                 "numerical_grad does not agree with autograd yet (see "
                 "numerical_grad_matches_autograd_on_random_functions)",
-                "numerical_grad 与 autograd 还不一致（见 numerical_grad_matches_autograd_on_random_functions）",
+                "numerical_grad 与 autograd 还不一致（见 "
+                "numerical_grad_matches_autograd_on_random_functions）",
             )
 
 

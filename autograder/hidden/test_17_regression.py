@@ -132,8 +132,8 @@ def expect_line(result: dict, x, y, what: str, what_zh: str) -> None:
         fail(
             f"{what}: expected the least-squares line k = {best_k:.4f}, b = {best_b:.4f} (within "
             f"{LINE_TOLERANCE}), got k = {k:.4f}, b = {b:.4f}; {LOOP_ADVICE}",
-            f"{what_zh}：应得到最小二乘直线 k = {best_k:.4f}，b = {best_b:.4f}（误差不超过 {LINE_TOLERANCE}），"
-            f"实际 k = {k:.4f}，b = {b:.4f}；{LOOP_ADVICE_ZH}",
+            f"{what_zh}：应得到最小二乘直线 k = {best_k:.4f}，b = {best_b:.4f}（误差不超过 "
+            f"{LINE_TOLERANCE}），实际 k = {k:.4f}，b = {b:.4f}；{LOOP_ADVICE_ZH}",
         )
 
 
@@ -236,10 +236,10 @@ def line_steps(student, reference):
         if abs(k - want_k) > 1e-5 or abs(b - want_b) > 1e-5:
             weight, bias = start["weight"].item(), start["bias"].item()
             fail(
-                f"after 5 epochs with lr=0.03 from weight {weight:.4f}, bias {bias:.4f}: expected k = {want_k:.6f}, "
-                f"b = {want_b:.6f}, got k = {k:.6f}, b = {b:.6f}; {LOOP_ADVICE}",
-                f"从 weight {weight:.4f}、bias {bias:.4f} 出发，lr=0.03 训练 5 个 epoch 后应得到 k = {want_k:.6f}，"
-                f"b = {want_b:.6f}，实际 k = {k:.6f}，b = {b:.6f}；{LOOP_ADVICE_ZH}",
+                f"after 5 epochs with lr=0.03 from weight {weight:.4f}, bias {bias:.4f}: expected k = "
+                f"{want_k:.6f}, b = {want_b:.6f}, got k = {k:.6f}, b = {b:.6f}; {LOOP_ADVICE}",
+                f"从 weight {weight:.4f}、bias {bias:.4f} 出发，lr=0.03 训练 5 个 epoch 后应得到 k = "
+                f"{want_k:.6f}，b = {want_b:.6f}，实际 k = {k:.6f}，b = {b:.6f}；{LOOP_ADVICE_ZH}",
             )
 
     return verdict_of(judge)
@@ -277,7 +277,8 @@ def probabilities(result: dict, what: str) -> torch.Tensor:
 
 
 def model_output(result: dict) -> torch.Tensor:
-    """The returned model's probabilities at AT; not judged when it returned no such model (another check's)."""
+    """The returned model's probabilities at AT; not judged when it returned no such model
+    (another check's)."""
     output = result.get("output")
     if (
         result["kind"] != "model"
@@ -296,20 +297,21 @@ def model_output(result: dict) -> torch.Tensor:
 @points(1)
 def test_fit_logistic_returns_a_model_of_probabilities(logistic_runs):
     """The returned model maps an (N, 1) column of x values to (N, 1) probabilities in [0, 1] (sigmoid output).
-    中文：返回的模型把 (N, 1) 的 x 列映射为 [0, 1] 之间的 (N, 1) 概率（sigmoid 输出）"""
+    中文：返回的模型把 (N, 1) 的 x 列映射为 [0, 1] 之间的 (N, 1) 概率（sigmoid 输出）"""  # noqa: E501
     output = probabilities(outcome(logistic_runs, FRESH_LOGISTIC[0]), "fit_logistic")
     if not bool(((output >= 0) & (output <= 1)).all()):
         fail(
             f"the model from fit_logistic gave values outside [0, 1] (from {output.min().item():.3f} to "
             f"{output.max().item():.3f}): end the model with nn.Sigmoid() so it outputs probabilities",
-            f"fit_logistic 返回的模型输出了 [0, 1] 以外的值（{output.min().item():.3f} 到 {output.max().item():.3f}）："
-            f"在模型最后加上 nn.Sigmoid()，让它输出概率",
+            f"fit_logistic 返回的模型输出了 [0, 1] 以外的值（{output.min().item():.3f} 到 "
+            f"{output.max().item():.3f}）：在模型最后加上 nn.Sigmoid()，让它输出概率",
         )
 
 
 @pytest.fixture(scope="module")
 def logistic_steps(student, reference):
-    """Whether 5 epochs with lr=0.5 from the student's own initial weights give the reference's probabilities."""
+    """Whether 5 epochs with lr=0.5 from the student's own initial weights give the reference's
+    probabilities."""
 
     def judge() -> None:
         x, y = logistic_data(186)
@@ -331,7 +333,7 @@ def logistic_steps(student, reference):
 @points(3)
 def test_fit_logistic_matches_the_maximum_likelihood_fit(logistic_runs, logistic_steps):
     """Fresh overlapping classes, 300 epochs with lr=2.0: probabilities within 5e-3 of the maximum-likelihood fit.
-    中文：新的相互重叠的两类数据，lr=2.0 训练 300 个 epoch：概率与最大似然拟合的差不超过 5e-3"""
+    中文：新的相互重叠的两类数据，lr=2.0 训练 300 个 epoch：概率与最大似然拟合的差不超过 5e-3"""  # noqa: E501
     needs_right_steps(logistic_steps, "fit_logistic")
     for seed in FRESH_LOGISTIC:
         x, y = logistic_data(seed)

@@ -112,8 +112,8 @@ def test_training_makes_exactly_the_reference_adam_steps(exact):
     runs.kit_outcome(run)
     if not verdict.ok:
         fail(
-            f"train_mnist on the course's MLP: {verdict.reason.en}; every batch needs zero_grad, forward, NLLLoss, "
-            f"backward and Adam(lr=lr).step()",
+            f"train_mnist on the course's MLP: {verdict.reason.en}; every batch needs zero_grad, forward, "
+            f"NLLLoss, backward and Adam(lr=lr).step()",
             f"在课程的 MLP 上运行 train_mnist：{verdict.reason.zh}；每个 batch "
             f"都要 zero_grad、前向、NLLLoss、backward 和 Adam(lr=lr).step()",
         )
@@ -137,21 +137,22 @@ def test_the_loss_is_nll_loss_not_cross_entropy(student, digits, exact, device):
         fail(
             "on a network that does not end in LogSoftmax, train_mnist's steps are neither NLLLoss nor "
             "CrossEntropyLoss steps: compute the loss as nn.NLLLoss()(model(images), labels)",
-            "在不以 LogSoftmax 结尾的网络上，train_mnist 的训练步既不是 NLLLoss 也不是 CrossEntropyLoss 的：请用 "
-            "nn.NLLLoss()(model(images), labels) 计算损失",
+            "在不以 LogSoftmax 结尾的网络上，train_mnist 的训练步既不是 NLLLoss 也不是 CrossEntropyLoss 的："
+            "请用 nn.NLLLoss()(model(images), labels) 计算损失",
         )
     if "torch.nn.functional.cross_entropy" in (run.extra.get("torch_calls") or []):
         fail(
-            "train_mnist uses CrossEntropyLoss, which applies log_softmax itself, on outputs that already went "
-            "through LogSoftmax: use nn.NLLLoss() for log-probabilities (here the second log_softmax happens to "
-            "change nothing, but after a Softmax or with probabilities it silently trains worse)",
-            "train_mnist 在已经过 LogSoftmax 的输出上使用了 CrossEntropyLoss，而它自己会再做一次 log_softmax："
-            "对数概率应配 nn.NLLLoss()（这里第二次 log_softmax 恰好不改变结果，但在 Softmax 之后或对概率使用时，"
-            "会悄悄地训练得更差）",
+            "train_mnist uses CrossEntropyLoss, which applies log_softmax itself, on outputs that already "
+            "went through LogSoftmax: use nn.NLLLoss() for log-probabilities (here the second log_softmax "
+            "happens to change nothing, but after a Softmax or with probabilities it silently trains worse)",
+            "train_mnist 在已经过 LogSoftmax 的输出上使用了 CrossEntropyLoss，而它自己会再做一次 "
+            "log_softmax：对数概率应配 nn.NLLLoss()（这里第二次 log_softmax 恰好不改变结果，但在 Softmax 之后"
+            "或对概率使用时，会悄悄地训练得更差）",
         )
     fail(
-        "train_mnist applies a log_softmax of its own to the network's output before the loss (it trains like "
-        "CrossEntropyLoss): the networks already end in LogSoftmax, so pass their output straight to nn.NLLLoss()",
+        "train_mnist applies a log_softmax of its own to the network's output before the loss (it trains "
+        "like CrossEntropyLoss): the networks already end in LogSoftmax, so pass their output straight to "
+        "nn.NLLLoss()",
         "train_mnist 在计算损失前又对网络输出做了一次 log_softmax（效果等同于 CrossEntropyLoss）：网络已经以 "
         "LogSoftmax 结尾，请把输出直接交给 nn.NLLLoss()",
     )
@@ -194,12 +195,13 @@ def test_train_mnist_returns_the_mean_loss_of_each_epoch(student, digits, exact,
             have = expect_number(value, Text(f"the loss of epoch {epoch}", f"第 {epoch} 个 epoch 的损失"))
             if abs(have - want) > 1e-4 + 1e-4 * abs(want):
                 fail(
-                    f"{what} the loss of epoch {epoch} should be the mean of its batches' losses, {want:.6g}; "
-                    f"got {have:.6g}: add every batch's loss.item() to the epoch's total (do not reset it every "
-                    f"few batches, as a tutorial's print does) and divide by the number of batches",
-                    f"{what_zh}，第 {epoch} 个 epoch 的损失应为各 batch 损失的平均值 {want:.6g}，实际 {have:.6g}："
-                    f"把每个 batch 的 loss.item() 加到该 epoch 的总和里（不要像教程里打印时那样每隔几个 batch 清零），"
-                    f"再除以 batch 数",
+                    f"{what} the loss of epoch {epoch} should be the mean of its batches' losses, "
+                    f"{want:.6g}; got {have:.6g}: add every batch's loss.item() to the epoch's total (do not "
+                    f"reset it every few batches, as a tutorial's print does) and divide by the number of "
+                    f"batches",
+                    f"{what_zh}，第 {epoch} 个 epoch 的损失应为各 batch 损失的平均值 {want:.6g}，实际 "
+                    f"{have:.6g}：把每个 batch 的 loss.item() 加到该 epoch 的总和里（不要像教程里打印时那样每"
+                    f"隔几个 batch 清零），再除以 batch 数",
                 )
 
 
@@ -213,8 +215,8 @@ def test_train_mnist_trains_the_cnn_too(student, digits, exact, device):
         fail(
             f"train_mnist(CNN(), ...) raised {str(run)[:200]}; keep the training loop right for any network: "
             f"flatten inside MLP.forward, not in the loop",
-            f"train_mnist(CNN(), ...) 出错：{str(run)[:200]}；训练循环要适用于任何网络：请在 MLP.forward 里展平，"
-            f"而不是在循环里",
+            f"train_mnist(CNN(), ...) 出错：{str(run)[:200]}；训练循环要适用于任何网络：请在 MLP.forward 里展"
+            f"平，而不是在循环里",
         )
     runs.blocked_by_exact(*exact)
     verdict = runs.kit_audit(runs.kit_outcome(run), "CourseCNN", digits, settings["lr"], 1, 1, device)
@@ -276,10 +278,10 @@ def test_trained_mlp_reaches_the_accuracy_threshold(
             f"；其权重的准确率（未见过的数字上为 {accuracy:.1%}）不能计分",
         )
         fail(
-            f"the weights train_mnist left in the MLP are not its own Adam steps on the digits: {verdict.reason.en}; "
-            f"their accuracy (held-out {accuracy:.1%}) cannot count",
-            f"train_mnist 留在 MLP 里的权重不是它在这些数字上做的 Adam 训练步的结果：{verdict.reason.zh}；其准确率"
-            f"（未见过的数字上为 {accuracy:.1%}）不能计分",
+            f"the weights train_mnist left in the MLP are not its own Adam steps on the digits: "
+            f"{verdict.reason.en}; their accuracy (held-out {accuracy:.1%}) cannot count",
+            f"train_mnist 留在 MLP 里的权重不是它在这些数字上做的 Adam 训练步的结果：{verdict.reason.zh}；其"
+            f"准确率（未见过的数字上为 {accuracy:.1%}）不能计分",
         )
     if accuracy < plan.threshold:
         fail(
@@ -321,8 +323,10 @@ def test_accuracy_is_the_fraction_of_correct_predictions(scored):
     modes.expect_fraction(returned, found, tolerance, "accuracy")
     if modes.read(returned, found, tolerance) is None:
         fail(
-            f"accuracy(model, loader, device): expected {found[0].accuracy:.6g} (correct / total), got {value:.6g}",
-            f"accuracy(model, loader, device)：期望 {found[0].accuracy:.6g}（正确数 / 总数），实际 {value:.6g}",
+            f"accuracy(model, loader, device): expected {found[0].accuracy:.6g} (correct / total), got "
+            f"{value:.6g}",
+            f"accuracy(model, loader, device)：期望 {found[0].accuracy:.6g}（正确数 / 总数），实际 "
+            f"{value:.6g}",
         )
 
 

@@ -114,7 +114,8 @@ def loaded(exported, charged: bool = False) -> dict:
             "export_onnx",
             "export_onnx did not write a file ONNX Runtime loads (see "
             "export_writes_an_onnx_file_that_onnx_runtime_loads)",
-            "export_onnx 没有写出 ONNX Runtime 能加载的文件（见 export_writes_an_onnx_file_that_onnx_runtime_loads）",
+            "export_onnx 没有写出 ONNX Runtime 能加载的文件（见 "
+            "export_writes_an_onnx_file_that_onnx_runtime_loads）",
         )
     if isinstance(exported, StudentProblem):
         raise exported
@@ -122,7 +123,8 @@ def loaded(exported, charged: bool = False) -> dict:
         fail(
             f"export_onnx(model, example_input, path) wrote no file at path (a file named {FILE} in the "
             f"working folder; links are not followed)",
-            f"export_onnx(model, example_input, path) 没有在 path（工作目录中的 {FILE}）写出文件（不跟随链接）",
+            f"export_onnx(model, example_input, path) 没有在 path（工作目录中的 {FILE}）写出文件（不跟随链"
+            f"接）",
         )
     if "load_error" in exported:
         fail(
@@ -188,14 +190,14 @@ def test_export_writes_an_onnx_file_that_onnx_runtime_loads(exported):
 def test_onnx_output_matches_pytorch_at_the_example_batch_size(exported):
     """The exported file, run by ONNX Runtime on a batch as large as the example (3), gives PyTorch's eval-mode
     output within 1e-4.
-    中文：ONNX Runtime 用导出的文件处理与示例输入同样大小（3）的批次，结果与 PyTorch eval 模式的输出相差不超过 1e-4"""
+    中文：ONNX Runtime 用导出的文件处理与示例输入同样大小（3）的批次，结果与 PyTorch eval 模式的输出相差不超过 1e-4"""  # noqa: E501
     expect_matches_pytorch(exported, EXAMPLE_BATCH)
 
 
 @points(2)
 def test_onnx_batch_dimension_is_dynamic(exported):
     """The batch dimension is dynamic: batches of 1 and 7 (the example had 3) give PyTorch's output within 1e-4.
-    中文：batch 维是动态的：1 张和 7 张图片的批次（示例输入是 3 张）也与 PyTorch 的输出相差不超过 1e-4"""
+    中文：batch 维是动态的：1 张和 7 张图片的批次（示例输入是 3 张）也与 PyTorch 的输出相差不超过 1e-4"""  # noqa: E501
     right_at_the_example_batch(exported)
     for batch in DYNAMIC_BATCHES:
         expect_matches_pytorch(exported, batch)
@@ -260,7 +262,8 @@ def write_mlp_onnx(path: Path, seed: int, input_name: str) -> None:
 
 @pytest.fixture(scope="module")
 def grader_files(student):
-    """Two ONNX files made here, with inputs named "input" and "pixels": {name: (local path, worker's path)}."""
+    """Two ONNX files made here, with inputs named "input" and "pixels":
+    {name: (local path, worker's path)}."""
     with tempfile.TemporaryDirectory() as folder:
         files = {}
         for index, name in enumerate(("input", "pixels")):
@@ -283,9 +286,10 @@ def expect_run_like_the_reference(
         got = got[0]
     if isinstance(got, list):
         fail(
-            "run_onnx should return a NumPy array, got a list: session.run(...) returns a list with one array "
-            "per output; return its first item",
-            "run_onnx 应返回 NumPy 数组，实际是列表：session.run(...) 返回的是每个输出一个数组的列表；请返回第一个元素",
+            "run_onnx should return a NumPy array, got a list: session.run(...) returns a list with one "
+            "array per output; return its first item",
+            "run_onnx 应返回 NumPy 数组，实际是列表：session.run(...) 返回的是每个输出一个数组的列表；请返回"
+            "第一个元素",
         )
     if not isinstance(got, np.ndarray):
         fail(

@@ -91,17 +91,17 @@ def test_dropout_zeroes_about_p_of_the_values(student):
         zeroed = float((got == 0).double().mean())
         if abs(zeroed - p) > 0.01:
             fail(
-                f"{what.en} zeroed {zeroed:.1%} of the values, expected about {p:.0%}: p is the probability of "
-                f"zeroing a value, not of keeping it (keep a value when its random number is >= p)",
-                f"{what.zh} 把 {zeroed:.1%} 的值置 0，应约为 {p:.0%}：p 是把一个值置 0 的概率，不是保留它的概率"
-                f"（随机数 >= p 时保留）",
+                f"{what.en} zeroed {zeroed:.1%} of the values, expected about {p:.0%}: p is the probability "
+                f"of zeroing a value, not of keeping it (keep a value when its random number is >= p)",
+                f"{what.zh} 把 {zeroed:.1%} 的值置 0，应约为 {p:.0%}：p 是把一个值置 0 的概率，不是保留它的概"
+                f"率（随机数 >= p 时保留）",
             )
 
 
 @points(2)
 def test_dropout_scales_the_kept_values_by_1_over_1_minus_p(student):
     """In training, every value dropout keeps is multiplied by 1 / (1 - p), so its expected value stays the same.
-    中文：训练时 dropout 保留的每个值都乘以 1 / (1 - p)，使期望值保持不变"""
+    中文：训练时 dropout 保留的每个值都乘以 1 / (1 - p)，使期望值保持不变"""  # noqa: E501
     for x in fresh(202):
         for p in (0.3, 0.5):
             what = dropout_call(x, p, True)
@@ -111,9 +111,10 @@ def test_dropout_scales_the_kept_values_by_1_over_1_minus_p(student):
             kept = got != 0
             if bool(kept.any()) and torch.allclose(got[kept].double(), x[kept].double()):
                 fail(
-                    f"{what.en} kept values as they were: multiply them by 1 / (1 - p) = {1 / (1 - p):.4g}, so "
-                    f"the expected value of each output equals its input",
-                    f"{what.zh} 保留的值没有变化：要乘以 1 / (1 - p) = {1 / (1 - p):.4g}，使每个输出的期望值等于输入",
+                    f"{what.en} kept values as they were: multiply them by 1 / (1 - p) = {1 / (1 - p):.4g}, "
+                    f"so the expected value of each output equals its input",
+                    f"{what.zh} 保留的值没有变化：要乘以 1 / (1 - p) = {1 / (1 - p):.4g}，使每个输出的期望值"
+                    f"等于输入",
                 )
             expect_close(
                 got[kept], x[kept] / (1 - p), Text(f"the values {what.en} kept", f"{what.zh} 保留的值")
@@ -131,7 +132,8 @@ def test_dropout_with_p_1_zeroes_everything(student):
         )
         if bool(torch.isnan(got).any()):
             fail(
-                f"{what.en} gave nan: with p = 1 nothing is kept and 1 / (1 - p) divides by zero; return zeros then",
+                f"{what.en} gave nan: with p = 1 nothing is kept and 1 / (1 - p) divides by zero; return "
+                f"zeros then",
                 f"{what.zh} 得到 nan：p = 1 时什么都不保留，1 / (1 - p) 会除以 0；这时直接返回全 0",
             )
         expect_close(got, torch.zeros_like(x), what, atol=0, rtol=0)
@@ -146,8 +148,8 @@ def test_dropout_leaves_its_input_unchanged(student):
         if not isinstance(after, torch.Tensor) or not torch.equal(after, x):
             what = dropout_call(x, 0.5, True)
             fail(
-                f"{what.en} changed its input x: compute a new tensor (x * mask / (1 - p)) instead of zeroing "
-                f"values of x itself",
+                f"{what.en} changed its input x: compute a new tensor (x * mask / (1 - p)) instead of "
+                f"zeroing values of x itself",
                 f"{what.zh} 修改了输入 x：请生成新的张量（x * mask / (1 - p)），不要在 x 本身上置 0",
             )
 
@@ -173,9 +175,10 @@ def judge_normalization(student, shapes, seed: int) -> None:
             and torch.allclose(got, unbiased, atol=1e-5)
         ):
             fail(
-                f"{what.en} normalized with the unbiased variance (divided by the count minus 1): normalize with "
-                f"the batch's biased variance, x.var(..., unbiased=False)",
-                f"{what.zh} 用无偏方差（除以个数减 1）做了归一化：应使用批次的有偏方差 x.var(..., unbiased=False)",
+                f"{what.en} normalized with the unbiased variance (divided by the count minus 1): normalize "
+                f"with the batch's biased variance, x.var(..., unbiased=False)",
+                f"{what.zh} 用无偏方差（除以个数减 1）做了归一化：应使用批次的有偏方差 x.var(..., "
+                f"unbiased=False)",
             )
         expect_close(got, expected, what, atol=1e-4, rtol=1e-4)
 
@@ -184,7 +187,7 @@ def judge_normalization(student, shapes, seed: int) -> None:
 def test_batch_norm_normalizes_a_batch_of_features_with_its_own_statistics(student):
     """In training, batch_norm of an (N, C) batch is (x - mean) / sqrt(var + eps) with each column's own
     mean and biased variance.
-    中文：训练时，对 (N, C) 的批次，batch_norm 用每一列自己的均值和有偏方差计算 (x - mean) / sqrt(var + eps)"""
+    中文：训练时，对 (N, C) 的批次，batch_norm 用每一列自己的均值和有偏方差计算 (x - mean) / sqrt(var + eps)"""  # noqa: E501
     judge_normalization(student, FEATURE_SHAPES, 210)
 
 
@@ -197,7 +200,8 @@ def test_batch_norm_normalizes_each_channel_of_images_over_batch_height_and_widt
 
 
 def running_mistake(key: str, got, given, x, momentum: float):
-    """The known mistake `got` shows for a running statistic after a training call, in both languages, or None."""
+    """The known mistake `got` shows for a running statistic after a training call, in both languages, or
+    None."""
     if not isinstance(got, torch.Tensor) or got.shape != given.shape:
         return None
     if torch.equal(got, given):
@@ -219,8 +223,8 @@ def running_mistake(key: str, got, given, x, momentum: float):
         got, (1 - momentum) * given + momentum * x.var(dim=0, unbiased=False)
     ):
         return (
-            "used the biased variance: the running variance takes the unbiased one, x.var(..., unbiased=True), "
-            "as nn.BatchNorm does",
+            "used the biased variance: the running variance takes the unbiased one, x.var(..., "
+            "unbiased=True), as nn.BatchNorm does",
             "用了有偏方差：滑动方差要用无偏方差 x.var(..., unbiased=True)，与 nn.BatchNorm 一致",
         )
     return None
@@ -251,14 +255,14 @@ def test_batch_norm_updates_the_running_mean_with_momentum(student):
 @points(1)
 def test_batch_norm_updates_the_running_variance_with_the_unbiased_variance(student):
     """In training, running_var becomes (1 - momentum) * running_var + momentum * the batch's unbiased variance.
-    中文：训练时 running_var 原地更新为 (1 - momentum) * running_var + momentum * 批次的无偏方差"""
+    中文：训练时 running_var 原地更新为 (1 - momentum) * running_var + momentum * 批次的无偏方差"""  # noqa: E501
     judge_running(student, "running_var", 240)
 
 
 @points(2)
 def test_batch_norm_in_eval_mode_uses_and_keeps_the_running_statistics(student):
     """With training=False, batch_norm normalizes with running_mean and running_var and leaves them as they are.
-    中文：training=False 时，batch_norm 用 running_mean 和 running_var 归一化，并保持它们不变"""
+    中文：training=False 时，batch_norm 用 running_mean 和 running_var 归一化，并保持它们不变"""  # noqa: E501
     for number, shape in enumerate(FEATURE_SHAPES + IMAGE_SHAPES):
         x, running_mean, running_var = batch(250 + number, shape)
         got = student.probe(probes.batch_norm_run, x, running_mean, running_var, False, 0.1)
@@ -274,7 +278,8 @@ def test_batch_norm_in_eval_mode_uses_and_keeps_the_running_statistics(student):
             fail(
                 f"{what.en} normalized with the batch's own statistics: in eval mode use running_mean and "
                 f"running_var, so the same input always gives the same output",
-                f"{what.zh} 用了批次自己的统计量：验证模式要用 running_mean 和 running_var，同样的输入才总有同样的输出",
+                f"{what.zh} 用了批次自己的统计量：验证模式要用 running_mean 和 running_var，同样的输入才总有"
+                f"同样的输出",
             )
         expect_close(output, expected, what, atol=1e-4, rtol=1e-4)
         expect_close(got["running_mean"], running_mean, after("running_mean", what), atol=0, rtol=0)
@@ -357,7 +362,7 @@ def test_classifier_in_eval_mode_gives_the_reference_scores(student, reference):
 def test_predict_evaluates_in_eval_mode(student):
     """predict(model, x) gives the classes of the model in eval mode, for a model left in train mode with
     dropout and trained BatchNorm statistics.
-    中文：对处于训练模式、带 dropout 和已训练 BatchNorm 统计量的模型，predict(model, x) 给出验证模式下的类别"""
+    中文：对处于训练模式、带 dropout 和已训练 BatchNorm 统计量的模型，predict(model, x) 给出验证模式下的类别"""  # noqa: E501
     x = torch.randn(64, probes.FEATURES, generator=torch.Generator().manual_seed(280)) * 2
     model = probes.trained_model(5).eval()
     with torch.no_grad():
@@ -369,8 +374,9 @@ def test_predict_evaluates_in_eval_mode(student):
     wrong = int((got.long() != expected).sum())
     if wrong:
         fail(
-            f"{what.en}: {wrong} of 64 rows got another class than the model gives in eval mode; call model.eval() "
-            f"before evaluating (dropout off, BatchNorm on its running statistics) and use torch.no_grad()",
+            f"{what.en}: {wrong} of 64 rows got another class than the model gives in eval mode; call "
+            f"model.eval() before evaluating (dropout off, BatchNorm on its running statistics) and use "
+            f"torch.no_grad()",
             f"{what.zh}：64 行中有 {wrong} 行的类别与模型在验证模式下给出的不同；评估前调用 model.eval()"
             f"（关闭 dropout，BatchNorm 用滑动统计量），并使用 torch.no_grad()",
         )

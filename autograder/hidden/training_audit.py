@@ -32,8 +32,10 @@ LARGEST_CHECKS = 2
 
 
 class Steps:
-    """Replays one optimizer step of the reference's network, from a state, on a batch of the training data."""
+    """Replays one optimizer step of the reference's network, from a state, on a batch of the training
+    data."""
 
+    name: str  # the optimizer, as messages name it: each subclass sets it
     sequential = False
     small = False  # a network small enough that one thread replays it fastest
 
@@ -108,7 +110,8 @@ class Audit:
 @dataclass
 class Shape:
     """How a run went: the transitions that changed the parameters while a batch was out (by state index),
-    the passes they fell in, the state at the end of each training epoch, and what changed where it must not."""
+    the passes they fell in, the state at the end of each training epoch, and what changed where it must
+    not."""
 
     transitions: list[int]
     passes: list[int]
@@ -156,7 +159,8 @@ def audit(run: Run, start: torch.Tensor, steps: Steps, plan_steps: int, epochs: 
             Text(
                 "when train_loader handed out its first batch, the model no longer held the parameters it "
                 "was given: train the model passed in, from where it starts",
-                "train_loader 交出第一个 batch 时，模型的参数已不是传入时的参数：请从传入模型的初始参数开始训练它",
+                "train_loader 交出第一个 batch 时，模型的参数已不是传入时的参数：请从传入模型的初始参数开始训"
+                "练它",
             ),
             0,
             [],
@@ -200,7 +204,7 @@ def _stop(reason: Text, steps: int, epoch_states: list[int]) -> Audit:
 def _sample(transitions: list[int], states: torch.Tensor) -> list[int]:
     """The last step, the LARGEST_CHECKS largest others, and RANDOM_CHECKS more chosen now, after the run."""
     sizes = {i: float((states[i + 1] - states[i]).norm()) for i in transitions[:-1]}
-    chosen = {transitions[-1], *sorted(sizes, key=sizes.get, reverse=True)[:LARGEST_CHECKS]}
+    chosen = {transitions[-1], *sorted(sizes, key=lambda i: sizes[i], reverse=True)[:LARGEST_CHECKS]}
     rest = [i for i in transitions if i not in chosen]
     chosen.update(random.SystemRandom().sample(rest, min(RANDOM_CHECKS, len(rest))))
     return sorted(chosen)
@@ -210,9 +214,10 @@ def _changed_outside(following: Record) -> Text:
     """Why a change where no batch was out is wrong (`following` is the record after the change)."""
     if following.kind != "final":
         return Text(
-            "after a pass over train_loader ended, the parameters changed before the next batch was handed out: "
-            "no weights may be loaded or changed outside the training steps",
-            "一轮遍历 train_loader 结束后、下一个 batch 交出之前，参数发生了变化：训练步之外不能加载或修改权重",
+            "after a pass over train_loader ended, the parameters changed before the next batch was handed "
+            "out: no weights may be loaded or changed outside the training steps",
+            "一轮遍历 train_loader 结束后、下一个 batch 交出之前，参数发生了变化：训练步之外不能加载或修改权"
+            "重",
         )
     return Text(
         "the parameters changed between the last batch and the end of train(): no weights may be loaded or "
@@ -242,11 +247,12 @@ def _wrong_step(
         return Text(
             f"{where_en} the parameters moved {scale:.3g} times as far as one {optimizer} step with lr={lr} "
             f"(is the learning rate changed during training?)",
-            f"{where_zh}：参数移动的距离是 lr={lr} 的一步 {optimizer} 的 {scale:.3g} 倍（训练中改动了学习率吗？）",
+            f"{where_zh}：参数移动的距离是 lr={lr} 的一步 {optimizer} 的 {scale:.3g} 倍（训练中改动了学习率"
+            f"吗？）",
         )
     return Text(
-        f"{where_en} the parameters changed by something other than one {optimizer} step with lr={lr} on that "
-        f"batch",
+        f"{where_en} the parameters changed by something other than one {optimizer} step with lr={lr} on "
+        f"that batch",
         f"{where_zh}：参数的变化不是在该 batch 上用 lr={lr} 做一步 {optimizer} 的结果",
     )
 
@@ -273,12 +279,13 @@ def audit_passes(
             Text(
                 "when the loader handed out its first batch, the model no longer held the parameters it "
                 "was given: train the model passed in, from where it starts",
-                "数据加载器交出第一个 batch 时，模型的参数已不是传入时的参数：请从传入模型的初始参数开始训练它",
+                "数据加载器交出第一个 batch 时，模型的参数已不是传入时的参数：请从传入模型的初始参数开始训练"
+                "它",
             ),
             0,
             [],
         )
-    made, epoch_states = 0, []
+    made, epoch_states = 0, list[int]()
     for first, last in zip(bounds, bounds[1:]):
         if (
             records[first].kind != "batch"
@@ -298,8 +305,8 @@ def audit_passes(
                 Text(
                     f"epoch {len(epoch_states)} did not end where {len(batches)} {steps.name} steps with "
                     f"lr={lr}, one per batch, take the parameters from where it started",
-                    f"第 {len(epoch_states)} 个 epoch 结束时的参数，不是从该 epoch 开始时的参数出发、每个 batch "
-                    f"一步、用 lr={lr} 做 {len(batches)} 步 {steps.name} 的结果",
+                    f"第 {len(epoch_states)} 个 epoch 结束时的参数，不是从该 epoch 开始时的参数出发、每个 "
+                    f"batch 一步、用 lr={lr} 做 {len(batches)} 步 {steps.name} 的结果",
                 ),
                 made,
                 epoch_states,

@@ -1,4 +1,5 @@
-"""The "training" artifact of the exercises that train (14, 18): curves, a confusion matrix, images gotten wrong.
+"""The "training" artifact of the exercises that train (14, 18): curves, a confusion matrix, images gotten
+wrong.
 
 Everything in it comes from the grading run that gives the points: the student's history as their
 function returned it; the grader's own held-out loss and accuracy, measured from the states the
@@ -82,6 +83,7 @@ def student_history(returned: Any, epochs: int) -> list[dict[str, Any]]:
         return []
     history = []
     for index, item in enumerate(returned[: epochs + 2], 1):
+        record: dict[str, float | None]
         if isinstance(item, dict):
             epoch = _plain(item.get("epoch"))
             record = {"epoch": int(epoch) if epoch is not None else index}
@@ -149,7 +151,8 @@ def reference_curve(
     compute: Callable[[], list[dict[str, Any]]],
 ) -> list[dict[str, Any]]:
     """The reference loop's held-out curve for this plan, data and held-out draw: from this process, else from
-    `<cache>/reference-curves/`, else `compute()`d (a full reference run, once per machine) and stored there."""
+    `<cache>/reference-curves/`, else `compute()`d (a full reference run, once per machine) and stored
+    there."""
     digest = hashlib.sha256(heldout.labels.tobytes() + heldout.images.tobytes()).hexdigest()
     identity = {
         "plan": plan.artifact(),
@@ -187,9 +190,9 @@ def record_run(
     reference_source: str,
     reference_run: Callable[[], Any],
 ) -> float:
-    """Measure the run's epochs on the held-out set (`inputs`, `heldout.labels`), attach the "training" artifact
-    with the reference's curve (`reference_run()` runs the reference loop when no curve is cached), and return
-    the final held-out accuracy."""
+    """Measure the run's epochs on the held-out set (`inputs`, `heldout.labels`), attach the "training"
+    artifact with the reference's curve (`reference_run()` runs the reference loop when no curve is cached),
+    and return the final held-out accuracy."""
     labels = torch.as_tensor(heldout.labels)
     measured = [measure(model, run.states[i], inputs, labels, loss) for i in epoch_states]
     measured = measured or [measure(model, run.final, inputs, labels, loss)]

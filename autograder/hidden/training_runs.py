@@ -88,7 +88,8 @@ def fetch(
 
 
 def boundary_indices(records: list[Record]) -> list[int]:
-    """The first batch of each pass, each pass's end, and the final record: where a pass-by-pass audit looks."""
+    """The first batch of each pass, each pass's end, and the final record: where a pass-by-pass audit
+    looks."""
     chosen, seen = [], set()
     for index, record in enumerate(records):
         first = record.kind == "batch" and record.pass_index not in seen

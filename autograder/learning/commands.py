@@ -91,8 +91,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         number = following.exercise.id[:2]
         say(
             Text(
-                f"Next: {following.exercise.id}: autograder check {number} (autograder hint {number} if stuck)",
-                f"下一个：{following.exercise.id}：autograder check {number}（卡住了就 autograder hint {number}）",
+                f"Next: {following.exercise.id}: autograder check {number} (autograder hint {number} if "
+                f"stuck)",
+                f"下一个：{following.exercise.id}：autograder check {number}（卡住了就 autograder hint "
+                f"{number}）",
             )
         )
     return 0

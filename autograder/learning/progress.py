@@ -30,7 +30,7 @@ class Progress:
         """`done (8/8)`, `in progress: 3/8 visible tests pass`, `not started`, in both languages."""
         if self.status == NOT_STARTED:
             return Text("not started", "未开始")
-        if self.status == DONE:
+        if self.status == DONE and self.run is not None:
             return Text(
                 f"done ({self.run.passed}/{self.run.total})", f"已完成（{self.run.passed}/{self.run.total}）"
             )

@@ -121,7 +121,8 @@ def check_cell_source(exercise: Exercise, check: CheckCell, number: int, count: 
     points = f"{check.points:g}"
     return "\n".join(
         [
-            f"# 检查 / Check {number} of {count}: {check.name} ({points} 分 / point{'s' if check.points != 1 else ''})",
+            f"# 检查 / Check {number} of {count}: {check.name} ({points} 分 / "
+            f"point{'s' if check.points != 1 else ''})",
             *([f"# {check.description}"] if check.description else []),
             "### BEGIN HIDDEN TESTS",
             "from autograder.nbgrader.kernel import hidden_check",
@@ -174,7 +175,7 @@ INSTRUCTIONS = """\
 - 从上到下运行所有单元格；“可见测试”单元格用 pytest 运行可见测试，并说明哪些没有通过。
   Run all cells from the top; the visible-tests cell runs the visible tests with pytest and shows which fail.
 - 评分时还会运行隐藏的检查：最后每个单元格是一项检查及其分值。
-  Grading also runs hidden checks: each of the last cells is one check and the points it is worth."""
+  Grading also runs hidden checks: each of the last cells is one check and the points it is worth."""  # noqa: E501
 
 
 # ---------------------------------------------------------------- notebooks as JSON
@@ -307,7 +308,10 @@ def config_text(course_id: str, data_root: Path | None) -> str:
             f'os.environ.setdefault("AUTOGRADER_DATA", {str(data_root.resolve())!r})\n'
         )
     else:
-        data = "# Data: synthetic unless $AUTOGRADER_DATA names a folder of real data sets (datasets/README.md).\n"
+        data = (
+            "# Data: synthetic unless $AUTOGRADER_DATA names a folder of real data sets "
+            "(datasets/README.md).\n"
+        )
     limits = {e.id: max(CELL_TIMEOUT_S, math.ceil(2 * e.budget_s)) for e in catalog.exercises()}
     template = string.Template((TEMPLATES / "nbgrader_config.py.tmpl").read_text(encoding="utf-8"))
     return template.substitute(

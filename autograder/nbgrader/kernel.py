@@ -166,10 +166,11 @@ def hidden_check(exercise_id: str, check: str, namespace: dict[str, Any]) -> Non
     if result is None:
         raise CheckNotPassed(
             tr(
-                f"the check {check!r} did not run: the checks were stopped early (by the cell's time limit?), or the "
-                f"course is older than the kit (the instructor rebuilds it with autograder nbgrader build)",
-                f"检查 {check!r} 没有运行：检查被提前中止（单元格的时间限制？），或课程比工具包旧（老师需要用 "
-                f"autograder nbgrader build 重新生成）",
+                f"the check {check!r} did not run: the checks were stopped early (by the cell's time "
+                f"limit?), or the course is older than the kit (the instructor rebuilds it with autograder "
+                f"nbgrader build)",
+                f"检查 {check!r} 没有运行：检查被提前中止（单元格的时间限制？），或课程比工具包旧（老师需要"
+                f"用 autograder nbgrader build 重新生成）",
             )
         )
     message = result.text.render()

@@ -40,7 +40,8 @@ def _load(path: Path) -> dict[str, Any]:
         raise NotebookProblem(
             f"{name} is {size / 2**20:.0f} MiB, over the {MAX_NOTEBOOK_BYTES // 2**20} MiB limit; "
             f"clear the outputs and submit again",
-            f"{name} 有 {size / 2**20:.0f} MiB，超过 {MAX_NOTEBOOK_BYTES // 2**20} MiB 上限；请清除输出后重新提交",
+            f"{name} 有 {size / 2**20:.0f} MiB，超过 {MAX_NOTEBOOK_BYTES // 2**20} MiB 上限；请清除输出后重新"
+            f"提交",
         )
     try:
         data = json.loads(path.read_bytes().decode("utf-8"))

@@ -233,11 +233,13 @@ def timestamps(path: Path) -> dict[str, str]:
 
 
 def batch_csv(results: list[dict], students: list[Student]) -> str:
-    """grades.csv for a grade-batch results folder; timestamps from the students' folders (`batch.Student`)."""
+    """grades.csv for a grade-batch results folder; timestamps from the students' folders
+    (`batch.Student`)."""
     paths = {student.id: student.path for student in students}
     rows = []
     for result in results:
-        path = paths.get(result.get("student"))
+        student = result.get("student")
+        path = paths.get(student) if isinstance(student, str) else None
         try:
             stamps = timestamps(path) if path is not None and path.is_dir() else {}
         except NoNotebooks:

@@ -8,6 +8,8 @@ CSV exports (`gradebook`, `canvas`) take many results and live beside them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from autograder.reports import gradescope, json_report, junit, table
 from autograder.results import GradeResult
 
@@ -27,6 +29,10 @@ FORMATS = {
     "html": _html,
 }
 FOR_STUDENTS = ("table", "gradescope")  # formats that hide isolation details unless verbose
+VERBOSE_FORMATS: dict[str, Callable[[GradeResult, bool], str]] = {
+    "table": table.render,
+    "gradescope": gradescope.render,
+}
 
 
 def render(result: GradeResult, fmt: str, verbose: bool = False) -> str:
@@ -34,5 +40,5 @@ def render(result: GradeResult, fmt: str, verbose: bool = False) -> str:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt in FOR_STUDENTS:
-        return FORMATS[fmt](result, verbose=verbose)  # type: ignore[operator]
+        return VERBOSE_FORMATS[fmt](result, verbose)
     return FORMATS[fmt](result)

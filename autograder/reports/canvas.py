@@ -117,6 +117,7 @@ def canvas_csv(results: list[dict], roster: Roster | None = None) -> CanvasExpor
     rows, left_out = [], []
     for result in sorted(results, key=lambda r: str(r.get("student", ""))):
         student = str(result.get("student") or "")
+        identity: dict[str, str] | None
         if roster is None:
             identity = {"Student": student, "SIS Login ID": student}
         else:

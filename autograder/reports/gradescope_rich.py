@@ -58,8 +58,8 @@ def check_output(check: CheckResult, lang: str | None = None) -> str:
     if check.status != "passed":
         label = " / ".join(_languages(STATUS.get(check.status, Text.plain(check.status)), lang))
         parts.append(f"<p><strong>{label}</strong> · {check.score:g} / {check.max_score:g}</p>")
-    if check.text.en or check.text.zh:  # type: ignore[union-attr]
-        parts.append(_paragraphs(check.text, lang))  # type: ignore[arg-type]
+    if check.text.en or check.text.zh:
+        parts.append(_paragraphs(check.text, lang))
     if check.blocked_by:
         parts.append(
             _paragraphs(

@@ -85,7 +85,7 @@ def _message(text: Text, lang: str) -> list[str]:
 
 def _title(check: CheckResult, lang: str) -> str:
     """The check's title in `lang` (its name when it has none)."""
-    title: Text = check.description  # type: ignore[assignment]
+    title: Text = check.description
     if not title.en:
         return check.name
     return title.render("en" if lang == "en" else "zh")
@@ -127,17 +127,17 @@ def _problems(exercise: ExerciseResult, lang: str) -> list[str]:
         return _block("    – ", _label("not_started", lang, names=", ".join(unwritten)))
     lines = []
     for check in exercise.checks:
-        if check.status == "passed" and check.text.en:  # type: ignore[union-attr]
+        if check.status == "passed" and check.text.en:
             for each in _languages(lang):
-                lines.extend(_block(f"    · {_title(check, each)}{_colon(each)}", check.text.render(each), 8))  # type: ignore[union-attr]
+                lines.extend(_block(f"    · {_title(check, each)}{_colon(each)}", check.text.render(each), 8))
     groups: dict[tuple[str, str, str], list[CheckResult]] = {}
     for check in exercise.checks:
         if check.status != "passed":
-            key = (check.status, check.text.en, check.text.zh)  # type: ignore[union-attr]
+            key = (check.status, check.text.en, check.text.zh)
             groups.setdefault(key, []).append(check)
     for checks in groups.values():
         lines.extend(_group_line(checks, exercise, lang))
-        lines.extend(_message(checks[0].text, lang))  # type: ignore[arg-type]
+        lines.extend(_message(checks[0].text, lang))
         if checks[0].status not in NEUTRAL:
             lines.extend(_hint(checks, lang))
     return lines
@@ -147,10 +147,10 @@ def _unwritten(exercise: ExerciseResult) -> list[str]:
     """The functions of an exercise not started yet (every graded check met an untouched stub), else []."""
     graded = [check for check in exercise.checks if check.status not in NEUTRAL]
     names = [
-        check.text.en[len(STUB) :].split(" is not written yet")[0]  # type: ignore[union-attr]
+        check.text.en[len(STUB) :].split(" is not written yet")[0]
         for check in graded
         if check.status == "error" and check.text.en.startswith(STUB)
-    ]  # type: ignore[union-attr]
+    ]
     return list(dict.fromkeys(names)) if graded and len(names) == len(graded) else []
 
 
@@ -166,7 +166,12 @@ def _isolation(result: GradeResult, lang: str) -> list[str]:
 
 
 def _row(cells: tuple[str, str, str], widths: tuple[int, int, int]) -> str:
-    return f"  {pad(cells[0], widths[0])}{pad(cells[1], widths[1], right=True)}{pad(cells[2], widths[2], right=True)}"
+    name, score, points = (
+        pad(cells[0], widths[0]),
+        pad(cells[1], widths[1], right=True),
+        pad(cells[2], widths[2], right=True),
+    )
+    return f"  {name}{score}{points}"
 
 
 def render(result: GradeResult, verbose: bool = False) -> str:

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from autograder import isolation
@@ -101,6 +102,10 @@ class Sandbox:
         view = views.template_view(plan, self.scratch)
         template = [sys.executable, "-m", "autograder.worker.template"]
         if plan.bubblewrap:
+            if caps.bwrap is None:
+                raise SandboxError(
+                    "the plan needs bubblewrap, but no bwrap was found (run `autograder doctor`)"
+                )
             template = bwrap.command(caps.bwrap, plan, view, self.scratch, template)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         settings = protocol.to_bytes(plan.template_settings(self.scratch)).decode()
@@ -137,7 +142,7 @@ class Sandbox:
 
     def _await_ready(self) -> None:
         try:
-            message = self._control.recv(1 << 16)
+            message = self._socket().recv(1 << 16)
             if not message:
                 raise SandboxError("the worker template exited while starting (run `autograder doctor`)")
             greeting: protocol.TemplateGreeting = protocol.from_bytes(message)
@@ -214,12 +219,18 @@ class Sandbox:
 
     # ------------------------------------------------------------ requests
 
-    def _request(self, message: TemplateRequest, fds: list[int] = ()) -> TemplateReply:
+    def _socket(self) -> socket.socket:
+        if self._control is None:
+            raise SandboxError("the worker template is not running")
+        return self._control
+
+    def _request(self, message: TemplateRequest, fds: Sequence[int] = ()) -> TemplateReply:
         self.wait_ready()
         with self._lock:
             try:
-                socket.send_fds(self._control, [protocol.to_bytes(message)], list(fds))
-                data = self._control.recv(1 << 16)
+                control = self._socket()
+                socket.send_fds(control, [protocol.to_bytes(message)], list(fds))
+                data = control.recv(1 << 16)
             except OSError as exc:
                 raise SandboxError(f"lost contact with the worker template: {exc}") from exc
         if not data:

@@ -47,7 +47,8 @@ def ghostscript_binaries() -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def landlock_reads() -> tuple[str, ...]:
-    """Paths a worker may read at every exercise: the system, the interpreter and the kit, less its secrets."""
+    """Paths a worker may read at every exercise: the system, the interpreter and the kit, less its
+    secrets."""
     readable = [*python_and_kit(), Path("/usr"), *[Path("/") / top for top in SYSTEM_TOPS]]
     return tuple(str(p) for p in allow_except(readable, secrets())) + DEVICES_READ + PROC_READ
 

@@ -12,11 +12,12 @@ import dataclasses
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from autograder import isolation
 from autograder.errors import KitError
 from autograder.sandbox import paths
-from autograder.worker.protocol import Confinement, TemplateSettings
+from autograder.worker.protocol import Confinement, FreshView, LandlockRules, TemplateSettings
 
 MiB = 1024 * 1024
 
@@ -98,12 +99,14 @@ class SandboxPlan:
 
     def template_settings(self, scratch: Path) -> TemplateSettings:
         """How the template runs its standbys: seccomp, a PID namespace each, fresh namespaces each."""
-        fresh = {"tmp_bytes": self.tmp_bytes, "scratch": str(scratch)} if self.worker_namespaces else None
+        fresh: FreshView | None = (
+            {"tmp_bytes": self.tmp_bytes, "scratch": str(scratch)} if self.worker_namespaces else None
+        )
         return {"seccomp": self.seccomp, "pid_namespace": self.worker_namespaces, "fresh": fresh}
 
     def confinement(self, submission: Path, data: Path, work: Path) -> Confinement:
         """The layers a worker applies to itself, for one workspace."""
-        landlock = None
+        landlock: LandlockRules | None = None
         if self.landlock_abi >= 1:
             write = [str(work), "/dev/null", *paths.gpu_device_nodes()]
             if self.worker_namespaces:
@@ -119,7 +122,9 @@ class SandboxPlan:
     def without(self, **layers: None) -> SandboxPlan:
         """The plan less layers that could not be set up after all (a cgroup, the scratch tmpfs), noted."""
         notes = [f"{name.replace('_', ' ')} could not be set up here" for name in layers]
-        return dataclasses.replace(self, notes=self.notes + tuple(notes), **layers)
+        # Which fields are cleared is only known at run time, so the keyword arguments are typed loosely.
+        cleared: dict[str, Any] = dict(layers)
+        return dataclasses.replace(self, notes=self.notes + tuple(notes), **cleared)
 
 
 def resolve_level(requested: str, caps: isolation.Capabilities) -> str:

@@ -23,7 +23,8 @@ PREFIX = "autograder-"
 
 @dataclass(frozen=True)
 class Workspace:
-    """One exercise's scratch folders: a read-only copy of the submission, read-only data, a writable work dir."""
+    """One exercise's scratch folders: a read-only copy of the submission, read-only data, a writable work
+    dir."""
 
     root: Path
     submission: Path

@@ -147,11 +147,13 @@ def raise_capabilities(caps: list[int]) -> None:
 def apply(plan: Confinement, limits: dict[str, int]) -> list[str]:
     """Apply a worker's confinement in order; the layers now in force. Raises when one fails."""
     layers = []
-    if plan.get("uid") is not None:
-        layers += switch_uid(plan["uid"])
+    uid = plan.get("uid")
+    if uid is not None:
+        layers += switch_uid(uid)
     layers += apply_rlimits(limits)
-    if plan.get("landlock"):
-        layers += landlock.apply_landlock(plan["landlock"]["read"], plan["landlock"]["write"])
+    rules = plan.get("landlock")
+    if rules:
+        layers += landlock.apply_landlock(rules["read"], rules["write"])
     if plan.get("drop_caps"):
         layers += drop_privileges()
     if plan.get("seccomp"):

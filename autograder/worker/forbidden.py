@@ -220,7 +220,7 @@ def _python_targets(paths: tuple[tuple[str, str], ...]) -> list[tuple[Any, str]]
 
 @contextlib.contextmanager
 def _swapped_code(targets: list[tuple[Any, str]]) -> Iterator[None]:
-    saved = []
+    saved: list[tuple[Any, CodeType]] = []
     try:
         for function, label in targets:
             if any(function is done for done, _ in saved):

@@ -55,5 +55,7 @@ def tensors_by_value() -> None:
 
     import torch  # noqa: F401  (registers its reducers)
 
-    for kind in [kind for kind in ForkingPickler._extra_reducers if kind.__module__.split(".")[0] == "torch"]:
-        del ForkingPickler._extra_reducers[kind]
+    # _extra_reducers is private (typeshed does not declare it); it is where torch's reducers are registered.
+    reducers = ForkingPickler._extra_reducers  # type: ignore[attr-defined]
+    for kind in [kind for kind in reducers if kind.__module__.split(".")[0] == "torch"]:
+        del reducers[kind]

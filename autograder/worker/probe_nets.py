@@ -58,7 +58,8 @@ class CourseMLP(nn.Module):
 
 
 class CourseCNN(nn.Module):
-    """The course's MNIST CNN: two 3x3 convolutions with pooling, then 1568 -> 200 -> 100 -> 10, LogSoftmax."""
+    """The course's MNIST CNN: two 3x3 convolutions with pooling, then 1568 -> 200 -> 100 -> 10,
+    LogSoftmax."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -84,7 +85,8 @@ class CourseCNN(nn.Module):
 
 
 class RawLinear(nn.Module):
-    """Flatten, then Linear(784, 10), with no LogSoftmax: NLLLoss and CrossEntropyLoss train it differently."""
+    """Flatten, then Linear(784, 10), with no LogSoftmax: NLLLoss and CrossEntropyLoss train it
+    differently."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -2,9 +2,11 @@
 
 Three channels carry them:
   grader -> template   control requests (`spawn`, `kill`, `reap`, `ping`) as JSON over a SOCK_SEQPACKET
-                       socket, answered by a `TemplateReply`; the template greets once with `TemplateGreeting`;
+                       socket, answered by a `TemplateReply`; the template greets once with
+`TemplateGreeting`;
   template -> worker   the `Job` (JSON, with the worker's three pipe ends passed alongside);
-  grader <-> worker    `ProbeRequest`s one way, `WorkerMessage`s (`ready`, `error`, `result`, `sandbox-failed`)
+  grader <-> worker    `ProbeRequest`s one way, `WorkerMessage`s (`ready`, `error`, `result`,
+`sandbox-failed`)
                        the other, framed and encoded by `wire`.
 How the template itself runs (seccomp, namespaces per worker) is its `TemplateSettings`, on its command line.
 Everything here is plain data (it crosses JSON or `wire`); what comes back from a worker is untrusted, so the
@@ -162,13 +164,17 @@ class ProbeRequest(TypedDict):
     kwargs: dict[str, Any]
 
 
-class ErrorInfo(TypedDict):
-    """An exception in student code: type, message, and the student's own file and line."""
-
+class _ErrorFields(TypedDict):
     type: str
     message: str
     file: str | None
     line: int | None
+
+
+class ErrorInfo(_ErrorFields, total=False):
+    """An exception in student code: type, message, and the student's own file and line; the traceback,
+    except where a probe reports the error inside its result (it leaves the traceback out)."""
+
     traceback: str
 
 

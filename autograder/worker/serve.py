@@ -129,6 +129,8 @@ def load_student_module(path: str, name: str):
         name if name not in sys.stdlib_module_names and name not in sys.modules else f"student_{name}"
     )
     spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     sys.path.append(os.path.dirname(path))

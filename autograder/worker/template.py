@@ -24,6 +24,7 @@ import signal
 import socket
 import sys
 import time
+from typing import cast
 
 from autograder.worker import confine, namespaces, protocol
 from autograder.worker.preload import preload
@@ -59,12 +60,13 @@ class Template:
     def handle(self, request: protocol.TemplateRequest, fds: list[int]) -> TemplateReply:
         op = request.get("op")
         if op == "spawn":
-            return self.spawn(request["job"], fds)
+            return self.spawn(cast(protocol.SpawnRequest, request)["job"], fds)
         if op == "kill":
-            self.kill(request["id"])
+            self.kill(cast(protocol.KillRequest, request)["id"])
             return {"ok": True}
         if op == "reap":
-            return {"ok": True, "status": self.reap(request["id"], float(request.get("timeout", 0)))}
+            reap = cast(protocol.ReapRequest, request)
+            return {"ok": True, "status": self.reap(reap["id"], float(reap.get("timeout", 0)))}
         if op == "ping":
             return {"ok": True, "pid": os.getpid()}
         return protocol.refused(f"unknown op {op!r}")

@@ -85,8 +85,8 @@ def keep(trajectory: Trajectory) -> None:
 
 
 def chunk(start: int, chosen: list[int] | None = None) -> dict[str, Any]:
-    """States `start`, `start + 1`, ... of the kept run, as many as fit in CHUNK_BYTES, stacked into one tensor;
-    or, with `chosen`, those states (the grader's choice, made after the run)."""
+    """States `start`, `start + 1`, ... of the kept run, as many as fit in CHUNK_BYTES, stacked into one
+    tensor; or, with `chosen`, those states (the grader's choice, made after the run)."""
     if _kept is None:
         return {"states": torch.zeros(0), "next": start}
     states = _kept.states

@@ -3,8 +3,9 @@
 Dict keys are limited to types an attacker cannot make collide in the grader's hash table:
 strings (their hashes are salted per process, and the grader's salt is not the worker's), booleans,
 and integers within ±2**31 (their hashes are the numbers themselves, so distinct keys follow distinct
-probe sequences; -1 and -2 are the one pair that shares a hash). Large integers, floats and tuples hash deterministically: a few hundred thousand
-chosen ones (`k * (2**61 - 1)`) share one hash and make building the dict quadratic.
+probe sequences; -1 and -2 are the one pair that shares a hash). Large integers, floats and tuples hash
+deterministically: a few hundred thousand chosen ones (`k * (2**61 - 1)`) share one hash and make building the
+dict quadratic.
 """
 
 from __future__ import annotations

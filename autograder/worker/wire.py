@@ -169,9 +169,12 @@ class _Encoder:
 
 def _plain_scalar(value: int | float | str) -> int | float | str:
     """A subclass of int, float or str (which may override anything) becomes the plain type."""
-    for base in (int, float, str):
-        if isinstance(value, base):
-            return base.__new__(base, value) if base is not str else str.__str__(value)
+    if isinstance(value, int):
+        return int.__new__(int, value)
+    if isinstance(value, float):
+        return float.__new__(float, value)
+    if isinstance(value, str):
+        return str.__str__(value)
     raise WireError("not a scalar")
 
 

@@ -52,7 +52,8 @@ class LabeledImageFolder(Dataset):
 
 
 def build_dataset(root_dir, label_dirs, transform=None):
-    """One LabeledImageFolder per label in `label_dirs`, concatenated in that order (the course's `ants + bees`)."""
+    """One LabeledImageFolder per label in `label_dirs`, concatenated in that order
+    (the course's `ants + bees`)."""
     # Hint: One dataset per label, joined end to end in the order given: the course's ants + bees.
     # 提示：每个标签一个数据集，按给定顺序首尾相接：就是课程里的 ants + bees。
     # More / 更多: autograder hint 02 --level 2

@@ -69,8 +69,8 @@ def test_files_that_are_not_images_are_skipped_not_only_dotfiles(dataset, folder
     (folder / "ants" / "Thumbs.db").write_bytes(b"\0" * 16)
     ants = dataset.LabeledImageFolder(folder, "ants")
     assert len(ants) == 4, tr(
-        f"{len(ants)} items for 4 images: keep only files whose extension is an image's (IMAGE_EXTENSIONS, any "
-        "case); skipping names that start with '.' still keeps notes.txt and Thumbs.db",
+        f"{len(ants)} items for 4 images: keep only files whose extension is an image's (IMAGE_EXTENSIONS, "
+        f"any case); skipping names that start with '.' still keeps notes.txt and Thumbs.db",
         f"4 张图片却有 {len(ants)} 项：只保留扩展名属于图片的文件（IMAGE_EXTENSIONS，不分大小写）；"
         "只跳过以 '.' 开头的文件仍会留下 notes.txt 和 Thumbs.db",
     )

@@ -44,7 +44,8 @@ def batch_count(n, batch_size, drop_last):
 
 
 def first_batch(loader):
-    """(images, labels) of the first batch `loader` gives: for CIFAR-10 with batch_size=4, shapes (4, 3, 32, 32) and (4,)."""
+    """(images, labels) of the first batch `loader` gives: for CIFAR-10 with batch_size=4, shapes
+    (4, 3, 32, 32) and (4,)."""
     # Hint: A DataLoader is iterable: start an epoch and take only its first batch.
     # 提示：DataLoader 是可迭代的：开始一个 epoch，只取第一个 batch。
     # More / 更多: autograder hint 05 --level 2

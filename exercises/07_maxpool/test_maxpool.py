@@ -40,8 +40,9 @@ def test_net_pools_a_long_tensor_and_returns_float32(maxpool):
     image = torch.tensor(maxpool.COURSE_INPUT).reshape(1, 1, 5, 5)  # dtype is int64 (Long)
     out = maxpool.MaxPoolNet()(image)
     assert out.dtype == torch.float32, tr(
-        f"forward returned {out.dtype} for an int64 input: convert it with x.to(torch.float32) (or x.float()) "
-        "before pooling; the Conv2d and Linear layers after pooling hold float32 weights and refuse int64",
+        f"forward returned {out.dtype} for an int64 input: convert it with x.to(torch.float32) (or "
+        f"x.float()) before pooling; the Conv2d and Linear layers after pooling hold float32 weights and "
+        f"refuse int64",
         f"输入是 int64 时 forward 返回了 {out.dtype}：池化前用 x.to(torch.float32)（或 x.float()）转换；"
         "池化后面的 Conv2d、Linear 层的权重是 float32，不接受 int64",
     )
@@ -58,8 +59,8 @@ def test_ceil_mode_drops_a_last_window_that_starts_in_the_padding(maxpool):
     expected = layer(torch.zeros(1, 1, 5, 5)).shape[-1]  # 3: a 4th window would start inside the padding
     got = maxpool.maxpool2d_output_size(5, 2, stride=2, padding=1, ceil_mode=True)
     assert got == expected, tr(
-        f"size 5, kernel 2, stride 2, padding 1, ceil mode: expected {expected}, got {got}. In ceil mode, drop a "
-        "last window that would start inside the right padding",
+        f"size 5, kernel 2, stride 2, padding 1, ceil mode: expected {expected}, got {got}. In ceil mode, "
+        f"drop a last window that would start inside the right padding",
         f"size 5、kernel 2、stride 2、padding 1、ceil 模式：应为 {expected}，得到 {got}。ceil 模式下，"
         "要去掉从右侧填充里开始的最后一个窗口",
     )

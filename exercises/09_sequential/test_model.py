@@ -13,7 +13,8 @@ def the_sequential(net):
 
 def test_net_holds_its_layers_in_one_sequential(model):
     assert the_sequential(model.CIFAR10Net()) is not None, tr(
-        "keep the layers in one nn.Sequential attribute, as the course does (self.model1 = nn.Sequential(...))",
+        "keep the layers in one nn.Sequential attribute, as the course does (self.model1 = "
+        "nn.Sequential(...))",
         "像课程那样把各层放进一个 nn.Sequential 属性（self.model1 = nn.Sequential(...)）",
     )
 

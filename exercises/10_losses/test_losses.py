@@ -52,10 +52,10 @@ def test_the_loss_keeps_the_graph_so_backward_reaches_the_inputs(losses, name):
         pred, target = torch.randn(4, requires_grad=True), torch.randn(4)
     loss = getattr(losses, name)(pred, target)
     assert isinstance(loss, torch.Tensor) and loss.grad_fn is not None, tr(
-        f"{name} is cut off from its input: torch.tensor(x.item()) or .detach() makes a new tensor without a graph, "
-        "so backward() can never reach the model. Keep computing with tensor operations",
-        f"{name} 与输入断开了：torch.tensor(x.item()) 或 .detach() 会生成没有计算图的新张量，backward() 就到不了模型。"
-        "请一直用张量运算计算",
+        f"{name} is cut off from its input: torch.tensor(x.item()) or .detach() makes a new tensor without a "
+        f"graph, so backward() can never reach the model. Keep computing with tensor operations",
+        f"{name} 与输入断开了：torch.tensor(x.item()) 或 .detach() 会生成没有计算图的新张量，backward() 就到"
+        f"不了模型。请一直用张量运算计算",
     )
     loss.backward()
     assert pred.grad is not None and torch.isfinite(pred.grad).all()

@@ -23,7 +23,8 @@ def train_step(model, inputs, targets, loss_fn, optimizer):
 
 
 def train_epoch(model, loader, loss_fn, optimizer):
-    """One pass over `loader` (batches of (inputs, targets)); returns the sum of the batch losses as a float."""
+    """One pass over `loader` (batches of (inputs, targets)); returns the sum of the batch losses as a
+    float."""
     # Hint: One epoch is one training step per batch of the loader; add up the batch losses as plain
     #   floats.
     # 提示：一个 epoch 就是对 loader 的每个 batch 做一步训练；把每个 batch

@@ -66,7 +66,8 @@ def test_train_step_clears_old_gradients_first(optim_step, setup):
         assert torch.allclose(param.detach(), old - 0.1 * grad, atol=1e-5), tr(
             "the step used old gradients too: call optimizer.zero_grad() before loss.backward(), "
             "or each step's gradients add up",
-            "这一步把旧梯度也用上了：在 loss.backward() 之前调用 optimizer.zero_grad()，否则每一步的梯度会累加",
+            "这一步把旧梯度也用上了：在 loss.backward() 之前调用 optimizer.zero_grad()，否则每一步的梯度会累"
+            "加",
         )
 
 
@@ -77,6 +78,6 @@ def test_train_epoch_returns_a_python_float_not_a_tensor(optim_step, setup):
     assert type(total) is float, tr(
         f"train_epoch returned {type(total).__name__}: `running_loss += loss` adds tensors and keeps every "
         "batch's graph alive; add loss.item(), a float",
-        f"train_epoch 返回了 {type(total).__name__}：`running_loss += loss` 累加的是张量，会把每个 batch 的计算图"
-        "都留在内存里；请加 loss.item()（一个 float）",
+        f"train_epoch 返回了 {type(total).__name__}：`running_loss += loss` 累加的是张量，会把每个 batch 的计"
+        f"算图都留在内存里；请加 loss.item()（一个 float）",
     )

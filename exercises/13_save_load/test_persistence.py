@@ -46,7 +46,8 @@ def test_load_state_returns_the_model(persistence, tmp_path):
     fresh = nn.Linear(3, 2)
     returned = persistence.load_state(fresh, tmp_path / "state.pth")
     assert returned is fresh, tr(
-        f"load_state returned {type(returned).__name__}: model.load_state_dict(...) returns a report of the keys, "
-        "not the model; return the model itself",
-        f"load_state 返回了 {type(returned).__name__}：model.load_state_dict(...) 返回的是键的报告，不是模型；请返回模型本身",
+        f"load_state returned {type(returned).__name__}: model.load_state_dict(...) returns a report of the "
+        f"keys, not the model; return the model itself",
+        f"load_state 返回了 {type(returned).__name__}：model.load_state_dict(...) 返回的是键的报告，不是模"
+        f"型；请返回模型本身",
     )

@@ -59,13 +59,14 @@ def test_evaluate_returns_the_accuracy_as_a_python_float(train, loaders):
     assert isinstance(accuracy, float), tr(
         f"the accuracy is a {type(accuracy).__name__}: (outputs.argmax(1) == targets).sum() is a tensor; "
         "count with .sum().item() and divide, to return a Python float",
-        f"准确率是 {type(accuracy).__name__}：(outputs.argmax(1) == targets).sum() 是张量；用 .sum().item() 计数再相除，"
-        "返回 Python float",
+        f"准确率是 {type(accuracy).__name__}：(outputs.argmax(1) == targets).sum() 是张量；用 .sum().item() "
+        f"计数再相除，返回 Python float",
     )
 
 
 class GradientWatcher(nn.Module):
-    """The course's network, noting whether gradients from an earlier step are still there at a training forward."""
+    """The course's network, noting whether gradients from an earlier step are still there at a training
+    forward."""
 
     def __init__(self, net):
         super().__init__()

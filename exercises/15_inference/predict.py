@@ -28,7 +28,8 @@ def load_image(path):
 
 
 def predict(model, image_path, classes):
-    """`(index, class_name)` that `model` predicts for the image at `image_path`; `classes[index]` names it."""
+    """`(index, class_name)` that `model` predicts for the image at `image_path`; `classes[index]` names
+    it."""
     # Hint: Turn the image into the network's input, ask the model in eval mode without autograd, and
     #   take the most likely class.
     # 提示：把图片变成网络的输入，在 eval 模式、关闭求导的情况下让模型预测，取可能性最大的类别。

@@ -105,6 +105,7 @@ def test_accuracy_leaves_the_model_in_eval_mode(mnist, batches):
 def test_accuracy_is_a_python_float_not_a_tensor(mnist, batches):
     value = mnist.accuracy(linear_classifier(), batches, "cpu")
     assert isinstance(value, float), tr(
-        f"accuracy returned a {type(value).__name__}: count with .sum().item() and divide, to return a Python float",
+        f"accuracy returned a {type(value).__name__}: count with .sum().item() and divide, to return a "
+        f"Python float",
         f"accuracy 返回了 {type(value).__name__}：用 .sum().item() 计数再相除，返回 Python float",
     )

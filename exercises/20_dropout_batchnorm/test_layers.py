@@ -1,4 +1,5 @@
-"""Visible tests for exercise 20 (Dropout and BatchNorm: train mode and eval mode). Run: pytest exercises/20_dropout_batchnorm"""
+"""Visible tests for exercise 20 (Dropout and BatchNorm: train mode and eval mode). Run: pytest
+exercises/20_dropout_batchnorm"""
 
 import pytest
 import torch
@@ -20,8 +21,8 @@ def test_dropout_scales_the_kept_values_by_1_over_1_minus_p(layers):
     out = layers.dropout(x, 0.5)
     kept = out != 0
     assert torch.allclose(out[kept], x[kept] * 2), tr(
-        "the values dropout(x, p=0.5) keeps must be doubled: multiply the kept values by 1 / (1 - p), so each "
-        "output keeps the input's expected size",
+        "the values dropout(x, p=0.5) keeps must be doubled: multiply the kept values by 1 / (1 - p), so "
+        "each output keeps the input's expected size",
         "dropout(x, p=0.5) 保留的值应变为两倍：保留的值要乘以 1 / (1 - p)，使每个输出的期望值与输入一样",
     )
 
@@ -31,7 +32,8 @@ def test_dropout_zeroes_about_p_of_the_values(layers):
     assert abs(zeroed - 0.2) < 0.01, tr(
         f"dropout(x, p=0.2) zeroed {zeroed:.1%} of the values instead of about 20%: p is the probability of "
         "zeroing a value, not of keeping it",
-        f"dropout(x, p=0.2) 把 {zeroed:.1%} 的值置 0，而不是约 20%：p 是把一个值置 0 的概率，不是保留它的概率",
+        f"dropout(x, p=0.2) 把 {zeroed:.1%} 的值置 0，而不是约 20%：p 是把一个值置 0 的概率，不是保留它的概"
+        f"率",
     )
 
 
@@ -79,8 +81,8 @@ def test_batch_norm_running_variance_uses_the_unbiased_variance(layers):
     running_var = torch.ones(1)
     layers.batch_norm(torch.tensor([[1.0], [3.0]]), torch.zeros(1), running_var, momentum=0.5)
     assert torch.allclose(running_var, torch.tensor([1.5])), tr(
-        f"for the batch [1, 3] (unbiased variance 2) with momentum 0.5, running_var should go from 1 to 1.5, got "
-        f"{running_var.tolist()}: the running variance takes the unbiased variance (unbiased=True)",
+        f"for the batch [1, 3] (unbiased variance 2) with momentum 0.5, running_var should go from 1 to 1.5, "
+        f"got {running_var.tolist()}: the running variance takes the unbiased variance (unbiased=True)",
         f"批次 [1, 3]（无偏方差为 2）、momentum 为 0.5 时，running_var 应从 1 变为 1.5，实际为 "
         f"{running_var.tolist()}：滑动方差要用无偏方差（unbiased=True）",
     )
@@ -90,17 +92,18 @@ def test_batch_norm_in_eval_mode_uses_the_running_statistics(layers):
     x = torch.tensor([[3.0], [5.0]])
     out = layers.batch_norm(x, torch.tensor([1.0]), torch.tensor([4.0]), training=False, eps=0.0)
     assert torch.allclose(out, torch.tensor([[1.0], [2.0]])), tr(
-        "in eval mode, batch_norm must normalize with running_mean and running_var ((3 - 1) / 2 = 1), not with "
-        "the batch's own statistics",
-        "验证模式下 batch_norm 要用 running_mean 和 running_var 归一化（(3 - 1) / 2 = 1），而不是批次自己的统计量",
+        "in eval mode, batch_norm must normalize with running_mean and running_var ((3 - 1) / 2 = 1), not "
+        "with the batch's own statistics",
+        "验证模式下 batch_norm 要用 running_mean 和 running_var 归一化（(3 - 1) / 2 = 1），而不是批次自己的统"
+        "计量",
     )
 
 
 PER_CHANNEL = (
     "batch_norm of (N, C, H, W) images must match nn.BatchNorm2d: each channel's statistics are over the "
     "batch, the height and the width (dims 0, 2 and 3), one mean and one variance per channel",
-    "(N, C, H, W) 图片的 batch_norm 应与 nn.BatchNorm2d 一致：每个通道的统计量在批次、高、宽（第 0、2、3 维）上计算，"
-    "每个通道一个均值、一个方差",
+    "(N, C, H, W) 图片的 batch_norm 应与 nn.BatchNorm2d 一致：每个通道的统计量在批次、高、宽（第 0、2、3 维）"
+    "上计算，每个通道一个均值、一个方差",
 )
 
 

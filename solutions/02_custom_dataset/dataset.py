@@ -55,7 +55,8 @@ class LabeledImageFolder(Dataset):
 
 
 def build_dataset(root_dir, label_dirs, transform=None):
-    """One LabeledImageFolder per label in `label_dirs`, concatenated in that order (the course's `ants + bees`)."""
+    """One LabeledImageFolder per label in `label_dirs`, concatenated in that order
+    (the course's `ants + bees`)."""
     ### BEGIN SOLUTION
     return ConcatDataset([LabeledImageFolder(root_dir, label, transform) for label in label_dirs])
     ### END SOLUTION

@@ -43,7 +43,8 @@ def batch_count(n, batch_size, drop_last):
 
 
 def first_batch(loader):
-    """(images, labels) of the first batch `loader` gives: for CIFAR-10 with batch_size=4, shapes (4, 3, 32, 32) and (4,)."""
+    """(images, labels) of the first batch `loader` gives: for CIFAR-10 with batch_size=4, shapes
+    (4, 3, 32, 32) and (4,)."""
     ### BEGIN SOLUTION
     images, labels = next(iter(loader))
     return images, labels

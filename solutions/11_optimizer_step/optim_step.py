@@ -25,7 +25,8 @@ def train_step(model, inputs, targets, loss_fn, optimizer):
 
 
 def train_epoch(model, loader, loss_fn, optimizer):
-    """One pass over `loader` (batches of (inputs, targets)); returns the sum of the batch losses as a float."""
+    """One pass over `loader` (batches of (inputs, targets)); returns the sum of the batch losses as a
+    float."""
     ### BEGIN SOLUTION
     model.train()
     running_loss = 0.0

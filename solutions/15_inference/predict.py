@@ -32,7 +32,8 @@ def load_image(path):
 
 
 def predict(model, image_path, classes):
-    """`(index, class_name)` that `model` predicts for the image at `image_path`; `classes[index]` names it."""
+    """`(index, class_name)` that `model` predicts for the image at `image_path`; `classes[index]` names
+    it."""
     ### BEGIN SOLUTION
     image = load_image(image_path)
     model.eval()

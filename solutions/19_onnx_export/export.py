@@ -37,7 +37,8 @@ def export_onnx(model, example_input, path):
 
 
 def run_onnx(path, array):
-    """Run the ONNX file `path` on the NumPy `array` with ONNX Runtime; return its first output, a NumPy array.
+    """Run the ONNX file `path` on the NumPy `array` with ONNX Runtime; return its first output, a NumPy
+    array.
 
     Works for any file with one input, whatever that input is called.
     """

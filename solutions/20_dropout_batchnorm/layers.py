@@ -1,4 +1,5 @@
-"""Exercise 20 · Dropout and BatchNorm by hand: train mode and eval mode (手写 Dropout 与 BatchNorm：训练模式与验证模式).
+"""Exercise 20 · Dropout and BatchNorm by hand: train mode and eval mode
+(手写 Dropout 与 BatchNorm：训练模式与验证模式).
 
 Dropout and batch normalization are the layers that behave differently while a model trains and
 while it is evaluated: that is what `model.train()` and `model.eval()` switch. In training, dropout

@@ -135,7 +135,8 @@ def line_chart(
             for e, v in item.values
             if v is not None and not math.isfinite(v)
         ]
-        paths, run = [], []
+        paths: list[str] = []
+        run: list[tuple[int, float]] = []
         for e, v in [(e, v if v is not None and math.isfinite(v) else None) for e, v in item.values] + [
             (0, None)
         ]:

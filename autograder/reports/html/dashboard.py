@@ -156,7 +156,7 @@ def _problem(entry: Entry, link: StudentLink) -> Problem | None:
         sandbox = "sandbox" in error.lower()
         kind = Text("sandbox failure", "沙箱故障") if sandbox else Text("not graded", "未能评分")
         return Problem(link, kind, [Text.plain(error)])
-    details, counts = [], Counter()
+    details, counts = [], Counter[str]()
     for exercise in entry.data.get("exercises", []):
         for check in exercise.get("checks", []) if isinstance(exercise, dict) else []:
             if isinstance(check, dict) and check.get("status") in ("error", "timeout"):

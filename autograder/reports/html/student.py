@@ -138,7 +138,8 @@ def image_pairs(value: Any) -> list[ImagePair]:
 
 
 def _once(checks: list[CheckView]) -> list[CheckView]:
-    """The checks in order, each hint shown only the first time it comes (a stub fails many checks with one)."""
+    """The checks in order, each hint shown only the first time it comes
+    (a stub fails many checks with one)."""
     seen: set[Text] = set()
     marked = []
     for check in checks:
@@ -150,7 +151,9 @@ def _once(checks: list[CheckView]) -> list[CheckView]:
 
 def exercise_view(data: dict[str, Any]) -> ExerciseView:
     """One exercise: its checks split by outcome, its training run and its images, from the same result."""
-    artifacts = data.get("artifacts") if isinstance(data.get("artifacts"), dict) else {}
+    artifacts = data.get("artifacts")
+    if not isinstance(artifacts, dict):
+        artifacts = {}
     pairs = image_pairs(artifacts.get("images"))
     checks = [check_view(c) for c in data.get("checks", []) if isinstance(c, dict)]
     checks = [replace(c, images=tuple(p for p in pairs if p.check == c.name)) for c in checks]

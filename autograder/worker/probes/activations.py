@@ -30,7 +30,8 @@ def in_place(module, x: torch.Tensor) -> dict[str, Any]:
 
 @probe
 def net_run(module, x: torch.Tensor) -> dict[str, Any]:
-    """ActivationNet()(x), x afterwards, and the class names of the layers the forward pass called, in order."""
+    """ActivationNet()(x), x afterwards, and the class names of the layers the forward pass called, in
+    order."""
     model = module.ActivationNet()
     called: list[str] = []
     for layer in model.modules():

@@ -1,4 +1,5 @@
-"""Probes for 16_autograd: the student's gradients on leaf inputs, and numerical gradients of random functions.
+"""Probes for 16_autograd: the student's gradients on leaf inputs, and numerical gradients of random
+functions.
 
 Every returned gradient is cloned at once, so a later call that accumulates
 into the same `.grad` cannot change what was already reported. Functions

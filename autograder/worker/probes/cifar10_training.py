@@ -74,7 +74,8 @@ def start_from(model: torch.nn.Module, start: torch.Tensor) -> list[list[int]] |
 
 @probe
 def evaluate(module, images: Any, labels: Any, batch_size: int, seed: int, device: str) -> dict[str, Any]:
-    """evaluate(a seeded ModeRevealingNet left in training mode, a loader of these images, CrossEntropyLoss(), device)."""
+    """evaluate(a seeded ModeRevealingNet left in training mode, a loader of these images, CrossEntropyLoss(),
+    device)."""
     model = seeded(lambda: ModeRevealingNet(3 * 32 * 32), seed)
     model.train()
     loader = make_loader(images, labels, batch_size, shuffle=False, seed=seed)
@@ -101,7 +102,8 @@ def train(
     shuffle: bool = True,
     pin_memory: bool = False,
 ) -> dict[str, Any]:
-    """train(the student's CIFAR10Net holding `start`, an audited train loader, a test loader, epochs, lr, device).
+    """train(the student's CIFAR10Net holding `start`, an audited train loader, a test loader, epochs, lr,
+    device).
 
     Returns what train returned, the run's records and (when small) its states; larger runs are fetched
     with `states`. With pin_memory the loaders hand out page-locked batches (not audited), as a GPU

@@ -79,7 +79,7 @@ def opened_files() -> Iterator[list[str]]:
             seen.append(name)
         return original(source, *args, **kwargs)
 
-    Image.open = recording_open
+    Image.open = recording_open  # type: ignore[assignment]  # a deliberate patch, undone below
     try:
         yield seen
     finally:

@@ -7,7 +7,7 @@ the call happened, inside the worker.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import torch
 from torch import nn
@@ -64,9 +64,10 @@ def trained_model(seed: int) -> nn.Module:
         nn.Dropout(0.5),
         nn.Linear(HIDDEN, CLASSES),
     )
-    norm = model[1]
-    norm.running_mean.copy_(torch.randn(HIDDEN, generator=generator) * 2)
-    norm.running_var.copy_(torch.rand(HIDDEN, generator=generator) * 4 + 0.5)
+    norm = cast(nn.BatchNorm1d, model[1])
+    # BatchNorm1d tracks running statistics by default: they are never None here
+    cast(torch.Tensor, norm.running_mean).copy_(torch.randn(HIDDEN, generator=generator) * 2)
+    cast(torch.Tensor, norm.running_var).copy_(torch.rand(HIDDEN, generator=generator) * 4 + 0.5)
     return model.train()
 
 

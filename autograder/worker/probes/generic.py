@@ -64,7 +64,8 @@ def has(module, name: str) -> bool:
 
 @probe
 def call_each(module, name: str, cases: list[dict[str, Any]]) -> list[list[Any]]:
-    """Call `module.<name>(**case)` for each case: `["ok", value]` or `["error", {type, message, file, line}]`."""
+    """Call `module.<name>(**case)` for each case: `["ok", value]` or
+    `["error", {type, message, file, line}]`."""
     from autograder.worker.serve import describe_exception
 
     function = getattr(module, name)

@@ -1,4 +1,5 @@
-"""Probes for 18_mnist: train networks with the student's loop, or measure accuracy, on digits the grader sends.
+"""Probes for 18_mnist: train networks with the student's loop, or measure accuracy, on digits the grader
+sends.
 
 Images arrive as uint8 (N, 28, 28) arrays and become normalised (N, 1, 28, 28) tensors here
 (ToTensor, then Normalize(0.1307, 0.3081), as the course does). Every training run gets an audited

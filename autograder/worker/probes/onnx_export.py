@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from typing import Any
+from typing import Any, cast
 
 import torch
 from torch import nn
@@ -47,8 +47,9 @@ def build(seed: int) -> ExportNet:
     torch.manual_seed(seed)
     model = ExportNet()
     with torch.no_grad():
-        model.features[1].running_mean.uniform_(-0.5, 0.5)
-        model.features[1].running_var.uniform_(0.5, 2.0)
+        norm = cast(nn.BatchNorm2d, model.features[1])  # torch types a submodule as Tensor | Module
+        cast(torch.Tensor, norm.running_mean).uniform_(-0.5, 0.5)  # tracked by default: never None here
+        cast(torch.Tensor, norm.running_var).uniform_(0.5, 2.0)
     return model
 
 

@@ -1,11 +1,11 @@
 """Probes for 11_optimizer_step: a seeded model and optimizer, the student's step or epoch, the results.
 
 Every model here is tiny, so the student's code runs on one thread (`trajectory.one_thread`: with
-several, each small op waits on the thread pool). The epoch probes run the student's train_epoch with the kit's own train_step in the module (restored
-afterwards), so that an epoch is judged apart from the step: a step that forgets zero_grad, or
-returns a tensor, is charged by the step's checks alone. `long_epoch` runs 2,001 one-sample batches
-with lr=0 (the model stays as it was, so the grader knows every batch's loss): a running loss reset
-every 5, 10, ..., 2000 batches, as tutorials print it, shows in the sum.
+several, each small op waits on the thread pool). The epoch probes run the student's train_epoch with the
+kit's own train_step in the module (restored afterwards), so that an epoch is judged apart from the step: a
+step that forgets zero_grad, or returns a tensor, is charged by the step's checks alone. `long_epoch` runs
+2,001 one-sample batches with lr=0 (the model stays as it was, so the grader knows every batch's loss): a
+running loss reset every 5, 10, ..., 2000 batches, as tutorials print it, shows in the sum.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ def make_setup(seed: int, optimizer: str, loss: str, lr: float):
     """A small seeded MLP with the named optimizer and loss; the same in worker and grader."""
     torch.manual_seed(seed)
     model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 3))
+    opt: torch.optim.Optimizer
     if optimizer == "sgd":
         opt = torch.optim.SGD(model.parameters(), lr=lr)
     elif optimizer == "momentum":
@@ -108,7 +109,8 @@ def epoch(
 
 @probe
 def long_epoch(module, seed: int, inputs: torch.Tensor, targets: torch.Tensor) -> dict[str, Any]:
-    """train_epoch over one-sample batches of these tensors with SGD(lr=0), on one thread (the kit's train_step)."""
+    """train_epoch over one-sample batches of these tensors with SGD(lr=0), on one thread
+    (the kit's train_step)."""
     model, opt, loss_fn = make_setup(seed, "sgd", "ce", 0.0)
     loader = DataLoader(TensorDataset(inputs, targets), batch_size=1, shuffle=False)
     with kit_step_in(module), one_thread():

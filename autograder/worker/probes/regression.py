@@ -61,7 +61,8 @@ def fit_line(module, x: Any, y: Any, epochs: int, lr: float, start: dict | None 
 def fit_logistic(
     module, x: Any, y: Any, epochs: int, lr: float, at: torch.Tensor, start: dict | None = None
 ) -> dict[str, Any]:
-    """fit_logistic(x, y, epochs, lr); the returned model's output on the column `at`; the initial parameters."""
+    """fit_logistic(x, y, epochs, lr); the returned model's output on the column `at`; the initial
+    parameters."""
     with FirstLinear(start) as first, one_thread():
         model = module.fit_logistic(x, y, epochs, lr)
     if not isinstance(model, nn.Module):

@@ -5,9 +5,9 @@ opened in a sandboxed worker of its own that holds only the reference (`read_fil
 `weights_only=True`: a whole model is rebuilt only from the kit's own classes), then compares the
 contents with values it computed itself. A load is judged on a file the grader wrote from a seed the
 worker is never told (a checkpoint in the student's own layout once its save was judged right): the
-probe reports what the model and optimizer hold afterwards. `TinyNet` lives here so that whole pickled models can be rebuilt in
-every process; `saved_as_if_on_cuda` makes torch.save tag every tensor as stored on `cuda:0`, exactly
-what a GPU machine writes.
+probe reports what the model and optimizer hold afterwards. `TinyNet` lives here so that whole pickled models
+can be rebuilt in every process; `saved_as_if_on_cuda` makes torch.save tag every tensor as stored on
+`cuda:0`, exactly what a GPU machine writes.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import contextlib
 import io
 import os
 import tempfile
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 import torch
 import torch.serialization
@@ -47,7 +48,7 @@ def make_model(seed: int) -> TinyNet:
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         model = TinyNet()
-        model.norm.running_mean.uniform_(-1, 1)
+        cast(torch.Tensor, model.norm.running_mean).uniform_(-1, 1)  # tracked by default: never None
     return model
 
 
@@ -167,7 +168,13 @@ def save_with(module, function: str, seed: int, on_cuda: bool = False) -> bytes 
 def read_file(module, data: bytes) -> dict[str, Any]:
     """Open bytes a student's save wrote, in the runner: torch.load with weights_only=True, the kit's
     TinyNet and its layers allowed. Describes what was found: a model's state, a dict's entries, a value."""
-    allowed = [TinyNet, nn.Conv2d, nn.BatchNorm2d, nn.Linear, collections.OrderedDict]
+    allowed: list[Callable[..., Any] | tuple[Callable[..., Any], str]] = [
+        TinyNet,
+        nn.Conv2d,
+        nn.BatchNorm2d,
+        nn.Linear,
+        collections.OrderedDict,
+    ]
     try:
         with torch.serialization.safe_globals(allowed):
             loaded = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)

@@ -23,7 +23,7 @@ def describe_layer(layer: Any) -> list[Any]:
     """[type, sizes...]: Conv2d(in, out, kernel, stride, padding), MaxPool2d(kernel, stride, padding), ..."""
     if isinstance(layer, nn.Conv2d):
         kernel, dilation = _pair(layer.kernel_size), _pair(layer.dilation)
-        padding = layer.padding
+        padding: str | tuple[int, ...] | list[int] = layer.padding
         if padding == "same":
             padding = [d * (k - 1) // 2 for k, d in zip(kernel, dilation)]
         return [

@@ -47,11 +47,11 @@ def watched_writers() -> Iterator[list[SummaryWriter]]:
         created.append(self)
         original(self, *args, **kwargs)
 
-    SummaryWriter.__init__ = init
+    SummaryWriter.__init__ = init  # type: ignore[method-assign]  # a deliberate patch, undone below
     try:
         yield created
     finally:
-        SummaryWriter.__init__ = original
+        SummaryWriter.__init__ = original  # type: ignore[method-assign]
 
 
 def logged(call: Callable[[], Any]) -> dict[str, int]:

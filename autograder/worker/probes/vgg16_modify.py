@@ -8,7 +8,7 @@ in the grader, which computes the output the head must give.
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import Any, cast
 
 import torch
 import torchvision
@@ -63,18 +63,19 @@ def head_weights(
 
 def run_head(model: nn.Module, seed: int) -> dict[str, Any]:
     """classifier[6:] made real with weights from `seed` and run (in eval mode) on the seeded input."""
-    head = list(model.classifier)[HEAD_START:]
-    if not head or not all(isinstance(layer, nn.Linear) for layer in head):
+    head = list(cast(nn.Sequential, model.classifier))[HEAD_START:]  # torch types it as Tensor | Module
+    linears = [layer for layer in head if isinstance(layer, nn.Linear)]
+    if not head or len(linears) != len(head):
         return {"sizes": [describe_layer("", layer)[1:] for layer in head], "output": None}
-    sizes = [[layer.in_features, layer.out_features] for layer in head]
+    sizes = [[layer.in_features, layer.out_features] for layer in linears]
     x, weights = head_weights(sizes, seed)
     with torch.no_grad():
-        for layer, (weight, bias) in zip(head, weights):
+        for layer, (weight, bias) in zip(linears, weights):
             layer.to_empty(device="cpu")
             layer.weight.copy_(weight)
             if layer.bias is not None:
                 layer.bias.copy_(bias)
-        output = nn.Sequential(*head).eval()(x)
+        output = nn.Sequential(*linears).eval()(x)
     return {"sizes": sizes, "output": output}
 
 
@@ -83,11 +84,12 @@ def describe(model: Any, seed: int | None = None) -> dict[str, Any]:
     (with `seed`) the new head's run."""
     if not isinstance(model, nn.Module) or not isinstance(getattr(model, "classifier", None), nn.Sequential):
         return {"kind": type(model).__name__}
-    classifier = [describe_layer(name, layer) for name, layer in model.classifier.named_children()]
+    layers = cast(nn.Sequential, model.classifier).named_children()  # checked just above
+    classifier = [describe_layer(name, layer) for name, layer in layers]
     features = [type(layer).__name__ for layer in getattr(model, "features", [])]
     with torch.no_grad():
         output = model(torch.empty(2, 3, 32, 32, device="meta"))
-    described = {
+    described: dict[str, Any] = {
         "kind": "model",
         "classifier": classifier,
         "features": features,
