@@ -256,8 +256,8 @@ MUTANTS = (
         "04_transforms",
         (
             (
-                "        transforms.Resize(size),\n        transforms.ToTensor(),\n",
-                "        transforms.ToTensor(),\n        transforms.Resize(size),\n",
+                "            transforms.Resize(size),\n            transforms.ToTensor(),\n",
+                "            transforms.ToTensor(),\n            transforms.Resize(size),\n",
             ),
         ),
         ("pipeline_resizes_converts_and_normalizes",),
@@ -267,8 +267,8 @@ MUTANTS = (
         "04_transforms",
         (
             (
-                "        transforms.ToTensor(),\n        transforms.Normalize(mean, std),\n",
-                "        transforms.Normalize(mean, std),\n        transforms.ToTensor(),\n",
+                "            transforms.ToTensor(),\n            transforms.Normalize(mean, std),\n",
+                "            transforms.Normalize(mean, std),\n            transforms.ToTensor(),\n",
             ),
         ),
         ("pipeline_resizes_converts_and_normalizes",),
@@ -489,7 +489,7 @@ MUTANTS = (
         "09_sequential",
         (
             ("        self.model = nn.Sequential(\n", "        self.model = nn.ModuleList([\n"),
-            ("            nn.Linear(64, 10))\n", "            nn.Linear(64, 10)])\n"),
+            ("            nn.Linear(64, 10),\n        )\n", "            nn.Linear(64, 10),\n        ])\n"),
             (
                 "        return self.model(x)\n",
                 "        for layer in self.model:\n            x = layer(x)\n        return x\n",
@@ -838,8 +838,8 @@ MUTANTS = (
         "14_cifar10_training",
         (
             (
-                '                        "test_loss": test_loss, "test_accuracy": test_accuracy})',
-                '                        "test_accuracy": test_accuracy})',
+                '                "test_loss": test_loss,\n',
+                "",
             ),
         ),
         ("history_has_one_record_per_epoch",),
@@ -895,10 +895,10 @@ MUTANTS = (
         "15_inference",
         (
             (
-                "        torchvision.transforms.Resize((32, 32)),\n        "
-                "torchvision.transforms.ToTensor(),\n",
-                "        torchvision.transforms.ToTensor(),\n        torchvision.transforms.Resize((32, "
-                "32)),\n",
+                "            torchvision.transforms.Resize((32, 32)),\n"
+                "            torchvision.transforms.ToTensor(),\n",
+                "            torchvision.transforms.ToTensor(),\n"
+                "            torchvision.transforms.Resize((32, 32)),\n",
             ),
         ),
         ("load_image_resizes_then_converts_with_to_tensor",),

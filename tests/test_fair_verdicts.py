@@ -89,10 +89,11 @@ def test_a_checkpoint_under_keys_of_ones_own_keeps_every_point(grade, tmp_path):
         tmp_path,
         "13_save_load",
         (
-            '        "epoch": epoch,\n        "loss": loss,\n        "model_state_dict": '
-            'model.state_dict(),\n        "optimizer_state_dict": optimizer.state_dict(),\n',
-            '        "weights": model.state_dict(),\n        "sgd": optimizer.state_dict(),\n'
-            '        "at_epoch": epoch,\n        "last_loss": loss,\n',
+            '            "epoch": epoch,\n            "loss": loss,\n'
+            '            "model_state_dict": model.state_dict(),\n'
+            '            "optimizer_state_dict": optimizer.state_dict(),\n',
+            '            "weights": model.state_dict(),\n            "sgd": optimizer.state_dict(),\n'
+            '            "at_epoch": epoch,\n            "last_loss": loss,\n',
         ),
         (
             '    model.load_state_dict(checkpoint["model_state_dict"])\n'
