@@ -29,7 +29,7 @@ from autograder.stub_sync import generated_stub
 
 PACKAGE = Path(__file__).resolve().parent
 # The student's part of the kit: leaf modules and the learning loop. Nothing here imports the grader.
-PACKAGE_FILES = ("i18n.py", "errors.py", "catalog.py", "hints.py", "stubs.py")
+PACKAGE_FILES = ("i18n.py", "errors.py", "catalog.py", "hints.py", "stubs.py", "stub_sync.py")
 SKIPPED_SUFFIXES = (".bak", ".pyc")
 
 

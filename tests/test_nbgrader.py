@@ -304,15 +304,13 @@ def test_release_holds_no_solution_code_and_no_hidden_checks(released, exercise)
         for path in (exercise.stub_file, exercise.stub_file.parent / f"test_{exercise.module}.py")
         for line in path.read_text(encoding="utf-8").splitlines()
     }
-    solution_only = (
-        {
-            line.strip()
-            for region in stubs.find_regions(lines, exercise.id)
-            for line in lines[region.begin + 1 : region.end]
-        }
-        - public
-        - {""}
-    )
+    solution_only = {
+        line.strip()
+        for region in stubs.find_regions(lines, exercise.id)
+        for line in lines[region.begin + 1 : region.end]
+    } - public
+    # a line of brackets alone (`)`, `]`, `},` of a formatted call) says nothing of the solution
+    solution_only = {line for line in solution_only if any(c.isalnum() for c in line)}
     assert solution_only and not solution_only & release_lines
     for hidden in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "hidden_check", "autograder"):
         assert hidden not in text

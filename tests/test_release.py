@@ -2,6 +2,7 @@
 works on its own: its README's commands in a fresh virtualenv, its tests failing on the stubs with the
 friendly TODO and passing with the solutions copied in, and `grade-batch` grading two clones of it."""
 
+import ast
 import json
 import os
 import re
@@ -194,6 +195,31 @@ def test_the_release_has_the_learning_commands_and_no_sync(full_release):
     assert sync.returncode == 2 and "invalid choice: 'sync'" in sync.stderr
     hint = run_in_release(full_release, sys.executable, "-m", "autograder", "hint", "07", "--level", "3")
     assert hint.returncode == 0 and "hint 3 of 3" in hint.stdout
+
+
+def test_every_kit_module_the_release_imports_is_in_the_release(full_release):
+    """A module the learning loop imports but the release lacks fails only when a student runs that
+    command."""
+    released = {
+        ".".join(path.relative_to(full_release).with_suffix("").parts).removesuffix(".__init__")
+        for path in (full_release / "autograder").rglob("*.py")
+    }
+    missing = set()
+    for path in (full_release / "autograder").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and not node.level
+                else []
+            )
+            missing |= {
+                f"{path.name}: {name}"
+                for name in names
+                if name.startswith("autograder") and name not in released
+            }
+    assert not missing
 
 
 def test_the_releases_root_pytest_run_collects_the_exercises_only(full_release):

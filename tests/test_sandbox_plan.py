@@ -40,11 +40,21 @@ def test_strict_as_root_drops_the_uid_before_bubblewrap_and_gives_each_worker_fr
     assert plan.bubblewrap and plan.uid == 65534 and plan.uid_in_template
     assert plan.confinement(*SPACE)["uid"] is None  # already dropped: the whole template runs as 65534
     assert plan.template_settings(Path("/scratch"))["fresh"] == FreshView(
-        tmp_bytes=Budget().tmp_bytes, scratch="/scratch"
+        tmp_bytes=Budget().tmp_bytes, scratch="/scratch", keep=paths.under_private_tmp()
     )
     assert {"bubblewrap", "uid-65534", "ipc-namespace-per-worker", "size-capped-scratch"} <= set(
         plan.layers()
     )
+
+
+def test_a_kit_or_interpreter_under_tmp_is_kept_visible_through_each_workers_fresh_tmp(monkeypatch):
+    """Each worker's empty /tmp would hide a virtualenv or kit unpacked there (a bundle tried under /tmp):
+    the outermost such folders are bound back."""
+    found = [Path("/usr/lib/python3"), Path("/tmp/k/.venv"), Path("/tmp/k/.venv/lib"), Path("/tmp/k/src")]
+    monkeypatch.setattr(paths, "python_and_kit", lambda: found)
+    assert paths.under_private_tmp() == ["/tmp/k/.venv", "/tmp/k/src"]
+    settings = plan_for(caps(), "strict").template_settings(Path("/scratch"))
+    assert settings["fresh"] is not None and settings["fresh"]["keep"] == ["/tmp/k/.venv", "/tmp/k/src"]
 
 
 def test_reduced_as_root_switches_each_worker_to_the_sandbox_uid_after_its_namespaces():

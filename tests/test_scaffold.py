@@ -143,13 +143,18 @@ IGNORED = shutil.ignore_patterns(
 
 
 def run(copy: Path, *command: str, timeout: int = 900) -> subprocess.CompletedProcess:
+    # the copy has no ../shared of its own: hand it the notes and data where this checkout has them
     env = {
-        **os.environ,
-        "PYTHONPATH": str(copy),
-        "AUTOGRADER_NOTES": str(NOTES),
-        "AUTOGRADER_DATA": str(DATA),
-        "AUTOGRADER_LANG": "en",
+        key: value for key, value in os.environ.items() if key not in ("AUTOGRADER_NOTES", "AUTOGRADER_DATA")
     }
+    env.update({"PYTHONPATH": str(copy), "AUTOGRADER_LANG": "en"})
+    env.update(
+        {
+            name: str(folder)
+            for name, folder in (("AUTOGRADER_NOTES", NOTES), ("AUTOGRADER_DATA", DATA))
+            if folder.is_dir()
+        }
+    )
     return subprocess.run(
         [sys.executable, *command], cwd=copy, env=env, capture_output=True, text=True, timeout=timeout
     )
@@ -233,11 +238,13 @@ def test_a_fresh_scaffolds_visible_tests_pass_on_the_solution_and_fail_on_the_st
 
 
 @pytest.mark.slow
-def test_a_fresh_scaffold_builds_its_nbgrader_notebook_and_is_ruff_clean(scaffolded, tmp_path):
+def test_a_fresh_scaffold_builds_its_nbgrader_notebook_and_is_lint_and_format_clean(scaffolded, tmp_path):
     copy, exercise_id, _ = scaffolded
     built = run(
         copy, "-m", "autograder", "nbgrader", "build", str(tmp_path / "course"), "--exercise", exercise_id
     )
     assert built.returncode == 0, built.stderr
-    linted = run(copy, "-m", "ruff", "check", "autograder", "tests")
+    linted = run(copy, "-m", "ruff", "check", ".")
     assert linted.returncode == 0, linted.stdout[-3000:]
+    formatted = run(copy, "-m", "ruff", "format", "--check", ".")
+    assert formatted.returncode == 0, formatted.stdout[-3000:]

@@ -34,6 +34,16 @@ def python_and_kit() -> list[Path]:
     return sorted(p for p in paths if p.exists() and not str(p).startswith("/usr"))
 
 
+def under_private_tmp() -> list[str]:
+    """The interpreter's and kit's folders that lie under /tmp or /dev/shm, outermost only: each worker's
+    fresh /tmp would hide them, so its standby binds them back (a kit unpacked in /tmp, a test's copy)."""
+    kept: list[str] = []
+    for path in sorted(str(p) for p in python_and_kit()):
+        if path.startswith(("/tmp/", "/dev/shm/")) and not any(path.startswith(k + "/") for k in kept):
+            kept.append(path)
+    return kept
+
+
 def ghostscript_binaries() -> list[str]:
     """Ghostscript executables on this machine (PIL would run one to render EPS): hidden from workers."""
     found = []

@@ -100,7 +100,9 @@ class SandboxPlan:
     def template_settings(self, scratch: Path) -> TemplateSettings:
         """How the template runs its standbys: seccomp, a PID namespace each, fresh namespaces each."""
         fresh: FreshView | None = (
-            {"tmp_bytes": self.tmp_bytes, "scratch": str(scratch)} if self.worker_namespaces else None
+            {"tmp_bytes": self.tmp_bytes, "scratch": str(scratch), "keep": paths.under_private_tmp()}
+            if self.worker_namespaces
+            else None
         )
         return {"seccomp": self.seccomp, "pid_namespace": self.worker_namespaces, "fresh": fresh}
 

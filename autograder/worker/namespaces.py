@@ -33,13 +33,23 @@ def prepare(view: FreshView) -> Prepared:
     """New mount and IPC namespaces with an empty /tmp and /dev/shm; never raises (the problem is kept and
     reported, failing closed, when the job arrives)."""
     prepared = Prepared(view["scratch"])
+    kept: dict[str, int] = {}
     try:
         mounts.private_namespaces(mounts.CLONE_NEWIPC)
         prepared.scratch_fd = os.open(view["scratch"], _PATH_FLAGS)  # after: a mount of the new namespace
+        kept = {folder: os.open(folder, _PATH_FLAGS) for folder in view["keep"]}
         for target in ("/tmp", "/dev/shm"):
             mounts.mount_tmpfs(target, view["tmp_bytes"], 0o1777)
+        # Recursive binds: the masks on the kit's secrets come along, and each keeps its source's flags
+        # (read-only under bubblewrap; outside it the kit is root's and Landlock bars writes anyway).
+        for folder, fd in kept.items():
+            os.makedirs(folder, exist_ok=True)
+            mounts.bind(f"/proc/self/fd/{fd}", folder)
     except OSError as exc:
         prepared.problem = f"fresh namespaces: {exc}"
+    finally:
+        for fd in kept.values():
+            os.close(fd)
     return prepared
 
 

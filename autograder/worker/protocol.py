@@ -27,6 +27,7 @@ class FreshView(TypedDict):
 
     tmp_bytes: int
     scratch: str
+    keep: list[str]  # folders under /tmp or /dev/shm still to read (an interpreter or kit installed there)
 
 
 class TemplateSettings(TypedDict):
