@@ -4,7 +4,8 @@ Four parts, so that a resumed batch can say why it regrades a student:
   kit        the kit's version;
   exercises  the exercise selection asked for (all, or the --exercise ids) and the device kind
              (GPU-only checks count on CUDA only);
-  checks     the hidden checks and their helpers (`autograder/hidden/`, `checking.py`), the probes
+  checks     the hidden checks and their helpers (`autograder/hidden/`, `checking.py` and the
+             `expectations.py` and `each_case.py` it re-exports), the probes
              (`autograder/worker/probes/`), the reference solutions and the catalog;
   data       the data plan: the data module (synthetic sets, held-out splits) and which data root.
 The string reads `kit=0.1.0 exercises=3c9a1f02 checks=8e21d0a4b7c3 data=51aa09e2`. The real data
@@ -29,6 +30,8 @@ CHECK_SOURCES = (
     PACKAGE / "hidden",
     PACKAGE / "worker" / "probes",
     PACKAGE / "checking.py",
+    PACKAGE / "expectations.py",
+    PACKAGE / "each_case.py",
     catalog.SOLUTIONS_DIR,
     catalog.CATALOG_FILE,
 )

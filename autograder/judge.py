@@ -3,14 +3,15 @@
 The hidden checks under `autograder/hidden/` are ordinary pytest tests marked
 with `@points(n)`.  `run_checks` runs them through `pytest.main` with the
 `GradingPlugin` below, which supplies the fixtures (`student`, `reference`,
-`data`, `device`) and turns each test's outcome into a `CheckResult`.
+`data`, `device`) and turns each test's outcome into a `CheckResult`
+(`check_outcomes`: titles, statuses, bounded messages). Collecting them without
+running them, and the points each exercise is worth, is `check_collection`'s.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +20,10 @@ from typing import Any
 import pytest
 from _pytest.reports import TestReport
 
-from autograder import catalog, hints, textsafe
+from autograder import catalog, hints
 from autograder.catalog import Exercise
+from autograder.check_collection import exercise_of, hidden_check_args
+from autograder.check_outcomes import CUDA_ONLY, bounded, check_title, classify
 from autograder.errors import KitError
 from autograder.execution import RunSettings
 from autograder.i18n import Text
@@ -28,7 +31,7 @@ from autograder.problems import NotJudged, StudentProblem, missing_file
 from autograder.proxies import LocalModule, ModuleProxy, RemoteModule
 from autograder.results import CheckResult, ExerciseResult
 from autograder.sandbox import Sandbox
-from autograder.verdicts import CheckFailed, take_attachments, take_notes
+from autograder.verdicts import take_attachments, take_notes
 
 
 class GraderError(KitError):
@@ -45,11 +48,6 @@ class GradingContext:
     data: Any
     reference_root: Path = catalog.SOLUTIONS_DIR
     problems: dict[str, Text] = field(default_factory=dict)  # why an exercise's folder is None, when known
-
-
-def exercise_of(path: Path) -> Exercise:
-    """The exercise a hidden-check file belongs to: `test_07_maxpool.py` -> 07_maxpool."""
-    return catalog.get(path.stem.removeprefix("test_"))
 
 
 class GradingPlugin:
@@ -207,18 +205,10 @@ class GradingPlugin:
         )
 
     def _classify(self, item, error: BaseException) -> tuple[str, Text]:
-        if isinstance(error, StudentProblem):
-            return error.status, error.text
-        if isinstance(error, CheckFailed):
-            return "failed", error.text
-        if isinstance(error, AssertionError):
-            return "failed", Text.plain(str(error)) if str(error) else Text("wrong answer", "答案不正确")
-        detail = "".join(traceback.format_exception_only(type(error), error)).strip()
-        self.internal_errors.append(f"{item.nodeid}: {detail}")
-        return "error", Text(
-            f"the grader hit an internal error in this check ({detail})",
-            f"评分程序在此检查中出错（{detail}）",
-        )
+        status, message, internal = classify(error)
+        if internal is not None:
+            self.internal_errors.append(f"{item.nodeid}: {internal}")
+        return status, message
 
     def pytest_collection_modifyitems(self, config, items) -> None:
         """Checks marked `cuda` run only on a CUDA device, elsewhere they are reported as skipped; the checks
@@ -235,10 +225,7 @@ class GradingPlugin:
                         0.0,
                         0.0,
                         "skipped",
-                        Text(
-                            "needs a CUDA device; graded with --device cpu",
-                            "需要 CUDA 设备；本次用 --device cpu 评分",
-                        ),
+                        CUDA_ONLY,
                         title,
                     )
                 )
@@ -263,32 +250,6 @@ class GradingPlugin:
             self.defects.append(f"could not load hidden checks {report.nodeid}: {report.longreprtext[-800:]}")
 
 
-def bounded(text: Text) -> Text:
-    """A check's message as a report can hold it: each language cleaned and cut to a few KB, whatever
-    student data a check quoted in it (`autograder.textsafe`)."""
-    return Text(
-        textsafe.clean(text.en, textsafe.MESSAGE_LIMIT), textsafe.clean(text.zh, textsafe.MESSAGE_LIMIT)
-    )
-
-
-def _first_line(doc: str | None) -> str:
-    return doc.strip().splitlines()[0] if doc and doc.strip() else ""
-
-
-def check_title(doc: str | None) -> Text:
-    """A check's title from its docstring: the first line in English, and the first line holding Chinese
-    characters (`中文：...` by convention) in Chinese; the English again when there is none."""
-    english = _first_line(doc)
-    for line in (doc or "").splitlines():
-        text = line.strip()
-        if any("\u4e00" <= ch <= "\u9fff" for ch in text):
-            return Text(english, text.removeprefix("中文：").removeprefix("中文:").strip())
-    return Text.plain(english)
-
-
-PYTEST_ARGS = ("-p", "no:cacheprovider", "-p", "no:terminal", "--import-mode=importlib")
-
-
 def run_checks(
     context: GradingContext, exercises: list[Exercise], plugin: GradingPlugin | None = None
 ) -> list[ExerciseResult]:
@@ -300,17 +261,9 @@ def run_checks(
     for path in files:
         if not Path(path).exists():
             raise GraderError(f"hidden checks {path} are missing")
-    args = [
-        *PYTEST_ARGS,
-        "--rootdir",
-        str(catalog.HIDDEN_DIR),
-        "-c",
-        str(catalog.HIDDEN_DIR / "pytest.ini"),
-        *files,
-    ]
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink):
-        code = pytest.main(args, plugins=[plugin])
+        code = pytest.main(hidden_check_args(files), plugins=[plugin])
     if plugin.defects:
         raise GraderError("; ".join(plugin.defects))
     nothing_ran = code == pytest.ExitCode.NO_TESTS_COLLECTED and not plugin.reported_unrun
@@ -319,39 +272,3 @@ def run_checks(
             f"pytest could not run the hidden checks (exit code {int(code)}): {sink.getvalue()[-800:]}"
         )
     return [plugin._result(exercise) for exercise in exercises]
-
-
-class _PointCounter:
-    """pytest plugin: sums the points of the collected hidden checks per exercise."""
-
-    def __init__(self, cuda: bool) -> None:
-        self.points: dict[str, float] = {}
-        self.cuda = cuda
-
-    def pytest_collection_modifyitems(self, items) -> None:
-        for item in items:
-            if item.get_closest_marker("cuda") is not None and not self.cuda:
-                continue
-            marker = item.get_closest_marker("points")
-            exercise = exercise_of(Path(item.fspath)).id
-            self.points[exercise] = self.points.get(exercise, 0.0) + (
-                float(marker.args[0]) if marker else 0.0
-            )
-
-
-def max_points(exercises: list[Exercise], device: str = "cpu") -> dict[str, float]:
-    """Points each exercise is worth on `device`, from collecting (not running) its hidden checks."""
-    counter = _PointCounter(cuda=device.startswith("cuda"))
-    files = [str(exercise.hidden_checks) for exercise in exercises]
-    args = [
-        *PYTEST_ARGS,
-        "--collect-only",
-        "--rootdir",
-        str(catalog.HIDDEN_DIR),
-        "-c",
-        str(catalog.HIDDEN_DIR / "pytest.ini"),
-        *files,
-    ]
-    with contextlib.redirect_stdout(io.StringIO()):
-        pytest.main(args, plugins=[counter])
-    return counter.points

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from autograder import catalog
-from autograder.judge import check_title
+from autograder.check_outcomes import check_title
 
 EXERCISES = [
     "06_conv_shapes",

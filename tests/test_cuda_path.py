@@ -4,7 +4,7 @@ CUDA, slots get their own GPU; on a machine with CUDA the solutions get full mar
 import pytest
 import torch
 
-from autograder import catalog, judge
+from autograder import catalog, check_collection
 from autograder.batch.slots import gpu_plan
 from autograder.execution import RunSettings
 from autograder.options import BatchOptions, GradeOptions
@@ -30,7 +30,8 @@ def test_gpu_only_checks_are_reported_as_skipped_on_cpu(grade):
 
 def test_gpu_only_checks_count_only_when_grading_on_cuda():
     exercises = [catalog.get(i) for i in GPU_CHECKS]
-    on_cpu, on_cuda = judge.max_points(exercises, "cpu"), judge.max_points(exercises, "cuda")
+    on_cpu = check_collection.max_points(exercises, "cpu")
+    on_cuda = check_collection.max_points(exercises, "cuda")
     assert all(on_cuda[i] > on_cpu[i] for i in GPU_CHECKS)
 
 

@@ -14,7 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from autograder import bundle_config, bundles, catalog, extras, gradescope_run, i18n, isolation, judge
+from autograder import (
+    bundle_config,
+    bundles,
+    catalog,
+    check_collection,
+    extras,
+    gradescope_run,
+    i18n,
+    isolation,
+)
 from autograder.bundle_config import BundleConfig
 from autograder.errors import KitError
 from autograder.results import CheckResult, ExerciseResult, GradeResult
@@ -128,7 +137,7 @@ def test_a_one_exercise_assignment_grades_and_counts_only_that_exercise(tmp_path
     data = run_autograder(root)
     names = {test["name"].split(" · ")[0] for test in data["tests"]}
     assert names == {"07_maxpool"}
-    worth = judge.max_points([catalog.get("07_maxpool")])["07_maxpool"]
+    worth = check_collection.max_points([catalog.get("07_maxpool")])["07_maxpool"]
     assert data["score"] == sum(test["max_score"] for test in data["tests"]) == worth
     assert all(test["status"] == "passed" for test in data["tests"])
     assert f"{worth:g} / {worth:g}" in data["output"] and data["output_format"] == "html"

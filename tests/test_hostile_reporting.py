@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import catalog, grading, isolation, judge
+from autograder import catalog, check_collection, grading, isolation
 from autograder.nbgrader import build, submissions
 from autograder.reports import render
 from autograder.sandbox import Sandbox
@@ -276,7 +276,7 @@ def test_a_lone_surrogate_does_not_end_grade_batch(level, tmp_path):
     assert report["peak_kib"] < 3 * 1024 * 1024, "some process of the batch peaked over 3 GiB"
     rows = {row["student"]: row for row in csv.DictReader((out / "gradebook.csv").open(encoding="utf-8"))}
     assert set(rows) == {"alice", "bob", "'=1+1"} and {row["status"] for row in rows.values()} == {"ok"}
-    worth = judge.max_points([catalog.get("07_maxpool")])["07_maxpool"]
+    worth = check_collection.max_points([catalog.get("07_maxpool")])["07_maxpool"]
     assert (float(rows["alice"]["07_maxpool"]), float(rows["bob"]["07_maxpool"])) == (worth - 2, worth)
     saved = json.loads((out / "students" / "alice.json").read_text(encoding="utf-8"))
     messages = [

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import catalog, cli, hints, judge, stubs
+from autograder import catalog, check_collection, cli, hints, stubs
 from autograder.grading import GradeOptions
 from autograder.nbgrader import app, build, layout, submissions
 from autograder.reports.nbgrader_grades import NBGRADER_EXPORT_COLUMNS
@@ -139,7 +139,7 @@ def test_config_gives_check_cells_their_exercises_time_limit_and_names_the_data(
 
 
 def test_check_cells_carry_the_kits_points(course):
-    points = judge.max_points(list(catalog.exercises()))
+    points = check_collection.max_points(list(catalog.exercises()))
     for exercise in catalog.exercises():
         graded = [
             c["metadata"]["nbgrader"]
@@ -263,7 +263,7 @@ def test_a_broken_notebook_scores_zero_with_a_clear_error(course, sandbox, tmp_p
     path.write_text(damage(load(source_notebook(course, catalog.get("07_maxpool")))), encoding="utf-8")
     result = submissions.grade(tmp_path / "alice", GradeOptions(device="cpu"), sandbox=sandbox)
     (exercise,) = result.exercises
-    worth = judge.max_points([catalog.get("07_maxpool")])["07_maxpool"]
+    worth = check_collection.max_points([catalog.get("07_maxpool")])["07_maxpool"]
     assert (exercise.score, exercise.max_score) == (0.0, worth)
     assert {check.status for check in exercise.checks} == {"error"}
     assert all(says in check.message for check in exercise.checks)
@@ -397,7 +397,7 @@ def csv_rows(path: Path) -> dict[tuple[str, str], dict[str, str]]:
 
 @pytest.mark.slow
 def test_nbgrader_gives_the_source_full_marks_and_the_release_zero(autograded):
-    points = judge.max_points([catalog.get(i) for i in AUTOGRADED])
+    points = check_collection.max_points([catalog.get(i) for i in AUTOGRADED])
     rows = csv_rows(autograded / "grades.csv")
     for exercise_id in AUTOGRADED:
         assert float(rows["teacher", exercise_id]["score"]) == points[exercise_id]
@@ -462,5 +462,5 @@ def test_hardened_path_reports_a_corrupt_notebook_for_that_student_only(hardened
     ]
     assert exercise["checks"] and exercise["score"] == 0
     assert all(c["status"] == "error" and "not valid JSON" in c["message"] for c in exercise["checks"])
-    full_marks = sum(judge.max_points([catalog.get(i) for i in AUTOGRADED]).values())
+    full_marks = sum(check_collection.max_points([catalog.get(i) for i in AUTOGRADED]).values())
     assert load(hardened / "students" / "teacher.json")["score"] == full_marks

@@ -15,7 +15,7 @@ import os
 import time
 from pathlib import Path
 
-from autograder import catalog, fingerprint, judge
+from autograder import catalog, check_collection, fingerprint, judge
 from autograder.batch.students import Student
 from autograder.errors import KitError, StudentFacingError
 from autograder.i18n import Text
@@ -71,7 +71,7 @@ def selected(options: BatchOptions) -> list[catalog.Exercise]:
 
 @functools.lru_cache(maxsize=4)
 def _points(exercises: tuple[str, ...], device: str) -> dict[str, float]:
-    return judge.max_points([catalog.get(i) for i in exercises], device)
+    return check_collection.max_points([catalog.get(i) for i in exercises], device)
 
 
 def max_points_for(options: BatchOptions) -> dict[str, float]:

@@ -14,7 +14,8 @@ from typing import Any
 import torch
 
 from autograder.checking import StudentProblem, fail, not_judged
-from autograder.hidden.training_audit import Audit, Misfit, Run, SGDSteps, audit, fetch
+from autograder.hidden.step_replays import SGDSteps
+from autograder.hidden.training_audit import Audit, Misfit, Run, audit, fetch
 from autograder.hidden.training_plans import TrainingPlan
 from autograder.worker.probes import cifar10_training as probes
 

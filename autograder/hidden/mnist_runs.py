@@ -14,7 +14,8 @@ import torch
 from torch import nn
 
 from autograder.checking import StudentProblem, not_judged
-from autograder.hidden.training_audit import AdamSteps, Audit, Misfit, Run, audit, fetch
+from autograder.hidden.step_replays import AdamSteps
+from autograder.hidden.training_audit import Audit, Misfit, Run, audit, fetch
 from autograder.worker.probe_nets import NETWORKS, seeded
 from autograder.worker.probes import mnist as probes
 from autograder.worker.trajectory import flat_state, layout, load_flat, one_thread

@@ -8,42 +8,22 @@ tells what it holds; a checkpoint is written in the student's own layout (its ke
 save_checkpoint wrote) once save_checkpoint was judged right, else in the reference's.
 """
 
-import re
 import secrets
 
 import pytest
-import torch
 
-from autograder.checking import (
-    StudentError,
-    Text,
-    cuda_only,
-    expect_close,
-    fail,
-    not_judged_because,
-    points,
+from autograder.checking import Text, cuda_only, fail, not_judged_because, points
+from autograder.hidden.save_load_files import (
+    GPU_CASES,
+    judge_checkpoint_load,
+    loaded,
+    probe_with_advice,
+    read_save,
 )
 from autograder.hidden.saved_states import checkpoint_layout, expect_same_state, expected_state, same_state
 from autograder.worker.probes import save_load as probes
-from autograder.worker.probes.save_load import (
-    EPOCH,
-    LOSS,
-    REFERENCE_LAYOUT,
-    momentum,
-    saved_bytes,
-    trained,
-)
+from autograder.worker.probes.save_load import EPOCH, LOSS, REFERENCE_LAYOUT, saved_bytes
 
-WEIGHTS_ONLY_ADVICE = Text(
-    "since PyTorch 2.6 torch.load defaults to weights_only=True, which refuses whole models: "
-    "pass weights_only=False for a file you trust",
-    "自 PyTorch 2.6 起 torch.load 默认 weights_only=True，无法加载整个模型：对可信文件请传 "
-    "weights_only=False",
-)
-CUDA_ADVICE = Text(
-    "a file saved on a GPU needs torch.load(..., map_location=map_location) on a CPU-only machine",
-    "在 GPU 上保存的文件，在只有 CPU 的机器上需要 torch.load(..., map_location=map_location)",
-)
 RUN = secrets.randbelow(2**30)
 SEEDS = {
     name: RUN + offset
@@ -61,45 +41,6 @@ SEEDS = {
     )
 }
 LOADED_EPOCH, LOADED_LOSS = 3 + RUN % 90, (RUN % 997) / 1000 + 0.001
-
-
-def plain(text: str) -> str:
-    """An error message without terminal colour codes, one line, at most 200 characters."""
-    return " ".join(re.sub(r"\x1b\[[0-9;]*m", "", text).split())[:200]
-
-
-def probe_with_advice(student, *args, **kwargs):
-    """Run a probe; explain the two classic torch.load traps when the student's code hits them."""
-    try:
-        return student.probe(*args, **kwargs)
-    except StudentError as error:
-        text = str(error)
-        if "Weights only load failed" in text or "weights_only" in text:
-            fail(f"{plain(text)}... {WEIGHTS_ONLY_ADVICE.en}", f"{plain(text)}... {WEIGHTS_ONLY_ADVICE.zh}")
-        if "CUDA device" in text or "torch.cuda.is_available() is False" in text:
-            fail(f"{plain(text)}... {CUDA_ADVICE.en}", f"{plain(text)}... {CUDA_ADVICE.zh}")
-        raise
-
-
-def read_save(student, runner, function: str, seed: int, on_cuda: bool = False) -> dict:
-    """What the student's save wrote, opened by the runner with weights_only=True."""
-    data = probe_with_advice(student, probes.save_with, function, seed, on_cuda)
-    if data is None:
-        fail(f"{function} wrote no file at the path it was given", f"{function} 没有在给定的路径写出文件")
-    if len(data) > probes.FILE_CAP:
-        fail(
-            f"the file {function} wrote is larger than {probes.FILE_CAP // 2**20} MiB",
-            f"{function} 写出的文件大于 {probes.FILE_CAP // 2**20} MiB",
-        )
-    opened = runner.probe(probes.read_file, data)
-    if "error" in opened:
-        fail(
-            f"torch.load(path, weights_only=True) cannot open the file {function} wrote "
-            f"({plain(opened['error'])}); save it with torch.save",
-            f"torch.load(path, weights_only=True) 打不开 {function} 写出的文件"
-            f"（{plain(opened['error'])}）；请用 torch.save 保存",
-        )
-    return {**opened, "bytes": data}
 
 
 @points(2)
@@ -136,12 +77,6 @@ def loads(student):
         except Exception as problem:  # StudentProblem or CheckFailed: raised again by the check that owns it
             found[function] = problem
     return found
-
-
-def loaded(loads, function: str) -> dict:
-    if isinstance(loads[function], Exception):
-        raise loads[function]
-    return loads[function]
 
 
 @points(2)
@@ -247,67 +182,12 @@ def checkpoint_for_load(checkpoint_save, on_cuda: bool = False) -> tuple[bytes, 
     ), own
 
 
-def judge_checkpoint_load(
-    student,
-    data: bytes,
-    own: bool,
-    seed: int,
-    epoch: int = LOADED_EPOCH,
-    loss: float = LOADED_LOSS,
-    atol: float = 0.0,
-    real_cuda: bool = False,
-) -> None:
-    try:
-        got = probe_with_advice(student, probes.load_with, "load_checkpoint", data, real_cuda)
-        right = same_state(got["state"], expected_state(seed), atol)
-    except StudentError:
-        if own:
-            raise
-        got, right = None, False
-    if not own and not right:
-        not_judged_because(
-            "save_checkpoint",
-            "load_checkpoint was given a checkpoint in the reference's layout, because "
-            "save_checkpoint's own is not right yet, and could not read it",
-            "由于 save_checkpoint 的检查点还不对，load_checkpoint 拿到的是参考答案格式的检查点，并且没能读取",
-        )
-    returned = got["returned"]
-    if not isinstance(returned, dict) or "epoch" not in returned or "loss" not in returned:
-        fail(
-            "load_checkpoint should return a dict with 'epoch' and 'loss'",
-            "load_checkpoint 应返回包含 'epoch' 和 'loss' 的字典",
-        )
-    expect_close(returned["epoch"], epoch, "load_checkpoint(...)['epoch']", atol=0)
-    expect_close(returned["loss"], loss, "load_checkpoint(...)['loss']", atol=1e-9)
-    expect_same_state(
-        got["state"],
-        expected_state(seed),
-        Text("the model after load_checkpoint", "load_checkpoint 之后的模型"),
-        atol,
-    )
-    for index, want in enumerate(momentum(trained(seed)[1])):
-        have = got["momentum"][index] if index < len(got["momentum"]) else None
-        if have is None or not torch.allclose(have, want, atol=max(atol, 1e-12)):
-            fail(
-                f"the optimizer's momentum buffer {index} was not restored: load the optimizer's state_dict "
-                f"too",
-                f"优化器的动量缓冲 {index} 没有恢复：也要加载优化器的 state_dict",
-            )
-
-
 @points(2)
 def test_load_checkpoint_restores_model_optimizer_epoch_and_loss(student, checkpoint_save):
     """After load_checkpoint of a checkpoint the grader wrote: its parameters, momentum buffers, epoch and loss.
     中文：load_checkpoint 读取评分程序写出的检查点之后：参数、动量缓冲、epoch 和 loss 都与检查点一致"""  # noqa: E501
     data, own = checkpoint_for_load(checkpoint_save)
-    judge_checkpoint_load(student, data, own, SEEDS["load_checkpoint"])
-
-
-GPU_CASES = {
-    "whole-model": ("load_full", "model"),
-    "state-dict": ("load_state", "state"),
-    "checkpoint": ("load_checkpoint", "checkpoint"),
-}
+    judge_checkpoint_load(student, data, own, SEEDS["load_checkpoint"], LOADED_EPOCH, LOADED_LOSS)
 
 
 @pytest.mark.parametrize("case", list(GPU_CASES))
@@ -319,7 +199,7 @@ def test_files_saved_on_a_gpu_load_on_a_cpu_only_machine(student, loads, checkpo
     if case == "checkpoint":
         data, own = checkpoint_for_load(checkpoint_save)
         try:
-            judge_checkpoint_load(student, data, own, SEEDS["load_checkpoint"])
+            judge_checkpoint_load(student, data, own, SEEDS["load_checkpoint"], LOADED_EPOCH, LOADED_LOSS)
             cpu_right = True
         except Exception:  # the CPU check charges it
             cpu_right = False
@@ -335,7 +215,7 @@ def test_files_saved_on_a_gpu_load_on_a_cpu_only_machine(student, loads, checkpo
         )
     if case == "checkpoint":
         data, own = checkpoint_for_load(checkpoint_save, on_cuda=True)
-        judge_checkpoint_load(student, data, own, SEEDS["load_checkpoint"])
+        judge_checkpoint_load(student, data, own, SEEDS["load_checkpoint"], LOADED_EPOCH, LOADED_LOSS)
         return
     got = probe_with_advice(
         student, probes.load_with, function, saved_bytes(SEEDS["gpu"], what, on_cuda=True)

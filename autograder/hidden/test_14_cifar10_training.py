@@ -13,16 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-from autograder.checking import (
-    StudentProblem,
-    Text,
-    cuda_only,
-    describe_type,
-    fail,
-    not_judged,
-    note,
-    points,
-)
+from autograder.checking import StudentProblem, cuda_only, fail, not_judged, note, points
 from autograder.data import CIFAR10_CLASSES
 from autograder.hidden import evaluation_modes as modes
 from autograder.hidden import training_report as report
@@ -38,9 +29,14 @@ from autograder.hidden.cifar10_runs import (
     same,
     step_verdict,
 )
-from autograder.hidden.numbers import as_number, expect_number
+from autograder.hidden.cifar10_verdicts import (
+    evaluate_on_a_mode_net,
+    expect_history,
+    expect_on_the_gpu,
+    judge_step_verdict,
+)
 from autograder.hidden.training_plans import plan_for
-from autograder.worker.probe_nets import ModeRevealingNet, seeded
+from autograder.worker.probe_nets import seeded
 from autograder.worker.probes import cifar10_training as probes
 from autograder.worker.trajectory import flat_state
 
@@ -139,37 +135,7 @@ def test_history_has_one_record_per_epoch(full_run, plan):
     """train() returns one dict per epoch with epoch, train_loss, test_loss and test_accuracy, each one number.
     中文：train() 每个 epoch 返回一个字典，含 epoch、train_loss、test_loss 和 test_accuracy，每项都是一个数"""  # noqa: E501
     blocked(full_run, "its training run", "训练")
-    history = outcome(full_run).returned
-    if not isinstance(history, list):
-        fail(
-            f"train() should return a list with one dict per epoch, got {describe_type(history)}",
-            f"train() 应返回每个 epoch 一个字典组成的列表，实际是 {describe_type(history, zh=True)}",
-        )
-    if len(history) != plan.epochs:
-        fail(
-            f"train(..., epochs={plan.epochs}) returned {len(history)} records; expected one per epoch",
-            f"train(..., epochs={plan.epochs}) 返回了 {len(history)} 条记录；应每个 epoch 一条",
-        )
-    for index, record in enumerate(history):
-        if not isinstance(record, dict):
-            fail(
-                f"record {index} of the history is {describe_type(record)}, not a dict",
-                f"历史记录的第 {index} 条是 {describe_type(record, zh=True)}，不是字典",
-            )
-        missing = [key for key in ("epoch", *report.HISTORY_KEYS) if key not in record]
-        if missing:
-            fail(
-                f"record {index} of the history has no {', '.join(missing)}",
-                f"历史记录的第 {index} 条缺少 {'、'.join(missing)}",
-            )
-        for key in report.HISTORY_KEYS:
-            expect_number(record[key], Text(f"record {index}['{key}']", f"第 {index} 条记录的 '{key}'"))
-    epochs = [as_number(record["epoch"]) for record in history]
-    if epochs not in (list(range(1, plan.epochs + 1)), list(range(plan.epochs))):
-        fail(
-            f"the epoch numbers are {epochs}; expected 1..{plan.epochs} (or 0..{plan.epochs - 1})",
-            f"epoch 编号为 {epochs}；应为 1..{plan.epochs}（或 0..{plan.epochs - 1}）",
-        )
+    expect_history(outcome(full_run).returned, plan.epochs)
 
 
 @points(1)
@@ -193,25 +159,7 @@ def test_one_epoch_makes_exactly_the_reference_sgd_steps(short_runs, start, devi
     verdict = step_verdict(short_runs, start, device)
     if verdict == "error":
         outcome(short_runs["student"])
-    if verdict == "unchanged":
-        not_judged(
-            "train",
-            "train() left the parameters unchanged (model_is_trained_in_place charges this)",
-            "train() 没有改变参数（由 model_is_trained_in_place 扣分）",
-        )
-    if verdict == "lr":
-        not_judged(
-            "train",
-            "train() does not use the given lr (the_given_learning_rate_is_used charges this)",
-            "train() 没有使用给定的 lr（由 the_given_learning_rate_is_used 扣分）",
-        )
-    if verdict == "wrong":
-        fail(
-            f"after one epoch of two batches the parameters differ from two SGD steps with lr={EXACT['lr']}; "
-            "each batch needs zero_grad, forward, CrossEntropyLoss, backward and SGD(lr=lr).step()",
-            f"训练两个 batch 的一个 epoch 后，参数与 lr={EXACT['lr']} 的两步 SGD 不同；每个 batch 都要 "
-            f"zero_grad、前向、CrossEntropyLoss、backward 和 SGD(lr=lr).step()",
-        )
+    judge_step_verdict(verdict)
 
 
 @points(1)
@@ -263,24 +211,10 @@ def test_device_may_be_a_torch_device(student, short_runs, splits, plan, start, 
         )
 
 
-EVAL_BATCH = 64  # 250 images: three full batches and one of 58
-
-
 @pytest.fixture(scope="module")
 def evaluation(student, splits, plan, device):
     """evaluate() on a ModeRevealingNet: what it returned (or the problem), and what each mode would give."""
-    images = splits[0][: modes.COUNT]
-    net = seeded(lambda: ModeRevealingNet(3 * 32 * 32), plan.seed)
-    labels, found, tolerance = modes.prepare(
-        net, probes.to_inputs(images), EVAL_BATCH, torch.nn.CrossEntropyLoss(), device
-    )
-    try:
-        returned = student.probe(probes.evaluate, images, labels.numpy(), EVAL_BATCH, plan.seed, device)[
-            "returned"
-        ]
-    except StudentProblem as problem:
-        returned = problem
-    return returned, found, tolerance
+    return evaluate_on_a_mode_net(student, splits, plan, device)
 
 
 @points(2)
@@ -331,18 +265,7 @@ def test_model_and_batches_live_on_the_gpu_during_training(full_run, audited, de
             "the training run is not train()'s own SGD steps (another check charges this)",
             "这次训练不是 train() 自己的 SGD 训练步（由另一项检查扣分）",
         )
-    calls = outcome(full_run).extra.get("calls") or {}
-    for what, zh, devices in (
-        ("the batches", "batch", calls.get("input_devices")),
-        ("the parameters", "参数", calls.get("parameter_devices")),
-    ):
-        if not devices or not all(str(d).startswith("cuda") for d in devices):
-            fail(
-                f"{what} were on {devices} during training with device={device!r}: move the model once with "
-                f"model.to(device) and each batch with images.to(device), labels.to(device)",
-                f"用 device={device!r} 训练时{zh}位于 {devices}：用 model.to(device) 移动模型，"
-                f"每个 batch 用 images.to(device)、labels.to(device)",
-            )
+    expect_on_the_gpu(outcome(full_run).extra.get("calls") or {}, device)
 
 
 @cuda_only

@@ -23,9 +23,7 @@ The answer cells' grade ids are the function and class names: `autograder grade
 from __future__ import annotations
 
 import ast
-import contextlib
 import hashlib
-import io
 import json
 import math
 import re
@@ -36,6 +34,7 @@ from typing import Any
 
 from autograder import catalog, hints
 from autograder.catalog import Exercise
+from autograder.nbgrader.check_cells import CheckCell, check_cell_source, check_cells
 from autograder.nbgrader.layout import NotebookBuildError, exercise_layout, with_hints
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "nbgrader"
@@ -43,93 +42,6 @@ CELL_TIMEOUT_S = 60
 NBGRADER_SCHEMA = 3
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 NOT_IN_A_NOTEBOOK = re.compile(r"## [^\n]*\b(Run|Stuck)\b")  # README sections about the kit's commands
-
-
-# ---------------------------------------------------------------- the hidden checks, as cells
-
-
-@dataclass(frozen=True)
-class CheckCell:
-    """One hidden check as the notebook shows it."""
-
-    name: str  # the kit's check name, e.g. length_counts_only_image_files[ants]
-    grade_id: str
-    points: float
-    description: str
-
-
-class _CheckCollector:
-    """pytest plugin: the hidden checks as collected, per exercise (CUDA-only checks left out)."""
-
-    def __init__(self) -> None:
-        self.items: dict[str, list[tuple[str, float, str]]] = {}
-
-    def pytest_collection_modifyitems(self, items) -> None:
-        from autograder.judge import exercise_of
-
-        for item in items:
-            if item.get_closest_marker("cuda") is not None:
-                continue
-            marker = item.get_closest_marker("points")
-            doc = (item.function.__doc__ or "").strip()
-            self.items.setdefault(exercise_of(Path(item.fspath)).id, []).append(
-                (
-                    item.name.removeprefix("test_"),
-                    float(marker.args[0]) if marker else 0.0,
-                    doc.splitlines()[0] if doc else "",
-                )
-            )
-
-
-def check_cells(exercises: list[Exercise]) -> dict[str, list[CheckCell]]:
-    """Each exercise's hidden checks, in file order, with nbgrader-safe grade ids (one pytest collection)."""
-    import pytest
-
-    from autograder.judge import PYTEST_ARGS
-
-    collector = _CheckCollector()
-    files = [str(exercise.hidden_checks) for exercise in exercises]
-    args = [
-        *PYTEST_ARGS,
-        "--collect-only",
-        "--rootdir",
-        str(catalog.HIDDEN_DIR),
-        "-c",
-        str(catalog.HIDDEN_DIR / "pytest.ini"),
-        *files,
-    ]
-    with contextlib.redirect_stdout(io.StringIO()):
-        code = pytest.main(args, plugins=[collector])
-    cells: dict[str, list[CheckCell]] = {}
-    for exercise in exercises:
-        items = collector.items.get(exercise.id)
-        if code != pytest.ExitCode.OK or not items:
-            raise NotebookBuildError(
-                f"could not collect the hidden checks {exercise.hidden_checks} (pytest exit code {int(code)})"
-            )
-        seen: set[str] = set()
-        for name, points, description in items:
-            grade_id = "check-" + re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-")
-            if grade_id in seen:
-                raise NotebookBuildError(f"two hidden checks of {exercise.id} map to the grade id {grade_id}")
-            seen.add(grade_id)
-            cells.setdefault(exercise.id, []).append(CheckCell(name, grade_id, points, description))
-    return cells
-
-
-def check_cell_source(exercise: Exercise, check: CheckCell, number: int, count: int) -> str:
-    points = f"{check.points:g}"
-    return "\n".join(
-        [
-            f"# 检查 / Check {number} of {count}: {check.name} ({points} 分 / "
-            f"point{'s' if check.points != 1 else ''})",
-            *([f"# {check.description}"] if check.description else []),
-            "### BEGIN HIDDEN TESTS",
-            "from autograder.nbgrader.kernel import hidden_check",
-            f"hidden_check({exercise.id!r}, {check.name!r}, globals())",
-            "### END HIDDEN TESTS",
-        ]
-    )
 
 
 # ---------------------------------------------------------------- the visible tests, as a cell

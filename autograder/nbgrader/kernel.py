@@ -30,6 +30,7 @@ import pytest
 
 from autograder import catalog, judge
 from autograder.catalog import Exercise
+from autograder.check_collection import exercise_of
 from autograder.cleanup import remove_tree
 from autograder.data import DataStore, default_root
 from autograder.execution import RunSettings
@@ -128,7 +129,7 @@ class KernelPlugin(judge.GradingPlugin):
 
     @pytest.fixture(scope="module")
     def student(self, request) -> KernelModule:
-        exercise = judge.exercise_of(Path(request.module.__file__))
+        exercise = exercise_of(Path(request.module.__file__))
         module = KernelModule(
             exercise, self.namespace, self.work_dir, self.context.settings, self.lazy_sandbox
         )
