@@ -53,7 +53,7 @@ def describe_type(value: Any, zh: bool = False) -> str:
     name = value.type if isinstance(value, Opaque) else type(value).__name__
     if zh:
         return TYPE_NAMES_ZH.get(name, name)
-    return f"a {clip(name, 100)}"
+    return f"{_article(name)} {clip(name, 100)}"
 
 
 def type_names(kinds: tuple[type, ...], zh: bool = False) -> str:
@@ -94,6 +94,10 @@ def plain_equal(got: Any, expected: Any) -> bool:
     return type(got) is type(expected) and got == expected
 
 
+def _article(words: str) -> str:
+    return "an" if words[:1].lower() in "aeiou" else "a"
+
+
 def expect_type(
     got: Any, kinds: type | tuple[type, ...], what: str | Text, advice: str = "", advice_zh: str = ""
 ) -> None:
@@ -102,8 +106,8 @@ def expect_type(
     ok = isinstance(got, kinds) and not (isinstance(got, bool) and bool not in kinds)
     if not ok:
         fail(
-            f"{english(what)}: expected a {type_names(kinds)}, got {describe_type(got)}"
-            + (f"; {advice}" if advice else ""),
+            f"{english(what)}: expected {_article(type_names(kinds))} {type_names(kinds)}, "
+            f"got {describe_type(got)}" + (f"; {advice}" if advice else ""),
             f"{chinese(what)}：应为 {type_names(kinds, zh=True)}，实际是 {describe_type(got, zh=True)}"
             + (f"；{advice_zh}" if advice_zh else ""),
         )
@@ -185,6 +189,8 @@ def expect_close(
         raise TypeError(f"the expected value {expected!r} is not a number")
     want = float(reference)
     if value is None:
+        if isinstance(got, torch.Tensor) and got.is_meta:
+            _compare_tensors(got, torch.as_tensor(want), what, atol, rtol)
         expect_type(got, (int, float), what)
     assert value is not None  # expect_type fails for anything number_value cannot read
     if not _close(float(value), want, atol, rtol):
@@ -217,8 +223,10 @@ def _compare_tensors(
             f"{english(what)}: got a tensor without data (meta device)",
             f"{chinese(what)}：返回的 tensor 没有数据（meta 设备）",
         )
-    got64 = got.detach().to(torch.float64) if not got.is_complex() else got.detach()
-    exp64 = expected.detach().to(got64.dtype)
+    # complex on either side: both complex, so a real value never stands for a complex one by losing its
+    # imaginary part
+    common = torch.complex128 if got.is_complex() or expected.is_complex() else torch.float64
+    got64, exp64 = got.detach().to(common), expected.detach().to(common)
     if got64.numel() == 0:
         return
     close = torch.isclose(got64, exp64, rtol=rtol, atol=atol, equal_nan=True)
