@@ -176,6 +176,17 @@ def test_a_long_message_is_cut_with_an_ellipsis_in_the_table(result):
     )
 
 
+def test_a_message_under_a_title_too_long_to_share_its_line_starts_below_it_whole(result):
+    """A note on a long check title (14 and 18 say their measured accuracy) once came out a letter a line."""
+    check = result.exercises[0].checks[0]
+    check.description = Text(
+        "After training, the accuracy measured by the grader clears the threshold. " * 2, "中"
+    )
+    check.text = Text("held-out accuracy 94.2% (threshold 80%)", "准确率 94.2%")
+    lines = with_language("en", lambda: render(result, "table")).splitlines()
+    assert "        held-out accuracy 94.2% (threshold 80%)" in lines
+
+
 # ---------------------------------------------------------------- one language, or both, throughout
 
 

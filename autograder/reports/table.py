@@ -17,6 +17,7 @@ from autograder.results import NEUTRAL, CheckResult, ExerciseResult, GradeResult
 
 WIDTH = 110
 MAX_LINES = 6  # lines of one message in one language
+MIN_COLUMNS = 40  # narrower than this beside a title, a message starts below it
 MARKS = {"failed": "✗", "error": "!", "timeout": "⏱", "skipped": "–", "not_judged": "–"}
 STATUS = {
     "failed": Text("failed", "未通过"),
@@ -64,6 +65,8 @@ def _languages(lang: str) -> list[str]:
 def _block(first: str, text: str, indent: int = 8) -> list[str]:
     """`first` then `text`, wrapped to the table's width with later lines indented by `indent`; at most
     MAX_LINES lines, the last ending with `…` when the text was cut."""
+    if WIDTH - width(first) < MIN_COLUMNS:  # a long title: its text starts on the next line, indented
+        return [first.rstrip(), *_block(" " * indent, text, indent)]
     columns = WIDTH - max(width(first), indent)
     lines = wrap(text, columns) or [""]
     if len(lines) > MAX_LINES:
