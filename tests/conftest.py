@@ -42,3 +42,12 @@ def real_data_root() -> Path:
     if not (root / "hymenoptera_data").is_dir() or not (root / "cifar10-jpg.tar.gz").exists():
         pytest.skip(f"real data not found under {root} (see datasets/README.md)")
     return root
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The hostile corpus runs at `strict` (the level the kit deploys) in the fast tier, and again at
+    `reduced` (the fallback where bubblewrap is missing) in the slow tier."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "reduced" in [v for v in callspec.params.values() if isinstance(v, str)]:
+            item.add_marker(pytest.mark.slow)

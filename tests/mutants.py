@@ -28,8 +28,8 @@ class Mutant:
 
     @property
     def slow(self) -> bool:
-        """Grading it trains a network on the full plan (14, 18): a minute or more on a loaded machine."""
-        return self.exercise in ("14_cifar10_training", "18_mnist")
+        """Grading it trains a network on the full plan (14, 18) or exports ONNX files (19): seconds each."""
+        return self.exercise in ("14_cifar10_training", "18_mnist", "19_onnx_export")
 
 
 MUTANTS = (

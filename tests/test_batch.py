@@ -16,6 +16,8 @@ import pytest
 from autograder import catalog
 from mutants import MUTANTS, apply
 
+pytestmark = pytest.mark.slow  # a whole class graded, several times
+
 EXERCISES = ["07_maxpool", "10_losses"]
 
 

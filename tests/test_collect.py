@@ -151,6 +151,7 @@ def test_a_password_in_a_repository_url_is_refused_and_never_written(tmp_path):
     assert "password" in record(tmp_path / "subs")["alice"]["error"]
 
 
+@pytest.mark.slow
 def test_collect_then_grade_batch_grades_the_commit_before_the_deadline(tmp_path):
     solved = catalog.get("07_maxpool").solution_file.read_text()
     stub = catalog.get("07_maxpool").stub_file.read_text()

@@ -34,6 +34,7 @@ def test_os_exit_in_the_middle_of_a_check(hostile):
     others_pass(exercise)
 
 
+@pytest.mark.slow
 def test_infinite_loop(hostile):
     exercise, _ = hostile(with_course_example("while True:\n    pass\n"))
     assert all(
@@ -42,6 +43,7 @@ def test_infinite_loop(hostile):
     others_pass(exercise)
 
 
+@pytest.mark.slow
 def test_memory_bomb(hostile):
     exercise, _ = hostile(
         with_course_example("hoard = []\nwhile True:\n    hoard.append(bytearray(64 << 20))\n")
@@ -50,6 +52,7 @@ def test_memory_bomb(hostile):
     others_pass(exercise)
 
 
+@pytest.mark.slow
 def test_fork_bomb(hostile):
     # Reaping hundreds of forks takes seconds on a busy 2-core runner and counts against the exercise's
     # budget; a scale of 0.6 leaves the other checks of the exercise room to run after the kill.

@@ -131,6 +131,7 @@ def test_an_import_declared_nowhere_stops_the_bundle(monkeypatch):
         extras.extras_for([catalog.get("07_maxpool")])
 
 
+@pytest.mark.slow
 def test_a_one_exercise_assignment_grades_and_counts_only_that_exercise(tmp_path):
     root = unpacked(build(tmp_path, "07_maxpool", visibility="after_published"), tmp_path / "autograder")
     (root / "submission" / "maxpool.py").write_bytes(catalog.get("07_maxpool").solution_file.read_bytes())

@@ -230,6 +230,7 @@ print(json.dumps({"code": code, "peak_kib": resource.getrusage(resource.RUSAGE_C
 
 
 @pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.slow
 def test_a_lone_surrogate_does_not_end_grade_batch(level, tmp_path):
     if not isolation.detect().offers(level):
         pytest.skip(f"this machine does not offer the {level} level")

@@ -6,6 +6,8 @@ Each test hands in a submission with a hostile 07_maxpool next to a correct
 
 from pathlib import Path
 
+import pytest
+
 from mutants import copy_solution
 
 PAIR = ["06_conv_shapes", "07_maxpool"]
@@ -46,6 +48,7 @@ def test_sys_exit_at_import_scores_zero_with_its_reason(grade, tmp_path):
     assert_neighbour_unharmed(result)
 
 
+@pytest.mark.slow
 def test_infinite_loop_times_out_that_function_only(grade, tmp_path):
     source = solution_text().replace(
         "    if stride is None:\n        stride = kernel_size\n", "    while True:\n        pass\n", 1

@@ -18,9 +18,10 @@ from headless_chromium import Chromium, executable
 from mutants import MUTANTS, apply
 from report_samples import HOSTILE, result, write_class
 
-pytestmark = pytest.mark.skipif(
-    executable() is None, reason="chromium is not installed (apt-get install chromium)"
-)
+pytestmark = [
+    pytest.mark.slow,  # a real browser: seconds a page
+    pytest.mark.skipif(executable() is None, reason="chromium is not installed (apt-get install chromium)"),
+]
 
 SCREENSHOTS = catalog.KIT_ROOT / "build" / "artifacts" / "html"
 EXERCISES = ["07_maxpool", "08_activations"]

@@ -28,6 +28,7 @@ def autograder(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_grade_writes_a_student_page_in_the_chosen_language(tmp_path):
     page = tmp_path / "report.html"
     run = autograder(
@@ -74,6 +75,7 @@ def batch(tmp_path_factory) -> Path:
     return root / "results"
 
 
+@pytest.mark.slow
 def test_grade_batch_writes_the_dashboard_beside_the_gradebook(batch):
     assert (batch / "gradebook.csv").is_file() and (batch / "index.html").is_file()
     index = (batch / "index.html").read_text(encoding="utf-8")
@@ -81,12 +83,14 @@ def test_grade_batch_writes_the_dashboard_beside_the_gradebook(batch):
     assert 'href="students/ada.html"' in index and 'href="students/bo.html"' in index
 
 
+@pytest.mark.slow
 def test_grade_batch_writes_a_page_per_student_beside_their_result(batch):
     assert sorted(p.name for p in (batch / "students").glob("*.html")) == ["ada.html", "bo.html"]
     page = (batch / "students" / "ada.html").read_text(encoding="utf-8")
     assert 'id="error"' in page and 'href="../index.html"' in page
 
 
+@pytest.mark.slow
 def test_merge_writes_the_pages_of_the_merged_folder(batch, tmp_path):
     run = autograder("merge", str(batch), "--out", str(tmp_path / "merged"))
     assert run.returncode == 0, run.stderr
@@ -95,6 +99,7 @@ def test_merge_writes_the_pages_of_the_merged_folder(batch, tmp_path):
     ).is_file()
 
 
+@pytest.mark.slow
 def test_without_jinja2_grade_batch_still_writes_results_and_says_why_there_are_no_pages(batch, tmp_path):
     code = (
         "import sys; sys.modules['jinja2'] = None; from autograder.reports import html; "

@@ -88,6 +88,7 @@ def both_backends(tmp_path_factory):
 
 
 @needs_ray
+@pytest.mark.slow
 def test_the_ray_batch_completes(both_backends):
     run, out = both_backends["ray"]
     assert run.returncode == 0, run.stderr[-2000:]
@@ -95,6 +96,7 @@ def test_the_ray_batch_completes(both_backends):
 
 
 @needs_ray
+@pytest.mark.slow
 def test_ray_results_equal_the_local_backends(both_backends):
     local, ray = outcomes(both_backends["local"][1]), outcomes(both_backends["ray"][1])
     assert sorted(ray) == ["ada", "bo", "cy", "eli"]
@@ -103,6 +105,7 @@ def test_ray_results_equal_the_local_backends(both_backends):
 
 
 @needs_ray
+@pytest.mark.slow
 def test_ray_writes_the_same_gradebook_rows(both_backends):
     def rows(out):
         lines = (out / "gradebook.csv").read_text().splitlines()

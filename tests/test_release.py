@@ -222,6 +222,7 @@ def test_every_kit_module_the_release_imports_is_in_the_release(full_release):
     assert not missing
 
 
+@pytest.mark.slow
 def test_the_releases_root_pytest_run_collects_the_exercises_only(full_release):
     run = run_in_release(full_release, sys.executable, "-m", "pytest", "--collect-only", "-q")
     collected = [line for line in run.stdout.splitlines() if "::" in line]

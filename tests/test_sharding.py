@@ -88,6 +88,7 @@ def sharded(tmp_path_factory):
     return runs, outs, merge, merged
 
 
+@pytest.mark.slow
 def test_each_shard_grades_only_its_slice(sharded):
     runs, outs, _merge, _merged = sharded
     assert all(run.returncode == 0 for run in runs), [run.stderr for run in runs]
@@ -96,6 +97,7 @@ def test_each_shard_grades_only_its_slice(sharded):
     assert len(graded[0]) == len(graded[1]) == 2
 
 
+@pytest.mark.slow
 def test_merge_rebuilds_one_gradebook_from_the_shards(sharded):
     _runs, _outs, merge, merged = sharded
     assert merge.returncode == 0, merge.stderr
@@ -107,6 +109,7 @@ def test_merge_rebuilds_one_gradebook_from_the_shards(sharded):
     assert json.loads((merged / "summary.json").read_text())["students"] == 4
 
 
+@pytest.mark.slow
 def test_merge_refuses_a_student_graded_differently_in_two_shards(sharded, tmp_path):
     _runs, outs, _merge, _merged = sharded
     forged = tmp_path / "forged"
@@ -120,6 +123,7 @@ def test_merge_refuses_a_student_graded_differently_in_two_shards(sharded, tmp_p
     assert "graded differently" in run.stderr and data["student"] in run.stderr
 
 
+@pytest.mark.slow
 def test_merge_accepts_the_same_result_twice(sharded, tmp_path):
     _runs, outs, _merge, _merged = sharded
     run = autograder("merge", str(outs[0]), str(outs[0]), str(outs[1]), "--out", str(tmp_path / "merged"))

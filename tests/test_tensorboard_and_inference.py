@@ -22,6 +22,7 @@ def in_stdlib(path: str) -> bool:
     return Path(path).resolve().is_relative_to(STDLIB)
 
 
+@pytest.mark.slow
 def test_visible_tests_keep_the_exercise_folder_off_sys_path(tmp_path):
     """Run the visible tests with a plugin that reports, at the end, where `import logging` would look."""
     (tmp_path / "report_logging.py").write_text(

@@ -34,6 +34,7 @@ def echo(value):
 """
 
 
+@pytest.mark.slow
 def test_a_request_the_worker_never_reads_times_out(sandbox, tmp_path):
     folder = tmp_path / "07_maxpool"
     folder.mkdir()
