@@ -46,8 +46,10 @@ def real_data_root() -> Path:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The hostile corpus runs at `strict` (the level the kit deploys) in the fast tier, and again at
-    `reduced` (the fallback where bubblewrap is missing) in the slow tier."""
+    `reduced` (the fallback where bubblewrap is missing) in the slow tier; so do the real data sets."""
     for item in items:
+        if item.get_closest_marker("real_data"):
+            item.add_marker(pytest.mark.slow)
         callspec = getattr(item, "callspec", None)
         if callspec is not None and "reduced" in [v for v in callspec.params.values() if isinstance(v, str)]:
             item.add_marker(pytest.mark.slow)

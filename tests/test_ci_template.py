@@ -69,6 +69,7 @@ def test_every_generated_workflow_validates_against_githubs_workflow_schema(tmp_
     assert run.returncode == 0, run.stdout + run.stderr
 
 
+@pytest.mark.slow
 def test_the_schema_check_rejects_a_broken_workflow(tmp_path):
     path = write(tmp_path, "instructor")
     path.write_text(path.read_text().replace("runs-on:", "runs_on:"))

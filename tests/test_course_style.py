@@ -25,7 +25,7 @@ def verdict(folder: Path) -> dict:
 
 
 FOLDERS = sorted(p for p in CORPUS.iterdir() if (p / "verdict.toml").is_file())
-# `slow = true` in a verdict.toml: grading it trains a network for minutes (14)
+# `slow = true` in a verdict.toml: grading it trains a network (14, 18) or exports ONNX files (19)
 CASES = [pytest.param(p, marks=pytest.mark.slow) if verdict(p).get("slow") else p for p in FOLDERS]
 
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import zipfile
 
+import pytest
+
 from autograder import catalog
 
 SOLUTION = catalog.SOLUTIONS_DIR / "07_maxpool" / "maxpool.py"
@@ -37,6 +39,7 @@ def test_an_exercise_asked_for_but_not_handed_in_is_reported_not_found(grade, tm
     assert by_id["06_conv_shapes"].score == 0 and "not found" in by_id["06_conv_shapes"].checks[0].message
 
 
+@pytest.mark.slow
 def test_grade_dot_inside_an_exercise_folder_grades_that_exercise_only(tmp_path):
     folder = tmp_path / "exercises" / "07_maxpool"
     shutil.copytree(catalog.SOLUTIONS_DIR / "07_maxpool", folder)
@@ -46,6 +49,7 @@ def test_grade_dot_inside_an_exercise_folder_grades_that_exercise_only(tmp_path)
     assert [e["id"] for e in result["exercises"]] == ["07_maxpool"] and result["score"] == result["max_score"]
 
 
+@pytest.mark.slow
 def test_a_bad_archive_is_one_clear_error(tmp_path):
     archive = tmp_path / "homework.zip"
     archive.write_bytes(b"PK\x03\x04 this is not a zip")

@@ -210,6 +210,7 @@ def test_the_limits_and_priority_of_the_grader_cannot_be_changed(hostile):
     full_marks(exercise)
 
 
+@pytest.mark.slow
 def test_writing_past_the_scratch_cap_fails_with_no_space_left(hostile, level_sandbox):
     cap = level_sandbox.plan.scratch_bytes
     if cap is None:
