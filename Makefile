@@ -39,7 +39,7 @@ demo-mistakes: $(STAMP)
 
 PYTEST := $(BIN)/python -m pytest --durations=25
 
-lint: $(STAMP)
+lint: $(EXTRAS_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy autograder
