@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -26,26 +25,13 @@ from pathlib import Path
 KIT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(KIT))
 
+from machine import describe  # noqa: E402
+
 from autograder import catalog  # noqa: E402
 from autograder.execution import RunSettings  # noqa: E402
 from autograder.proxies import LocalModule, RemoteModule  # noqa: E402
 from autograder.sandbox import Sandbox  # noqa: E402
 from autograder.worker.probes import cifar10_training, generic  # noqa: E402
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    memory = int(Path("/proc/meminfo").read_text().split()[1]) / 2**20
-    import torch
-
-    return (
-        f"{os.cpu_count()} CPUs ({model}), {memory:.0f} GiB RAM, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}, torch {torch.__version__}"
-    )
 
 
 def median_ms(samples: list[float]) -> str:
@@ -192,7 +178,7 @@ def main() -> None:
     parser.add_argument("--batch-runs", type=int, default=1, help="runs per batch figure (c)")
     parser.add_argument("--copies", type=int, default=20)
     args = parser.parse_args()
-    print(f"Machine: {machine()}\n")
+    print(f"Machine: {describe()}\n")
     print("| measurement | result |\n| --- | --- |")
     sections = {
         "a": lambda: worker_start(20),

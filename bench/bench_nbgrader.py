@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -25,6 +24,8 @@ from pathlib import Path
 
 KIT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(KIT))
+
+from machine import describe  # noqa: E402
 
 from autograder import catalog  # noqa: E402
 from autograder.batch.slots import default_jobs  # noqa: E402
@@ -42,26 +43,6 @@ CORE = (
     "14_cifar10_training",
 )
 BIN = Path(sys.executable).parent
-
-
-def machine() -> str:
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        "unknown CPU",
-    )
-    memory = int(Path("/proc/meminfo").read_text().split()[1]) / 2**20
-    import nbgrader
-    import torch
-
-    return (
-        f"{os.cpu_count()} CPUs ({model}), {memory:.0f} GiB RAM, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}, torch {torch.__version__}, nbgrader {nbgrader.__version__}, "
-        f"load average before the run {os.getloadavg()[0]:.1f}"
-    )
 
 
 def timed(command: list[str], cwd: Path) -> float:
@@ -103,7 +84,10 @@ def main() -> None:
                 target.parent.mkdir(parents=True)
                 shutil.copy(course / "source" / exercise.id / name, target)
 
-        print(f"Machine: {machine()}\n")
+        import nbgrader
+
+        load = f"load average before the run {os.getloadavg()[0]:.1f}"
+        print(f"Machine: {describe(f'nbgrader {nbgrader.__version__}', load)}\n")
         nbgrader_s = sum(
             timed([str(BIN / "nbgrader"), "autograde", exercise.id], course) for exercise in exercises
         )

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import re
 import shutil
 import statistics
@@ -29,26 +28,9 @@ from pathlib import Path
 
 KIT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(KIT))
+from machine import describe as machine_line  # noqa: E402
 
 from autograder import catalog  # noqa: E402
-
-
-def machine() -> str:
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        "unknown CPU",
-    )
-    import torch
-
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    return (
-        f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, torch {torch.__version__}, "
-        f"load average {load}"
-    )
 
 
 def workspace(exercise: catalog.Exercise) -> Path:
@@ -144,7 +126,8 @@ def main() -> None:
         cold = cold_latencies(root, exercise, args.runs)
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    print(f"Save to printed result, {exercise.id}, seconds; {machine()}\n")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"Save to printed result, {exercise.id}, seconds; {machine_line('load average ' + load)}\n")
     print("| how | median | min | max | saves |\n| --- | --- | --- | --- | --- |")
     print(describe("`autograder watch` (warm, forked)", warm))
     print(describe("cold `python -m pytest`", cold))

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -22,15 +21,7 @@ import time
 from pathlib import Path
 
 KIT = Path(__file__).resolve().parents[1]
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    return f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, {platform.platform()}"
+from machine import describe  # noqa: E402
 
 
 def one_run(kit: Path, isolation: str) -> tuple[dict[str, float], dict[str, str], float]:
@@ -73,7 +64,7 @@ def main() -> None:
                 times[kit].setdefault(exercise, []).append(seconds)
     load = os.getloadavg()[0]
     print(
-        f"Machine: {machine()}; isolation {args.isolation}; median of {args.runs} runs; "
+        f"Machine: {describe()}; isolation {args.isolation}; median of {args.runs} runs; "
         f"load {load:.1f} at the end\n"
     )
     if len(kits) == 1:
