@@ -53,6 +53,16 @@ def test_each_functions_hint_is_shown_once_per_run_below_the_failures(tmp_path):
         assert section.count(f"Hint for {function}:") == 1, section
 
 
+def test_on_ci_the_short_summary_repeats_the_failure_but_not_the_hint(tmp_path):
+    """On CI pytest writes each failure's message out in full in its summary; the hint stays above."""
+    student_workspace.make(tmp_path, ["07_maxpool"])
+    run = student_workspace.pytest_run(tmp_path, "exercises/07_maxpool", "-rf", CI="true")
+    summary = run.stdout.split("short test summary info", 1)[1]
+    assert "FAILED exercises/07_maxpool/test_maxpool.py::test_course_example_with_ceil_mode - TODO" in summary
+    assert "course_example is not written yet" in summary
+    assert "Hint for" not in summary, summary
+
+
 def test_the_hint_follows_the_language_asked_for(tmp_path):
     student_workspace.make(tmp_path, ["07_maxpool"])
     run = student_workspace.pytest_run(tmp_path, "exercises/07_maxpool", "--lang", "zh")

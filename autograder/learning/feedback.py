@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest._code.code import TerminalRepr
+from _pytest._io import TerminalWriter
 
 from autograder import i18n
 from autograder.i18n import Text
@@ -50,6 +52,30 @@ class Session:
 
 
 _KEY = pytest.StashKey[Session]()
+
+
+@dataclass
+class Crash:
+    """The part of a failure pytest repeats in its short summary (`-r`) and in JUnit's message."""
+
+    message: str
+
+
+@dataclass(eq=False)
+class StudentFailure(TerminalRepr):
+    """A failing test as the student reads it: the failure, then the hint (shown in full below the test
+    only; pytest's one-line summary, written out in full on CI, repeats the failure without the hint)."""
+
+    failure: list[str]
+    hint: list[str]
+
+    @property
+    def reprcrash(self) -> Crash:
+        return Crash("\n".join(self.failure))
+
+    def toterminal(self, tw: TerminalWriter) -> None:
+        for line in self.failure + self.hint:
+            tw.line(line)
 
 
 def configure(config: pytest.Config, workspace: Workspace, record: bool) -> None:
@@ -220,7 +246,7 @@ def make_report(item: pytest.Item, call: pytest.CallInfo[Any]) -> pytest.TestRep
     hint_lines, function = _hint_lines(session, item, functions)
     if function and exercise.id not in session.first_failure:
         session.first_failure[exercise.id] = function
-    report.longrepr = "\n".join(lines + hint_lines)
+    report.longrepr = StudentFailure(lines, hint_lines)
     return report
 
 
